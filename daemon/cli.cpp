@@ -1,0 +1,231 @@
+#include "daemon/cli.hpp"
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daemon/daemon.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/replay.hpp"
+#include "daemon/setup.hpp"
+
+namespace spreekbuis::daemon {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: spreekbuis <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run      --config FILE                      run the daemon in the foreground\n"
+    "  replay   --config FILE --input FILE|- [--summary]\n"
+    "                                              decide posts from a file, send nothing\n"
+    "  check    --config FILE                      validate config, rules and people\n"
+    "  test     --config FILE                      run the rule files' embedded tests\n"
+    "  version                                     print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 bad input or configuration, 2 usage, 3 runtime failure\n"
+    "'spreekbuis <command> --help' describes one command.\n";
+
+struct CommandHelp {
+    const char* text;
+};
+
+const std::map<std::string, CommandHelp>& command_help() {
+    static const std::map<std::string, CommandHelp> help = {
+        {"run",
+         {"usage: spreekbuis run --config FILE\n"
+          "Runs the daemon in the foreground until SIGINT or SIGTERM; SIGHUP reloads the rules\n"
+          "(the old rules keep serving if the new ones fail to load or fail their tests).\n"
+          "Queued posts are handled before it exits.\n"}},
+        {"replay",
+         {"usage: spreekbuis replay --config FILE --input FILE|- [--summary]\n"
+          "Runs posts (post format v1, JSON Lines; '-' reads stdin) through the configured\n"
+          "pipeline without sending anything, and prints one decision record per post, in\n"
+          "input order, as JSON Lines on stdout. Bad lines are reported on stderr with their\n"
+          "line number and skipped. --summary prints only totals and throughput on stderr.\n"}},
+        {"check",
+         {"usage: spreekbuis check --config FILE\n"
+          "Validates the configuration, the rule files (including their embedded tests) and\n"
+          "the people directory. Prints every problem as file:line:col with the line and a\n"
+          "caret; exits 1 if there is any error.\n"}},
+        {"test",
+         {"usage: spreekbuis test --config FILE\n"
+          "Runs every embedded test of the configured rule files and reports them like a\n"
+          "test runner; exits 1 if any test fails.\n"}},
+        {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
+    };
+    return help;
+}
+
+struct Arguments {
+    std::string command;
+    std::map<std::string, std::string> options;
+    bool help = false;
+    std::string error;
+};
+
+Arguments parse_arguments(int argc, const char* const* argv) {
+    Arguments args;
+    if (argc < 2) {
+        args.error = "no command given";
+        return args;
+    }
+    args.command = argv[1];
+    if (args.command == "--help" || args.command == "-h" || args.command == "help") {
+        args.command.clear();
+        args.help = true;
+        return args;
+    }
+    if (args.command == "--version") args.command = "version";
+    static const std::map<std::string, bool> takes_value = {
+        {"--config", true}, {"--input", true}, {"--summary", false}};
+    for (int i = 2; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            args.help = true;
+            continue;
+        }
+        std::string value;
+        if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+            value = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        auto known = takes_value.find(arg);
+        if (known == takes_value.end()) {
+            args.error = "unknown option '" + arg + "'";
+            return args;
+        }
+        if (known->second && value.empty()) {
+            if (i + 1 >= argc) {
+                args.error = "option '" + arg + "' needs a value";
+                return args;
+            }
+            value = argv[++i];
+        }
+        args.options[arg] = known->second ? value : "1";
+    }
+    return args;
+}
+
+int usage_error(std::FILE* err, const std::string& message, const char* usage) {
+    std::fprintf(err, "spreekbuis: %s\n%s", message.c_str(), usage);
+    return kExitUsage;
+}
+
+std::optional<Setup> load_or_report(const std::string& config_path, bool run_rule_tests,
+                                    std::FILE* err) {
+    auto result = load_setup(config_path, run_rule_tests);
+    const auto text = result.diagnostics.format_all();
+    if (!text.empty()) std::fputs(text.c_str(), err);
+    return std::move(result.setup);
+}
+
+int command_check(const std::string& config_path, std::FILE* out, std::FILE* err) {
+    auto result = load_setup(config_path, true);
+    const auto text = result.diagnostics.format_all();
+    if (!text.empty()) std::fputs(text.c_str(), err);
+    if (!result.setup) {
+        std::fprintf(err, "%zu error(s)\n", result.diagnostics.error_count());
+        return kExitBadInput;
+    }
+    const auto tests = result.setup->rules->run_tests();
+    std::fprintf(out, "%s: ok (%zu rules, %zu rule tests passed, %zu sources, %zu sinks)\n",
+                 config_path.c_str(), result.setup->rules->rule_count(), tests.size(),
+                 result.setup->config.sources.size(), result.setup->config.sinks.size());
+    return kExitOk;
+}
+
+int command_test(const std::string& config_path, std::FILE* out, std::FILE* err) {
+    auto setup = load_or_report(config_path, false, err);
+    if (!setup) return kExitBadInput;
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    for (const auto& outcome : setup->rules->run_tests()) {
+        if (outcome.passed) {
+            ++passed;
+            std::fprintf(out, "PASS %s\n", outcome.name.c_str());
+            continue;
+        }
+        ++failed;
+        rules::Diagnostic diagnostic;
+        diagnostic.pos = outcome.pos;
+        diagnostic.message = "FAIL " + outcome.name;
+        diagnostic.hint = outcome.detail;
+        std::fprintf(out, "%s", rules::format_diagnostic(diagnostic).c_str());
+    }
+    std::fprintf(out, "%zu passed, %zu failed\n", passed, failed);
+    return failed == 0 ? kExitOk : kExitBadInput;
+}
+
+int command_replay(const std::string& config_path, const std::string& input, bool summary,
+                   std::FILE* out, std::FILE* err) {
+    auto setup = load_or_report(config_path, false, err);
+    if (!setup) return kExitBadInput;
+    std::FILE* file = input == "-" ? stdin : std::fopen(input.c_str(), "rb");
+    if (!file) {
+        std::fprintf(err, "%s: error: cannot open input: %s\n", input.c_str(), std::strerror(errno));
+        return kExitBadInput;
+    }
+    ReplayOptions options;
+    options.input_label = input == "-" ? "<stdin>" : input;
+    options.print_records = !summary;
+    const auto stats = replay_posts(*setup, file, out, err, options);
+    if (file != stdin) std::fclose(file);
+    if (summary) std::fputs(format_replay_summary(stats).c_str(), err);
+    return kExitOk;
+}
+
+int command_run(const std::string& config_path, std::FILE* out, std::FILE* err) {
+    auto setup = load_or_report(config_path, true, err);
+    if (!setup) return kExitBadInput;
+    configure_logging(setup->config.log_level);
+    Daemon daemon(std::move(*setup), out);
+    return daemon.run();
+}
+
+}  // namespace
+
+int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
+    auto args = parse_arguments(argc, argv);
+    if (args.command.empty() && args.help) {
+        std::fputs(kUsage, out);
+        return kExitOk;
+    }
+    if (!args.error.empty() && args.command.empty()) return usage_error(err, args.error, kUsage);
+    auto help = command_help().find(args.command);
+    if (help == command_help().end()) {
+        return usage_error(err, "unknown command '" + args.command + "'", kUsage);
+    }
+    if (args.help) {
+        std::fputs(help->second.text, out);
+        return kExitOk;
+    }
+    if (!args.error.empty()) return usage_error(err, args.error, help->second.text);
+    if (args.command == "version") {
+        std::fprintf(out, "spreekbuis %s\n", SPREEKBUIS_VERSION);
+        return kExitOk;
+    }
+    const auto config = args.options.find("--config");
+    if (config == args.options.end()) {
+        return usage_error(err, "missing --config FILE", help->second.text);
+    }
+    if (args.command != "replay" &&
+        (args.options.count("--input") || args.options.count("--summary"))) {
+        return usage_error(err, "--input and --summary belong to 'replay'", help->second.text);
+    }
+    if (args.command == "check") return command_check(config->second, out, err);
+    if (args.command == "test") return command_test(config->second, out, err);
+    if (args.command == "replay") {
+        const auto input = args.options.find("--input");
+        if (input == args.options.end()) {
+            return usage_error(err, "missing --input FILE|-", help->second.text);
+        }
+        return command_replay(config->second, input->second, args.options.count("--summary") > 0,
+                              out, err);
+    }
+    return command_run(config->second, out, err);
+}
+
+}  // namespace spreekbuis::daemon

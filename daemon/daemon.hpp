@@ -1,0 +1,47 @@
+#pragma once
+// The long-running service: sources feed the matching pipeline, decisions become alerts on the
+// sinks. Owns the I/O io_context (signals: SIGINT/SIGTERM stop, SIGHUP reloads rules), the
+// source threads and the pipeline. run() blocks on the calling thread until stopped.
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "daemon/setup.hpp"
+
+namespace spreekbuis::daemon {
+
+struct DaemonStats {
+    std::atomic<std::uint64_t> posts_in{0};
+    std::atomic<std::uint64_t> bad_lines{0};
+    std::atomic<std::uint64_t> posts_decided{0};
+    std::atomic<std::uint64_t> alerts{0};
+    std::atomic<std::uint64_t> reloads{0};
+    std::atomic<std::uint64_t> reload_failures{0};
+    std::atomic<std::uint64_t> sources_finished{0};
+};
+
+class Daemon {
+public:
+    // `console` receives the console sink's output (stdout in production).
+    Daemon(Setup setup, std::FILE* console);
+    ~Daemon();
+
+    // Runs until request_stop() or SIGINT/SIGTERM; drains queued posts before returning.
+    // Returns a process exit code.
+    int run();
+    // Thread-safe; may be called before or during run().
+    void request_stop();
+    // Thread-safe: recompiles the rule files and swaps them in if they load and pass their tests.
+    bool reload_rules();
+
+    const DaemonStats& stats() const { return stats_; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    DaemonStats stats_;
+};
+
+}  // namespace spreekbuis::daemon

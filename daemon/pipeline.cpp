@@ -1,0 +1,63 @@
+#include "daemon/pipeline.hpp"
+
+namespace spreekbuis::daemon {
+
+Pipeline::Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit)
+    : rules_(rules), emit_(std::move(emit)), input_(options.queue_capacity) {
+    const unsigned count = options.workers == 0 ? 1 : options.workers;
+    workers_running_ = count;
+    for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
+    emitter_ = std::thread([this] { emit_in_order(); });
+}
+
+Pipeline::~Pipeline() { finish(); }
+
+bool Pipeline::submit(Batch batch) {
+    batch.sequence = next_sequence_++;
+    return input_.push(std::move(batch));
+}
+
+void Pipeline::work() {
+    while (auto batch = input_.pop()) {
+        const auto rules = rules_.get();  // once per batch: a reload never splits a batch
+        batch->verdicts.clear();
+        batch->verdicts.reserve(batch->items.size());
+        for (const auto& item : batch->items) batch->verdicts.push_back(rules->evaluate(item.post));
+        std::lock_guard lock(done_mutex_);
+        done_.emplace(batch->sequence, std::move(*batch));
+        done_ready_.notify_all();
+    }
+    std::lock_guard lock(done_mutex_);
+    --workers_running_;
+    done_ready_.notify_all();
+}
+
+void Pipeline::emit_in_order() {
+    std::uint64_t next = 0;
+    while (true) {
+        Batch batch;
+        {
+            std::unique_lock lock(done_mutex_);
+            done_ready_.wait(lock, [&] {
+                return done_.count(next) > 0 || (workers_running_ == 0 && done_.empty());
+            });
+            auto found = done_.find(next);
+            if (found == done_.end()) return;  // workers gone and nothing left
+            batch = std::move(found->second);
+            done_.erase(found);
+        }
+        emit_(batch);
+        ++next;
+        emitted_.fetch_add(1);
+    }
+}
+
+void Pipeline::finish() {
+    if (finished_) return;
+    finished_ = true;
+    input_.close();
+    for (auto& worker : workers_) worker.join();
+    emitter_.join();
+}
+
+}  // namespace spreekbuis::daemon

@@ -1,0 +1,83 @@
+#pragma once
+// The matching stage: batches of posts in, verdicts out in input order. Owns N matcher worker
+// threads and one emitter thread; submit() may be called from any one producer thread at a time.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <condition_variable>
+#include <thread>
+#include <vector>
+
+#include "daemon/bounded_queue.hpp"
+#include "rules/post.hpp"
+#include "rules/ruleset.hpp"
+#include "rules/verdict.hpp"
+
+namespace spreekbuis::daemon {
+
+// The current rule set, swapped atomically on reload; workers load it once per batch.
+class RuleSetHolder {
+public:
+    explicit RuleSetHolder(std::shared_ptr<const rules::RuleSet> initial)
+        : current_(std::move(initial)) {}
+    std::shared_ptr<const rules::RuleSet> get() const { return current_.load(); }
+    void set(std::shared_ptr<const rules::RuleSet> next) { current_.store(std::move(next)); }
+
+private:
+    std::atomic<std::shared_ptr<const rules::RuleSet>> current_;
+};
+
+struct PostItem {
+    std::uint64_t line = 0;  // input line number (replay) or arrival number (live)
+    rules::Post post;
+};
+
+struct Batch {
+    std::uint64_t sequence = 0;  // assigned by submit()
+    std::vector<PostItem> items;
+    std::vector<rules::Verdict> verdicts;  // filled by the workers, same order as items
+};
+
+struct PipelineOptions {
+    unsigned workers = 2;
+    std::size_t queue_capacity = 64;  // in batches
+};
+
+class Pipeline {
+public:
+    using Emit = std::function<void(Batch&)>;  // on the emitter thread, in submit order
+
+    Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    // Blocks while the queue is full. False after finish().
+    bool submit(Batch batch);
+    // No more input: waits until every submitted batch was emitted, then joins the threads.
+    void finish();
+
+    std::uint64_t batches_emitted() const { return emitted_.load(); }
+
+private:
+    void work();
+    void emit_in_order();
+
+    const RuleSetHolder& rules_;
+    Emit emit_;
+    BoundedQueue<Batch> input_;
+    std::uint64_t next_sequence_ = 0;
+    std::mutex done_mutex_;
+    std::condition_variable done_ready_;
+    std::map<std::uint64_t, Batch> done_;
+    unsigned workers_running_ = 0;
+    std::atomic<std::uint64_t> emitted_{0};
+    std::vector<std::thread> workers_;
+    std::thread emitter_;
+    bool finished_ = false;
+};
+
+}  // namespace spreekbuis::daemon

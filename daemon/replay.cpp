@@ -1,0 +1,106 @@
+#include "daemon/replay.hpp"
+
+#include <chrono>
+
+#include "connectors/line_reader.hpp"
+#include "connectors/post_decoder.hpp"
+#include "daemon/decision_record.hpp"
+#include "daemon/pipeline.hpp"
+
+namespace spreekbuis::daemon {
+
+namespace {
+constexpr std::size_t kBatchSize = 256;
+
+bool is_blank(const std::string& line) {
+    return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+}  // namespace
+
+ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, std::FILE* err,
+                         const ReplayOptions& options) {
+    ReplayStats stats;
+    const auto started = std::chrono::steady_clock::now();
+    RuleSetHolder holder(setup.rules);
+    std::string records;
+    Pipeline pipeline(holder, {setup.config.workers, 64}, [&](Batch& batch) {
+        records.clear();
+        for (std::size_t i = 0; i < batch.items.size(); ++i) {
+            const auto& verdict = batch.verdicts[i];
+            stats.matched += verdict.matched;
+            stats.complaints += verdict.complaint;
+            if (!options.print_records) continue;
+            records += decision_record_json(batch.items[i].post, verdict, Assignment{});
+            records += '\n';
+        }
+        if (!records.empty()) std::fwrite(records.data(), 1, records.size(), out);
+    });
+
+    connectors::LineReader reader(input, connectors::PostDecoder::kMaxLineBytes);
+    connectors::PostDecoder decoder;
+    Batch batch;
+    std::string line;
+    auto report = [&](std::uint64_t line_number, const std::string& message) {
+        std::fprintf(err, "%s:%llu: error: %s; line skipped\n", options.input_label.c_str(),
+                     static_cast<unsigned long long>(line_number), message.c_str());
+        ++stats.bad_lines;
+    };
+    while (true) {
+        const auto status = reader.next(line);
+        if (status == connectors::LineReader::Status::end) break;
+        if (status == connectors::LineReader::Status::error) {
+            std::fprintf(err, "%s: error: read failed after line %llu\n",
+                         options.input_label.c_str(),
+                         static_cast<unsigned long long>(reader.line_number()));
+            break;
+        }
+        ++stats.lines;
+        if (status == connectors::LineReader::Status::too_long) {
+            report(reader.line_number(), "line longer than " +
+                                             std::to_string(connectors::PostDecoder::kMaxLineBytes) +
+                                             " bytes");
+            continue;
+        }
+        if (is_blank(line)) continue;
+        auto decoded = decoder.decode(line);
+        if (!decoded.post) {
+            report(reader.line_number(), decoded.error);
+            continue;
+        }
+        if (!decoded.warning.empty()) {
+            std::fprintf(err, "%s:%llu: warning: %s\n", options.input_label.c_str(),
+                         static_cast<unsigned long long>(reader.line_number()),
+                         decoded.warning.c_str());
+        }
+        ++stats.posts;
+        batch.items.push_back(PostItem{reader.line_number(), std::move(*decoded.post)});
+        if (batch.items.size() == kBatchSize) {
+            pipeline.submit(std::move(batch));
+            batch = Batch{};
+        }
+    }
+    if (!batch.items.empty()) pipeline.submit(std::move(batch));
+    pipeline.finish();
+    std::fflush(out);
+    stats.bytes = reader.bytes_read();
+    stats.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return stats;
+}
+
+std::string format_replay_summary(const ReplayStats& stats) {
+    const double seconds = stats.seconds > 0 ? stats.seconds : 1e-9;
+    char buffer[512];
+    std::snprintf(buffer, sizeof buffer,
+                  "posts: %llu  bad lines: %llu  matched: %llu  complaints: %llu\n"
+                  "elapsed: %.3f s  throughput: %.0f posts/s  %.2f MB/s\n",
+                  static_cast<unsigned long long>(stats.posts),
+                  static_cast<unsigned long long>(stats.bad_lines),
+                  static_cast<unsigned long long>(stats.matched),
+                  static_cast<unsigned long long>(stats.complaints), stats.seconds,
+                  static_cast<double>(stats.posts) / seconds,
+                  static_cast<double>(stats.bytes) / seconds / 1e6);
+    return buffer;
+}
+
+}  // namespace spreekbuis::daemon

@@ -1,0 +1,445 @@
+#include "rules/normalize.hpp"
+
+#include <array>
+#include <cstddef>
+
+#include "rules/html.hpp"
+#include "rules/utf8.hpp"
+
+namespace spreekbuis::rules {
+
+namespace {
+
+using utf8::CharClass;
+
+constexpr std::size_t kMaxInput = std::size_t{64} << 20;  // longer input is truncated
+
+enum Flag : std::uint8_t { kUpper = 1, kElongated = 2, kUrl = 4 };
+
+bool is_ascii_alnum(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_nocase(std::string_view text, std::size_t pos, std::string_view prefix) {
+    if (text.size() - pos < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (ascii_lower(text[pos + i]) != prefix[i]) return false;
+    }
+    return true;
+}
+
+// Length of the URL at plain[pos], or 0.
+std::size_t url_length(std::string_view plain, std::size_t pos) {
+    std::size_t prefix = 0;
+    if (starts_with_nocase(plain, pos, "https://")) {
+        prefix = 8;
+    } else if (starts_with_nocase(plain, pos, "http://")) {
+        prefix = 7;
+    } else if (starts_with_nocase(plain, pos, "www.")) {
+        prefix = 4;
+    } else {
+        return 0;
+    }
+    std::size_t end = pos + prefix;
+    while (end < plain.size()) {
+        const auto c = static_cast<unsigned char>(plain[end]);
+        if (c <= ' ' || c == 0x7F || c == '"' || c == '<' || c == '>') break;
+        ++end;
+    }
+    while (end > pos + prefix) {
+        const char c = plain[end - 1];
+        if (c != '.' && c != ',' && c != ';' && c != ':' && c != '!' && c != '?' && c != ')' &&
+            c != ']' && c != '}' && c != '\'' && c != '"') {
+            break;
+        }
+        --end;
+    }
+    if (end == pos + prefix) return 0;
+    return end - pos;
+}
+
+// Builds `folded` and one flag byte per folded byte.
+class Folder {
+public:
+    Folder(NormalizedText& out, std::vector<std::uint8_t>& flags) : out_(out), flags_(flags) {}
+
+    void space() {
+        if (!out_.folded.empty()) pending_space_ = true;
+        last_ = 0;
+        run_ = 0;
+    }
+
+    bool at_boundary() const {
+        if (out_.folded.empty() || pending_space_) return true;
+        const auto c = static_cast<unsigned char>(out_.folded.back());
+        return c < 0x80 && !is_ascii_alnum(c) && c != '@' && c != '#' && c != '/';
+    }
+
+    void url(std::string_view text) {
+        flush_space();
+        for (char c : text) {
+            out_.folded.push_back(ascii_lower(c));
+            flags_.push_back(kUrl);
+        }
+        last_ = 0;
+        run_ = 0;
+    }
+
+    // Emits one folded code point, squeezing runs of three or more letters or punctuation.
+    void emit(char32_t cp, CharClass cls, bool upper, std::string_view bytes) {
+        if (cp == '!') ++out_.exclamations;
+        if (cp == '?') ++out_.questions;
+        if (cp == last_ && !pending_space_ &&
+            (cls == CharClass::letter || cls == CharClass::punct)) {
+            if (++run_ > 2) {
+                flags_.back() |= kElongated;
+                return;
+            }
+        } else {
+            last_ = cp;
+            run_ = 1;
+        }
+        flush_space();
+        out_.folded.append(bytes);
+        flags_.resize(out_.folded.size(), upper ? kUpper : 0);
+    }
+
+    bool last_is_emoji() const {
+        return !pending_space_ && last_class_emoji_;
+    }
+    void set_last_emoji(bool emoji) { last_class_emoji_ = emoji; }
+
+private:
+    void flush_space() {
+        if (pending_space_) {
+            out_.folded.push_back(' ');
+            flags_.push_back(0);
+            pending_space_ = false;
+        }
+    }
+
+    NormalizedText& out_;
+    std::vector<std::uint8_t>& flags_;
+    bool pending_space_ = false;
+    bool last_class_emoji_ = false;
+    char32_t last_ = 0;
+    int run_ = 0;
+};
+
+void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
+    const std::string_view plain = out.plain;
+    Folder folder(out, flags);
+    std::size_t pos = 0;
+    while (pos < plain.size()) {
+        const auto c = static_cast<unsigned char>(plain[pos]);
+        if (c < 0x80) {
+            if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && folder.at_boundary()) {
+                const std::size_t n = url_length(plain, pos);
+                if (n > 0) {
+                    folder.url(plain.substr(pos, n));
+                    folder.set_last_emoji(false);
+                    pos += n;
+                    continue;
+                }
+            }
+            const CharClass cls = utf8::classify(c);
+            if (cls == CharClass::space || cls == CharClass::other) {
+                folder.space();
+            } else {
+                const bool upper = c >= 'A' && c <= 'Z';
+                const char lower = ascii_lower(static_cast<char>(c));
+                folder.emit(static_cast<unsigned char>(lower), cls, upper,
+                            std::string_view(&lower, 1));
+            }
+            folder.set_last_emoji(false);
+            ++pos;
+            continue;
+        }
+        char32_t cp = 0;
+        const std::size_t n = utf8::decode(plain, pos, cp);
+        const std::string_view original = plain.substr(pos, n);
+        pos += n;
+        const CharClass cls = utf8::classify(cp);
+        if (cls == CharClass::ignorable || (cp >= 0x300 && cp <= 0x36F)) continue;
+        if (cls == CharClass::space || cls == CharClass::other) {
+            folder.space();
+            folder.set_last_emoji(false);
+            continue;
+        }
+        if (cls == CharClass::zwj) {
+            if (folder.last_is_emoji()) folder.emit(cp, cls, false, original);
+            continue;
+        }
+        bool upper = false;
+        const std::string_view folded = utf8::fold(cp, upper);
+        if (folded.data() == nullptr) {
+            folder.emit(cp, cls, false, original);
+        } else {
+            std::size_t at = 0;
+            while (at < folded.size()) {
+                char32_t part = 0;
+                const std::size_t len = utf8::decode(folded, at, part);
+                folder.emit(part, utf8::classify(part), upper, folded.substr(at, len));
+                at += len;
+            }
+        }
+        folder.set_last_emoji(cls == CharClass::emoji || cls == CharClass::emoji_modifier);
+    }
+}
+
+constexpr std::array<std::string_view, 44> kEmoticons = {
+    ">:-(", ":'-(", "</3", "^_^", ">:(", ":'(", ":')", ":-)", ":-(", ":-d", ";-)", ":-p",
+    ":-/",  ":-|",  ":-o", ":-*", ":))", ":((", "<33", ":)",  ":(",  ":d",  ";)",  ":p",
+    ";p",   ";d",   "<3",  ":/",  ":|",  ":o",  ":*",  "=)",  "=(",  "=d",  ":]",  ":[",
+    "^^",   "-_-",  ":@",  ":s",  ":$",  "(:",  "):",  ":3"};
+
+struct Cursor {
+    std::string_view text;
+    std::size_t pos = 0;
+
+    char32_t peek(std::size_t at, std::size_t& len) const {
+        char32_t cp = 0;
+        len = utf8::decode(text, at, cp);
+        return cp;
+    }
+};
+
+bool is_word_class(CharClass cls) {
+    return cls == CharClass::letter || cls == CharClass::digit || cls == CharClass::mark;
+}
+
+CharClass class_at(std::string_view text, std::size_t at) {
+    if (at >= text.size()) return CharClass::space;
+    char32_t cp = 0;
+    utf8::decode(text, at, cp);
+    return utf8::classify(cp);
+}
+
+class Tokenizer {
+public:
+    Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags)
+        : out_(out), text_(out.folded), flags_(flags) {}
+
+    void run() {
+        std::size_t i = 0;
+        while (i < text_.size()) {
+            const auto c = static_cast<unsigned char>(text_[i]);
+            if (c == ' ') {
+                ++i;
+                continue;
+            }
+            if ((flags_[i] & kUrl) != 0) {
+                std::size_t j = i;
+                while (j < text_.size() && (flags_[j] & kUrl) != 0) ++j;
+                push(i, j, TokenKind::url);
+                i = j;
+                continue;
+            }
+            char32_t cp = 0;
+            const std::size_t len = utf8::decode(text_, i, cp);
+            const CharClass cls = utf8::classify(cp);
+            if (is_word_class(cls)) {
+                i = word(i);
+            } else if (cp == '#' && hashtag_start(i + 1)) {
+                i = hashtag(i);
+            } else if (cp == '@' && boundary_before(i) && hashtag_start(i + 1)) {
+                i = mention(i);
+            } else if (cls == CharClass::emoji || cls == CharClass::emoji_modifier) {
+                i = emoji(i);
+            } else if (cls == CharClass::regional_indicator) {
+                std::size_t j = i + len;
+                if (class_at(text_, j) == CharClass::regional_indicator) {
+                    char32_t next = 0;
+                    j += utf8::decode(text_, j, next);
+                }
+                push(i, j, TokenKind::emoji);
+                i = j;
+            } else if (cls == CharClass::punct) {
+                const std::size_t n = emoticon(i);
+                if (n > 0) {
+                    push(i, i + n, TokenKind::emoticon);
+                    i += n;
+                } else {
+                    std::size_t j = i + len;
+                    while (j + len <= text_.size() && text_.compare(j, len, text_, i, len) == 0) {
+                        j += len;
+                    }
+                    push(i, j, TokenKind::punct);
+                    i = j;
+                }
+            } else {
+                i += len;
+            }
+        }
+    }
+
+private:
+    void push(std::size_t begin, std::size_t end, TokenKind kind) {
+        Token token;
+        token.begin = static_cast<std::uint32_t>(begin);
+        token.end = static_cast<std::uint32_t>(end);
+        token.kind = kind;
+        for (std::size_t k = begin; k < end; ++k) {
+            if ((flags_[k] & kElongated) != 0) token.elongated = true;
+        }
+        out_.tokens.push_back(token);
+    }
+
+    bool boundary_before(std::size_t i) const {
+        if (i == 0) return true;
+        std::size_t k = i - 1;
+        while (k > 0 && (static_cast<unsigned char>(text_[k]) & 0xC0) == 0x80) --k;
+        const CharClass cls = class_at(text_, k);
+        return !is_word_class(cls) && text_[k] != '_' && text_[k] != '@';
+    }
+
+    bool hashtag_start(std::size_t i) const {
+        if (i >= text_.size()) return false;
+        if (text_[i] == '_') return true;
+        const CharClass cls = class_at(text_, i);
+        return cls == CharClass::letter || cls == CharClass::digit;
+    }
+
+    std::size_t tag_body(std::size_t j) const {
+        while (j < text_.size() && (flags_[j] & kUrl) == 0) {
+            if (text_[j] == '_') {
+                ++j;
+                continue;
+            }
+            char32_t cp = 0;
+            const std::size_t len = utf8::decode(text_, j, cp);
+            if (!is_word_class(utf8::classify(cp))) break;
+            j += len;
+        }
+        return j;
+    }
+
+    std::size_t hashtag(std::size_t i) {
+        const std::size_t j = tag_body(i + 1);
+        push(i, j, TokenKind::hashtag);
+        return j;
+    }
+
+    std::size_t mention(std::size_t i) {
+        std::size_t j = tag_body(i + 1);
+        // Fediverse form @user@example.social.
+        if (j + 1 < text_.size() && text_[j] == '@' && hashtag_start(j + 1)) {
+            std::size_t k = j + 1;
+            while (k < text_.size() && (flags_[k] & kUrl) == 0) {
+                const auto c = static_cast<unsigned char>(text_[k]);
+                if (!is_ascii_alnum(c) && c != '.' && c != '-' && c != '_' && c < 0x80) break;
+                if (c >= 0x80 && !is_word_class(class_at(text_, k))) break;
+                ++k;
+            }
+            while (k > j + 1 && (text_[k - 1] == '.' || text_[k - 1] == '-')) --k;
+            j = k;
+        }
+        push(i, j, TokenKind::mention);
+        return j;
+    }
+
+    std::size_t word(std::size_t i) {
+        std::size_t j = i;
+        std::size_t letters = 0;
+        std::size_t upper_letters = 0;
+        CharClass prev = CharClass::space;
+        while (j < text_.size() && (flags_[j] & kUrl) == 0) {
+            char32_t cp = 0;
+            const std::size_t len = utf8::decode(text_, j, cp);
+            CharClass cls = utf8::classify(cp);
+            if (!is_word_class(cls)) {
+                const CharClass next = class_at(text_, j + len);
+                const bool apostrophe = cp == '\'' && prev == CharClass::letter &&
+                                        next == CharClass::letter;
+                const bool separator = (cp == '.' || cp == ',' || cp == ':') &&
+                                       prev == CharClass::digit && next == CharClass::digit;
+                if (!apostrophe && !separator) break;
+            } else if (cls == CharClass::letter) {
+                ++letters;
+                if ((flags_[j] & kUpper) != 0) ++upper_letters;
+            }
+            if (cls != CharClass::mark) prev = cls;
+            j += len;
+        }
+        const std::string_view text = text_.substr(i, j - i);
+        TokenKind kind = letters == 0 ? TokenKind::number : TokenKind::word;
+        if (text == "xd" || text == "xdd" || text == "xp") kind = TokenKind::emoticon;
+        push(i, j, kind);
+        out_.tokens.back().all_caps = letters >= 2 && upper_letters == letters;
+        return j;
+    }
+
+    std::size_t emoji(std::size_t i) {
+        char32_t cp = 0;
+        std::size_t j = i + utf8::decode(text_, i, cp);
+        while (j < text_.size()) {
+            const CharClass cls = class_at(text_, j);
+            if (cls == CharClass::emoji_modifier || cls == CharClass::mark) {
+                j += utf8::decode(text_, j, cp);
+            } else if (cls == CharClass::zwj) {
+                const std::size_t after = j + utf8::decode(text_, j, cp);
+                if (class_at(text_, after) != CharClass::emoji) break;
+                j = after + utf8::decode(text_, after, cp);
+            } else {
+                break;
+            }
+        }
+        push(i, j, TokenKind::emoji);
+        return j;
+    }
+
+    std::size_t emoticon(std::size_t i) const {
+        for (std::string_view e : kEmoticons) {
+            if (text_.compare(i, e.size(), e) != 0) continue;
+            bool has_alnum = false;
+            for (char c : e) has_alnum = has_alnum || is_ascii_alnum(static_cast<unsigned char>(c));
+            const std::size_t end = i + e.size();
+            if (end < text_.size()) {
+                const auto next = static_cast<unsigned char>(text_[end]);
+                if (is_ascii_alnum(next) || next >= 0x80) {
+                    if (is_word_class(class_at(text_, end))) continue;
+                }
+                if (e == ":/" && next == '/') continue;
+                if (e == "(:" && next == ')') continue;
+            }
+            if (has_alnum && !boundary_before(i)) continue;
+            if ((e == "(:" || e == "):") && !boundary_before(i)) continue;
+            return e.size();
+        }
+        return 0;
+    }
+
+    NormalizedText& out_;
+    std::string_view text_;
+    const std::vector<std::uint8_t>& flags_;
+};
+
+bool needs_markup_pass(std::string_view raw) {
+    for (char c : raw) {
+        if (c == '<' || c == '&' || static_cast<unsigned char>(c) >= 0x80) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+NormalizedText normalize(std::string_view raw) {
+    NormalizedText out;
+    if (raw.size() > kMaxInput) raw = raw.substr(0, kMaxInput);
+    if (needs_markup_pass(raw)) {
+        decode_markup(raw, out.plain);
+    } else {
+        out.plain.assign(raw);
+    }
+    out.folded.reserve(out.plain.size());
+    std::vector<std::uint8_t> flags;
+    flags.reserve(out.plain.size() + 8);
+    fold_text(out, flags);
+    out.tokens.reserve(out.folded.size() / 4 + 1);
+    Tokenizer(out, flags).run();
+    return out;
+}
+
+}  // namespace spreekbuis::rules

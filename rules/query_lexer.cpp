@@ -1,0 +1,167 @@
+#include "rules/query_lexer.hpp"
+
+namespace spreekbuis::rules::query {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
+bool is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+}
+
+std::optional<ParseError> lex_near(std::string_view word, std::size_t offset, QueryToken& token) {
+    const std::string hint = "write NEAR/n (within n words, any order) or NEAR/nf (first side "
+                             "first), e.g. NEAR/5";
+    if (word.size() < 6 || word[4] != '/') {
+        return ParseError{offset, "NEAR needs a distance", hint};
+    }
+    std::size_t i = 5;
+    long value = 0;
+    while (i < word.size() && word[i] >= '0' && word[i] <= '9') {
+        value = value * 10 + (word[i] - '0');
+        if (value > kMaxNearDistance) {
+            return ParseError{offset + 5, "NEAR distance is too large",
+                              "the largest distance is " + std::to_string(kMaxNearDistance)};
+        }
+        ++i;
+    }
+    if (i == 5) return ParseError{offset + 5, "NEAR needs a number after '/'", hint};
+    if (i < word.size() && word[i] == 'f') {
+        token.ordered = true;
+        ++i;
+    }
+    if (i != word.size()) {
+        return ParseError{offset + i, "unexpected '" + std::string(word.substr(i, 1)) +
+                                          "' after the NEAR distance",
+                          hint};
+    }
+    if (value == 0) {
+        return ParseError{offset + 5, "NEAR/0 can never match",
+                          "use a \"quoted phrase\" for words that must be adjacent, or NEAR/1"};
+    }
+    token.type = TokenType::op_near;
+    token.distance = static_cast<int>(value);
+    return std::nullopt;
+}
+
+}  // namespace
+
+LexResult lex_query(std::string_view text) {
+    LexResult result;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (true) {
+        while (i < n && is_space(text[i])) ++i;
+        QueryToken token;
+        token.offset = i;
+        if (i >= n) {
+            token.type = TokenType::end;
+            result.tokens.push_back(std::move(token));
+            return result;
+        }
+        const char c = text[i];
+        if (c == '(' || c == ')') {
+            token.type = c == '(' ? TokenType::lparen : TokenType::rparen;
+            token.length = 1;
+            ++i;
+        } else if (c == '"') {
+            token.type = TokenType::phrase;
+            std::size_t j = i + 1;
+            bool closed = false;
+            while (j < n) {
+                if (text[j] == '\\' && j + 1 < n && (text[j + 1] == '"' || text[j + 1] == '\\')) {
+                    token.text.push_back(text[j + 1]);
+                    j += 2;
+                    continue;
+                }
+                if (text[j] == '"') {
+                    closed = true;
+                    break;
+                }
+                token.text.push_back(text[j]);
+                ++j;
+            }
+            if (!closed) {
+                result.error = ParseError{i, "unterminated phrase: no closing '\"'",
+                                          "add a '\"' after the last word of the phrase"};
+                return result;
+            }
+            token.length = j + 1 - i;
+            i = j + 1;
+        } else if (text.substr(i).starts_with("re:/")) {
+            token.type = TokenType::regex;
+            std::size_t j = i + 4;
+            bool closed = false;
+            while (j < n) {
+                if (text[j] == '\\' && j + 1 < n) {
+                    if (text[j + 1] != '/') token.text.push_back('\\');
+                    token.text.push_back(text[j + 1]);
+                    j += 2;
+                    continue;
+                }
+                if (text[j] == '/') {
+                    closed = true;
+                    break;
+                }
+                token.text.push_back(text[j]);
+                ++j;
+            }
+            if (!closed) {
+                result.error = ParseError{i, "unterminated regular expression: no closing '/'",
+                                          "write re:/pattern/ and escape a '/' inside as '\\/'"};
+                return result;
+            }
+            if (j + 1 < n && !ends_word(text[j + 1])) {
+                result.error = ParseError{j + 1, "unexpected text after the regular expression",
+                                          "put a space after the closing '/'"};
+                return result;
+            }
+            token.length = j + 1 - i;
+            i = j + 1;
+        } else if (c == '$') {
+            token.type = TokenType::var;
+            std::size_t j = i + 1;
+            while (j < n && is_name_char(text[j])) ++j;
+            token.text = std::string(text.substr(i + 1, j - i - 1));
+            if (token.text.empty()) {
+                result.error = ParseError{i, "'$' must be followed by a list or macro name",
+                                          "write $name, e.g. $luggage"};
+                return result;
+            }
+            if (j < n && !ends_word(text[j])) {
+                result.error = ParseError{j, "unexpected '" + std::string(1, text[j]) +
+                                                 "' in the name after '$'",
+                                          "names use letters, digits, '_' and '-'"};
+                return result;
+            }
+            token.length = j - i;
+            i = j;
+        } else {
+            std::size_t j = i;
+            while (j < n && !ends_word(text[j])) ++j;
+            const auto word = text.substr(i, j - i);
+            token.length = j - i;
+            token.text = std::string(word);
+            if (word == "AND") {
+                token.type = TokenType::op_and;
+            } else if (word == "OR") {
+                token.type = TokenType::op_or;
+            } else if (word == "NOT") {
+                token.type = TokenType::op_not;
+            } else if (word == "NEAR" || word.starts_with("NEAR/")) {
+                if (auto error = lex_near(word, i, token)) {
+                    result.error = std::move(error);
+                    return result;
+                }
+            } else {
+                token.type = TokenType::word;
+            }
+            i = j;
+        }
+        result.tokens.push_back(std::move(token));
+    }
+}
+
+}  // namespace spreekbuis::rules::query

@@ -1,0 +1,42 @@
+#pragma once
+// Rule files in, an immutable compiled RuleSet out. evaluate() is const and thread-safe, so
+// matcher workers share one std::shared_ptr<const RuleSet> and a reload swaps the pointer.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/diagnostic.hpp"
+#include "rules/post.hpp"
+#include "rules/verdict.hpp"
+
+namespace spreekbuis::rules {
+
+class RuleSet;
+
+struct RuleTestOutcome {
+    SourcePos pos;     // where the test is written
+    std::string name;  // rule id plus the test's text or name
+    bool passed = false;
+    std::string detail;  // what was expected and what came out, when it failed
+};
+
+struct RuleLoadResult {
+    std::shared_ptr<const RuleSet> rules;  // null when any error was found: nothing half-loaded
+    Diagnostics diagnostics;
+};
+
+// Reads, compiles and validates all files together (lists and macros are shared across
+// files, later files may extend earlier lists). Does not run the embedded tests.
+RuleLoadResult load_rule_files(const std::vector<std::string>& paths);
+// Same, from in-memory text; `label` is the file name used in diagnostics. For tests and fuzzing.
+RuleLoadResult load_rule_text(const std::string& label, const std::string& text);
+
+class RuleSet {
+public:
+    virtual ~RuleSet() = default;
+    virtual Verdict evaluate(const Post& post) const = 0;
+    virtual std::vector<RuleTestOutcome> run_tests() const = 0;
+    virtual std::size_t rule_count() const = 0;
+};
+
+}  // namespace spreekbuis::rules
