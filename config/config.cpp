@@ -225,7 +225,12 @@ private:
             config_.log_level = *level;
             return;
         }
-        const auto best = rules::closest_match(*level, kLogLevels);
+        auto best = rules::closest_match(*level, kLogLevels);
+        for (const auto& known : kLogLevels) {
+            if (best.empty() && level->size() > known.size() && level->starts_with(known)) {
+                best = known;
+            }
+        }
         rules::error_at(doc_, node, "unknown log_level '" + node.Scalar() + "'", diagnostics_,
                         best.empty() ? "one of: " + join(kLogLevels)
                                      : "did you mean '" + best + "'?");

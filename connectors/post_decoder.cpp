@@ -64,6 +64,12 @@ simdjson::error_code read_optional_int(simdjson::ondemand::value value,
     return simdjson::SUCCESS;
 }
 
+PostDecodeResult rejected(std::string message) {
+    PostDecodeResult result;
+    result.error = std::move(message);
+    return result;
+}
+
 std::string describe(simdjson::error_code error, std::string_view field) {
     std::string message = field.empty() ? "invalid JSON" : "field '" + std::string(field) + "'";
     if (!field.empty()) {
@@ -124,7 +130,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) {
 
 PostDecodeResult PostDecoder::decode(std::string_view line) {
     if (line.size() > kMaxLineBytes) {
-        return {std::nullopt, "line longer than " + std::to_string(kMaxLineBytes) + " bytes"};
+        return rejected("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     }
     if (simdjson::validate_utf8(line.data(), line.size())) return decode_valid_utf8(line);
     const auto repaired = repair_utf8(line);
@@ -139,10 +145,10 @@ PostDecodeResult PostDecoder::decode_valid_utf8(std::string_view line) {
     simdjson::padded_string_view input(buffer_.data(), line.size(), buffer_.size());
 
     simdjson::ondemand::document document;
-    if (auto error = parser_.iterate(input).get(document)) return {std::nullopt, describe(error, "")};
+    if (auto error = parser_.iterate(input).get(document)) return rejected(describe(error, ""));
     simdjson::ondemand::object object;
-    if (auto error = document.get_object().get(object)) {
-        return {std::nullopt, "a post must be a JSON object"};
+    if (document.get_object().get(object) != simdjson::SUCCESS) {
+        return rejected("a post must be a JSON object");
     }
 
     rules::Post post;
@@ -150,9 +156,9 @@ PostDecodeResult PostDecoder::decode_valid_utf8(std::string_view line) {
     bool has_text = false;
     for (auto field_result : object) {
         simdjson::ondemand::field field;
-        if (auto error = field_result.get(field)) return {std::nullopt, describe(error, "")};
+        if (auto error = std::move(field_result).get(field)) return rejected(describe(error, ""));
         std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) return {std::nullopt, describe(error, "")};
+        if (auto error = field.unescaped_key().get(key)) return rejected(describe(error, ""));
         simdjson::ondemand::value value = field.value();
         simdjson::error_code error = simdjson::SUCCESS;
         if (key == "id") {
@@ -179,13 +185,13 @@ PostDecodeResult PostDecoder::decode_valid_utf8(std::string_view line) {
             error = read_optional_int(value, post.replies);
         } else if (key == "author") {
             json_type type;
-            if ((error = value.type().get(type))) return {std::nullopt, describe(error, key)};
+            if ((error = value.type().get(type))) return rejected(describe(error, key));
             if (type == json_type::null) continue;
             simdjson::ondemand::object author;
-            if ((error = value.get_object().get(author))) return {std::nullopt, describe(error, key)};
+            if ((error = value.get_object().get(author))) return rejected(describe(error, key));
             for (auto author_field_result : author) {
                 simdjson::ondemand::field author_field;
-                if ((error = author_field_result.get(author_field))) break;
+                if ((error = std::move(author_field_result).get(author_field))) break;
                 std::string_view author_key;
                 if ((error = author_field.unescaped_key().get(author_key))) break;
                 auto author_value = author_field.value();
@@ -204,16 +210,15 @@ PostDecodeResult PostDecoder::decode_valid_utf8(std::string_view line) {
                     if (!error) post.author.verified = verified;
                 }
                 if (error) {
-                    return {std::nullopt, describe(error, "author." + std::string(author_key))};
+                    return rejected(describe(error, "author." + std::string(author_key)));
                 }
             }
-            if (error) return {std::nullopt, describe(error, key)};
+            if (error) return rejected(describe(error, key));
         }
-        if (error) return {std::nullopt, describe(error, key)};
+        if (error) return rejected(describe(error, key));
     }
-    if (!document.at_end()) return {std::nullopt, "trailing content after the JSON object"};
-    if (!has_id) return {std::nullopt, "missing required field 'id' (a non-empty string)"};
-    if (!has_text) return {std::nullopt, "missing required field 'text' (a string)"};
+    if (!has_id) return rejected("missing required field 'id' (a non-empty string)");
+    if (!has_text) return rejected("missing required field 'text' (a string)");
     PostDecodeResult result;
     if (!post.created_at.empty()) {
         post.created_at_ms = parse_rfc3339_ms(post.created_at);

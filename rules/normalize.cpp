@@ -89,21 +89,15 @@ public:
 
     // Emits one folded code point, squeezing runs of three or more letters or punctuation.
     void emit(char32_t cp, CharClass cls, bool upper, std::string_view bytes) {
-        if (cp == '!') ++out_.exclamations;
-        if (cp == '?') ++out_.questions;
-        if (cp == last_ && !pending_space_ &&
-            (cls == CharClass::letter || cls == CharClass::punct)) {
-            if (++run_ > 2) {
-                flags_.back() |= kElongated;
-                return;
-            }
-        } else {
-            last_ = cp;
-            run_ = 1;
-        }
-        flush_space();
+        if (!admit(cp, cls)) return;
         out_.folded.append(bytes);
         flags_.resize(out_.folded.size(), upper ? kUpper : 0);
+    }
+
+    void emit_ascii(char lower, CharClass cls, bool upper) {
+        if (!admit(static_cast<unsigned char>(lower), cls)) return;
+        out_.folded.push_back(lower);
+        flags_.push_back(upper ? kUpper : 0);
     }
 
     bool last_is_emoji() const {
@@ -112,6 +106,23 @@ public:
     void set_last_emoji(bool emoji) { last_class_emoji_ = emoji; }
 
 private:
+    bool admit(char32_t cp, CharClass cls) {
+        if (cp == '!') ++out_.exclamations;
+        if (cp == '?') ++out_.questions;
+        if (cp == last_ && !pending_space_ &&
+            (cls == CharClass::letter || cls == CharClass::punct)) {
+            if (++run_ > 2) {
+                flags_.back() |= kElongated;
+                return false;
+            }
+        } else {
+            last_ = cp;
+            run_ = 1;
+        }
+        flush_space();
+        return true;
+    }
+
     void flush_space() {
         if (pending_space_) {
             out_.folded.push_back(' ');
@@ -148,10 +159,7 @@ void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
             if (cls == CharClass::space || cls == CharClass::other) {
                 folder.space();
             } else {
-                const bool upper = c >= 'A' && c <= 'Z';
-                const char lower = ascii_lower(static_cast<char>(c));
-                folder.emit(static_cast<unsigned char>(lower), cls, upper,
-                            std::string_view(&lower, 1));
+                folder.emit_ascii(ascii_lower(static_cast<char>(c)), cls, c >= 'A' && c <= 'Z');
             }
             folder.set_last_emoji(false);
             ++pos;
@@ -391,6 +399,11 @@ private:
     }
 
     std::size_t emoticon(std::size_t i) const {
+        const char first = text_[i];
+        if (first != ':' && first != ';' && first != '<' && first != '^' && first != '>' &&
+            first != '=' && first != '-' && first != '(' && first != ')') {
+            return 0;
+        }
         for (std::string_view e : kEmoticons) {
             if (text_.compare(i, e.size(), e) != 0) continue;
             bool has_alnum = false;

@@ -1,11 +1,12 @@
 #include "rules/utf8.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace spreekbuis::rules::utf8 {
 
-std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
+std::size_t decode_multibyte(std::string_view text, std::size_t pos, char32_t& cp) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     const unsigned char lead = byte(pos);
     if (lead < 0x80) {
@@ -104,10 +105,29 @@ constexpr CharClass ascii_class(unsigned char c) {
     return CharClass::punct;
 }
 
+constexpr std::array<CharClass, 128> make_ascii_classes() {
+    std::array<CharClass, 128> table{};
+    for (unsigned c = 0; c < 128; ++c) table[c] = ascii_class(static_cast<unsigned char>(c));
+    return table;
+}
+
+constexpr std::array<CharClass, 128> kAsciiClasses = make_ascii_classes();
+
 }  // namespace
 
-CharClass classify(char32_t cp) {
-    if (cp < 0x80) return ascii_class(static_cast<unsigned char>(cp));
+const CharClass kAsciiClass[128] = {
+#define SPREEKBUIS_ROW(n)                                                                        \
+    kAsciiClasses[n], kAsciiClasses[n + 1], kAsciiClasses[n + 2], kAsciiClasses[n + 3],         \
+        kAsciiClasses[n + 4], kAsciiClasses[n + 5], kAsciiClasses[n + 6], kAsciiClasses[n + 7]
+    SPREEKBUIS_ROW(0),   SPREEKBUIS_ROW(8),   SPREEKBUIS_ROW(16),  SPREEKBUIS_ROW(24),
+    SPREEKBUIS_ROW(32),  SPREEKBUIS_ROW(40),  SPREEKBUIS_ROW(48),  SPREEKBUIS_ROW(56),
+    SPREEKBUIS_ROW(64),  SPREEKBUIS_ROW(72),  SPREEKBUIS_ROW(80),  SPREEKBUIS_ROW(88),
+    SPREEKBUIS_ROW(96),  SPREEKBUIS_ROW(104), SPREEKBUIS_ROW(112), SPREEKBUIS_ROW(120),
+#undef SPREEKBUIS_ROW
+};
+
+CharClass classify_table(char32_t cp) {
+    if (cp < 0x80) return kAsciiClass[cp];
     const ClassRange* end = kClassRanges + kClassRangeCount;
     const ClassRange* it = std::upper_bound(
         kClassRanges, end, cp, [](char32_t value, const ClassRange& r) { return value < r.lo; });

@@ -14,7 +14,15 @@ inline constexpr char32_t kReplacement = 0xFFFD;
 // Decodes one code point at `text[pos]` (pos < size). Invalid, overlong, surrogate or
 // truncated sequences yield U+FFFD and consume the maximal invalid subpart (at least 1 byte).
 // Returns the number of bytes consumed.
-std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp);
+std::size_t decode_multibyte(std::string_view text, std::size_t pos, char32_t& cp);
+inline std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    if (lead < 0x80) {
+        cp = lead;
+        return 1;
+    }
+    return decode_multibyte(text, pos, cp);
+}
 
 // Appends `cp` as UTF-8; invalid scalar values are written as U+FFFD.
 void append(std::string& out, char32_t cp);
@@ -22,7 +30,9 @@ void append(std::string& out, char32_t cp);
 // Replaces every invalid sequence in `text` with U+FFFD.
 std::string repair(std::string_view text);
 
-CharClass classify(char32_t cp);
+CharClass classify_table(char32_t cp);
+extern const CharClass kAsciiClass[128];
+inline CharClass classify(char32_t cp) { return cp < 0x80 ? kAsciiClass[cp] : classify_table(cp); }
 
 // Folded form of `cp` (lower case, accents removed for Latin and Greek, typographic quotes
 // and dashes made ASCII). A view with a null data() when `cp` folds to itself. `upper` says whether `cp`

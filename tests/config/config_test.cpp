@@ -429,7 +429,7 @@ http:
     result = f.load(
         "rules: r.yaml\nstate_dir: ${env:SPREEKBUIS_T_MISSING}/${env:SPREEKBUIS_T_MISSING}\n");
     REQUIRE(result.diagnostics.error_count() == 2);
-    CHECK(result.diagnostics.items()[1].pos.column == 39);
+    CHECK(result.diagnostics.items()[1].pos.column == 40);
 }
 
 TEST_CASE("file substitution", "[config][substitution]") {

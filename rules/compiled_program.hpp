@@ -1,0 +1,70 @@
+#pragma once
+// The compiled form of all rules: interned terms and regexes, one flat node array that every
+// rule's expression points into, and which terms can wake which rules. Plain data produced by
+// the query compiler on the loading thread, then owned read-only by a CompiledRuleSet.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rules/query_ast.hpp"
+#include "rules/rule_file.hpp"
+#include "rules/verdict.hpp"
+
+namespace spreekbuis::rules::compiled {
+
+// One folded word of a term; `prefix` for a trailing '*' wildcard.
+struct TermWord {
+    std::string text;
+    bool prefix = false;
+};
+
+// A bare term or a phrase: a sequence of folded tokens that must follow each other.
+struct TermPattern {
+    std::vector<TermWord> words;
+    bool hashtag_too = false;  // a single plain word also matches its #hashtag
+    std::string display;       // as written: suitcase*, "hand luggage"
+};
+
+struct RegexPattern {
+    std::string pattern;
+    std::string display;  // re:/pattern/
+};
+
+enum class Op : std::uint8_t { term, regex, field, all_of, any_of, negate, near };
+
+// term/regex/field: `first` indexes the terms/regexes/fields. all_of/any_of/near: children are
+// children[first .. first+count). negate: children[first] is the excluded node.
+struct ProgNode {
+    Op op = Op::term;
+    bool ordered = false;
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+    std::int32_t distance = 0;
+};
+
+struct CompiledRule {
+    std::string id;
+    std::string description;
+    std::optional<std::string> topic;
+    std::optional<Priority> priority;
+    std::vector<std::string> tags;
+    std::uint32_t root = 0;
+    bool always = false;  // no term is required: evaluated for every post
+    std::vector<RuleTestDef> tests;
+};
+
+struct RuleProgram {
+    std::vector<TermPattern> terms;
+    std::vector<RegexPattern> regexes;
+    std::vector<query::FieldSpec> fields;
+    std::vector<ProgNode> nodes;
+    std::vector<std::uint32_t> children;
+    std::vector<CompiledRule> rules;  // in load order
+    // Which rules a seen term or regex wakes (one of their required terms), by rule index.
+    std::vector<std::vector<std::uint32_t>> term_rules;
+    std::vector<std::vector<std::uint32_t>> regex_rules;
+    std::vector<std::uint32_t> always_rules;
+};
+
+}  // namespace spreekbuis::rules::compiled

@@ -1,0 +1,240 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "rules/normalize.hpp"
+
+using spreekbuis::rules::normalize;
+using spreekbuis::rules::NormalizedText;
+using spreekbuis::rules::Token;
+using spreekbuis::rules::TokenKind;
+
+namespace {
+
+std::vector<std::string> texts(const NormalizedText& n) {
+    std::vector<std::string> out;
+    for (const auto& t : n.tokens) out.emplace_back(n.token_text(t));
+    return out;
+}
+
+const Token* find(const NormalizedText& n, std::string_view text) {
+    for (const auto& t : n.tokens) {
+        if (n.token_text(t) == text) return &t;
+    }
+    return nullptr;
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        if (n == 2 && c < 0xC2) return false;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        }
+        if (n == 3) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            if (c == 0xE0 && c1 < 0xA0) return false;
+            if (c == 0xED && c1 > 0x9F) return false;
+        }
+        if (n == 4) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            if (c == 0xF0 && c1 < 0x90) return false;
+            if (c > 0xF4 || (c == 0xF4 && c1 > 0x8F)) return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+const std::string kFffd = "\xEF\xBF\xBD";
+
+}  // namespace
+
+TEST_CASE("normalize decodes character references", "[normalize]") {
+    const auto n = normalize("Fish &amp; chips &lt;3 &gt; &quot;ok&quot; it&#39;s &#x1F600; &eacute;&nbsp;x");
+    CHECK(n.plain == "Fish & chips <3 > \"ok\" it's \xF0\x9F\x98\x80 \xC3\xA9\xC2\xA0x");
+    CHECK(n.folded == "fish & chips <3 > \"ok\" it's \xF0\x9F\x98\x80 e x");
+    REQUIRE(find(n, "<3") != nullptr);
+    CHECK(find(n, "<3")->kind == TokenKind::emoticon);
+    CHECK(find(n, "it's") != nullptr);
+}
+
+TEST_CASE("normalize replaces invalid character references", "[normalize]") {
+    const auto n = normalize("a&#0;b&#xD800;c&#99999999999;d&bogus;e&#x41");
+    CHECK(n.plain == "a" + kFffd + "b" + kFffd + "c" + kFffd + "d&bogus;eA");
+    CHECK(valid_utf8(n.plain));
+}
+
+TEST_CASE("normalize strips Mastodon HTML and keeps link text", "[normalize]") {
+    const auto n = normalize(
+        "<p>Hoi <span class=\"h-card\"><a href=\"https://kpn.social/@kpn\" class=\"u-url mention\">"
+        "@<span>kpn</span></a></span> storing!</p><p>Zie <a href=\"https://x.nl/a\"><span "
+        "class=\"invisible\">https://</span><span>x.nl/a</span></a><br/>bedankt</p>");
+    CHECK(n.plain == "Hoi @kpn storing!\nZie https://x.nl/a\nbedankt\n");
+    CHECK(n.folded == "hoi @kpn storing! zie https://x.nl/a bedankt");
+    CHECK(texts(n) == std::vector<std::string>{"hoi", "@kpn", "storing", "!", "zie",
+                                               "https://x.nl/a", "bedankt"});
+    CHECK(n.tokens[1].kind == TokenKind::mention);
+    CHECK(n.tokens[5].kind == TokenKind::url);
+}
+
+TEST_CASE("normalize leaves text that only looks like markup", "[normalize]") {
+    CHECK(normalize("I <3 you").plain == "I <3 you");
+    CHECK(normalize("a < b > c").plain == "a < b > c");
+    CHECK(normalize("unterminated <a href=\"x").plain == "unterminated <a href=\"x");
+    CHECK(normalize("x <!-- note --> y").plain == "x  y");
+}
+
+TEST_CASE("normalize repairs every kind of broken UTF-8", "[normalize]") {
+    struct Case {
+        std::string input;
+        std::string plain;
+    };
+    const std::vector<Case> cases = {
+        {"a\x80z", "a" + kFffd + "z"},                              // lone continuation
+        {"a\xC3z", "a" + kFffd + "z"},                              // truncated 2-byte
+        {"a\xC0\xAFz", "a" + kFffd + kFffd + "z"},                  // overlong '/'
+        {"a\xE0\x80\xAFz", "a" + kFffd + kFffd + kFffd + "z"},      // overlong 3-byte
+        {"a\xED\xA0\x80z", "a" + kFffd + kFffd + kFffd + "z"},      // surrogate D800
+        {"a\xF0\x9F\x98z", "a" + kFffd + "z"},                      // truncated 4-byte
+        {"a\xF4\x90\x80\x80z", "a" + kFffd + kFffd + kFffd + kFffd + "z"},  // > U+10FFFF
+        {"a\xFF\xFEz", "a" + kFffd + kFffd + "z"},                  // never-valid bytes
+        {"end\xE2\x82", "end" + kFffd},                             // truncated at the end
+    };
+    for (const auto& c : cases) {
+        const auto n = normalize(c.input);
+        CHECK(n.plain == c.plain);
+        CHECK(valid_utf8(n.folded));
+    }
+}
+
+TEST_CASE("normalize folds case and accents of Dutch, French and German", "[normalize]") {
+    CHECK(normalize("Één café, ÏNDEX naïef, Ĳsselmeer ĳs").folded == "een cafe, index naief, ijsselmeer ijs");
+    CHECK(normalize("Élève à l'hôtel, œuvre, garçon").folded == "eleve a l'hotel, oeuvre, garcon");
+    CHECK(normalize("Straße Übermäßig GRÖSSE").folded == "strasse ubermassig grosse");
+    CHECK(normalize("Ørsted Łódź mañana").folded == "orsted lodz manana");
+    CHECK(normalize("e\xCC\x81t\xC3\xA9").folded == "ete");  // combining acute removed
+}
+
+TEST_CASE("normalize folds Greek and Cyrillic case", "[normalize]") {
+    CHECK(normalize("ΚΑΛΗΜΈΡΑ Σας").folded == "καλημερα σασ");
+    CHECK(normalize("МОСКВА Ёлка").folded == "москва елка");
+}
+
+TEST_CASE("normalize makes typographic punctuation plain", "[normalize]") {
+    const auto n = normalize("Don\xE2\x80\x99t \xE2\x80\x9Cquote\xE2\x80\x9D \xE2\x80\x94 wait\xE2\x80\xA6");
+    CHECK(n.folded == "don't \"quote\" - wait..");
+    CHECK(find(n, "don't") != nullptr);
+}
+
+TEST_CASE("normalize squeezes elongation and collapses white space", "[normalize]") {
+    const auto n = normalize("  sooooo   GOOOOD\t\n!!!!  ???? 1000 ");
+    CHECK(n.folded == "soo good !! ?? 1000");
+    CHECK(n.exclamations == 4);
+    CHECK(n.questions == 4);
+    REQUIRE(n.tokens.size() == 5);
+    CHECK(n.tokens[0].elongated);
+    CHECK(n.tokens[1].elongated);
+    CHECK(n.tokens[1].all_caps);
+    CHECK(n.tokens[2].elongated);
+    CHECK(n.tokens[4].kind == TokenKind::number);
+    CHECK_FALSE(n.tokens[4].elongated);
+}
+
+TEST_CASE("normalize marks words written in capitals", "[normalize]") {
+    const auto n = normalize("NEVER again I Said OK A KLM's");
+    CHECK(find(n, "never")->all_caps);
+    CHECK_FALSE(find(n, "again")->all_caps);
+    CHECK_FALSE(find(n, "i")->all_caps);  // one letter
+    CHECK_FALSE(find(n, "said")->all_caps);
+    CHECK(find(n, "ok")->all_caps);
+    CHECK(find(n, "klm's")->all_caps == false);
+}
+
+TEST_CASE("normalize tokenises every kind", "[normalize]") {
+    const auto n = normalize(
+        "@KLM_nl why?? #Fail see https://t.co/AbC?x=1. and www.klm.nl! 10:30 €3.50 don't m'n "
+        "@anna@mastodon.social :-( :'( ;) :D xD <3 \xF0\x9F\x98\xA1 \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD "
+        "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1 \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 "
+        "\xE2\x9D\xA4\xEF\xB8\x8F");
+    struct Want {
+        std::string text;
+        TokenKind kind;
+    };
+    const std::vector<Want> want = {
+        {"@klm_nl", TokenKind::mention},
+        {"why", TokenKind::word},
+        {"??", TokenKind::punct},
+        {"#fail", TokenKind::hashtag},
+        {"see", TokenKind::word},
+        {"https://t.co/abc?x=1", TokenKind::url},
+        {".", TokenKind::punct},
+        {"and", TokenKind::word},
+        {"www.klm.nl", TokenKind::url},
+        {"!", TokenKind::punct},
+        {"10:30", TokenKind::number},
+        {"\xE2\x82\xAC", TokenKind::punct},
+        {"3.50", TokenKind::number},
+        {"don't", TokenKind::word},
+        {"m'n", TokenKind::word},
+        {"@anna@mastodon.social", TokenKind::mention},
+        {":-(", TokenKind::emoticon},
+        {":'(", TokenKind::emoticon},
+        {";)", TokenKind::emoticon},
+        {":d", TokenKind::emoticon},
+        {"xd", TokenKind::emoticon},
+        {"<3", TokenKind::emoticon},
+        {"\xF0\x9F\x98\xA1", TokenKind::emoji},
+        {"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", TokenKind::emoji},
+        {"\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1", TokenKind::emoji},
+        {"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7", TokenKind::emoji},
+        {"\xE2\x9D\xA4", TokenKind::emoji},  // the variation selector is dropped
+    };
+    REQUIRE(n.tokens.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO(i);
+        CHECK(std::string(n.token_text(n.tokens[i])) == want[i].text);
+        CHECK(n.tokens[i].kind == want[i].kind);
+    }
+    CHECK(n.questions == 2);  // the '?' inside the URL does not count
+    CHECK(n.exclamations == 1);
+}
+
+TEST_CASE("normalize does not see emoticons inside words or times", "[normalize]") {
+    const auto n = normalize("ratio 2:1 at 10:30 re:do http://a.b/c:d");
+    for (const auto& t : n.tokens) CHECK(t.kind != TokenKind::emoticon);
+}
+
+TEST_CASE("normalize handles empty and space-only input", "[normalize]") {
+    CHECK(normalize("").tokens.empty());
+    const auto n = normalize(" \t\n\r ");
+    CHECK(n.folded.empty());
+    CHECK(n.tokens.empty());
+}
+
+TEST_CASE("token offsets stay inside folded on arbitrary bytes", "[normalize]") {
+    std::string input;
+    std::uint32_t state = 12345;
+    for (int round = 0; round < 300; ++round) {
+        input.clear();
+        const int length = static_cast<int>(state % 64);
+        for (int i = 0; i < length; ++i) {
+            state = state * 1103515245u + 12345u;
+            input.push_back(static_cast<char>((state >> 16) & 0xFF));
+        }
+        const auto n = normalize(input);
+        CHECK(valid_utf8(n.plain));
+        CHECK(valid_utf8(n.folded));
+        std::uint32_t previous_end = 0;
+        for (const auto& t : n.tokens) {
+            CHECK(t.begin < t.end);
+            CHECK(t.end <= n.folded.size());
+            CHECK(t.begin >= previous_end);
+            previous_end = t.end;
+        }
+    }
+}
