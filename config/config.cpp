@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string_view>
+#include <utility>
 
 namespace spreekbuis::config {
 
@@ -18,8 +19,8 @@ using rules::YamlDocument;
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
 const std::vector<std::string> kSourceTypes = {"replay", "mastodon", "jetstream",
                                                "x",      "webhook",  "reddit"};
-const std::vector<std::string> kSinkTypes = {"console", "slack",    "mattermost", "teams",
-                                             "discord", "matrix",   "telegram",   "webhook"};
+const std::vector<std::string> kSinkTypes = {"console", "slack",  "mattermost", "teams",
+                                             "discord", "matrix", "telegram",   "webhook"};
 constexpr std::int64_t kMinWorkers = 1;
 constexpr std::int64_t kMaxWorkers = 64;
 constexpr std::int64_t kMinQueue = 16;
@@ -47,9 +48,7 @@ std::string escape_glob(const std::string& text) {
     return out;
 }
 
-bool is_glob(const std::string& text) {
-    return text.find_first_of("*?[") != std::string::npos;
-}
+bool is_glob(const std::string& text) { return text.find_first_of("*?[") != std::string::npos; }
 
 // Whole numbers may be written with digit separators: 10_000_000.
 std::optional<std::int64_t> read_count(const YamlDocument& document, const YAML::Node& node,
@@ -129,7 +128,7 @@ bool valid_plugin_name(std::string_view name) {
 // Builds one Config from one document; single-threaded, lives for one load. Messages echo
 // the text as written, never a substituted value, so secrets stay out of logs.
 class Loader {
-public:
+  public:
     Loader(std::shared_ptr<const YamlDocument> document, std::string base_dir,
            Diagnostics& diagnostics)
         : document_(std::move(document)), doc_(*document_), diagnostics_(diagnostics) {
@@ -148,8 +147,8 @@ public:
             return std::nullopt;
         }
         rules::check_keys(doc_, root,
-                          {"log_level", "state_dir", "workers", "queue_capacity", "rules",
-                           "people", "routing", "http", "sources", "sinks"},
+                          {"log_level", "state_dir", "workers", "queue_capacity", "rules", "people",
+                           "routing", "http", "sources", "sinks"},
                           "the configuration", diagnostics_);
         if (!root.IsMap()) return std::nullopt;
         check_duplicate_keys(doc_, root, "the configuration", diagnostics_);
@@ -199,7 +198,7 @@ public:
         return std::move(config_);
     }
 
-private:
+  private:
     std::optional<std::string> expanded(const YAML::Node& node) {
         return read_expanded_string(doc_, node, config_.base_dir, diagnostics_);
     }
@@ -231,9 +230,9 @@ private:
                 best = known;
             }
         }
-        rules::error_at(doc_, node, "unknown log_level '" + node.Scalar() + "'", diagnostics_,
-                        best.empty() ? "one of: " + join(kLogLevels)
-                                     : "did you mean '" + best + "'?");
+        rules::error_at(
+            doc_, node, "unknown log_level '" + node.Scalar() + "'", diagnostics_,
+            best.empty() ? "one of: " + join(kLogLevels) : "did you mean '" + best + "'?");
     }
 
     void read_rules(const YAML::Node& node) {
@@ -263,12 +262,11 @@ private:
                 if (fs::is_regular_file(path, ec)) found.push_back(path);
             }
             if (found.empty()) {
-                rules::error_at(doc_, entry,
-                                (is_glob(*pattern) ? "no rule file matches '"
-                                                   : "rule file not found: '") +
-                                    entry.Scalar() + "'",
-                                diagnostics_,
-                                "relative paths are resolved against " + config_.base_dir);
+                rules::error_at(
+                    doc_, entry,
+                    (is_glob(*pattern) ? "no rule file matches '" : "rule file not found: '") +
+                        entry.Scalar() + "'",
+                    diagnostics_, "relative paths are resolved against " + config_.base_dir);
                 continue;
             }
             for (auto& path : found) {
@@ -305,7 +303,8 @@ private:
         const auto path = resolve(config_.base_dir, *text);
         std::error_code ec;
         if (!fs::is_regular_file(path, ec)) {
-            rules::error_at(doc_, node, "people file not found: '" + node.Scalar() + "'", diagnostics_,
+            rules::error_at(doc_, node, "people file not found: '" + node.Scalar() + "'",
+                            diagnostics_,
                             "relative paths are resolved against " + config_.base_dir);
             return;
         }
@@ -337,8 +336,8 @@ private:
                 auto listen = expanded(value);
                 if (!listen) continue;
                 if (!valid_listen(*listen)) {
-                    rules::error_at(doc_, value, "listen must be host:port, found '" +
-                                                     value.Scalar() + "'",
+                    rules::error_at(doc_, value,
+                                    "listen must be host:port, found '" + value.Scalar() + "'",
                                     diagnostics_, "e.g. 127.0.0.1:8080 or [::1]:8080");
                     continue;
                 }
@@ -363,11 +362,11 @@ private:
                 }
                 if (secret->size() < kMinSecretBytes) {
                     auto pos = rules::position_of(doc_, value);
-                    diagnostics_.warning(pos,
-                                         "http secret is shorter than " +
-                                             std::to_string(kMinSecretBytes) + " bytes",
-                                         "use e.g. the output of 'openssl rand -hex 32'",
-                                         std::string(rules::line_of(doc_.text, pos.line)));
+                    diagnostics_.warning(
+                        pos,
+                        "http secret is shorter than " + std::to_string(kMinSecretBytes) + " bytes",
+                        "use e.g. the output of 'openssl rand -hex 32'",
+                        std::string(rules::line_of(doc_.text, pos.line)));
                 }
                 http.secret = std::move(*secret);
             }
@@ -405,17 +404,17 @@ private:
                 ok = false;
             } else if (auto name = expanded(name_node)) {
                 if (!valid_plugin_name(*name)) {
-                    rules::error_at(doc_, name_node, "invalid " + kind + " name '" + name_node.Scalar() + "'",
-                                    diagnostics_,
-                                    "use 1 to 64 letters, digits, '.', '-' or '_'");
+                    rules::error_at(doc_, name_node,
+                                    "invalid " + kind + " name '" + name_node.Scalar() + "'",
+                                    diagnostics_, "use 1 to 64 letters, digits, '.', '-' or '_'");
                     ok = false;
                 } else {
                     const int line = rules::position_of(doc_, name_node).line;
                     if (auto [it, inserted] = names.emplace(*name, line); !inserted) {
                         rules::error_at(doc_, name_node,
                                         "duplicate " + kind + " name '" + name_node.Scalar() +
-                                            "' (first used at line " +
-                                            std::to_string(it->second) + ")",
+                                            "' (first used at line " + std::to_string(it->second) +
+                                            ")",
                                         diagnostics_);
                         ok = false;
                     }
@@ -431,10 +430,10 @@ private:
             } else if (auto type = expanded(type_node)) {
                 if (std::find(types.begin(), types.end(), *type) == types.end()) {
                     const auto best = rules::closest_match(*type, types);
-                    rules::error_at(doc_, type_node, "unknown " + kind + " type '" + type_node.Scalar() + "'",
-                                    diagnostics_,
-                                    best.empty() ? "one of: " + join(types)
-                                                 : "did you mean '" + best + "'?");
+                    rules::error_at(
+                        doc_, type_node, "unknown " + kind + " type '" + type_node.Scalar() + "'",
+                        diagnostics_,
+                        best.empty() ? "one of: " + join(types) : "did you mean '" + best + "'?");
                     ok = false;
                 }
                 plugin.type = *type;
@@ -466,8 +465,15 @@ ConfigLoadResult load_document(std::optional<YamlDocument> document, std::string
     result.diagnostics = std::move(diagnostics);
     if (!document) return result;
     auto shared = std::make_shared<const YamlDocument>(std::move(*document));
-    Loader loader(shared, std::move(base_dir), result.diagnostics);
+    Diagnostics found;
+    Loader loader(shared, std::move(base_dir), found);
     result.config = loader.load();
+    // Reported in the order of the file, whatever order the checks ran in.
+    auto items = found.items();
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+    });
+    for (auto& item : items) result.diagnostics.add(std::move(item));
     return result;
 }
 

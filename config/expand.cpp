@@ -14,7 +14,7 @@ constexpr int kMaxNesting = 4;
 
 // Expands one string; `base` is the value's offset inside the scalar, for error columns.
 class Expander {
-public:
+  public:
     Expander(const rules::YamlDocument& document, const YAML::Node& node,
              const std::string& base_dir, rules::Diagnostics& diagnostics)
         : document_(document), node_(node), base_dir_(base_dir), diagnostics_(diagnostics) {}
@@ -35,8 +35,7 @@ public:
             }
             const auto close = matching_brace(value, i + 2);
             if (close == std::string_view::npos) {
-                error(base + i, "unterminated '${' (missing '}')",
-                      "write $${ for a literal ${");
+                error(base + i, "unterminated '${' (missing '}')", "write $${ for a literal ${");
                 return std::nullopt;
             }
             const auto inner = value.substr(i + 2, close - i - 2);
@@ -65,7 +64,7 @@ public:
         return out;
     }
 
-private:
+  private:
     static std::size_t matching_brace(std::string_view value, std::size_t from) {
         int depth = 1;
         std::size_t i = from;
@@ -105,8 +104,9 @@ private:
         const char* value = std::getenv(key.c_str());
         if (value == nullptr) {
             error(offset, "environment variable '" + key + "' is not set",
-                  "export " + key + " before starting spreekbuis, or set it in the unit's "
-                                    "Environment= or EnvironmentFile=");
+                  "export " + key +
+                      " before starting spreekbuis, or set it in the unit's "
+                      "Environment= or EnvironmentFile=");
             return std::nullopt;
         }
         return std::string(value);
@@ -163,8 +163,7 @@ private:
             const auto at = start + quote + offset;
             const auto& text = document_.text;
             const bool same_line =
-                at < text.size() && text.find('\n', start) >= at &&
-                text.compare(at, 2, "${") == 0;
+                at < text.size() && text.find('\n', start) >= at && text.compare(at, 2, "${") == 0;
             if (same_line) column_offset = quote + offset;
         }
         rules::error_at_offset(document_, node_, column_offset, std::move(message), diagnostics_,
@@ -180,8 +179,7 @@ private:
 }  // namespace
 
 std::optional<std::string> read_expanded_string(const rules::YamlDocument& document,
-                                                const YAML::Node& node,
-                                                const std::string& base_dir,
+                                                const YAML::Node& node, const std::string& base_dir,
                                                 rules::Diagnostics& diagnostics) {
     auto raw = rules::read_string(document, node, diagnostics);
     if (!raw) return std::nullopt;

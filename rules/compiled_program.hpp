@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/query_ast.hpp"
@@ -66,5 +67,14 @@ struct RuleProgram {
     std::vector<std::vector<std::uint32_t>> regex_rules;
     std::vector<std::uint32_t> always_rules;
 };
+
+}  // namespace spreekbuis::rules::compiled
+
+namespace spreekbuis::rules::compiled {
+
+// Token text as it appears in the matcher's token stream (a space would split it).
+inline void append_token_text(std::string& out, std::string_view token) {
+    for (char c : token) out.push_back(c == ' ' ? '\x1f' : c);
+}
 
 }  // namespace spreekbuis::rules::compiled

@@ -19,7 +19,7 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 
 bool is_block_tag(std::string_view name) {
     static constexpr std::array<std::string_view, 18> kBlock = {
-        "p",  "br", "div", "li", "ul", "ol", "blockquote", "h1", "h2",
+        "p",  "br", "div", "li", "ul", "ol", "blockquote", "h1",    "h2",
         "h3", "h4", "h5",  "h6", "tr", "hr", "pre",        "table", "section"};
     for (auto block : kBlock) {
         if (name == block) return true;

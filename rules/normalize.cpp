@@ -62,7 +62,7 @@ std::size_t url_length(std::string_view plain, std::size_t pos) {
 
 // Builds `folded` and one flag byte per folded byte.
 class Folder {
-public:
+  public:
     Folder(NormalizedText& out, std::vector<std::uint8_t>& flags) : out_(out), flags_(flags) {}
 
     void space() {
@@ -100,12 +100,10 @@ public:
         flags_.push_back(upper ? kUpper : 0);
     }
 
-    bool last_is_emoji() const {
-        return !pending_space_ && last_class_emoji_;
-    }
+    bool last_is_emoji() const { return !pending_space_ && last_class_emoji_; }
     void set_last_emoji(bool emoji) { last_class_emoji_ = emoji; }
 
-private:
+  private:
     bool admit(char32_t cp, CharClass cls) {
         if (cp == '!') ++out_.exclamations;
         if (cp == '?') ++out_.questions;
@@ -198,10 +196,10 @@ void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
 }
 
 constexpr std::array<std::string_view, 44> kEmoticons = {
-    ">:-(", ":'-(", "</3", "^_^", ">:(", ":'(", ":')", ":-)", ":-(", ":-d", ";-)", ":-p",
-    ":-/",  ":-|",  ":-o", ":-*", ":))", ":((", "<33", ":)",  ":(",  ":d",  ";)",  ":p",
-    ";p",   ";d",   "<3",  ":/",  ":|",  ":o",  ":*",  "=)",  "=(",  "=d",  ":]",  ":[",
-    "^^",   "-_-",  ":@",  ":s",  ":$",  "(:",  "):",  ":3"};
+    ">:-(", ":'-(", "</3", "^_^", ">:(", ":'(", ":')", ":-)", ":-(", ":-d", ";-)",
+    ":-p",  ":-/",  ":-|", ":-o", ":-*", ":))", ":((", "<33", ":)",  ":(",  ":d",
+    ";)",   ":p",   ";p",  ";d",  "<3",  ":/",  ":|",  ":o",  ":*",  "=)",  "=(",
+    "=d",   ":]",   ":[",  "^^",  "-_-", ":@",  ":s",  ":$",  "(:",  "):",  ":3"};
 
 struct Cursor {
     std::string_view text;
@@ -226,7 +224,7 @@ CharClass class_at(std::string_view text, std::size_t at) {
 }
 
 class Tokenizer {
-public:
+  public:
     Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags)
         : out_(out), text_(out.folded), flags_(flags) {}
 
@@ -283,7 +281,7 @@ public:
         }
     }
 
-private:
+  private:
     void push(std::size_t begin, std::size_t end, TokenKind kind) {
         Token token;
         token.begin = static_cast<std::uint32_t>(begin);
@@ -359,8 +357,8 @@ private:
             CharClass cls = utf8::classify(cp);
             if (!is_word_class(cls)) {
                 const CharClass next = class_at(text_, j + len);
-                const bool apostrophe = cp == '\'' && prev == CharClass::letter &&
-                                        next == CharClass::letter;
+                const bool apostrophe =
+                    cp == '\'' && prev == CharClass::letter && next == CharClass::letter;
                 const bool separator = (cp == '.' || cp == ',' || cp == ':') &&
                                        prev == CharClass::digit && next == CharClass::digit;
                 if (!apostrophe && !separator) break;

@@ -1,16 +1,117 @@
-// Interim scoring so the tree links; replaced by lexicon-based sentiment and complaint cues.
+// Language detection: the declared language when there is one, otherwise stop-word evidence.
 #include "rules/scoring.hpp"
+
+#include <array>
+#include <string>
+#include <unordered_map>
 
 namespace spreekbuis::rules {
 
-std::string detect_language(const NormalizedText&, std::string_view declared) {
-    return declared.empty() ? std::string("und") : std::string(declared);
+namespace {
+
+struct LanguageWords {
+    std::string_view code;
+    std::string_view words;  // space-separated folded stop words
+};
+
+// Frequent function words that are distinctive for each language.
+constexpr std::array<LanguageWords, 5> kLanguages = {{
+    {"en",
+     "the and is are was were not my to of you your for with this that it's i'm have has "
+     "been still what when why how can't don't didn't will would should could just from they "
+     "their there our we at on be by me or an all no so get got about after"},
+    {"nl",
+     "de het een niet geen ik je jij wij we mijn van op te dat is en nog maar al wel naar met "
+     "voor bij ook er zijn was heb hebt heeft dit die wat hoe waarom wanneer jullie u uw "
+     "ben kan kun moet zou nu dan toch echt weer zo om aan uit over door zich haar hem hij "
+     "ze worden wordt werd gaat niks niets veel meer"},
+    {"de",
+     "der die das und ist nicht ein eine ich du wir mein meine von zu mit auf für bei noch "
+     "aber auch sind war habe hat wie warum wann kein keine sehr schon mal doch nur den dem "
+     "des sich es im ihr sie"},
+    {"fr",
+     "le la les et est pas un une je tu nous mon ma mes de du des pour avec sur dans que qui "
+     "ce cette mais ne plus très aussi sont était ai vous votre pourquoi quand comment il elle "
+     "au aux en"},
+    {"es",
+     "el la los las y es no un una yo tu nosotros mi mis de del para con por que en pero muy "
+     "más también son era he ha usted su sus por qué cuando como está esta este lo le se al"},
+}};
+
+constexpr std::size_t kLanguageCount = kLanguages.size();
+
+// folded word -> bit set of languages listing it
+const std::unordered_map<std::string_view, unsigned>& stop_words() {
+    static const auto table = [] {
+        std::unordered_map<std::string_view, unsigned> map;
+        for (std::size_t l = 0; l < kLanguageCount; ++l) {
+            const std::string_view words = kLanguages[l].words;
+            std::size_t pos = 0;
+            while (pos < words.size()) {
+                std::size_t end = words.find(' ', pos);
+                if (end == std::string_view::npos) end = words.size();
+                if (end > pos) map[words.substr(pos, end - pos)] |= 1u << l;
+                pos = end + 1;
+            }
+        }
+        return map;
+    }();
+    return table;
 }
 
-SentimentScore score_sentiment(const NormalizedText&, std::string_view) { return {}; }
+std::string normalize_declared(std::string_view declared) {
+    std::string code;
+    for (char c : declared) {
+        if (c == '-' || c == '_') break;
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c < 'a' || c > 'z') return "und";
+        code.push_back(c);
+        if (code.size() > 3) return "und";
+    }
+    if (code.size() < 2) return "und";
+    return code;
+}
 
-ComplaintScore score_complaint(const NormalizedText&, std::string_view, const SentimentScore&) {
-    return {};
+}  // namespace
+
+std::string detect_language(const NormalizedText& text, std::string_view declared) {
+    if (!declared.empty()) return normalize_declared(declared);
+    const auto& table = stop_words();
+    std::array<double, kLanguageCount> score{};
+    std::size_t words = 0;
+    for (const auto& token : text.tokens) {
+        if (token.kind != TokenKind::word) continue;
+        ++words;
+        const std::string_view word = text.token_text(token);
+        const auto it = table.find(word);
+        if (it != table.end()) {
+            const unsigned bits = it->second;
+            const int shared = __builtin_popcount(bits);
+            for (std::size_t l = 0; l < kLanguageCount; ++l) {
+                if ((bits & (1u << l)) != 0) score[l] += 1.0 / shared;
+            }
+        }
+        // Cheap orthographic hints.
+        if (word.find("ij") != std::string_view::npos) score[1] += 0.3;
+        if (word.size() > 3 && word.substr(word.size() - 3) == "ing") score[0] += 0.2;
+        if (word.find("sch") != std::string_view::npos) score[1] += 0.15, score[2] += 0.15;
+        if (word.find("th") != std::string_view::npos) score[0] += 0.2;
+    }
+    std::size_t best = 0;
+    std::size_t second = 1;
+    for (std::size_t l = 1; l < kLanguageCount; ++l) {
+        if (score[l] > score[best]) {
+            second = best;
+            best = l;
+        } else if (l != best && score[l] > score[second]) {
+            second = l;
+        }
+    }
+    if (best == second) second = best == 0 ? 1 : 0;
+    const double top = score[best];
+    const double margin = top - score[second];
+    if (words == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
+    return std::string(kLanguages[best].code);
 }
 
 }  // namespace spreekbuis::rules

@@ -116,13 +116,13 @@ constexpr std::array<CharClass, 128> kAsciiClasses = make_ascii_classes();
 }  // namespace
 
 const CharClass kAsciiClass[128] = {
-#define SPREEKBUIS_ROW(n)                                                                        \
-    kAsciiClasses[n], kAsciiClasses[n + 1], kAsciiClasses[n + 2], kAsciiClasses[n + 3],         \
+#define SPREEKBUIS_ROW(n)                                                               \
+    kAsciiClasses[n], kAsciiClasses[n + 1], kAsciiClasses[n + 2], kAsciiClasses[n + 3], \
         kAsciiClasses[n + 4], kAsciiClasses[n + 5], kAsciiClasses[n + 6], kAsciiClasses[n + 7]
-    SPREEKBUIS_ROW(0),   SPREEKBUIS_ROW(8),   SPREEKBUIS_ROW(16),  SPREEKBUIS_ROW(24),
-    SPREEKBUIS_ROW(32),  SPREEKBUIS_ROW(40),  SPREEKBUIS_ROW(48),  SPREEKBUIS_ROW(56),
-    SPREEKBUIS_ROW(64),  SPREEKBUIS_ROW(72),  SPREEKBUIS_ROW(80),  SPREEKBUIS_ROW(88),
-    SPREEKBUIS_ROW(96),  SPREEKBUIS_ROW(104), SPREEKBUIS_ROW(112), SPREEKBUIS_ROW(120),
+    SPREEKBUIS_ROW(0),  SPREEKBUIS_ROW(8),   SPREEKBUIS_ROW(16),  SPREEKBUIS_ROW(24),
+    SPREEKBUIS_ROW(32), SPREEKBUIS_ROW(40),  SPREEKBUIS_ROW(48),  SPREEKBUIS_ROW(56),
+    SPREEKBUIS_ROW(64), SPREEKBUIS_ROW(72),  SPREEKBUIS_ROW(80),  SPREEKBUIS_ROW(88),
+    SPREEKBUIS_ROW(96), SPREEKBUIS_ROW(104), SPREEKBUIS_ROW(112), SPREEKBUIS_ROW(120),
 #undef SPREEKBUIS_ROW
 };
 
@@ -149,9 +149,10 @@ std::string_view fold(char32_t cp, bool& upper) {
 
 char32_t entity(std::string_view name) {
     const EntityEntry* end = kEntities + kEntityCount;
-    const EntityEntry* it = std::lower_bound(
-        kEntities, end, name,
-        [](const EntityEntry& e, std::string_view value) { return std::string_view(e.name) < value; });
+    const EntityEntry* it =
+        std::lower_bound(kEntities, end, name, [](const EntityEntry& e, std::string_view value) {
+            return std::string_view(e.name) < value;
+        });
     if (it == end || std::string_view(it->name) != name) return 0;
     return it->cp;
 }

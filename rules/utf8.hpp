@@ -35,8 +35,8 @@ extern const CharClass kAsciiClass[128];
 inline CharClass classify(char32_t cp) { return cp < 0x80 ? kAsciiClass[cp] : classify_table(cp); }
 
 // Folded form of `cp` (lower case, accents removed for Latin and Greek, typographic quotes
-// and dashes made ASCII). A view with a null data() when `cp` folds to itself. `upper` says whether `cp`
-// was an upper-case letter.
+// and dashes made ASCII). A view with a null data() when `cp` folds to itself. `upper` says whether
+// `cp` was an upper-case letter.
 std::string_view fold(char32_t cp, bool& upper);
 
 // Code point of an HTML entity name (without '&' and ';'), or 0 when unknown.

@@ -92,7 +92,7 @@ HttpRequestSpec format_discord(const Alert& alert, const SinkSettings& settings)
             const std::string t = std::to_string(*m.deadline_ms / 1000);
             field("Respond by", "<t:" + t + ":f> (<t:" + t + ":R>)", true);
         }
-        field("Why you", md(m.why, 500), false);
+        field(m.case_id.empty() ? "Why" : "Why you", md(m.why, 500), false);
         if (!m.actions.empty()) {
             std::string links;
             for (const auto& link : m.actions) {

@@ -80,7 +80,7 @@ HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings) 
         if (!m.priority.empty()) facts.emplace_back("Priority", m.priority);
         if (!m.text.empty()) facts.emplace_back("Sentiment", m.sentiment);
         if (m.deadline_ms) facts.emplace_back("Respond by", human_utc(*m.deadline_ms));
-        if (!m.why.empty()) facts.emplace_back("Why you", m.why);
+        if (!m.why.empty()) facts.emplace_back(m.case_id.empty() ? "Why" : "Why you", m.why);
         for (const auto& [name, value] : facts) {
             body += "\n" + name + ": " + plain(value, 1000);
             formatted += "<br><strong>" + name + ":</strong> " + html(value, 1000);

@@ -101,7 +101,10 @@ void write_blocks(JsonWriter& json, const MessageModel& m, const SinkSettings& s
         }
         json.end_array().end_object();
     }
-    if (!m.why.empty()) context(json, "Why you: " + slack_cut(m.why, kFieldLimit));
+    if (!m.why.empty()) {
+        context(json, std::string(m.case_id.empty() ? "Why: " : "Why you: ") +
+                          slack_cut(m.why, kFieldLimit));
+    }
     if (!m.actions.empty()) {
         std::string links;
         for (const auto& link : m.actions) {
@@ -151,7 +154,9 @@ std::string mattermost_text(const MessageModel& m, const SinkSettings& settings)
     if (!m.text.empty()) fact("Sentiment", m.sentiment);
     if (m.deadline_ms) fact("Respond by", human_utc(*m.deadline_ms));
     if (!facts.empty()) out += "\n" + facts;
-    if (!m.why.empty()) out += "\n*Why you: " + md(m.why, 2000) + "*";
+    if (!m.why.empty()) {
+        out += std::string(m.case_id.empty() ? "\n*Why: " : "\n*Why you: ") + md(m.why, 2000) + "*";
+    }
     if (!m.actions.empty()) {
         std::string links;
         for (const auto& link : m.actions) {

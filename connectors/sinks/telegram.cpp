@@ -52,7 +52,7 @@ HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings
         fact("Priority", m.priority, 20);
         if (!m.text.empty()) fact("Sentiment", m.sentiment, 20);
         if (m.deadline_ms) fact("Respond by", human_utc(*m.deadline_ms), 40);
-        fact("Why you", m.why, 200);
+        fact(m.case_id.empty() ? "Why" : "Why you", m.why, 200);
         std::string links;
         if (!m.post_url.empty()) {
             links = "<a href=\"" + escape_html(m.post_url) + "\">View post</a>";

@@ -42,7 +42,8 @@ struct Case {
     std::int64_t deadline_ms = 0;         // first response due; 0 = no SLA
     std::int64_t warn_at_ms = 0;
     bool warned = false;
-    int escalation_step = 0;  // escalations already sent
+    int escalations_sent = 0;  // escalation alerts sent so far (timing of the next one)
+    int escalation_level = 0;  // next rung of the ladder: 0 backup, 1 lead, 2 channel, 3 desk
     std::int64_t alert_seq = 0;
     bool grouped = false;  // the rolled-up case of a topic in crisis
 

@@ -266,7 +266,8 @@ private:
         if (!rules::check_keys(doc_, node,
                                {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekdays",
                                 "weekend", "daily", "timezone"},
-                               what, diag_)) {
+                               what, diag_) &&
+            !node.IsMap()) {
             return false;
         }
         hours.configured = true;
@@ -283,6 +284,7 @@ private:
                     if (kDayKeys[d] == key) days = {d};
                 }
             }
+            if (days.empty()) continue;
             auto list = rules::read_string_list(doc_, entry.second, diag_);
             if (!list) {
                 ok = false;

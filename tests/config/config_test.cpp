@@ -4,8 +4,10 @@
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace fs = std::filesystem;
 using spreekbuis::config::ConfigLoadResult;
@@ -16,7 +18,7 @@ namespace {
 
 // A fresh directory under the system temp dir, removed at the end of the test.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern = (fs::temp_directory_path() / "spreekbuis-config-XXXXXX").string();
         const char* made = mkdtemp(pattern.data());
@@ -38,7 +40,7 @@ public:
         return full.string();
     }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -181,7 +183,8 @@ TEST_CASE("unknown keys are errors with a did-you-mean hint", "[config]") {
 
     const auto http = f.load("rules: r.yaml\nhttp:\n  listen: 127.0.0.1:80\n  secrte: x\n");
     CHECK(!http.config);
-    CHECK(first_error(http) ==
+    REQUIRE(http.diagnostics.items().size() == 2);  // and the missing secret, at 2:1
+    CHECK(spreekbuis::rules::format_diagnostic(http.diagnostics.items()[1]) ==
           "spreekbuis.yaml:4:3: error: unknown key 'secrte' in http\n"
           "      secrte: x\n"
           "      ^\n"
@@ -349,8 +352,8 @@ TEST_CASE("http section: secret required, listen shape, public_url default", "[c
           "    ^\n"
           "    hint: action links are signed; add e.g. 'secret: ${env:SPREEKBUIS_LINK_SECRET}'\n");
 
-    for (const char* bad : {"8080", ":8080", "localhost:", "localhost:99999", "[::1:80",
-                            "host name:80", "[zz]:80"}) {
+    for (const char* bad :
+         {"8080", ":8080", "localhost:", "localhost:99999", "[::1:80", "host name:80", "[zz]:80"}) {
         INFO(bad);
         result = f.load(std::string("rules: r.yaml\nhttp:\n  listen: \"") + bad +
                         "\"\n  secret: 0123456789abcdef\n");
@@ -412,8 +415,9 @@ http:
     CHECK(result.diagnostics.items().front().pos.column == 13);
 
     result = f.load("rules: r.yaml\nstate_dir: ${env:BAD-NAME}\n");
-    CHECK(result.diagnostics.items().front().message == "invalid environment variable name "
-                                                        "'BAD-NAME'");
+    CHECK(result.diagnostics.items().front().message ==
+          "invalid environment variable name "
+          "'BAD-NAME'");
 
     result = f.load("rules: r.yaml\nstate_dir: /x/${env:SPREEKBUIS_T_LEVEL\n");
     CHECK(first_error(result) ==
@@ -457,15 +461,13 @@ sinks:
     CHECK(*token == "xoxb-from-credentials");
 
     // An absolute path works too.
-    result = f.load("rules: r.yaml\nhttp:\n  secret: ${file:" + f.dir.path() +
-                    "/secrets/link}\n");
+    result = f.load("rules: r.yaml\nhttp:\n  secret: ${file:" + f.dir.path() + "/secrets/link}\n");
     REQUIRE(result.config);
     CHECK(result.config->http.secret == "s3cr3t-value-from-a-file-0001");
 
     result = f.load("rules: r.yaml\nhttp:\n  secret: ${file:secrets/nope}\n");
     CHECK(!result.config);
-    CHECK(first_error(result) == "spreekbuis.yaml:3:11: error: cannot read file '" +
-                                     f.dir.path() +
+    CHECK(first_error(result) == "spreekbuis.yaml:3:11: error: cannot read file '" + f.dir.path() +
                                      "/secrets/nope'\n"
                                      "      secret: ${file:secrets/nope}\n"
                                      "              ^\n"
@@ -570,10 +572,10 @@ TEST_CASE("the demo and example configurations load without errors", "[config][d
     }
     globfree(&matches);
     // Examples may refer to secrets through the environment; give them harmless values.
-    for (const char* name : {"SPREEKBUIS_LINK_SECRET", "SLACK_BOT_TOKEN", "MASTODON_TOKEN",
-                             "MATTERMOST_TOKEN", "TEAMS_WEBHOOK_URL", "DISCORD_WEBHOOK_URL",
-                             "MATRIX_TOKEN", "TELEGRAM_BOT_TOKEN", "X_BEARER_TOKEN",
-                             "REDDIT_CLIENT_SECRET", "WEBHOOK_SECRET"}) {
+    for (const char* name :
+         {"SPREEKBUIS_LINK_SECRET", "SLACK_BOT_TOKEN", "MASTODON_TOKEN", "MATTERMOST_TOKEN",
+          "TEAMS_WEBHOOK_URL", "DISCORD_WEBHOOK_URL", "MATRIX_TOKEN", "TELEGRAM_BOT_TOKEN",
+          "X_BEARER_TOKEN", "REDDIT_CLIENT_SECRET", "WEBHOOK_SECRET"}) {
         setenv(name, "test-value-0123456789abcdef", 0);
     }
     for (const auto& path : paths) {
@@ -590,4 +592,60 @@ TEST_CASE("the demo and example configurations load without errors", "[config][d
     CHECK(demo.config->sinks.size() == 1);
     CHECK(!demo.config->rule_files.empty());
     CHECK(!demo.config->people_file.empty());
+}
+
+TEST_CASE("the error example of docs/configuration.md is what the loader prints", "[config]") {
+    TempDir dir;
+    dir.write("rules/a.yaml", "rules: []\n");
+    const auto path = dir.write("spreekbuis.yaml", R"(rules: [rules/*.yaml, extra/*.yaml]
+worker: 4
+log_level: warning
+http:
+  listen: localhost
+sinks:
+  - name: chat
+    type: slack
+  - name: chat
+    type: mattermots
+)");
+    const auto result = load_config(path);
+    CHECK(!result.config);
+    auto text = result.diagnostics.format_all();
+    for (auto at = text.find(dir.path()); at != std::string::npos; at = text.find(dir.path())) {
+        const bool in_file_name = at == 0 || text[at - 1] == '\n';
+        text.replace(at, dir.path().size() + (in_file_name ? 1 : 0),
+                     in_file_name ? "" : "/etc/spreekbuis");
+    }
+    const std::string golden_path = std::string(SPREEKBUIS_TEST_DATA) + "/documented_errors.txt";
+    if (std::getenv("UPDATE_GOLDEN") != nullptr) std::ofstream(golden_path) << text;
+    std::ifstream in(golden_path);
+    REQUIRE(in);
+    const std::string golden((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    CHECK(text == golden);
+}
+
+TEST_CASE("secrets from systemd credentials, as documented", "[config][substitution]") {
+    Fixture f;
+    f.dir.write("credentials/slack-token", "xoxb-from-systemd\n");
+    setenv("CREDENTIALS_DIRECTORY", (f.dir.path() + "/credentials").c_str(), 1);
+    setenv("STATE_DIRECTORY", "/var/lib/spreekbuis", 1);
+    const auto result = f.load(R"(rules: r.yaml
+state_dir: ${env:STATE_DIRECTORY}
+sinks:
+  - name: slack
+    type: slack
+    token: ${file:${env:CREDENTIALS_DIRECTORY}/slack-token}
+)");
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.config);
+    CHECK(result.config->state_dir == "/var/lib/spreekbuis");
+    const auto& sink = result.config->sinks.at(0);
+    spreekbuis::rules::Diagnostics diagnostics;
+    const auto token = spreekbuis::config::read_expanded_string(
+        *sink.document, sink.node["token"], result.config->base_dir, diagnostics);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    unsetenv("STATE_DIRECTORY");
+    REQUIRE(token);
+    CHECK(*token == "xoxb-from-systemd");
 }

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -29,7 +28,11 @@ bool valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t n = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
         if (n == 0 || i + n > s.size()) return false;
         if (n == 2 && c < 0xC2) return false;
         for (std::size_t k = 1; k < n; ++k) {
@@ -55,7 +58,8 @@ const std::string kFffd = "\xEF\xBF\xBD";
 }  // namespace
 
 TEST_CASE("normalize decodes character references", "[normalize]") {
-    const auto n = normalize("Fish &amp; chips &lt;3 &gt; &quot;ok&quot; it&#39;s &#x1F600; &eacute;&nbsp;x");
+    const auto n =
+        normalize("Fish &amp; chips &lt;3 &gt; &quot;ok&quot; it&#39;s &#x1F600; &eacute;&nbsp;x");
     CHECK(n.plain == "Fish & chips <3 > \"ok\" it's \xF0\x9F\x98\x80 \xC3\xA9\xC2\xA0x");
     CHECK(n.folded == "fish & chips <3 > \"ok\" it's \xF0\x9F\x98\x80 e x");
     REQUIRE(find(n, "<3") != nullptr);
@@ -95,15 +99,15 @@ TEST_CASE("normalize repairs every kind of broken UTF-8", "[normalize]") {
         std::string plain;
     };
     const std::vector<Case> cases = {
-        {"a\x80z", "a" + kFffd + "z"},                              // lone continuation
-        {"a\xC3z", "a" + kFffd + "z"},                              // truncated 2-byte
-        {"a\xC0\xAFz", "a" + kFffd + kFffd + "z"},                  // overlong '/'
-        {"a\xE0\x80\xAFz", "a" + kFffd + kFffd + kFffd + "z"},      // overlong 3-byte
-        {"a\xED\xA0\x80z", "a" + kFffd + kFffd + kFffd + "z"},      // surrogate D800
-        {"a\xF0\x9F\x98z", "a" + kFffd + "z"},                      // truncated 4-byte
+        {"a\x80z", "a" + kFffd + "z"},                                      // lone continuation
+        {"a\xC3z", "a" + kFffd + "z"},                                      // truncated 2-byte
+        {"a\xC0\xAFz", "a" + kFffd + kFffd + "z"},                          // overlong '/'
+        {"a\xE0\x80\xAFz", "a" + kFffd + kFffd + kFffd + "z"},              // overlong 3-byte
+        {"a\xED\xA0\x80z", "a" + kFffd + kFffd + kFffd + "z"},              // surrogate D800
+        {"a\xF0\x9F\x98z", "a" + kFffd + "z"},                              // truncated 4-byte
         {"a\xF4\x90\x80\x80z", "a" + kFffd + kFffd + kFffd + kFffd + "z"},  // > U+10FFFF
-        {"a\xFF\xFEz", "a" + kFffd + kFffd + "z"},                  // never-valid bytes
-        {"end\xE2\x82", "end" + kFffd},                             // truncated at the end
+        {"a\xFF\xFEz", "a" + kFffd + kFffd + "z"},                          // never-valid bytes
+        {"end\xE2\x82", "end" + kFffd},                                     // truncated at the end
     };
     for (const auto& c : cases) {
         const auto n = normalize(c.input);
@@ -113,7 +117,8 @@ TEST_CASE("normalize repairs every kind of broken UTF-8", "[normalize]") {
 }
 
 TEST_CASE("normalize folds case and accents of Dutch, French and German", "[normalize]") {
-    CHECK(normalize("Één café, ÏNDEX naïef, Ĳsselmeer ĳs").folded == "een cafe, index naief, ijsselmeer ijs");
+    CHECK(normalize("Één café, ÏNDEX naïef, Ĳsselmeer ĳs").folded ==
+          "een cafe, index naief, ijsselmeer ijs");
     CHECK(normalize("Élève à l'hôtel, œuvre, garçon").folded == "eleve a l'hotel, oeuvre, garcon");
     CHECK(normalize("Straße Übermäßig GRÖSSE").folded == "strasse ubermassig grosse");
     CHECK(normalize("Ørsted Łódź mañana").folded == "orsted lodz manana");
@@ -126,7 +131,8 @@ TEST_CASE("normalize folds Greek and Cyrillic case", "[normalize]") {
 }
 
 TEST_CASE("normalize makes typographic punctuation plain", "[normalize]") {
-    const auto n = normalize("Don\xE2\x80\x99t \xE2\x80\x9Cquote\xE2\x80\x9D \xE2\x80\x94 wait\xE2\x80\xA6");
+    const auto n =
+        normalize("Don\xE2\x80\x99t \xE2\x80\x9Cquote\xE2\x80\x9D \xE2\x80\x94 wait\xE2\x80\xA6");
     CHECK(n.folded == "don't \"quote\" - wait..");
     CHECK(find(n, "don't") != nullptr);
 }
@@ -158,8 +164,10 @@ TEST_CASE("normalize marks words written in capitals", "[normalize]") {
 TEST_CASE("normalize tokenises every kind", "[normalize]") {
     const auto n = normalize(
         "@KLM_nl why?? #Fail see https://t.co/AbC?x=1. and www.klm.nl! 10:30 €3.50 don't m'n "
-        "@anna@mastodon.social :-( :'( ;) :D xD <3 \xF0\x9F\x98\xA1 \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD "
-        "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1 \xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 "
+        "@anna@mastodon.social :-( :'( ;) :D xD <3 \xF0\x9F\x98\xA1 "
+        "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD "
+        "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1 "
+        "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7 "
         "\xE2\x9D\xA4\xEF\xB8\x8F");
     struct Want {
         std::string text;
@@ -191,7 +199,8 @@ TEST_CASE("normalize tokenises every kind", "[normalize]") {
         {"\xF0\x9F\x98\xA1", TokenKind::emoji},
         {"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", TokenKind::emoji},
         {"\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1", TokenKind::emoji},
-        {"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7", TokenKind::emoji},
+        {"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+         TokenKind::emoji},
         {"\xE2\x9D\xA4", TokenKind::emoji},  // the variation selector is dropped
     };
     REQUIRE(n.tokens.size() == want.size());

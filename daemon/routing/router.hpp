@@ -1,0 +1,191 @@
+#pragma once
+// Routing to the right person. The Router owns case state (threading, dedup, assignment,
+// lifecycle, SLA ladder, influence, spikes, source silence) and writes every change through a
+// CaseStore. Single-threaded: the pipeline calls it from one thread, in input order. Time comes
+// only from the injected Clock, so replay (ManualClock at each post's created_at) and tests are
+// deterministic.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "connectors/alert.hpp"
+#include "daemon/routing/case_store.hpp"
+#include "daemon/routing/clock.hpp"
+#include "daemon/routing/people.hpp"
+#include "daemon/routing/settings.hpp"
+#include "daemon/routing/time_zone.hpp"
+#include "rules/diagnostic.hpp"
+#include "rules/post.hpp"
+#include "rules/verdict.hpp"
+
+namespace spreekbuis::daemon::routing {
+
+struct RoutingDecision {
+    std::optional<std::string> team;
+    std::optional<std::string> assignee;  // person id
+    std::string why;                      // routing part of the decision record's `why`
+    std::string case_id;                  // "" when the post needs no answer
+    bool new_case = false;
+    bool duplicate = false;
+    std::optional<rules::Priority> priority;  // after influence; nullopt when no answer needed
+    std::vector<connectors::Alert> alerts;    // new alerts, including timers that fell due
+};
+
+struct RouterOptions {
+    // Replay: nobody answers, so a case counts as answered `simulated_handling` after it was
+    // assigned (capacity and load then behave as on a working day).
+    bool simulate_handling = false;
+};
+
+struct ActionResult {
+    bool ok = false;
+    std::string error;  // why the action was refused
+    std::vector<connectors::Alert> alerts;
+};
+
+struct RouterStats {
+    std::size_t open_cases = 0;
+    std::size_t store_errors = 0;
+    std::size_t duplicates = 0;
+    std::size_t crises = 0;
+};
+
+struct RouterLoadResult {
+    std::unique_ptr<class Router> router;  // null when any error was found
+    rules::Diagnostics diagnostics;
+};
+
+class Router {
+public:
+    // Loads the people directory (`people_path`) and the `routing:` section (absent: defaults),
+    // then reloads open cases from `store`. `zones` defaults to the system tzdata.
+    static RouterLoadResult create(const std::string& people_path,
+                                   const std::optional<config::PluginConfig>& routing,
+                                   CaseStore& store, Clock& clock, RouterOptions options = {},
+                                   std::shared_ptr<TimeZoneDb> zones = nullptr);
+    // From already-loaded parts (tests, reload).
+    static RouterLoadResult create(std::shared_ptr<const Directory> directory,
+                                   RoutingSettings settings, CaseStore& store, Clock& clock,
+                                   RouterOptions options = {});
+
+    // Every post, in input order. Posts that need no answer (!matched && !complaint) get no team
+    // and no case, but still count for spikes and source silence. Timers due at clock.now()
+    // run first; their alerts are included in the decision.
+    RoutingDecision route(const rules::Post& post, const rules::Verdict& verdict);
+    // Timers due at clock.now(): simulated handling, SLA warnings and escalations, crisis
+    // digests and ends, silent sources. Call it regularly (e.g. every 10 s, and at the end of a
+    // replay).
+    std::vector<connectors::Alert> tick();
+
+    // Admin actions, each recorded in the audit trail.
+    ActionResult acknowledge(const std::string& case_id, const std::string& actor,
+                             const std::string& why = {});
+    ActionResult resolve(const std::string& case_id, const std::string& actor,
+                         const std::string& why = {});
+    ActionResult reassign(const std::string& case_id, const std::string& person_id,
+                          const std::string& actor, const std::string& why = {});
+
+    // Swaps the people directory (reload); cases keep their ids and assignees.
+    void set_directory(std::shared_ptr<const Directory> directory);
+
+    std::optional<Case> find_case(const std::string& case_id) const;
+    std::vector<AuditEntry> audit_trail(const std::string& case_id) const;
+    int open_load(const std::string& person_id) const;
+    const Directory& directory() const { return *directory_; }
+    const RoutingSettings& settings() const { return settings_; }
+    RouterStats stats() const;
+
+private:
+    Router(std::shared_ptr<const Directory> directory, RoutingSettings settings, CaseStore& store,
+           Clock& clock, RouterOptions options);
+    bool reload_state();
+
+    struct Choice;
+    struct Influence {
+        rules::Priority priority = rules::Priority::normal;
+        std::string why;
+    };
+    struct SpikeState;
+    struct SourceState;
+
+    Influence apply_influence(const rules::Post& post, const rules::Verdict& verdict) const;
+    Case* find_thread(const rules::Post& post, const rules::Verdict& verdict,
+                      const std::string& customer, std::string& why);
+    const Route* pick_route(const rules::Post& post, const rules::Verdict& verdict,
+                            rules::Priority priority) const;
+    Choice choose(const Team& team, const std::string& required_skill, int min_level,
+                  const std::string& lang, const std::string& owner,
+                  const std::string& customer, std::int64_t now, int depth = 0) const;
+    std::string unavailable_reason(const Person& person, std::int64_t now, bool check_capacity,
+                                   const std::string& lang) const;
+    void assign(Case& item, const Choice& choice, std::int64_t now, const std::string& actor,
+                const std::string& why);
+    void set_status(Case& item, CaseStatus status, std::int64_t at, const std::string& actor,
+                    const std::string& why);
+    void save(const Case& item);
+    std::int64_t add_business_time(const Team* team, std::int64_t start,
+                                   std::int64_t duration) const;
+    void set_sla(Case& item, std::int64_t now);
+    connectors::Alert make_alert(const Case& item, connectors::AlertKind kind,
+                                 const std::string& step, std::int64_t at,
+                                 const rules::Post* post) const;
+    void index_case(const Case& item);
+    void prune(std::int64_t now);
+    void address_alert(connectors::Alert& alert, const Case& item) const;
+    void run_timers(std::int64_t now, std::vector<connectors::Alert>& alerts);
+    void run_sla(Case& item, std::int64_t now, std::vector<connectors::Alert>& alerts);
+    void observe_spikes(const rules::Post& post, const rules::Verdict& verdict, std::int64_t now,
+                        std::vector<connectors::Alert>& alerts);
+    void check_spikes(std::int64_t now, std::vector<connectors::Alert>& alerts);
+    std::optional<std::string> crisis_key_for(const rules::Verdict& verdict) const;
+    void observe_source(const rules::Post& post, std::int64_t now);
+    void check_silence(std::int64_t now, std::vector<connectors::Alert>& alerts);
+    std::optional<std::string> find_duplicate(const rules::Post& post, std::int64_t now,
+                                              std::string& why);
+    void remember_fingerprint(const rules::Post& post, const std::string& case_id,
+                              std::int64_t now);
+    std::string new_case_id();
+    std::string display_name(const std::string& person_id) const;
+
+    std::shared_ptr<const Directory> directory_;
+    RoutingSettings settings_;
+    CaseStore& store_;
+    Clock& clock_;
+    RouterOptions options_;
+    std::map<std::string, Case> cases_;                 // open and recently resolved
+    std::map<std::string, std::string> post_to_case_;   // "source:id" -> case id
+    std::map<std::string, std::string> conversation_to_case_;  // "source:conversation"
+    std::map<std::string, std::vector<std::string>> customer_cases_;
+    std::int64_t last_prune_ms_ = 0;
+    std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
+    std::map<std::string, std::int64_t> last_assigned_;
+    std::map<std::string, int> load_;  // person -> open cases
+    struct Fingerprint {
+        std::string text;
+        std::set<std::string> words;
+        std::string case_id;
+        std::string post_id;
+        std::int64_t at_ms = 0;
+    };
+    std::deque<Fingerprint> fingerprints_;
+    std::map<std::string, std::unique_ptr<SpikeState>> spikes_;
+    std::map<std::string, std::unique_ptr<SourceState>> sources_;
+    std::int64_t next_case_number_ = 1;
+    std::int64_t first_seen_ms_ = -1;
+    std::size_t store_errors_ = 0;
+    std::size_t duplicates_ = 0;
+    std::size_t crises_ = 0;
+
+public:
+    ~Router();
+    Router(const Router&) = delete;
+    Router& operator=(const Router&) = delete;
+};
+
+}  // namespace spreekbuis::daemon::routing

@@ -1,0 +1,688 @@
+#include "rules/compiled_ruleset.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "rules/normalize.hpp"
+#include "rules/scoring.hpp"
+
+namespace spreekbuis::rules {
+
+using compiled::Op;
+using compiled::ProgNode;
+using compiled::TermPattern;
+using compiled::TermWord;
+
+namespace {
+
+constexpr std::size_t kMaxSpansPerSide = 1024;
+constexpr std::size_t kMaxRegexMatches = 4096;
+constexpr std::int64_t kMinShardMem = 16LL << 20;
+
+struct Span {
+    std::uint32_t first = 0;
+    std::uint32_t last = 0;
+};
+
+// Per-thread buffers reused across posts (and across rule sets: stamps are never reused).
+struct Scratch {
+    std::string stream;
+    std::vector<std::uint32_t> stream_begin;
+    std::vector<std::uint32_t> stream_end;
+    std::vector<std::uint32_t> folded_begin;
+    std::vector<std::uint32_t> folded_end;
+    std::vector<int> ids;
+    std::vector<std::uint32_t> term_seen;
+    std::vector<std::uint32_t> regex_seen;
+    std::vector<std::uint32_t> rule_seen;
+    std::vector<std::uint32_t> seen_terms;
+    std::vector<std::uint32_t> seen_regexes;
+    std::vector<std::uint32_t> candidates;
+    std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
+    std::vector<std::uint32_t> node_stamp;       // span cache per node, valid for `stamp`
+    std::vector<std::uint32_t> node_begin;
+    std::vector<std::uint32_t> node_count;
+    std::vector<Span> span_store;
+    std::uint32_t stamp = 0;
+
+    std::uint32_t next_stamp() {
+        if (++stamp == 0) {
+            std::fill(term_seen.begin(), term_seen.end(), 0);
+            std::fill(regex_seen.begin(), regex_seen.end(), 0);
+            std::fill(rule_seen.begin(), rule_seen.end(), 0);
+            std::fill(node_stamp.begin(), node_stamp.end(), 0);
+            stamp = 1;
+        }
+        return stamp;
+    }
+
+    std::vector<Span>& pool(std::size_t level) { return span_pool[level]; }
+};
+
+Scratch& scratch() {
+    thread_local Scratch instance;
+    return instance;
+}
+
+void grow(std::vector<std::uint32_t>& values, std::size_t size) {
+    if (values.size() < size) values.resize(size, 0);
+}
+
+bool word_matches(const TermWord& word, std::string_view token) {
+    return word.prefix ? token.starts_with(word.text) : token == word.text;
+}
+
+std::string term_set_pattern(const TermPattern& term, bool hashtag) {
+    std::string pattern = hashtag ? " #" : " ";
+    for (std::size_t i = 0; i < term.words.size(); ++i) {
+        const auto& word = term.words[i];
+        const bool last = i + 1 == term.words.size();
+        pattern += RE2::QuoteMeta(word.text);
+        if (word.prefix && !last) pattern += "[^ ]*";
+        if (!last || !word.prefix) pattern += ' ';
+    }
+    return pattern;
+}
+
+std::string format_score(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value);
+    return buffer;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (x != b[i]) return false;
+    }
+    return true;
+}
+
+bool in_range(const query::FieldValue& value, double x) {
+    const bool above = value.low_inclusive ? x >= value.low : x > value.low;
+    const bool below = value.high_inclusive ? x <= value.high : x < value.high;
+    return above && below;
+}
+
+std::string clip_utf8(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) return text;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end) + "...";
+}
+
+}  // namespace
+
+struct EvalContext {
+    const Post& post;
+    const NormalizedText& text;
+    const Verdict& verdict;
+    Scratch& s;
+    std::uint32_t stamp;
+
+    std::size_t token_count() const { return s.stream_begin.size(); }
+    std::string_view token(std::size_t i) const {
+        return std::string_view(s.stream).substr(s.stream_begin[i],
+                                                 s.stream_end[i] - s.stream_begin[i]);
+    }
+    std::string_view span_text(const Span& span) const {
+        return std::string_view(s.stream).substr(
+            s.stream_begin[span.first], s.stream_end[span.last] - s.stream_begin[span.first]);
+    }
+};
+
+namespace {
+
+template <typename Visit>
+void for_each_occurrence(const TermPattern& term, const EvalContext& context, Visit&& visit) {
+    const std::size_t n = context.token_count();
+    const std::size_t k = term.words.size();
+    if (k == 0 || k > n) return;
+    for (std::size_t i = 0; i + k <= n; ++i) {
+        bool ok = true;
+        for (std::size_t j = 0; j < k && ok; ++j) {
+            const auto token = context.token(i + j);
+            ok = word_matches(term.words[j], token) ||
+                 (j == 0 && term.hashtag_too && token.size() > 1 && token[0] == '#' &&
+                  word_matches(term.words[0], token.substr(1)));
+        }
+        if (ok && !visit(Span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + k - 1)})) {
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProgram program,
+                                                              const RuleSetOptions& options,
+                                                              const std::string& label,
+                                                              Diagnostics& diagnostics) {
+    std::shared_ptr<CompiledRuleSet> rules(new CompiledRuleSet(std::move(program)));
+    rules->simulate_set_failure_ = options.simulate_set_failure;
+    const auto& terms = rules->program_.terms;
+    const auto& regexes = rules->program_.regexes;
+
+    std::vector<std::pair<std::string, std::uint32_t>> term_patterns;
+    for (std::uint32_t id = 0; id < terms.size(); ++id) {
+        term_patterns.emplace_back(term_set_pattern(terms[id], false), id);
+        if (terms[id].hashtag_too) term_patterns.emplace_back(term_set_pattern(terms[id], true), id);
+    }
+    rules->set_patterns_ = term_patterns.size();
+    const std::size_t shard_size = std::max<std::size_t>(1, options.shard_size);
+    const std::size_t term_shards = (term_patterns.size() + shard_size - 1) / shard_size;
+    const std::size_t regex_shards = (regexes.size() + shard_size - 1) / shard_size;
+    const std::size_t shard_count = std::max<std::size_t>(1, term_shards + regex_shards);
+    const std::int64_t shard_mem =
+        options.shard_max_mem > 0
+            ? options.shard_max_mem
+            : std::max<std::int64_t>(kMinShardMem,
+                                     options.max_mem / static_cast<std::int64_t>(shard_count));
+
+    bool ok = true;
+    const auto fail = [&](std::string message) {
+        diagnostics.error(SourcePos{label, 0, 0}, std::move(message),
+                          "use fewer or simpler terms, or split regexes");
+        ok = false;
+    };
+
+    const auto build_shards = [&](const std::vector<std::pair<std::string, std::uint32_t>>& all,
+                                  bool latin1, std::vector<Shard>& out, const char* what) {
+        for (std::size_t begin = 0; begin < all.size(); begin += shard_size) {
+            RE2::Options set_options;
+            set_options.set_log_errors(false);
+            set_options.set_max_mem(shard_mem);
+            if (latin1) set_options.set_encoding(RE2::Options::EncodingLatin1);
+            Shard shard;
+            shard.set = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
+            const std::size_t end = std::min(all.size(), begin + shard_size);
+            for (std::size_t i = begin; i < end; ++i) {
+                std::string error;
+                if (shard.set->Add(all[i].first, &error) < 0) {
+                    fail(std::string("cannot add ") + what + " '" + all[i].first +
+                         "' to the matcher: " + error);
+                    return;
+                }
+                shard.ids.push_back(all[i].second);
+            }
+            if (!shard.set->Compile()) {
+                fail(std::string("the ") + what + "s do not fit in the matcher's memory budget (" +
+                     std::to_string(shard_mem >> 20) + " MiB per set)");
+                return;
+            }
+            out.push_back(std::move(shard));
+        }
+    };
+    build_shards(term_patterns, true, rules->term_shards_, "term");
+    rules->span_levels_ = rules->span_depth() + 4;
+
+    std::vector<std::pair<std::string, std::uint32_t>> regex_patterns;
+    for (std::uint32_t id = 0; id < regexes.size(); ++id) {
+        regex_patterns.emplace_back(regexes[id].pattern, id);
+        RE2::Options regex_options;
+        regex_options.set_log_errors(false);
+        regex_options.set_max_mem(8 << 20);
+        rules->regexes_.push_back(std::make_unique<RE2>(regexes[id].pattern, regex_options));
+        if (!rules->regexes_.back()->ok()) {
+            fail("cannot compile " + regexes[id].display + ": " + rules->regexes_.back()->error());
+        }
+    }
+    build_shards(regex_patterns, false, rules->regex_shards_, "regular expression");
+    if (!ok) return nullptr;
+    return rules;
+}
+
+// Deepest span_pool level spans() can reach: all_of adds one level, near two.
+std::size_t CompiledRuleSet::span_depth() const {
+    const auto& nodes = program_.nodes;
+    std::vector<std::size_t> depth(nodes.size(), 0);
+    std::size_t deepest = 0;
+    // Children are always added before their parents, so one forward pass suffices.
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const auto& node = nodes[i];
+        if (node.op != Op::all_of && node.op != Op::any_of && node.op != Op::near) continue;
+        std::size_t below = 0;
+        for (std::uint32_t k = 0; k < node.count; ++k) {
+            below = std::max(below, depth[program_.children[node.first + k]]);
+        }
+        depth[i] = below + (node.op == Op::any_of ? 0 : node.op == Op::all_of ? 1 : 2);
+        deepest = std::max(deepest, depth[i]);
+    }
+    return deepest;
+}
+
+RuleSetStats CompiledRuleSet::stats() const {
+    RuleSetStats stats;
+    stats.rules = program_.rules.size();
+    stats.always_rules = program_.always_rules.size();
+    stats.terms = program_.terms.size();
+    stats.regexes = program_.regexes.size();
+    stats.set_patterns = set_patterns_;
+    stats.term_sets = term_shards_.size();
+    stats.regex_sets = regex_shards_.size();
+    stats.set_errors = set_errors_.load(std::memory_order_relaxed);
+    return stats;
+}
+
+bool CompiledRuleSet::term_occurs(std::uint32_t term, const EvalContext& context) const {
+    bool found = false;
+    for_each_occurrence(program_.terms[term], context, [&](Span) {
+        found = true;
+        return false;
+    });
+    return found;
+}
+
+Verdict CompiledRuleSet::evaluate(const Post& post) const {
+    Verdict verdict;
+    const auto text = normalize(post.text);
+    verdict.lang = detect_language(text, post.lang);
+    const auto sentiment = score_sentiment(text, verdict.lang);
+    const auto complaint = score_complaint(text, verdict.lang, sentiment);
+    verdict.sentiment = sentiment.score;
+    verdict.polarity = sentiment.polarity;
+    verdict.complaint = complaint.complaint;
+    verdict.complaint_score = complaint.score;
+
+    auto& s = scratch();
+    const auto stamp = s.next_stamp();
+    grow(s.term_seen, program_.terms.size());
+    grow(s.regex_seen, program_.regexes.size());
+    grow(s.rule_seen, program_.rules.size());
+    grow(s.node_stamp, program_.nodes.size());
+    if (s.node_begin.size() < program_.nodes.size()) {
+        s.node_begin.resize(program_.nodes.size());
+        s.node_count.resize(program_.nodes.size());
+    }
+    if (s.span_pool.size() < span_levels_) s.span_pool.resize(span_levels_);
+    s.span_store.clear();
+    s.seen_terms.clear();
+    s.seen_regexes.clear();
+    s.candidates.clear();
+
+    s.stream.clear();
+    s.stream_begin.clear();
+    s.stream_end.clear();
+    s.folded_begin.clear();
+    s.folded_end.clear();
+    for (const auto& token : text.tokens) {
+        if (token.kind == TokenKind::punct || token.end <= token.begin ||
+            token.end > text.folded.size()) {
+            continue;
+        }
+        s.stream.push_back(' ');
+        s.stream_begin.push_back(static_cast<std::uint32_t>(s.stream.size()));
+        compiled::append_token_text(s.stream, text.token_text(token));
+        s.stream_end.push_back(static_cast<std::uint32_t>(s.stream.size()));
+        s.folded_begin.push_back(token.begin);
+        s.folded_end.push_back(token.end);
+    }
+    s.stream.push_back(' ');
+
+    EvalContext context{post, text, verdict, s, stamp};
+    const auto mark_term = [&](std::uint32_t id) {
+        if (s.term_seen[id] == stamp) return;
+        s.term_seen[id] = stamp;
+        s.seen_terms.push_back(id);
+    };
+    const auto mark_regex = [&](std::uint32_t id) {
+        if (s.regex_seen[id] == stamp) return;
+        s.regex_seen[id] = stamp;
+        s.seen_regexes.push_back(id);
+    };
+
+    for (const auto& shard : term_shards_) {
+        s.ids.clear();
+        RE2::Set::ErrorInfo info{};
+        bool any = false;
+        if (simulate_set_failure_) {
+            info.kind = RE2::Set::kOutOfMemory;
+        } else {
+            any = shard.set->Match(s.stream, &s.ids, &info);
+        }
+        if (any) {
+            for (int id : s.ids) mark_term(shard.ids[static_cast<std::size_t>(id)]);
+        } else if (info.kind != RE2::Set::kNoError) {
+            set_errors_.fetch_add(1, std::memory_order_relaxed);
+            for (auto id : shard.ids) {
+                if (s.term_seen[id] != stamp && term_occurs(id, context)) mark_term(id);
+            }
+        }
+    }
+    for (const auto& shard : regex_shards_) {
+        s.ids.clear();
+        RE2::Set::ErrorInfo info{};
+        bool any = false;
+        if (simulate_set_failure_) {
+            info.kind = RE2::Set::kOutOfMemory;
+        } else {
+            any = shard.set->Match(text.folded, &s.ids, &info);
+        }
+        if (any) {
+            for (int id : s.ids) mark_regex(shard.ids[static_cast<std::size_t>(id)]);
+        } else if (info.kind != RE2::Set::kNoError) {
+            set_errors_.fetch_add(1, std::memory_order_relaxed);
+            for (auto id : shard.ids) {
+                if (RE2::PartialMatch(text.folded, *regexes_[id])) mark_regex(id);
+            }
+        }
+    }
+
+    const auto wake = [&](std::uint32_t rule) {
+        if (s.rule_seen[rule] == stamp) return;
+        s.rule_seen[rule] = stamp;
+        s.candidates.push_back(rule);
+    };
+    for (auto id : s.seen_terms) {
+        for (auto rule : program_.term_rules[id]) wake(rule);
+    }
+    for (auto id : s.seen_regexes) {
+        for (auto rule : program_.regex_rules[id]) wake(rule);
+    }
+    for (auto rule : program_.always_rules) wake(rule);
+    std::sort(s.candidates.begin(), s.candidates.end());
+
+    std::string why;
+    for (auto index : s.candidates) {
+        const auto& rule = program_.rules[index];
+        if (!eval(rule.root, context)) continue;
+        verdict.matched = true;
+        verdict.rules.push_back(rule.id);
+        if (!verdict.topic && rule.topic) verdict.topic = rule.topic;
+        if (rule.priority && (!verdict.priority || *rule.priority > *verdict.priority)) {
+            verdict.priority = rule.priority;
+        }
+        for (const auto& tag : rule.tags) {
+            if (std::find(verdict.tags.begin(), verdict.tags.end(), tag) == verdict.tags.end()) {
+                verdict.tags.push_back(tag);
+            }
+        }
+        std::vector<std::string> parts;
+        explain(rule.root, context, parts);
+        if (!why.empty()) why += "; ";
+        why += rule.id;
+        for (std::size_t i = 0; i < parts.size(); ++i) why += (i == 0 ? ": " : ", ") + parts[i];
+    }
+    if (why.empty()) why = "no rule matched";
+    if (complaint.complaint) {
+        why += "; complaint " + format_score(complaint.score);
+        if (!complaint.explanation.empty()) why += " (" + complaint.explanation + ")";
+    } else {
+        why += "; no complaint (" + format_score(complaint.score) + ")";
+    }
+    why += "; sentiment " + format_score(sentiment.score);
+    verdict.why = std::move(why);
+    return verdict;
+}
+
+bool CompiledRuleSet::field_matches(const query::FieldSpec& field,
+                                    const EvalContext& context) const {
+    const auto& post = context.post;
+    for (const auto& value : field.values) {
+        bool hit = false;
+        switch (field.kind) {
+            case query::FieldKind::author: {
+                std::string_view handle = post.author.handle;
+                if (handle.starts_with('@')) handle.remove_prefix(1);
+                hit = iequals_ascii(handle, value.text);
+                break;
+            }
+            case query::FieldKind::lang: hit = context.verdict.lang == value.text; break;
+            case query::FieldKind::source: hit = iequals_ascii(post.source, value.text); break;
+            case query::FieldKind::followers:
+                hit = post.author.followers &&
+                      in_range(value, static_cast<double>(*post.author.followers));
+                break;
+            case query::FieldKind::verified:
+                hit = post.author.verified.value_or(false) == value.flag;
+                break;
+            case query::FieldKind::is: hit = !post.in_reply_to.empty(); break;
+            case query::FieldKind::sentiment: hit = in_range(value, context.verdict.sentiment); break;
+            case query::FieldKind::polarity:
+                hit = to_string(context.verdict.polarity) == value.text;
+                break;
+            case query::FieldKind::complaint: hit = context.verdict.complaint == value.flag; break;
+        }
+        if (hit) return true;
+    }
+    return false;
+}
+
+bool CompiledRuleSet::eval(std::uint32_t index, EvalContext& context) const {
+    const auto& node = program_.nodes[index];
+    const auto* children = program_.children.data() + node.first;
+    switch (node.op) {
+        case Op::term: return context.s.term_seen[node.first] == context.stamp;
+        case Op::regex: return context.s.regex_seen[node.first] == context.stamp;
+        case Op::field: return field_matches(program_.fields[node.first], context);
+        case Op::all_of:
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                if (!eval(children[i], context)) return false;
+            }
+            return true;
+        case Op::any_of:
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                if (eval(children[i], context)) return true;
+            }
+            return false;
+        case Op::negate: return !eval(children[0], context);
+        case Op::near: {
+            if (!eval(children[0], context) || !eval(children[1], context)) return false;
+            std::uint32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+            return near_pair(index, context, a0, a1, b0, b1);
+        }
+    }
+    return false;
+}
+
+// Appends the token spans where `index` matches to span_pool[depth]; deeper levels are scratch.
+// Nodes are shared (lists, macros, terms), so each node's spans are computed once per post.
+void CompiledRuleSet::spans(std::uint32_t index, EvalContext& context, std::size_t depth) const {
+    auto& s = context.s;
+    if (s.node_stamp[index] == context.stamp) {
+        const auto begin = s.span_store.begin() + s.node_begin[index];
+        s.pool(depth).insert(s.pool(depth).end(), begin, begin + s.node_count[index]);
+        return;
+    }
+    const auto start = s.pool(depth).size();
+    compute_spans(index, context, depth);
+    const auto& out = s.pool(depth);
+    s.node_stamp[index] = context.stamp;
+    s.node_begin[index] = static_cast<std::uint32_t>(s.span_store.size());
+    s.node_count[index] = static_cast<std::uint32_t>(out.size() - start);
+    s.span_store.insert(s.span_store.end(), out.begin() + static_cast<std::ptrdiff_t>(start),
+                        out.end());
+}
+
+void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
+                                    std::size_t depth) const {
+    const auto& node = program_.nodes[index];
+    const auto* children = program_.children.data() + node.first;
+    auto& out = context.s.pool(depth);
+    switch (node.op) {
+        case Op::term:
+            if (context.s.term_seen[node.first] != context.stamp) return;
+            for_each_occurrence(program_.terms[node.first], context, [&](Span span) {
+                out.push_back(span);
+                return out.size() < kMaxSpansPerSide;
+            });
+            return;
+        case Op::regex: {
+            if (context.s.regex_seen[node.first] != context.stamp) return;
+            const auto& folded = context.text.folded;
+            const auto& regex = *regexes_[node.first];
+            const auto& begins = context.s.folded_begin;
+            const auto& ends = context.s.folded_end;
+            std::size_t pos = 0;
+            re2::StringPiece match;
+            for (std::size_t found = 0; found < kMaxRegexMatches && pos <= folded.size();
+                 ++found) {
+                if (!regex.Match(folded, pos, folded.size(), RE2::UNANCHORED, &match, 1)) break;
+                const auto b = static_cast<std::uint32_t>(match.data() - folded.data());
+                const auto e = static_cast<std::uint32_t>(b + match.size());
+                pos = e > b ? e : b + 1;
+                const auto first = static_cast<std::uint32_t>(
+                    std::upper_bound(ends.begin(), ends.end(), b) - ends.begin());
+                if (first >= ends.size()) break;
+                auto last = static_cast<std::uint32_t>(
+                    std::lower_bound(begins.begin(), begins.end(), e) - begins.begin());
+                last = last > first ? last - 1 : first;
+                out.push_back(Span{first, last});
+                if (out.size() >= kMaxSpansPerSide) break;
+            }
+            return;
+        }
+        case Op::field:
+        case Op::negate: return;
+        case Op::any_of:
+            for (std::uint32_t i = 0; i < node.count; ++i) spans(children[i], context, depth);
+            return;
+        case Op::all_of: {
+            const auto start = out.size();
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                auto& part = context.s.pool(depth + 1);
+                part.clear();
+                spans(children[i], context, depth + 1);
+                auto& target = context.s.pool(depth);
+                if (part.empty()) {
+                    target.resize(start);
+                    return;
+                }
+                target.insert(target.end(), part.begin(), part.end());
+            }
+            return;
+        }
+        case Op::near: {
+            auto& a = context.s.pool(depth + 1);
+            a.clear();
+            spans(children[0], context, depth + 1);
+            auto& b = context.s.pool(depth + 2);
+            b.clear();
+            spans(children[1], context, depth + 2);
+            auto& target = context.s.pool(depth);
+            const auto limit = static_cast<std::uint32_t>(node.distance);
+            for (const auto& x : a) {
+                for (const auto& y : b) {
+                    const bool after = x.last < y.first && y.first - x.last <= limit;
+                    const bool before =
+                        !node.ordered && y.last < x.first && x.first - y.last <= limit;
+                    if (after || before) {
+                        target.push_back(
+                            Span{std::min(x.first, y.first), std::max(x.last, y.last)});
+                        if (target.size() >= kMaxSpansPerSide) return;
+                    }
+                }
+            }
+            return;
+        }
+    }
+}
+
+bool CompiledRuleSet::near_pair(std::uint32_t index, EvalContext& context, std::uint32_t& a0,
+                                std::uint32_t& a1, std::uint32_t& b0, std::uint32_t& b1) const {
+    const auto& node = program_.nodes[index];
+    const auto* children = program_.children.data() + node.first;
+    auto& a = context.s.pool(1);
+    a.clear();
+    spans(children[0], context, 1);
+    auto& b = context.s.pool(2);
+    b.clear();
+    spans(children[1], context, 2);
+    const auto limit = static_cast<std::uint32_t>(node.distance);
+    for (const auto& x : context.s.pool(1)) {
+        for (const auto& y : context.s.pool(2)) {
+            const bool after = x.last < y.first && y.first - x.last <= limit;
+            const bool before = !node.ordered && y.last < x.first && x.first - y.last <= limit;
+            if (after || before) {
+                a0 = x.first;
+                a1 = x.last;
+                b0 = y.first;
+                b1 = y.last;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context,
+                              std::vector<std::string>& out) const {
+    const auto& node = program_.nodes[index];
+    const auto* children = program_.children.data() + node.first;
+    const auto add = [&](std::string part) {
+        if (std::find(out.begin(), out.end(), part) == out.end()) out.push_back(std::move(part));
+    };
+    switch (node.op) {
+        case Op::term:
+            if (eval(index, context)) add(program_.terms[node.first].display);
+            return;
+        case Op::regex:
+            if (eval(index, context)) add(program_.regexes[node.first].display);
+            return;
+        case Op::field:
+            if (eval(index, context)) add(program_.fields[node.first].written);
+            return;
+        case Op::negate: return;
+        case Op::any_of:
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                if (eval(children[i], context)) explain(children[i], context, out);
+            }
+            return;
+        case Op::all_of:
+            for (std::uint32_t i = 0; i < node.count; ++i) explain(children[i], context, out);
+            return;
+        case Op::near: {
+            std::uint32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+            if (!eval(children[0], context) || !eval(children[1], context) ||
+                !near_pair(index, context, a0, a1, b0, b1)) {
+                return;
+            }
+            add("\"" + std::string(context.span_text(Span{a0, a1})) + "\" NEAR \"" +
+                std::string(context.span_text(Span{b0, b1})) + "\"");
+            return;
+        }
+    }
+}
+
+std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
+    std::vector<RuleTestOutcome> outcomes;
+    for (const auto& rule : program_.rules) {
+        for (const auto& test : rule.tests) {
+            RuleTestOutcome outcome;
+            outcome.pos = test.pos;
+            outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+            const auto verdict = evaluate(test.post);
+            const bool matched =
+                std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) !=
+                verdict.rules.end();
+            std::string problems;
+            if (test.expect_match) {
+                if (!matched) {
+                    problems = "expected rule '" + rule.id + "' to match, but it did not";
+                } else {
+                    if (test.topic && verdict.topic != test.topic) {
+                        problems = "expected topic '" + *test.topic + "', got " +
+                                   (verdict.topic ? "'" + *verdict.topic + "'" : "none");
+                    }
+                    if (test.priority && verdict.priority != test.priority) {
+                        if (!problems.empty()) problems += "; ";
+                        problems += "expected priority " + std::string(to_string(*test.priority)) +
+                                    ", got " +
+                                    (verdict.priority ? std::string(to_string(*verdict.priority))
+                                                      : std::string("none"));
+                    }
+                }
+            } else if (matched) {
+                problems = "expected rule '" + rule.id + "' not to match, but it did";
+            }
+            outcome.passed = problems.empty();
+            if (!outcome.passed) outcome.detail = problems + " (" + verdict.why + ")";
+            outcomes.push_back(std::move(outcome));
+        }
+    }
+    return outcomes;
+}
+
+}  // namespace spreekbuis::rules

@@ -1,0 +1,62 @@
+#pragma once
+// The immutable RuleSet behind load_rule_*: the RuleProgram plus its RE2 sets. evaluate() is
+// const and safe on any number of threads at once (per-thread scratch buffers; the only shared
+// mutable state is an atomic error counter).
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/compiled_program.hpp"
+#include "rules/ruleset.hpp"
+#include "rules/ruleset_options.hpp"
+
+namespace spreekbuis::rules {
+
+struct EvalContext;
+
+class CompiledRuleSet final : public RuleSet {
+public:
+    // Null (with diagnostics) when the sets cannot be built within the memory budget.
+    static std::shared_ptr<const CompiledRuleSet> build(compiled::RuleProgram program,
+                                                        const RuleSetOptions& options,
+                                                        const std::string& label,
+                                                        Diagnostics& diagnostics);
+
+    Verdict evaluate(const Post& post) const override;
+    std::vector<RuleTestOutcome> run_tests() const override;
+    std::size_t rule_count() const override { return program_.rules.size(); }
+    RuleSetStats stats() const;
+
+private:
+    struct Shard {
+        std::unique_ptr<RE2::Set> set;
+        std::vector<std::uint32_t> ids;  // set pattern index -> term or regex id
+    };
+
+    explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
+
+    bool eval(std::uint32_t index, EvalContext& context) const;
+    void spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
+    void compute_spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
+    std::size_t span_depth() const;
+    bool near_pair(std::uint32_t index, EvalContext& context, std::uint32_t& first_a,
+                   std::uint32_t& last_a, std::uint32_t& first_b, std::uint32_t& last_b) const;
+    bool field_matches(const query::FieldSpec& field, const EvalContext& context) const;
+    void explain(std::uint32_t index, EvalContext& context, std::vector<std::string>& out) const;
+    bool term_occurs(std::uint32_t term, const EvalContext& context) const;
+
+    compiled::RuleProgram program_;
+    std::vector<std::unique_ptr<RE2>> regexes_;
+    std::vector<Shard> term_shards_;
+    std::vector<Shard> regex_shards_;
+    std::size_t set_patterns_ = 0;
+    bool simulate_set_failure_ = false;
+    std::size_t span_levels_ = 4;
+    mutable std::atomic<std::uint64_t> set_errors_{0};
+};
+
+}  // namespace spreekbuis::rules

@@ -1,0 +1,454 @@
+// Complaint detection: sentiment plus complaint cues, combined by a logistic model.
+#include "rules/complaint.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+#include <vector>
+
+namespace spreekbuis::rules {
+
+namespace {
+
+using F = ComplaintFeature;
+
+// A cue is a phrase of folded words; "#" matches a number ("3", "drie"), "@" a mention, "*"
+// any one word.
+struct Cue {
+    std::string_view phrase;
+    F feature;
+};
+
+constexpr Cue kCues[] = {
+    // English failure vocabulary.
+    {"broken", F::problem},
+    {"broke", F::problem},
+    {"not working", F::problem},
+    {"doesn't work", F::problem},
+    {"doesnt work", F::problem},
+    {"don't work", F::problem},
+    {"didn't work", F::problem},
+    {"won't work", F::problem},
+    {"stopped working", F::problem},
+    {"isn't working", F::problem},
+    {"not work", F::problem},
+    {"can't log", F::problem},
+    {"cant log", F::problem},
+    {"can't get", F::problem},
+    {"cannot", F::problem},
+    {"unable", F::problem},
+    {"outage", F::problem},
+    {"down", F::problem},
+    {"error", F::problem},
+    {"failed", F::problem},
+    {"fails", F::problem},
+    {"delayed", F::problem},
+    {"delay", F::problem},
+    {"delays", F::problem},
+    {"late", F::problem},
+    {"cancelled", F::problem},
+    {"canceled", F::problem},
+    {"lost", F::problem},
+    {"missing", F::problem},
+    {"refund", F::problem},
+    {"charged twice", F::problem},
+    {"overcharged", F::problem},
+    {"charged", F::problem},
+    {"waiting", F::problem},
+    {"wait", F::problem},
+    {"on hold", F::problem},
+    {"no response", F::problem},
+    {"no answer", F::problem},
+    {"no one", F::problem},
+    {"nobody", F::problem},
+    {"issue", F::problem},
+    {"issues", F::problem},
+    {"problem", F::problem},
+    {"problems", F::problem},
+    {"damaged", F::problem},
+    {"stuck", F::problem},
+    {"stranded", F::problem},
+    {"rude", F::problem},
+    {"worst", F::problem},
+    {"terrible", F::problem},
+    {"horrible", F::problem},
+    {"awful", F::problem},
+    {"disappointed", F::problem},
+    {"ridiculous", F::problem},
+    {"unacceptable", F::problem},
+    {"complaint", F::problem},
+    {"fix", F::problem},
+    {"hung up", F::problem},
+    {"disconnected", F::problem},
+    {"crashed", F::problem},
+    {"crashing", F::problem},
+    {"keeps", F::problem},
+    {"overbooked", F::problem},
+    {"misconnect", F::problem},
+    {"wrong", F::problem},
+    {"useless", F::problem},
+    {"fail", F::problem},
+    {"sucks", F::problem},
+    {"never again", F::problem},
+    // Dutch failure vocabulary.
+    {"kapot", F::problem},
+    {"werkt niet", F::problem},
+    {"doet het niet", F::problem},
+    {"storing", F::problem},
+    {"storingen", F::problem},
+    {"vertraagd", F::problem},
+    {"vertraging", F::problem},
+    {"geannuleerd", F::problem},
+    {"kwijt", F::problem},
+    {"geld terug", F::problem},
+    {"terugbetaling", F::problem},
+    {"wachten", F::problem},
+    {"wacht", F::problem},
+    {"klantenservice", F::problem},
+    {"slecht", F::problem},
+    {"slechte", F::problem},
+    {"belachelijk", F::problem},
+    {"schandalig", F::problem},
+    {"waardeloos", F::problem},
+    {"probleem", F::problem},
+    {"problemen", F::problem},
+    {"fout", F::problem},
+    {"foutmelding", F::problem},
+    {"te laat", F::problem},
+    {"dubbel betaald", F::problem},
+    {"afgeschreven", F::problem},
+    {"klacht", F::problem},
+    {"geen reactie", F::problem},
+    {"geen antwoord", F::problem},
+    {"geen bereik", F::problem},
+    {"geen internet", F::problem},
+    {"uitgevallen", F::problem},
+    {"beschadigd", F::problem},
+    {"onbereikbaar", F::problem},
+    {"lukt niet", F::problem},
+    {"teleurgesteld", F::problem},
+    // Persistence in time.
+    {"still", F::persistence},
+    {"again", F::persistence},
+    {"yet again", F::persistence},
+    {"since", F::persistence},
+    {"for days", F::persistence},
+    {"for hours", F::persistence},
+    {"for weeks", F::persistence},
+    {"keeps", F::persistence},
+    {"every time", F::persistence},
+    {"nog steeds", F::persistence},
+    {"nog altijd", F::persistence},
+    {"weer", F::persistence},
+    {"opnieuw", F::persistence},
+    {"alweer", F::persistence},
+    {"sinds", F::persistence},
+    {"al dagen", F::persistence},
+    {"al weken", F::persistence},
+    {"al uren", F::persistence},
+    {"elke keer", F::persistence},
+    {"steeds", F::persistence},
+    // Negated expectation.
+    {"never received", F::expectation},
+    {"never arrived", F::expectation},
+    {"never got", F::expectation},
+    {"not received", F::expectation},
+    {"haven't received", F::expectation},
+    {"havent received", F::expectation},
+    {"didn't receive", F::expectation},
+    {"didnt receive", F::expectation},
+    {"hasn't arrived", F::expectation},
+    {"hasnt arrived", F::expectation},
+    {"not arrived", F::expectation},
+    {"never showed", F::expectation},
+    {"still no", F::expectation},
+    {"still not", F::expectation},
+    {"still waiting", F::expectation},
+    {"no one", F::expectation},
+    {"never", F::expectation},
+    {"where is my", F::expectation},
+    {"where's my", F::expectation},
+    {"nooit ontvangen", F::expectation},
+    {"niet ontvangen", F::expectation},
+    {"niet geleverd", F::expectation},
+    {"niet bezorgd", F::expectation},
+    {"nog niet", F::expectation},
+    {"nog steeds niet", F::expectation},
+    {"nog steeds geen", F::expectation},
+    {"nooit", F::expectation},
+    {"waar blijft", F::expectation},
+    {"waar is mijn", F::expectation},
+    // Durations.
+    {"# hours", F::duration},
+    {"# hour", F::duration},
+    {"# hrs", F::duration},
+    {"# hr", F::duration},
+    {"# days", F::duration},
+    {"# weeks", F::duration},
+    {"# months", F::duration},
+    {"# minutes", F::duration},
+    {"# mins", F::duration},
+    {"an hour", F::duration},
+    {"hours", F::duration},
+    {"# uur", F::duration},
+    {"# dagen", F::duration},
+    {"# weken", F::duration},
+    {"# maanden", F::duration},
+    {"# minuten", F::duration},
+    {"uren", F::duration},
+    // Requests.
+    {"please help", F::request},
+    {"pls help", F::request},
+    {"help me", F::request},
+    {"can you", F::request},
+    {"could you", F::request},
+    {"can someone", F::request},
+    {"when will", F::request},
+    {"why is", F::request},
+    {"why are", F::request},
+    {"why does", F::request},
+    {"why do", F::request},
+    {"why did", F::request},
+    {"how do i", F::request},
+    {"what is going on", F::request},
+    {"dm", F::request},
+    {"kunnen jullie", F::request},
+    {"kun je", F::request},
+    {"help", F::request},
+    {"waarom", F::request},
+    {"wanneer", F::request},
+    {"hoe kan", F::request},
+    // Second person blame.
+    {"you lost", F::blame},
+    {"you guys", F::blame},
+    {"your staff", F::blame},
+    {"your service", F::blame},
+    {"your customer service", F::blame},
+    {"your website", F::blame},
+    {"your app", F::blame},
+    {"your agents", F::blame},
+    {"you people", F::blame},
+    {"you cancelled", F::blame},
+    {"you charged", F::blame},
+    {"your company", F::blame},
+    {"jullie hebben", F::blame},
+    {"jullie service", F::blame},
+    {"jullie klantenservice", F::blame},
+    {"jullie app", F::blame},
+    {"jullie website", F::blame},
+    // Praise and thanks.
+    {"thanks", F::praise},
+    {"thank you", F::praise},
+    {"thx", F::praise},
+    {"ty", F::praise},
+    {"great", F::praise},
+    {"love", F::praise},
+    {"awesome", F::praise},
+    {"amazing", F::praise},
+    {"appreciate", F::praise},
+    {"excellent", F::praise},
+    {"best", F::praise},
+    {"bedankt", F::praise},
+    {"dank", F::praise},
+    {"dankjewel", F::praise},
+    {"dankuwel", F::praise},
+    {"top", F::praise},
+    {"geweldig", F::praise},
+    {"super", F::praise},
+    {"fijn", F::praise},
+    {"prima", F::praise},
+    {"goed geholpen", F::praise},
+};
+
+constexpr std::string_view kNumberWords[] = {
+    "a",     "an",   "one",    "two",   "three", "four",    "five", "six",  "seven",
+    "eight", "ten",  "twelve", "24",    "few",   "several", "een",  "twee", "drie",
+    "vier",  "vijf", "zes",    "zeven", "acht",  "tien",    "paar"};
+
+// Logistic regression weights fitted on the pooled English development sets (airline and
+// complaints, see docs/accuracy.md), rounded; the Dutch cues share the English weights.
+constexpr double kBias = -0.05;
+constexpr std::array<double, kComplaintFeatureCount> kWeights = {
+    1.0,    // negative_sentiment
+    -0.9,   // positive_sentiment
+    1.2,    // problem
+    0.4,    // persistence
+    0.5,    // expectation
+    0.9,    // duration
+    0.2,    // request
+    0.3,    // blame
+    0.2,    // brand_question
+    -0.75,  // praise
+};
+constexpr double kThreshold = 0.5;
+constexpr double kMaxCueHits = 2.0;
+
+bool is_number(const NormalizedText& text, const Token& token) {
+    if (token.kind == TokenKind::number) return true;
+    if (token.kind != TokenKind::word) return false;
+    const std::string_view word = text.token_text(token);
+    for (auto n : kNumberWords) {
+        if (word == n) return true;
+    }
+    return false;
+}
+
+bool matches_word(std::string_view pattern, const NormalizedText& text, const Token& token,
+                  bool number) {
+    if (pattern == "#") return number;
+    if (pattern == "*") return token.kind == TokenKind::word || token.kind == TokenKind::number;
+    if (pattern == "@") return token.kind == TokenKind::mention;
+    return token.kind == TokenKind::word && text.token_text(token) == pattern;
+}
+
+// The words of each cue, and the cues by their first word, built once.
+struct CueIndex {
+    std::vector<std::vector<std::string_view>> words;  // per cue
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_first;
+    std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
+
+    CueIndex() {
+        for (const auto& cue : kCues) {
+            std::vector<std::string_view> parts;
+            std::size_t pos = 0;
+            while (pos <= cue.phrase.size()) {
+                std::size_t end = cue.phrase.find(' ', pos);
+                if (end == std::string_view::npos) end = cue.phrase.size();
+                parts.push_back(cue.phrase.substr(pos, end - pos));
+                pos = end + 1;
+            }
+            const std::string_view first = parts.front();
+            if (first == "#" || first == "@" || first == "*") {
+                wildcard_first.push_back(words.size());
+            } else {
+                by_first[first].push_back(words.size());
+            }
+            words.push_back(std::move(parts));
+        }
+    }
+};
+
+bool negated_at(const NormalizedText& text, const std::vector<const Token*>& tokens,
+                std::size_t i) {
+    static constexpr std::string_view kNegations[] = {"not",    "no",   "never", "isn't",
+                                                      "wasn't", "niet", "geen",  "nooit"};
+    for (std::size_t d = 1; d <= 2 && d <= i; ++d) {
+        const auto word = text.token_text(*tokens[i - d]);
+        for (auto n : kNegations) {
+            if (word == n) return true;
+        }
+    }
+    return false;
+}
+
+const CueIndex& cue_index() {
+    static const CueIndex index;
+    return index;
+}
+
+}  // namespace
+
+std::string_view to_string(ComplaintFeature feature) {
+    static constexpr std::array<std::string_view, kComplaintFeatureCount> kNames = {
+        "negative_sentiment",
+        "positive_sentiment",
+        "problem",
+        "persistence",
+        "expectation",
+        "duration",
+        "request",
+        "blame",
+        "brand_question",
+        "praise"};
+    return kNames[static_cast<std::size_t>(feature)];
+}
+
+ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view,
+                                     const SentimentScore& sentiment) {
+    ComplaintFeatures out;
+    auto& v = out.values;
+    v[static_cast<std::size_t>(F::negative_sentiment)] = std::max(0.0, -sentiment.score);
+    v[static_cast<std::size_t>(F::positive_sentiment)] = std::max(0.0, sentiment.score);
+
+    std::vector<const Token*> tokens;
+    tokens.reserve(text.tokens.size());
+    bool has_mention = false;
+    for (const auto& token : text.tokens) {
+        if (token.kind == TokenKind::mention) has_mention = true;
+        if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
+        tokens.push_back(&token);
+    }
+    std::vector<bool> numbers(tokens.size());
+    bool any_number = false;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        numbers[i] = is_number(text, *tokens[i]);
+        any_number = any_number || numbers[i];
+    }
+    const CueIndex& index = cue_index();
+    std::array<double, kComplaintFeatureCount> hits{};
+    std::size_t named = 0;
+    std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        std::size_t best = static_cast<std::size_t>(-1);
+        std::size_t best_length = 0;
+        const auto candidates = index.by_first.find(text.token_text(*tokens[i]));
+        const auto consider = [&](std::size_t c) {
+            const auto& parts = index.words[c];
+            if (parts.size() <= best_length || i + parts.size() > tokens.size()) return;
+            bool ok = true;
+            for (std::size_t k = 0; k < parts.size() && ok; ++k) {
+                ok = matches_word(parts[k], text, *tokens[i + k], numbers[i + k]);
+            }
+            if (ok) {
+                best = c;
+                best_length = parts.size();
+            }
+        };
+        if (candidates != index.by_first.end()) {
+            for (std::size_t c : candidates->second) consider(c);
+        }
+        if (any_number) {
+            for (std::size_t c : index.wildcard_first) consider(c);
+        }
+        if (best_length == 0 || i + best_length <= covered_until) continue;
+        if (kCues[best].feature == F::praise && negated_at(text, tokens, i)) continue;
+        covered_until = i + best_length;
+        const auto feature = static_cast<std::size_t>(kCues[best].feature);
+        hits[feature] += 1.0;
+        if (named < 6) {
+            if (!out.cues.empty()) out.cues += ", ";
+            out.cues += to_string(kCues[best].feature);
+            out.cues += " '";
+            const auto begin = tokens[i]->begin;
+            const auto end = tokens[i + best_length - 1]->end;
+            out.cues += std::string_view(text.folded).substr(begin, end - begin);
+            out.cues += "'";
+            ++named;
+        }
+    }
+    for (std::size_t f = static_cast<std::size_t>(F::problem); f < kComplaintFeatureCount; ++f) {
+        v[f] = std::min(hits[f], kMaxCueHits);
+    }
+    if (has_mention && text.questions > 0 && hits[static_cast<std::size_t>(F::request)] > 0) {
+        v[static_cast<std::size_t>(F::brand_question)] = 1.0;
+    }
+    return out;
+}
+
+ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang,
+                               const SentimentScore& sentiment) {
+    const ComplaintFeatures features = complaint_features(text, lang, sentiment);
+    double z = kBias;
+    for (std::size_t f = 0; f < kComplaintFeatureCount; ++f) z += kWeights[f] * features.values[f];
+    ComplaintScore score;
+    score.score = 1.0 / (1.0 + std::exp(-z));
+    score.complaint = score.score >= kThreshold;
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "p=%.2f, sentiment %+.2f", score.score, sentiment.score);
+    score.explanation = buffer;
+    if (!features.cues.empty()) score.explanation += "; " + features.cues;
+    return score;
+}
+
+}  // namespace spreekbuis::rules

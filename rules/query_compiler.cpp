@@ -1,0 +1,550 @@
+#include "rules/query_compiler.hpp"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "rules/normalize.hpp"
+#include "rules/query_parser.hpp"
+
+namespace spreekbuis::rules {
+
+using compiled::Op;
+using compiled::ProgNode;
+using compiled::RuleProgram;
+using compiled::TermPattern;
+using compiled::TermWord;
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string describe(const SourcePos& pos) {
+    return pos.file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+}
+
+constexpr std::size_t kMaxExpansionDepth = 1000;
+
+}  // namespace
+
+std::optional<TermPattern> fold_term(const std::string& text, bool phrase, std::string& error,
+                                     std::size_t& error_offset) {
+    TermPattern out;
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        while (i < n && is_space(text[i])) ++i;
+        const std::size_t start = i;
+        while (i < n && !is_space(text[i])) ++i;
+        if (i == start) break;
+        std::string_view raw(text.data() + start, i - start);
+        const bool prefix = raw.ends_with('*');
+        if (prefix) raw.remove_suffix(1);
+        if (const auto star = raw.find('*'); star != std::string_view::npos) {
+            error = "'*' is only allowed at the end of a word";
+            error_offset = start + star;
+            return std::nullopt;
+        }
+        const auto folded = normalize(raw);
+        const auto before = out.words.size();
+        for (const auto& token : folded.tokens) {
+            if (token.kind == TokenKind::punct) continue;
+            TermWord word;
+            compiled::append_token_text(word.text, folded.token_text(token));
+            if (!word.text.empty()) out.words.push_back(std::move(word));
+        }
+        if (prefix) {
+            if (out.words.size() == before) {
+                error = "'*' must follow a word";
+                error_offset = start + raw.size();
+                return std::nullopt;
+            }
+            out.words.back().prefix = true;
+            const auto& stem = out.words.back().text;
+            const std::size_t letters = (stem[0] == '#' || stem[0] == '@') ? stem.size() - 1
+                                                                           : stem.size();
+            if (letters < 2) {
+                error = "a wildcard needs at least 2 letters before '*'";
+                error_offset = start + raw.size();
+                return std::nullopt;
+            }
+        }
+    }
+    if (out.words.empty()) {
+        error = (phrase ? "phrase \"" : "term '") + text + (phrase ? "\"" : "'") +
+                " has no words to match";
+        error_offset = 0;
+        return std::nullopt;
+    }
+    out.hashtag_too = out.words.size() == 1 && out.words[0].text[0] != '#' &&
+                      out.words[0].text[0] != '@';
+    out.display = phrase ? "\"" + text + "\"" : text;
+    return out;
+}
+
+namespace {
+
+struct TermRef {
+    bool regex = false;
+    std::uint32_t id = 0;
+    bool operator<(const TermRef& other) const {
+        return regex != other.regex ? regex < other.regex : id < other.id;
+    }
+    bool operator==(const TermRef& other) const = default;
+};
+
+struct ListEntry {
+    const ListDef* def = nullptr;
+    std::vector<const TextRef*> items;
+    std::optional<std::uint32_t> node;
+    bool bad = false;
+};
+
+struct MacroEntry {
+    const MacroDef* def = nullptr;
+    std::unique_ptr<query::Node> ast;
+    std::optional<std::uint32_t> node;
+    bool bad = false;
+    int state = 0;  // 0 unvisited, 1 on the DFS stack, 2 done
+};
+
+class Compiler {
+public:
+    Compiler(const std::vector<std::unique_ptr<RuleFile>>& files, Diagnostics& diagnostics)
+        : files_(files), diagnostics_(diagnostics) {}
+
+    std::optional<RuleProgram> run() {
+        collect_names();
+        apply_extends();
+        compile_lists();
+        parse_macros();
+        for (auto& [name, macro] : macros_) check_macro(name, 0);
+        for (const auto& file : files_) {
+            for (const auto& rule : file->rules) compile_rule(rule);
+        }
+        if (diagnostics_.has_errors()) return std::nullopt;
+        program_.term_rules.resize(program_.terms.size());
+        program_.regex_rules.resize(program_.regexes.size());
+        for (std::uint32_t r = 0; r < program_.rules.size(); ++r) {
+            std::vector<TermRef> required;
+            auto& rule = program_.rules[r];
+            if (!required_terms(rule.root, required, 0)) {
+                rule.always = true;
+                program_.always_rules.push_back(r);
+                continue;
+            }
+            std::sort(required.begin(), required.end());
+            required.erase(std::unique(required.begin(), required.end()), required.end());
+            for (const auto& ref : required) {
+                (ref.regex ? program_.regex_rules : program_.term_rules)[ref.id].push_back(r);
+            }
+        }
+        return std::move(program_);
+    }
+
+private:
+    std::vector<std::string> known_names() const {
+        std::vector<std::string> names;
+        for (const auto& [name, entry] : lists_) names.push_back(name);
+        for (const auto& [name, entry] : macros_) names.push_back(name);
+        return names;
+    }
+
+    std::string where(const TextRef& ref) const {
+        std::string ignored;
+        return describe(position_in_scalar(ref, 0, ignored));
+    }
+
+    void collect_names() {
+        for (const auto& file : files_) {
+            for (const auto& list : file->lists) {
+                if (auto it = lists_.find(list.name.text); it != lists_.end()) {
+                    error_in_scalar(list.name, 0, "list '" + list.name.text + "' is defined twice",
+                                    diagnostics_,
+                                    "first defined at " + where(it->second.def->name) +
+                                        "; use extend_lists to add items to it");
+                    continue;
+                }
+                auto& entry = lists_[list.name.text];
+                entry.def = &list;
+                for (const auto& item : list.items) entry.items.push_back(&item);
+            }
+        }
+        for (const auto& file : files_) {
+            for (const auto& macro : file->macros) {
+                const auto& name = macro.name.text;
+                if (auto it = macros_.find(name); it != macros_.end()) {
+                    error_in_scalar(macro.name, 0, "macro '" + name + "' is defined twice",
+                                    diagnostics_, "first defined at " + where(it->second.def->name));
+                    continue;
+                }
+                if (auto it = lists_.find(name); it != lists_.end()) {
+                    error_in_scalar(macro.name, 0,
+                                    "macro '" + name + "' has the name of a list", diagnostics_,
+                                    "the list is defined at " + where(it->second.def->name) +
+                                        "; $" + name + " must name one thing");
+                    continue;
+                }
+                macros_[name].def = &macro;
+            }
+        }
+    }
+
+    void apply_extends() {
+        for (const auto& file : files_) {
+            for (const auto& extend : file->extend_lists) {
+                auto it = lists_.find(extend.name.text);
+                if (it == lists_.end()) {
+                    std::vector<std::string> names;
+                    for (const auto& [name, entry] : lists_) names.push_back(name);
+                    std::string hint = "define it under 'lists' first";
+                    if (auto best = closest_match(extend.name.text, names); !best.empty()) {
+                        hint = "did you mean '" + best + "'?";
+                    }
+                    error_in_scalar(extend.name, 0,
+                                    "extend_lists names an unknown list '" + extend.name.text +
+                                        "'",
+                                    diagnostics_, hint);
+                    continue;
+                }
+                for (const auto& item : extend.items) it->second.items.push_back(&item);
+            }
+        }
+    }
+
+    std::optional<std::uint32_t> term_node(const TermPattern& pattern) {
+        std::string key;
+        for (const auto& word : pattern.words) {
+            key += word.text;
+            key += word.prefix ? "\x02*" : "\x02";
+        }
+        if (pattern.hashtag_too) key += '#';
+        auto [it, inserted] = term_ids_.try_emplace(key, 0);
+        if (inserted) {
+            it->second = static_cast<std::uint32_t>(program_.terms.size());
+            program_.terms.push_back(pattern);
+            term_nodes_.push_back(add_node(ProgNode{Op::term, false, it->second, 0, 0}));
+        }
+        return term_nodes_[it->second];
+    }
+
+    std::uint32_t add_node(ProgNode node) {
+        program_.nodes.push_back(node);
+        return static_cast<std::uint32_t>(program_.nodes.size() - 1);
+    }
+
+    std::uint32_t add_group(Op op, const std::vector<std::uint32_t>& children, int distance = 0,
+                            bool ordered = false) {
+        ProgNode node{op, ordered, static_cast<std::uint32_t>(program_.children.size()),
+                      static_cast<std::uint32_t>(children.size()), distance};
+        program_.children.insert(program_.children.end(), children.begin(), children.end());
+        return add_node(node);
+    }
+
+    std::optional<std::uint32_t> compile_term(const std::string& text, bool phrase,
+                                              const TextRef& src, std::size_t offset) {
+        std::string error;
+        std::size_t error_offset = 0;
+        auto pattern = fold_term(text, phrase, error, error_offset);
+        if (!pattern) {
+            error_in_scalar(src, offset + error_offset + (phrase ? 1 : 0), error, diagnostics_,
+                            "terms match whole words; use re:/pattern/ for anything else");
+            return std::nullopt;
+        }
+        return term_node(*pattern);
+    }
+
+    std::optional<std::uint32_t> compile_regex(const std::string& pattern, const TextRef& src,
+                                               std::size_t offset) {
+        if (auto it = regex_nodes_.find(pattern); it != regex_nodes_.end()) return it->second;
+        RE2::Options options;
+        options.set_log_errors(false);
+        options.set_max_mem(8 << 20);
+        RE2 regex(pattern, options);
+        if (!regex.ok()) {
+            error_in_scalar(src, offset + 4, "bad regular expression: " + regex.error(),
+                            diagnostics_,
+                            "RE2 syntax (no lookaround or backreferences); it matches the "
+                            "lower-cased, accent-free text");
+            return std::nullopt;
+        }
+        const auto id = static_cast<std::uint32_t>(program_.regexes.size());
+        program_.regexes.push_back(compiled::RegexPattern{pattern, "re:/" + pattern + "/"});
+        const auto node = add_node(ProgNode{Op::regex, false, id, 0, 0});
+        regex_nodes_.emplace(pattern, node);
+        return node;
+    }
+
+    void compile_lists() {
+        for (auto& [name, entry] : lists_) {
+            std::vector<std::uint32_t> children;
+            for (const auto* item : entry.items) {
+                const auto& text = item->text;
+                std::optional<std::uint32_t> node;
+                if (text.starts_with("re:/") && text.size() > 5 && text.back() == '/') {
+                    node = compile_regex(text.substr(4, text.size() - 5), *item, 0);
+                } else {
+                    node = compile_term(text, false, *item, 0);
+                }
+                if (node) {
+                    children.push_back(*node);
+                } else {
+                    entry.bad = true;
+                }
+            }
+            if (!entry.bad && !children.empty()) entry.node = add_group(Op::any_of, children);
+        }
+    }
+
+    void report(const TextRef& src, const query::ParseError& error) {
+        error_in_scalar(src, error.offset, error.message, diagnostics_, error.hint);
+    }
+
+    void parse_macros() {
+        for (auto& [name, macro] : macros_) {
+            auto parsed = query::parse_query(macro.def->body.text);
+            for (const auto& error : parsed.errors) report(macro.def->body, error);
+            if (!parsed.root) {
+                macro.bad = true;
+                continue;
+            }
+            macro.ast = std::move(parsed.root);
+        }
+    }
+
+    // Reports unknown names and cycles once, at the macro that holds them.
+    void check_macro(const std::string& name, std::size_t depth) {
+        auto& macro = macros_[name];
+        if (macro.state != 0) return;
+        macro.state = 1;
+        stack_.push_back(name);
+        if (macro.ast) check_refs(*macro.ast, macro, depth);
+        stack_.pop_back();
+        macro.state = 2;
+    }
+
+    void check_refs(const query::Node& node, MacroEntry& macro, std::size_t depth) {
+        if (node.kind == query::NodeKind::var) {
+            const auto& ref = node.text;
+            if (lists_.count(ref)) {
+                if (lists_[ref].bad) macro.bad = true;
+            } else if (auto it = macros_.find(ref); it != macros_.end()) {
+                if (it->second.state == 1) {
+                    std::string path;
+                    auto start = std::find(stack_.begin(), stack_.end(), ref);
+                    for (auto i = start; i != stack_.end(); ++i) path += *i + " -> ";
+                    path += ref;
+                    error_in_scalar(macro.def->body, node.offset, "macro cycle: " + path,
+                                    diagnostics_,
+                                    "a macro cannot use itself, directly or through others");
+                    for (auto i = start; i != stack_.end(); ++i) macros_[*i].bad = true;
+                } else if (depth > kMaxExpansionDepth) {
+                    error_in_scalar(macro.def->body, node.offset, "macros nest too deeply",
+                                    diagnostics_);
+                    macro.bad = true;
+                } else {
+                    check_macro(ref, depth + 1);
+                    if (it->second.bad) macro.bad = true;
+                }
+            } else {
+                unknown_name(macro.def->body, node);
+                macro.bad = true;
+            }
+        }
+        for (const auto& child : node.children) check_refs(*child, macro, depth);
+    }
+
+    void unknown_name(const TextRef& src, const query::Node& node) {
+        std::string hint = "define it under 'lists' or 'macros'";
+        if (auto best = closest_match(node.text, known_names()); !best.empty()) {
+            hint = "did you mean '$" + best + "'?";
+        }
+        error_in_scalar(src, node.offset, "unknown list or macro '$" + node.text + "'",
+                        diagnostics_, hint);
+    }
+
+    bool positional(std::uint32_t index) const {
+        const auto& node = program_.nodes[index];
+        switch (node.op) {
+            case Op::term:
+            case Op::regex: return true;
+            case Op::field:
+            case Op::negate: return false;
+            case Op::all_of:
+            case Op::any_of:
+            case Op::near:
+                for (std::uint32_t i = 0; i < node.count; ++i) {
+                    if (!positional(program_.children[node.first + i])) return false;
+                }
+                return true;
+        }
+        return false;
+    }
+
+    std::optional<std::uint32_t> compile_ast(const query::Node& node, const TextRef& src,
+                                             std::size_t depth) {
+        if (depth > kMaxExpansionDepth) {
+            error_in_scalar(src, node.offset, "query nests too deeply (through macros)",
+                            diagnostics_);
+            return std::nullopt;
+        }
+        using query::NodeKind;
+        switch (node.kind) {
+            case NodeKind::term: return compile_term(node.text, false, src, node.offset);
+            case NodeKind::phrase: return compile_term(node.text, true, src, node.offset);
+            case NodeKind::regex: return compile_regex(node.text, src, node.offset);
+            case NodeKind::field: {
+                const auto id = static_cast<std::uint32_t>(program_.fields.size());
+                program_.fields.push_back(node.field);
+                return add_node(ProgNode{Op::field, false, id, 0, 0});
+            }
+            case NodeKind::var: {
+                if (auto it = lists_.find(node.text); it != lists_.end()) {
+                    if (it->second.bad) return std::nullopt;
+                    if (!it->second.node) {
+                        error_in_scalar(src, node.offset, "list '$" + node.text + "' is empty",
+                                        diagnostics_,
+                                        "add items to it at " + where(it->second.def->name));
+                        return std::nullopt;
+                    }
+                    return it->second.node;
+                }
+                if (auto it = macros_.find(node.text); it != macros_.end()) {
+                    auto& macro = it->second;
+                    if (macro.bad || !macro.ast) return std::nullopt;
+                    if (!macro.node) {
+                        macro.node = compile_ast(*macro.ast, macro.def->body, depth + 1);
+                        if (!macro.node) macro.bad = true;
+                    }
+                    return macro.node;
+                }
+                unknown_name(src, node);
+                return std::nullopt;
+            }
+            case NodeKind::all_of:
+            case NodeKind::any_of:
+            case NodeKind::near: {
+                std::vector<std::uint32_t> children;
+                bool ok = true;
+                for (const auto& child : node.children) {
+                    auto compiled_child = compile_ast(*child, src, depth + 1);
+                    if (!compiled_child) {
+                        ok = false;
+                        continue;
+                    }
+                    if (node.kind == NodeKind::near && !positional(*compiled_child)) {
+                        error_in_scalar(src, child->offset,
+                                        "a side of " + node.text +
+                                            " may only hold terms, phrases, regexes and groups "
+                                            "of them",
+                                        diagnostics_,
+                                        "move fields and NOT outside: (a NEAR/5 b) AND lang:nl");
+                        ok = false;
+                    }
+                    children.push_back(*compiled_child);
+                }
+                if (!ok) return std::nullopt;
+                const Op op = node.kind == NodeKind::all_of   ? Op::all_of
+                              : node.kind == NodeKind::any_of ? Op::any_of
+                                                              : Op::near;
+                return add_group(op, children, node.distance, node.ordered);
+            }
+            case NodeKind::negate: {
+                auto child = compile_ast(*node.children[0], src, depth + 1);
+                if (!child) return std::nullopt;
+                return add_group(Op::negate, {*child});
+            }
+        }
+        return std::nullopt;
+    }
+
+    std::optional<std::uint32_t> compile_query(const TextRef& src) {
+        auto parsed = query::parse_query(src.text);
+        for (const auto& error : parsed.errors) report(src, error);
+        if (!parsed.root) return std::nullopt;
+        return compile_ast(*parsed.root, src, 0);
+    }
+
+    void compile_rule(const RuleDef& rule) {
+        if (auto [it, inserted] = rule_ids_.try_emplace(rule.id.text, &rule.id); !inserted) {
+            error_in_scalar(rule.id, 0, "duplicate rule id '" + rule.id.text + "'", diagnostics_,
+                            "the first rule with this id is at " + where(*it->second) +
+                                "; rule ids must be unique across all files");
+        }
+        if (!rule.query) return;
+        auto query = compile_query(*rule.query);
+        std::optional<std::uint32_t> when;
+        if (rule.when) {
+            when = compile_query(*rule.when);
+            if (!when) return;
+        }
+        if (!query) return;
+        compiled::CompiledRule out;
+        out.id = rule.id.text;
+        out.description = rule.description;
+        out.topic = rule.topic;
+        out.priority = rule.priority;
+        out.tags = rule.tags;
+        out.tests = rule.tests;
+        out.root = when ? add_group(Op::all_of, {*query, *when}) : *query;
+        program_.rules.push_back(std::move(out));
+    }
+
+    // A set of terms of which at least one must be seen for `index` to match; false when the
+    // node can match without any term (fields, NOT).
+    bool required_terms(std::uint32_t index, std::vector<TermRef>& out, std::size_t depth) const {
+        const auto& node = program_.nodes[index];
+        if (depth > 4 * kMaxExpansionDepth) return false;
+        switch (node.op) {
+            case Op::term: out.push_back(TermRef{false, node.first}); return true;
+            case Op::regex: out.push_back(TermRef{true, node.first}); return true;
+            case Op::field:
+            case Op::negate: return false;
+            case Op::any_of:
+                for (std::uint32_t i = 0; i < node.count; ++i) {
+                    if (!required_terms(program_.children[node.first + i], out, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            case Op::all_of:
+            case Op::near: {
+                std::optional<std::vector<TermRef>> best;
+                for (std::uint32_t i = 0; i < node.count; ++i) {
+                    std::vector<TermRef> candidate;
+                    if (required_terms(program_.children[node.first + i], candidate,
+                                       depth + 1) &&
+                        (!best || candidate.size() < best->size())) {
+                        best = std::move(candidate);
+                    }
+                }
+                if (!best) return false;
+                out.insert(out.end(), best->begin(), best->end());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    const std::vector<std::unique_ptr<RuleFile>>& files_;
+    Diagnostics& diagnostics_;
+    RuleProgram program_;
+    std::map<std::string, ListEntry> lists_;
+    std::map<std::string, MacroEntry> macros_;
+    std::vector<std::string> stack_;
+    std::unordered_map<std::string, std::uint32_t> term_ids_;
+    std::vector<std::uint32_t> term_nodes_;
+    std::unordered_map<std::string, std::uint32_t> regex_nodes_;
+    std::unordered_map<std::string, const TextRef*> rule_ids_;
+};
+
+}  // namespace
+
+std::optional<compiled::RuleProgram> compile_program(
+    const std::vector<std::unique_ptr<RuleFile>>& files, Diagnostics& diagnostics) {
+    return Compiler(files, diagnostics).run();
+}
+
+}  // namespace spreekbuis::rules

@@ -1,0 +1,276 @@
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include "daemon/cli.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/setup.hpp"
+
+using namespace spreekbuis;
+
+namespace {
+
+// A throwaway configuration directory with one rule file and a feed.
+struct Workspace {
+    std::filesystem::path dir;
+
+    Workspace() {
+        dir = std::filesystem::temp_directory_path() /
+              ("spreekbuis-cli-" + std::to_string(::getpid()) + "-" +
+               std::to_string(counter()++));
+        std::filesystem::create_directories(dir / "rules");
+        write("rules/demo.yaml",
+              "rules:\n"
+              "  - id: lost-bag\n"
+              "    query: 'suitcase OR koffer'\n"
+              "    topic: baggage\n"
+              "    priority: high\n"
+              "    tests:\n"
+              "      - text: 'where is my suitcase'\n"
+              "        expect: {match: true, topic: baggage}\n");
+        write("spreekbuis.yaml",
+              "log_level: warn\n"
+              "state_dir: state\n"
+              "workers: 2\n"
+              "rules: [rules/*.yaml]\n"
+              "sources:\n"
+              "  - {name: feed, type: replay, path: feed.jsonl, rate: 0}\n"
+              "sinks:\n"
+              "  - {name: console, type: console}\n");
+    }
+    ~Workspace() { std::filesystem::remove_all(dir); }
+
+    static int& counter() {
+        static int value = 0;
+        return value;
+    }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(dir / name) << text;
+    }
+    std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+struct Captured {
+    int code = 0;
+    std::string out;
+    std::string err;
+};
+
+std::string read_all(std::FILE* file) {
+    std::rewind(file);
+    std::string text;
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, file)) text.append(buffer, n);
+    std::fclose(file);
+    return text;
+}
+
+Captured run(std::vector<std::string> args) {
+    args.insert(args.begin(), "spreekbuis");
+    std::vector<const char*> argv;
+    for (const auto& arg : args) argv.push_back(arg.c_str());
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
+    Captured captured;
+    captured.code = daemon::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+    captured.out = read_all(out);
+    captured.err = read_all(err);
+    return captured;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::string line;
+    for (char c : text) {
+        if (c == '\n') {
+            lines.push_back(line);
+            line.clear();
+        } else {
+            line.push_back(c);
+        }
+    }
+    if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("cli: usage errors exit 2, help and version exit 0", "[cli]") {
+    CHECK(run({}).code == daemon::kExitUsage);
+    CHECK(run({"frobnicate"}).code == daemon::kExitUsage);
+    CHECK(run({"replay", "--config"}).code == daemon::kExitUsage);
+    CHECK(run({"replay", "--config", "x.yaml"}).code == daemon::kExitUsage);  // no --input
+    CHECK(run({"check", "--bogus"}).code == daemon::kExitUsage);
+    auto help = run({"replay", "--help"});
+    CHECK(help.code == daemon::kExitOk);
+    CHECK(help.out.find("--summary") != std::string::npos);
+    for (const char* command : {"run", "check", "test", "version"}) {
+        CHECK(run({command, "--help"}).code == daemon::kExitOk);
+    }
+    auto version = run({"version"});
+    CHECK(version.code == 0);
+    CHECK(version.out.rfind("spreekbuis ", 0) == 0);
+}
+
+TEST_CASE("cli: replay prints one valid decision record per post, in order", "[cli]") {
+    Workspace ws;
+    ws.write("posts.jsonl",
+             "{\"id\":\"a\",\"text\":\"My suitcase is gone\",\"lang\":\"en\"}\n"
+             "this is not json\n"
+             "\n"
+             "{\"id\":\"b\",\"text\":\"Lovely flight\"}\n"
+             "{\"text\":\"no id\"}\n"
+             "{\"id\":\"c\",\"text\":\"Mijn KOFFER!\",\"lang\":\"nl\"}\n");
+    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
+                       ws.path("posts.jsonl")});
+    REQUIRE(result.code == daemon::kExitOk);
+    const auto records = lines_of(result.out);
+    REQUIRE(records.size() == 3);
+    simdjson::dom::parser parser;
+    const char* ids[] = {"a", "b", "c"};
+    const bool matched[] = {true, false, true};
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        simdjson::dom::element record;
+        REQUIRE(parser.parse(records[i]).get(record) == simdjson::SUCCESS);
+        CHECK(std::string_view(record["post_id"]) == ids[i]);
+        CHECK(bool(record["matched"]) == matched[i]);
+        for (const char* key : {"complaint", "rules", "topic", "priority", "sentiment", "polarity",
+                                "lang", "team", "assignee", "why"}) {
+            INFO(key);
+            CHECK(record[key].error() == simdjson::SUCCESS);
+        }
+    }
+    simdjson::dom::element first;
+    REQUIRE(parser.parse(records[0]).get(first) == simdjson::SUCCESS);
+    CHECK(std::string_view(first["topic"]) == "baggage");
+    CHECK(std::string_view(first["priority"]) == "high");
+    // Bad lines are reported with their line numbers and skipped.
+    CHECK(result.err.find("posts.jsonl:2: error:") != std::string::npos);
+    CHECK(result.err.find("posts.jsonl:5: error: missing required field 'id'") != std::string::npos);
+}
+
+TEST_CASE("cli: replay --summary prints totals and throughput only on stderr", "[cli]") {
+    Workspace ws;
+    ws.write("posts.jsonl", "{\"id\":\"a\",\"text\":\"suitcase\"}\n{\"id\":\"b\",\"text\":\"hi\"}\n");
+    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
+                       ws.path("posts.jsonl"), "--summary"});
+    CHECK(result.code == 0);
+    CHECK(result.out.empty());
+    CHECK(result.err.find("posts: 2") != std::string::npos);
+    CHECK(result.err.find("matched: 1") != std::string::npos);
+    CHECK(result.err.find("posts/s") != std::string::npos);
+    CHECK(result.err.find("MB/s") != std::string::npos);
+}
+
+TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
+    Workspace ws;
+    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
+                       ws.path("nope.jsonl")});
+    CHECK(result.code == daemon::kExitBadInput);
+    CHECK(result.err.find("cannot open input") != std::string::npos);
+}
+
+TEST_CASE("cli: check reports config errors with file:line:col and exits 1", "[cli]") {
+    Workspace ws;
+    ws.write("spreekbuis.yaml", "log_level: warn\nworkerz: 2\nrules: [rules/*.yaml]\n");
+    auto result = run({"check", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(result.code == daemon::kExitBadInput);
+    CHECK(result.err.find("spreekbuis.yaml:2:1: error:") != std::string::npos);
+    CHECK(result.err.find("workerz") != std::string::npos);
+    CHECK(result.err.find("^") != std::string::npos);
+}
+
+TEST_CASE("cli: check and test pass on a good configuration, fail on a failing rule test",
+          "[cli]") {
+    Workspace ws;
+    auto check = run({"check", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(check.code == daemon::kExitOk);
+    auto test = run({"test", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(test.code == daemon::kExitOk);
+    CHECK(test.out.find("1 passed, 0 failed") != std::string::npos);
+
+    ws.write("rules/demo.yaml",
+             "rules:\n"
+             "  - id: lost-bag\n"
+             "    query: 'suitcase'\n"
+             "    tests:\n"
+             "      - text: 'mijn koffer'\n"
+             "        expect: {match: true}\n");
+    auto failing = run({"test", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(failing.code == daemon::kExitBadInput);
+    CHECK(failing.out.find("0 passed, 1 failed") != std::string::npos);
+    CHECK(run({"check", "--config", ws.path("spreekbuis.yaml")}).code == daemon::kExitBadInput);
+}
+
+TEST_CASE("daemon: stop request drains every queued post and exits 0", "[daemon]") {
+    Workspace ws;
+    std::string feed;
+    for (int i = 0; i < 500; ++i) {
+        feed += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"" +
+                (i % 2 ? "suitcase lost" : "nice day") + "\"}\n";
+    }
+    ws.write("feed.jsonl", feed);
+    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    REQUIRE(loaded.setup);
+    std::FILE* console = std::tmpfile();
+    daemon::Daemon service(std::move(*loaded.setup), console);
+    int code = -1;
+    std::thread runner([&] { code = service.run(); });
+    // Wait (bounded) until the feed has been read, then stop: nothing read may be lost.
+    for (int i = 0; i < 2000 && service.stats().sources_finished.load() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    service.request_stop();
+    runner.join();
+    CHECK(code == 0);
+    CHECK(service.stats().posts_in.load() == 500);
+    CHECK(service.stats().posts_decided.load() == 500);
+    CHECK(service.stats().alerts.load() == 250);
+    const auto text = read_all(console);
+    CHECK(text.find("suitcase lost") != std::string::npos);
+}
+
+TEST_CASE("daemon: SIGTERM stops a running daemon gracefully", "[daemon]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "{\"id\":\"1\",\"text\":\"suitcase\"}\n");
+    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    REQUIRE(loaded.setup);
+    std::FILE* console = std::tmpfile();
+    daemon::Daemon service(std::move(*loaded.setup), console);
+    int code = -1;
+    std::thread runner([&] { code = service.run(); });
+    for (int i = 0; i < 2000 && service.stats().posts_decided.load() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(service.stats().posts_decided.load() == 1);
+    std::raise(SIGTERM);  // caught by the daemon's signal_set, not the default handler
+    runner.join();
+    CHECK(code == 0);
+    std::fclose(console);
+}
+
+TEST_CASE("daemon: a reload with broken rules keeps the old rules serving", "[daemon]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "");
+    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    REQUIRE(loaded.setup);
+    std::FILE* console = std::tmpfile();
+    daemon::Daemon service(std::move(*loaded.setup), console);
+    ws.write("rules/demo.yaml", "rules:\n  - id: broken\n    query: '(suitcase'\n");
+    CHECK_FALSE(service.reload_rules());
+    CHECK(service.stats().reload_failures.load() == 1);
+    ws.write("rules/demo.yaml", "rules:\n  - id: fine\n    query: 'koffer'\n");
+    CHECK(service.reload_rules());
+    CHECK(service.stats().reloads.load() == 1);
+    std::fclose(console);
+}

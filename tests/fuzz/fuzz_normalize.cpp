@@ -1,0 +1,61 @@
+// Normaliser, language detector, sentiment and complaint scoring on arbitrary bytes.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "rules/normalize.hpp"
+#include "rules/scoring.hpp"
+
+namespace {
+
+void check(bool ok) {
+    if (!ok) std::abort();
+}
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80         ? 1
+                              : (c >> 5) == 6  ? 2
+                              : (c >> 4) == 14 ? 3
+                              : (c >> 3) == 30 ? 4
+                                               : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace spreekbuis::rules;
+    const std::string_view raw(reinterpret_cast<const char*>(data), size);
+    const NormalizedText text = normalize(raw);
+    check(valid_utf8(text.plain));
+    check(valid_utf8(text.folded));
+    check(text.folded.empty() || (text.folded.front() != ' ' && text.folded.back() != ' '));
+    std::uint32_t previous_end = 0;
+    for (const Token& token : text.tokens) {
+        check(token.begin < token.end);
+        check(token.end <= text.folded.size());
+        check(token.begin >= previous_end);
+        check(valid_utf8(text.token_text(token)));
+        previous_end = token.end;
+    }
+    check(text.tokens.size() <= text.folded.size());
+    for (std::string_view declared : {std::string_view(), std::string_view("nl-NL")}) {
+        const std::string lang = detect_language(text, declared);
+        check(!lang.empty() && lang.size() <= 3);
+        const SentimentScore sentiment = score_sentiment(text, lang);
+        check(sentiment.score >= -1.0 && sentiment.score <= 1.0);
+        check((sentiment.score >= 0.05) == (sentiment.polarity == Polarity::positive));
+        const ComplaintScore complaint = score_complaint(text, lang, sentiment);
+        check(complaint.score >= 0.0 && complaint.score <= 1.0);
+    }
+    return 0;
+}

@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include "rules/complaint.hpp"
+#include "rules/normalize.hpp"
+#include "rules/scoring.hpp"
+
+using namespace spreekbuis::rules;
+
+namespace {
+
+ComplaintScore complaint(std::string_view text, std::string_view lang) {
+    const auto n = normalize(text);
+    return score_complaint(n, lang, score_sentiment(n, lang));
+}
+
+}  // namespace
+
+TEST_CASE("complaints without negative words are found", "[complaint]") {
+    const auto c = complaint("@shop my order never arrived", "en");
+    CHECK(c.complaint);
+    CHECK(c.explanation.find("never arrived") != std::string::npos);
+    CHECK(complaint("@united still waiting for my bag after 3 hours", "en").complaint);
+    CHECK(complaint("@KPN internet is down again since monday", "en").complaint);
+    CHECK(complaint("@airline you lost my luggage, when will I get it back?", "en").complaint);
+    CHECK(complaint("I was charged twice for one ticket and want a refund", "en").complaint);
+}
+
+TEST_CASE("Dutch complaints are found", "[complaint]") {
+    CHECK(complaint("@NS trein weer vertraagd, al 3 dagen op rij", "nl").complaint);
+    CHECK(complaint("@bol pakket nog steeds niet geleverd", "nl").complaint);
+    CHECK(complaint("@KPN storing, internet werkt niet", "nl").complaint);
+    CHECK(complaint("Mijn koffer is kwijt, wanneer krijg ik mijn geld terug?", "nl").complaint);
+    CHECK(complaint("Belachelijk, jullie klantenservice reageert niet", "nl").complaint);
+}
+
+TEST_CASE("praise and neutral posts are not complaints", "[complaint]") {
+    CHECK_FALSE(complaint("@KLM thanks for the quick help, great service!", "en").complaint);
+    CHECK_FALSE(complaint("Lovely flight today, the crew was amazing", "en").complaint);
+    CHECK_FALSE(complaint("Heading to Amsterdam tomorrow", "en").complaint);
+    CHECK_FALSE(complaint("@KLM bedankt voor de snelle hulp, top!", "nl").complaint);
+    CHECK_FALSE(complaint("Fijne vlucht gehad, prima personeel", "nl").complaint);
+}
+
+TEST_CASE("complaint score is a probability and cues raise it", "[complaint]") {
+    const auto plain = complaint("@shop my order", "en");
+    const auto cued = complaint("@shop my order never arrived and I am still waiting", "en");
+    CHECK(plain.score >= 0.0);
+    CHECK(plain.score <= 1.0);
+    CHECK(cued.score > plain.score);
+    CHECK(cued.score <= 1.0);
+}
+
+TEST_CASE("complaint features name the cues", "[complaint]") {
+    const auto n = normalize("@bank charged twice, waiting 2 days, you guys never replied?");
+    const auto f = complaint_features(n, "en", SentimentScore{});
+    CHECK(f.values[static_cast<std::size_t>(ComplaintFeature::problem)] >= 1.0);
+    CHECK(f.values[static_cast<std::size_t>(ComplaintFeature::duration)] >= 1.0);
+    CHECK(f.values[static_cast<std::size_t>(ComplaintFeature::blame)] >= 1.0);
+    CHECK(f.cues.find("charged twice") != std::string::npos);
+}
+
+TEST_CASE("negated praise is not praise", "[complaint]") {
+    const auto n = normalize("not great at all");
+    const auto f = complaint_features(n, "en", SentimentScore{});
+    CHECK(f.values[static_cast<std::size_t>(ComplaintFeature::praise)] == 0.0);
+}

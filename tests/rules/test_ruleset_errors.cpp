@@ -1,0 +1,180 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "rules/ruleset.hpp"
+
+using namespace spreekbuis::rules;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kData = SPREEKBUIS_TEST_DATA;
+
+std::string read_all(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
+        text.replace(pos, from.size(), to);
+        pos += to.size();
+    }
+    return text;
+}
+
+// Diagnostics of a file or a directory of files (loaded together in name order), with the
+// data directory removed from paths so the golden files do not depend on the checkout.
+std::string diagnostics_of(const fs::path& input, RuleLoadResult& result) {
+    std::vector<std::string> paths;
+    if (fs::is_directory(input)) {
+        for (const auto& entry : fs::directory_iterator(input)) {
+            if (entry.path().extension() == ".yaml") paths.push_back(entry.path().string());
+        }
+        std::sort(paths.begin(), paths.end());
+    } else {
+        paths.push_back(input.string());
+    }
+    result = load_rule_files(paths);
+    return replace_all(result.diagnostics.format_all(), kData + "/", "");
+}
+
+}  // namespace
+
+TEST_CASE("golden diagnostics for bad rule files", "[ruleset][golden]") {
+    const bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
+    std::vector<fs::path> inputs;
+    for (const auto& entry : fs::directory_iterator(kData + "/bad")) {
+        if (entry.is_directory() || entry.path().extension() == ".yaml") {
+            inputs.push_back(entry.path());
+        }
+    }
+    std::sort(inputs.begin(), inputs.end());
+    REQUIRE(inputs.size() >= 12);
+    for (const auto& input : inputs) {
+        SECTION(input.filename().string()) {
+            RuleLoadResult result;
+            const auto actual = diagnostics_of(input, result);
+            CHECK_FALSE(result.rules);
+            CHECK(result.diagnostics.has_errors());
+            auto golden = input;
+            golden.replace_extension(".diag");
+            if (fs::is_directory(input)) golden = fs::path(input.string() + ".diag");
+            if (update) {
+                std::ofstream(golden, std::ios::binary) << actual;
+            }
+            INFO("golden: " << golden.string() << " (UPDATE_GOLDEN=1 rewrites it)");
+            CHECK(actual == read_all(golden));
+        }
+    }
+}
+
+TEST_CASE("errors point inside the query string", "[ruleset]") {
+    // Plain scalar: column of the scalar + offset.
+    auto result = load_rule_text("t.yaml", "rules:\n  - id: a\n    query: lost OR missing)\n");
+    REQUIRE_FALSE(result.rules);
+    REQUIRE(result.diagnostics.items().size() == 1);
+    auto d = result.diagnostics.items()[0];
+    CHECK(d.pos.file == "t.yaml");
+    CHECK(d.pos.line == 3);
+    CHECK(d.pos.column == 27);
+    CHECK(d.line_text == "    query: lost OR missing)");
+    // Single-quoted: one more for the quote.
+    result = load_rule_text("t.yaml", "rules:\n  - id: a\n    query: 'lost OR missing)'\n");
+    d = result.diagnostics.items()[0];
+    CHECK(d.pos.column == 28);
+    // Double-quoted.
+    result = load_rule_text("t.yaml", "rules:\n  - id: a\n    query: \"bag lnag:nl\"\n");
+    d = result.diagnostics.items()[0];
+    CHECK(d.pos.column == 17);
+    CHECK(d.message == "unknown field 'lnag'");
+    // Literal block: the line and column inside the block.
+    result = load_rule_text("t.yaml",
+                            "rules:\n  - id: a\n    query: |\n      bag\n        AND lnag:nl\n");
+    d = result.diagnostics.items()[0];
+    CHECK(d.pos.line == 5);
+    CHECK(d.pos.column == 13);
+    CHECK(d.line_text == "        AND lnag:nl");
+    // Flow-sequence list item.
+    result = load_rule_text("t.yaml",
+                            "lists:\n  l: [bag, 'ref*und']\nrules:\n  - id: a\n    query: $l\n");
+    d = result.diagnostics.items()[0];
+    CHECK(d.pos.line == 2);
+    CHECK(d.pos.column == 16);
+    // Every error in every rule is reported.
+    result = load_rule_text("t.yaml",
+                            "rules:\n  - id: a\n    query: '(x'\n  - id: b\n    query: 'y)'\n"
+                            "  - id: c\n    query: ok\n    priority: hi\n");
+    CHECK(result.diagnostics.error_count() == 3);
+    CHECK_FALSE(result.rules);
+}
+
+TEST_CASE("duplicate rule ids point at both definitions", "[ruleset]") {
+    auto result = load_rule_text("t.yaml",
+                                 "rules:\n  - id: x\n    query: a\n  - id: x\n    query: b\n");
+    REQUIRE(result.diagnostics.items().size() == 1);
+    const auto& d = result.diagnostics.items()[0];
+    CHECK(d.pos.line == 4);
+    CHECK(d.pos.column == 9);
+    CHECK(d.hint.find("t.yaml:2:9") != std::string::npos);
+}
+
+TEST_CASE("a file that cannot be opened is an error and nothing loads", "[ruleset]") {
+    auto result =
+        load_rule_files({kData + "/packs/base.yaml", kData + "/does-not-exist.yaml"});
+    CHECK_FALSE(result.rules);
+    CHECK(result.diagnostics.format_all().find("cannot open file") != std::string::npos);
+}
+
+TEST_CASE("an empty rule file loads as an empty set", "[ruleset]") {
+    auto result = load_rule_text("empty.yaml", "");
+    REQUIRE(result.rules);
+    CHECK(result.rules->rule_count() == 0);
+    Post post;
+    post.text = "anything";
+    CHECK_FALSE(result.rules->evaluate(post).matched);
+}
+
+TEST_CASE("run_tests reports each embedded test with its position", "[ruleset]") {
+    auto result = load_rule_files({kData + "/packs/with_tests.yaml"});
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    const auto outcomes = result.rules->run_tests();
+    REQUIRE(outcomes.size() == 7);
+    CHECK(outcomes[0].passed);
+    CHECK(outcomes[0].name == "refund: I want a refund");
+    CHECK(outcomes[0].pos.line == 7);
+    CHECK(outcomes[0].pos.column == 9);
+    CHECK(outcomes[0].pos.file.ends_with("with_tests.yaml"));
+
+    CHECK_FALSE(outcomes[1].passed);
+    CHECK(outcomes[1].name == "refund: wrong priority on purpose");
+    CHECK(outcomes[1].detail.starts_with("expected priority urgent, got normal (refund: refund*"));
+
+    CHECK_FALSE(outcomes[2].passed);
+    CHECK(outcomes[2].detail.starts_with("expected rule 'refund' not to match, but it did"));
+    CHECK(outcomes[3].passed);
+    CHECK(outcomes[4].passed);
+    CHECK(outcomes[5].passed);
+    CHECK_FALSE(outcomes[6].passed);
+    CHECK(outcomes[6].detail.starts_with("expected rule 'vip' to match, but it did not"));
+}
+
+TEST_CASE("the example pack's own tests pass", "[ruleset]") {
+    auto result = load_rule_files({kData + "/packs/base.yaml", kData + "/packs/extra.yaml"});
+    REQUIRE(result.rules);
+    const auto outcomes = result.rules->run_tests();
+    REQUIRE(outcomes.size() == 2);
+    for (const auto& outcome : outcomes) {
+        INFO(outcome.name << ": " << outcome.detail);
+        CHECK(outcome.passed);
+    }
+}

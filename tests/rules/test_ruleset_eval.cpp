@@ -1,0 +1,377 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include "rules/ruleset.hpp"
+#include "rules/ruleset_options.hpp"
+
+using namespace spreekbuis::rules;
+
+namespace {
+
+std::string yaml_single_quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+std::shared_ptr<const RuleSet> load_ok(const std::string& yaml,
+                                       const RuleSetOptions& options = {}) {
+    auto result = load_rule_text("test.yaml", yaml, options);
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    REQUIRE_FALSE(result.diagnostics.has_errors());
+    return result.rules;
+}
+
+Post post_of(const std::string& text, const std::string& lang = "") {
+    Post post;
+    post.id = "p1";
+    post.text = text;
+    post.lang = lang;
+    return post;
+}
+
+// Does a one-rule set with `query` match `text`?
+bool matches(const std::string& query, const std::string& text, const std::string& lang = "") {
+    auto rules = load_ok("rules:\n  - id: r\n    query: " + yaml_single_quoted(query) + "\n");
+    return rules->evaluate(post_of(text, lang)).matched;
+}
+
+bool matches_post(const std::string& query, const Post& post) {
+    auto rules = load_ok("rules:\n  - id: r\n    query: " + yaml_single_quoted(query) + "\n");
+    return rules->evaluate(post).matched;
+}
+
+}  // namespace
+
+TEST_CASE("terms match whole words, case-insensitively", "[ruleset]") {
+    CHECK(matches("refund", "I want a refund now"));
+    CHECK(matches("refund", "REFUND!"));
+    CHECK(matches("refund", "refund"));
+    CHECK_FALSE(matches("refund", "I was refunded"));
+    CHECK_FALSE(matches("refund", "prerefund"));
+    CHECK_FALSE(matches("refund", "nothing here"));
+    CHECK(matches("Refund", "a refund, please"));
+}
+
+TEST_CASE("AND, OR, NOT, juxtaposition and parentheses", "[ruleset]") {
+    CHECK(matches("late train", "the train is late again"));
+    CHECK_FALSE(matches("late train", "the train is on time"));
+    CHECK(matches("late AND train", "late train"));
+    CHECK(matches("late OR delayed", "we are delayed"));
+    CHECK_FALSE(matches("late OR delayed", "all fine"));
+    CHECK(matches("train NOT late", "the train was fine"));
+    CHECK_FALSE(matches("train NOT late", "the train was late"));
+    CHECK(matches("(train OR bus) (late OR delayed)", "bus delayed"));
+    CHECK_FALSE(matches("(train OR bus) (late OR delayed)", "bus on time, train ok"));
+    CHECK(matches("NOT (spam OR promo) refund", "refund please"));
+    CHECK_FALSE(matches("NOT (spam OR promo) refund", "refund promo code"));
+}
+
+TEST_CASE("suffix wildcard", "[ruleset]") {
+    CHECK(matches("refund*", "I was refunded"));
+    CHECK(matches("refund*", "refunds"));
+    CHECK(matches("refund*", "refund"));
+    CHECK_FALSE(matches("refund*", "prerefunds"));
+    CHECK(matches("\"hand lug*\"", "my hand luggage is gone"));
+    CHECK(matches("\"lost* suit*\"", "lost suitcase"));
+    CHECK_FALSE(matches("\"lost* suit*\"", "lost the suitcase"));
+    CHECK(matches("koffer*", "#kofferbak"));
+}
+
+TEST_CASE("phrases match consecutive words", "[ruleset]") {
+    CHECK(matches("\"hand luggage\"", "my hand luggage is gone"));
+    CHECK(matches("\"hand luggage\"", "Hand   Luggage"));
+    CHECK_FALSE(matches("\"hand luggage\"", "hand me the luggage"));
+    CHECK_FALSE(matches("\"hand luggage\"", "luggage hand"));
+    CHECK(matches("\"never arrived\" OR kwijt", "mijn tas is kwijt"));
+}
+
+TEST_CASE("hashtags and mentions are terms", "[ruleset]") {
+    CHECK(matches("#klm", "flying #KLM today"));
+    CHECK_FALSE(matches("#klm", "flying klm today"));
+    CHECK(matches("klm", "flying #klm today"));
+    CHECK(matches("@klm", "hey @KLM where is my bag"));
+    CHECK_FALSE(matches("@klm", "hey klm where is my bag"));
+    CHECK_FALSE(matches("klm", "hey @klm where is my bag"));
+    CHECK(matches("#klm*", "#klmfail"));
+}
+
+TEST_CASE("accents are folded in posts and in queries", "[ruleset]") {
+    CHECK(matches("cafe", "Het CAFÉ is dicht"));
+    CHECK(matches("café", "het cafe is dicht"));
+    CHECK(matches("geïrriteerd", "ik ben zo geirriteerd"));
+    CHECK(matches("geirriteerd", "ik ben zo GEÏRRITEERD"));
+    CHECK(matches("\"één keer\"", "nog een keer"));
+    CHECK(matches("een", "dat is één"));
+}
+
+TEST_CASE("NEAR/n is unordered and counts token distance", "[ruleset]") {
+    // suitcase(0) was(1) totally(2) lost(3): distance 3.
+    CHECK(matches("suitcase NEAR/3 lost", "suitcase was totally lost"));
+    CHECK_FALSE(matches("suitcase NEAR/2 lost", "suitcase was totally lost"));
+    CHECK(matches("suitcase NEAR/1 lost", "suitcase lost"));
+    CHECK(matches("suitcase NEAR/3 lost", "they lost my suitcase"));
+    CHECK_FALSE(matches("suitcase NEAR/3 lost", "suitcase a b c d lost"));
+    CHECK_FALSE(matches("suitcase NEAR/3 lost", "suitcase"));
+    // Punctuation does not count as a token.
+    CHECK(matches("suitcase NEAR/1 lost", "suitcase... lost!"));
+    // A later pair can satisfy the distance when an earlier one does not.
+    CHECK(matches("bag NEAR/2 lost", "bag x y z w lost bag"));
+}
+
+TEST_CASE("NEAR/nf is ordered", "[ruleset]") {
+    CHECK(matches("suitcase NEAR/3f lost", "suitcase got lost"));
+    CHECK_FALSE(matches("suitcase NEAR/3f lost", "they lost my suitcase"));
+    CHECK(matches("lost NEAR/3f suitcase", "they lost my suitcase"));
+}
+
+TEST_CASE("NEAR with phrases, groups, wildcards and nesting", "[ruleset]") {
+    CHECK(matches("(bag OR suitcase*) NEAR/2 \"never arrived\"", "my suitcases never arrived"));
+    CHECK(matches("(bag OR suitcase*) NEAR/2 \"never arrived\"", "never arrived, my bag"));
+    CHECK_FALSE(matches("(bag OR suitcase*) NEAR/2 \"never arrived\"",
+                        "my bag is here but the pizza never arrived"));
+    // Phrase span: "never arrived" covers two tokens; distance counts from its edge.
+    CHECK(matches("\"never arrived\" NEAR/1f bag", "never arrived bag"));
+    CHECK(matches("(a NEAR/1 b) NEAR/2 c", "a b x c"));
+    CHECK_FALSE(matches("(a NEAR/1 b) NEAR/2 c", "a b x y z c"));
+    CHECK(matches("(delay* AND train) NEAR/2 angry", "delayed train angry"));
+    CHECK(matches("#klm NEAR/2 lost", "#klm lost my bag"));
+}
+
+TEST_CASE("raw RE2 regexes match the folded text", "[ruleset]") {
+    CHECK(matches("re:/order #?\\d{6}/", "where is ORDER #123456"));
+    CHECK_FALSE(matches("re:/order #?\\d{6}/", "where is order 12345"));
+    CHECK(matches("re:/cafe/", "CAFÉ"));
+    CHECK(matches("re:/https?:\\/\\/klm\\.com/ OR nothing", "see https://klm.com/x"));
+    CHECK(matches("re:/\\d{6}/ NEAR/2 order", "order nr 123456"));
+    CHECK_FALSE(matches("re:/\\d{6}/ NEAR/1 order", "order a b 123456"));
+}
+
+TEST_CASE("post fields", "[ruleset]") {
+    Post post = post_of("my bag is lost", "nl");
+    post.source = "Mastodon";
+    post.author.handle = "@Jansen";
+    post.author.followers = 12000;
+    post.author.verified = true;
+    CHECK(matches_post("bag author:jansen", post));
+    CHECK(matches_post("bag author:@JANSEN", post));
+    CHECK_FALSE(matches_post("bag author:pietersen", post));
+    CHECK(matches_post("bag lang:nl", post));
+    CHECK(matches_post("bag lang:(en OR nl)", post));
+    CHECK_FALSE(matches_post("bag lang:en", post));
+    CHECK(matches_post("bag source:mastodon", post));
+    CHECK_FALSE(matches_post("bag source:x", post));
+    CHECK(matches_post("bag followers:>=1000", post));
+    CHECK(matches_post("bag followers:1000..50000", post));
+    CHECK_FALSE(matches_post("bag followers:<1000", post));
+    CHECK_FALSE(matches_post("bag followers:>12000", post));
+    CHECK(matches_post("bag followers:12000", post));
+    CHECK(matches_post("bag followers:(<10 OR >10000)", post));
+    CHECK(matches_post("bag verified:true", post));
+    CHECK_FALSE(matches_post("bag verified:false", post));
+    CHECK_FALSE(matches_post("bag is:reply", post));
+    CHECK(matches_post("bag NOT is:reply", post));
+    post.in_reply_to = "p0";
+    CHECK(matches_post("bag is:reply", post));
+    Post anonymous = post_of("my bag is lost");
+    CHECK_FALSE(matches_post("bag followers:<1000", anonymous));
+    CHECK(matches_post("bag verified:false", anonymous));
+}
+
+TEST_CASE("score fields use the scoring functions' results", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: neg
+    query: 'sentiment:<=-0.05'
+  - id: nonneg
+    query: 'sentiment:>-0.05'
+  - id: pol
+    query: 'polarity:(negative OR neutral OR positive)'
+  - id: complaint-yes
+    query: 'complaint:true'
+  - id: complaint-no
+    query: 'complaint:false'
+)");
+    const auto verdict = rules->evaluate(post_of("the weather report for tuesday", "en"));
+    const bool negative = verdict.sentiment <= -0.05;
+    CHECK((std::find(verdict.rules.begin(), verdict.rules.end(), "neg") != verdict.rules.end()) ==
+          negative);
+    CHECK((std::find(verdict.rules.begin(), verdict.rules.end(), "nonneg") !=
+           verdict.rules.end()) == !negative);
+    CHECK(std::find(verdict.rules.begin(), verdict.rules.end(), "pol") != verdict.rules.end());
+    const auto yes = std::find(verdict.rules.begin(), verdict.rules.end(), "complaint-yes") !=
+                     verdict.rules.end();
+    const auto no = std::find(verdict.rules.begin(), verdict.rules.end(), "complaint-no") !=
+                    verdict.rules.end();
+    CHECK(yes == verdict.complaint);
+    CHECK(no == !verdict.complaint);
+}
+
+TEST_CASE("lists, macros and extend_lists across files", "[ruleset]") {
+    const std::string dir = SPREEKBUIS_TEST_DATA "/packs/";
+    auto result = load_rule_files({dir + "base.yaml", dir + "extra.yaml"});
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    const auto& rules = *result.rules;
+    CHECK(rules.rule_count() == 3);
+
+    auto verdict = rules.evaluate(post_of("My suitcase is lost again, third time this year", "en"));
+    CHECK(verdict.matched);
+    REQUIRE(verdict.rules.size() == 1);
+    CHECK(verdict.rules[0] == "baggage-lost");
+    CHECK(verdict.topic == "baggage");
+    CHECK(verdict.priority == Priority::high);
+
+    // rugzak comes from extend_lists in the second file.
+    verdict = rules.evaluate(post_of("mijn rugzak is kwijt", "nl"));
+    CHECK(verdict.rules == std::vector<std::string>{"baggage-lost"});
+    // "never arrived" is a phrase inside the macro.
+    CHECK(rules.evaluate(post_of("the bag never arrived", "en")).matched);
+    CHECK_FALSE(rules.evaluate(post_of("Just packed my suitcase for Bali!", "en")).matched);
+    // The second file's rule uses the first file's list.
+    verdict = rules.evaluate(post_of("@klm my hand luggage was lost, refund please", "en"));
+    CHECK(verdict.rules == std::vector<std::string>{"baggage-lost", "refund", "brand-baggage"});
+    CHECK(verdict.topic == "baggage");
+    CHECK(verdict.priority == Priority::urgent);
+    CHECK(verdict.tags == std::vector<std::string>{"luggage", "money", "brand"});
+}
+
+TEST_CASE("verdict: load order, first topic, max priority, union of tags, why", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: first
+    query: 'refund'
+    priority: low
+    tags: [a, b]
+  - id: second
+    query: 'money'
+    topic: payments
+    priority: urgent
+    tags: [b, c]
+  - id: third
+    query: 'suitcase NEAR/3 lost'
+    topic: baggage
+    priority: normal
+)");
+    auto verdict = rules->evaluate(post_of("my suitcase got lost, money back, refund!", "en"));
+    CHECK(verdict.matched);
+    CHECK(verdict.rules == std::vector<std::string>{"first", "second", "third"});
+    CHECK(verdict.topic == "payments");
+    CHECK(verdict.priority == Priority::urgent);
+    CHECK(verdict.tags == std::vector<std::string>{"a", "b", "c"});
+    CHECK(verdict.why.starts_with("first: refund; second: money; third: \"suitcase\" NEAR "
+                                  "\"lost\"; "));
+    CHECK(verdict.why.find("sentiment ") != std::string::npos);
+
+    verdict = rules->evaluate(post_of("nothing to see", "en"));
+    CHECK_FALSE(verdict.matched);
+    CHECK(verdict.rules.empty());
+    CHECK_FALSE(verdict.topic);
+    CHECK_FALSE(verdict.priority);
+    CHECK(verdict.why.starts_with("no rule matched; "));
+    CHECK(verdict.lang == "en");
+}
+
+TEST_CASE("when is ANDed with the query; field-only rules run for every post", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: dutch-refund
+    query: 'refund OR terugbetaling'
+    when: 'lang:nl'
+  - id: big-accounts
+    query: 'followers:>=100000'
+  - id: not-spam
+    query: 'NOT spam'
+)");
+    Post post = post_of("terugbetaling graag", "nl");
+    auto verdict = rules->evaluate(post);
+    CHECK(verdict.rules == std::vector<std::string>{"dutch-refund", "not-spam"});
+    post.lang = "en";
+    post.text = "refund please";
+    CHECK(rules->evaluate(post).rules == std::vector<std::string>{"not-spam"});
+    post.author.followers = 250000;
+    post.text = "spam spam";
+    CHECK(rules->evaluate(post).rules == std::vector<std::string>{"big-accounts"});
+    const auto stats = stats_of(*rules);
+    REQUIRE(stats);
+    CHECK(stats->always_rules == 2);
+}
+
+TEST_CASE("RE2::Set sharding gives the same results as one set", "[ruleset]") {
+    std::string yaml = "rules:\n";
+    const int kRules = 1300;  // 2 patterns per single-word term (word and #word): 2600+ patterns
+    for (int i = 0; i < kRules; ++i) {
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: 'word" + std::to_string(i) +
+                (i % 3 == 0 ? " OR \"phrase " + std::to_string(i) + " x\"" : std::string()) +
+                (i % 7 == 0 ? " NEAR/2 other" : std::string()) + "'\n";
+    }
+    RuleSetOptions small;
+    small.shard_size = 100;
+    auto sharded = load_ok(yaml, small);
+    auto single = load_ok(yaml, RuleSetOptions{});
+    const auto sharded_stats = stats_of(*sharded);
+    const auto default_stats = stats_of(*single);
+    REQUIRE(sharded_stats);
+    REQUIRE(default_stats);
+    CHECK(default_stats->set_patterns > 2000);
+    CHECK(default_stats->term_sets == (default_stats->set_patterns + 1999) / 2000);
+    CHECK(sharded_stats->term_sets == (sharded_stats->set_patterns + 99) / 100);
+    for (int i = 0; i < kRules; i += 37) {
+        const auto id = std::to_string(i);
+        for (const auto& text : {"word" + id + " other", "#word" + id, "phrase " + id + " x",
+                                 "x word" + id + "1 y"}) {
+            const auto a = sharded->evaluate(post_of(text));
+            const auto b = single->evaluate(post_of(text));
+            INFO(text);
+            CHECK(a.rules == b.rules);
+        }
+        const auto hit = sharded->evaluate(post_of("word" + id + " other"));
+        CHECK(std::find(hit.rules.begin(), hit.rules.end(), "r" + id) != hit.rules.end());
+    }
+    // The last shard is covered too.
+    const auto last = std::to_string(kRules - 1);
+    CHECK(sharded->evaluate(post_of("word" + last)).rules == std::vector<std::string>{"r" + last});
+    CHECK(sharded_stats->set_errors == 0);
+}
+
+TEST_CASE("a set that runs out of memory is counted and falls back to term-by-term", "[ruleset]") {
+    std::string yaml = "rules:\n";
+    for (int i = 0; i < 400; ++i) {
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: 'w" + std::to_string(i) +
+                "* NEAR/3 x" + std::to_string(i % 17) + "'\n";
+    }
+    yaml += "  - id: rx\n    query: 're:/w3\\d+abc/ NEAR/1 x3'\n";
+    RuleSetOptions failing;
+    failing.shard_size = 150;
+    failing.simulate_set_failure = true;
+    auto result = load_rule_text("oom.yaml", yaml, failing);
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    const auto& rules = *result.rules;
+    std::string text;
+    for (int i = 0; i < 400; i += 3) text += "w" + std::to_string(i) + "abc x" + std::to_string(i % 17) + " ";
+    const auto verdict = rules.evaluate(post_of(text));
+    const auto reference = load_ok(yaml)->evaluate(post_of(text));
+    CHECK(verdict.rules == reference.rules);
+    CHECK(verdict.rules.size() > 100);
+    const auto stats = stats_of(rules);
+    REQUIRE(stats);
+    CHECK(stats->set_errors == stats->term_sets + stats->regex_sets);
+    CHECK(stats->term_sets > 1);
+    CHECK(stats->regex_sets == 1);
+    CHECK(std::find(verdict.rules.begin(), verdict.rules.end(), "rx") != verdict.rules.end());
+}
+
+TEST_CASE("broken UTF-8 in posts and rules does not crash", "[ruleset]") {
+    auto rules = load_ok("rules:\n  - id: r\n    query: 'caf\xC3 OR bag'\n");
+    (void)rules->evaluate(post_of("bag \xFF\xFE caf\xC3"));
+    CHECK(rules->evaluate(post_of("bag \xFF\xFE")).matched);
+    auto broken = load_rule_text("broken.yaml", "rules:\n  - id: \xFF\n    query: '\xC3('\n");
+    CHECK_FALSE(broken.rules);
+}
