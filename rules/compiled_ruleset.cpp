@@ -39,7 +39,9 @@ struct Scratch {
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
     std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
-    std::vector<std::uint32_t> node_stamp;       // span cache per node, valid for `stamp`
+    std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
+    std::vector<std::uint8_t> eval_value;
+    std::vector<std::uint32_t> node_stamp;  // span cache per node, valid for `stamp`
     std::vector<std::uint32_t> node_begin;
     std::vector<std::uint32_t> node_count;
     std::vector<Span> span_store;
@@ -51,6 +53,7 @@ struct Scratch {
             std::fill(regex_seen.begin(), regex_seen.end(), 0);
             std::fill(rule_seen.begin(), rule_seen.end(), 0);
             std::fill(node_stamp.begin(), node_stamp.end(), 0);
+            std::fill(eval_stamp.begin(), eval_stamp.end(), 0);
             stamp = 1;
         }
         return stamp;
@@ -148,7 +151,8 @@ void for_each_occurrence(const TermPattern& term, const EvalContext& context, Vi
                  (j == 0 && term.hashtag_too && token.size() > 1 && token[0] == '#' &&
                   word_matches(term.words[0], token.substr(1)));
         }
-        if (ok && !visit(Span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + k - 1)})) {
+        if (ok &&
+            !visit(Span{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + k - 1)})) {
             return;
         }
     }
@@ -168,7 +172,8 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
     std::vector<std::pair<std::string, std::uint32_t>> term_patterns;
     for (std::uint32_t id = 0; id < terms.size(); ++id) {
         term_patterns.emplace_back(term_set_pattern(terms[id], false), id);
-        if (terms[id].hashtag_too) term_patterns.emplace_back(term_set_pattern(terms[id], true), id);
+        if (terms[id].hashtag_too)
+            term_patterns.emplace_back(term_set_pattern(terms[id], true), id);
     }
     rules->set_patterns_ = term_patterns.size();
     const std::size_t shard_size = std::max<std::size_t>(1, options.shard_size);
@@ -189,12 +194,11 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
     };
 
     const auto build_shards = [&](const std::vector<std::pair<std::string, std::uint32_t>>& all,
-                                  bool latin1, std::vector<Shard>& out, const char* what) {
+                                  std::vector<Shard>& out, const char* what) {
         for (std::size_t begin = 0; begin < all.size(); begin += shard_size) {
             RE2::Options set_options;
             set_options.set_log_errors(false);
             set_options.set_max_mem(shard_mem);
-            if (latin1) set_options.set_encoding(RE2::Options::EncodingLatin1);
             Shard shard;
             shard.set = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
             const std::size_t end = std::min(all.size(), begin + shard_size);
@@ -215,7 +219,7 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             out.push_back(std::move(shard));
         }
     };
-    build_shards(term_patterns, true, rules->term_shards_, "term");
+    build_shards(term_patterns, rules->term_shards_, "term");
     rules->span_levels_ = rules->span_depth() + 4;
 
     std::vector<std::pair<std::string, std::uint32_t>> regex_patterns;
@@ -229,7 +233,7 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             fail("cannot compile " + regexes[id].display + ": " + rules->regexes_.back()->error());
         }
     }
-    build_shards(regex_patterns, false, rules->regex_shards_, "regular expression");
+    build_shards(regex_patterns, rules->regex_shards_, "regular expression");
     if (!ok) return nullptr;
     return rules;
 }
@@ -292,6 +296,8 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     grow(s.regex_seen, program_.regexes.size());
     grow(s.rule_seen, program_.rules.size());
     grow(s.node_stamp, program_.nodes.size());
+    grow(s.eval_stamp, program_.nodes.size());
+    if (s.eval_value.size() < program_.nodes.size()) s.eval_value.resize(program_.nodes.size());
     if (s.node_begin.size() < program_.nodes.size()) {
         s.node_begin.resize(program_.nodes.size());
         s.node_count.resize(program_.nodes.size());
@@ -429,8 +435,12 @@ bool CompiledRuleSet::field_matches(const query::FieldSpec& field,
                 hit = iequals_ascii(handle, value.text);
                 break;
             }
-            case query::FieldKind::lang: hit = context.verdict.lang == value.text; break;
-            case query::FieldKind::source: hit = iequals_ascii(post.source, value.text); break;
+            case query::FieldKind::lang:
+                hit = context.verdict.lang == value.text;
+                break;
+            case query::FieldKind::source:
+                hit = iequals_ascii(post.source, value.text);
+                break;
             case query::FieldKind::followers:
                 hit = post.author.followers &&
                       in_range(value, static_cast<double>(*post.author.followers));
@@ -438,12 +448,18 @@ bool CompiledRuleSet::field_matches(const query::FieldSpec& field,
             case query::FieldKind::verified:
                 hit = post.author.verified.value_or(false) == value.flag;
                 break;
-            case query::FieldKind::is: hit = !post.in_reply_to.empty(); break;
-            case query::FieldKind::sentiment: hit = in_range(value, context.verdict.sentiment); break;
+            case query::FieldKind::is:
+                hit = !post.in_reply_to.empty();
+                break;
+            case query::FieldKind::sentiment:
+                hit = in_range(value, context.verdict.sentiment);
+                break;
             case query::FieldKind::polarity:
                 hit = to_string(context.verdict.polarity) == value.text;
                 break;
-            case query::FieldKind::complaint: hit = context.verdict.complaint == value.flag; break;
+            case query::FieldKind::complaint:
+                hit = context.verdict.complaint == value.flag;
+                break;
         }
         if (hit) return true;
     }
@@ -452,11 +468,26 @@ bool CompiledRuleSet::field_matches(const query::FieldSpec& field,
 
 bool CompiledRuleSet::eval(std::uint32_t index, EvalContext& context) const {
     const auto& node = program_.nodes[index];
+    if (node.op == Op::term) return context.s.term_seen[node.first] == context.stamp;
+    if (node.op == Op::regex) return context.s.regex_seen[node.first] == context.stamp;
+    auto& s = context.s;
+    if (s.eval_stamp[index] == context.stamp) return s.eval_value[index] != 0;
+    const bool value = eval_uncached(index, context);
+    s.eval_stamp[index] = context.stamp;
+    s.eval_value[index] = value ? 1 : 0;
+    return value;
+}
+
+bool CompiledRuleSet::eval_uncached(std::uint32_t index, EvalContext& context) const {
+    const auto& node = program_.nodes[index];
     const auto* children = program_.children.data() + node.first;
     switch (node.op) {
-        case Op::term: return context.s.term_seen[node.first] == context.stamp;
-        case Op::regex: return context.s.regex_seen[node.first] == context.stamp;
-        case Op::field: return field_matches(program_.fields[node.first], context);
+        case Op::term:
+            return context.s.term_seen[node.first] == context.stamp;
+        case Op::regex:
+            return context.s.regex_seen[node.first] == context.stamp;
+        case Op::field:
+            return field_matches(program_.fields[node.first], context);
         case Op::all_of:
             for (std::uint32_t i = 0; i < node.count; ++i) {
                 if (!eval(children[i], context)) return false;
@@ -467,7 +498,8 @@ bool CompiledRuleSet::eval(std::uint32_t index, EvalContext& context) const {
                 if (eval(children[i], context)) return true;
             }
             return false;
-        case Op::negate: return !eval(children[0], context);
+        case Op::negate:
+            return !eval(children[0], context);
         case Op::near: {
             if (!eval(children[0], context) || !eval(children[1], context)) return false;
             std::uint32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
@@ -517,8 +549,7 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
             const auto& ends = context.s.folded_end;
             std::size_t pos = 0;
             re2::StringPiece match;
-            for (std::size_t found = 0; found < kMaxRegexMatches && pos <= folded.size();
-                 ++found) {
+            for (std::size_t found = 0; found < kMaxRegexMatches && pos <= folded.size(); ++found) {
                 if (!regex.Match(folded, pos, folded.size(), RE2::UNANCHORED, &match, 1)) break;
                 const auto b = static_cast<std::uint32_t>(match.data() - folded.data());
                 const auto e = static_cast<std::uint32_t>(b + match.size());
@@ -535,7 +566,8 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
             return;
         }
         case Op::field:
-        case Op::negate: return;
+        case Op::negate:
+            return;
         case Op::any_of:
             for (std::uint32_t i = 0; i < node.count; ++i) spans(children[i], context, depth);
             return;
@@ -624,7 +656,8 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context,
         case Op::field:
             if (eval(index, context)) add(program_.fields[node.first].written);
             return;
-        case Op::negate: return;
+        case Op::negate:
+            return;
         case Op::any_of:
             for (std::uint32_t i = 0; i < node.count; ++i) {
                 if (eval(children[i], context)) explain(children[i], context, out);
@@ -654,9 +687,8 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
             outcome.pos = test.pos;
             outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
             const auto verdict = evaluate(test.post);
-            const bool matched =
-                std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) !=
-                verdict.rules.end();
+            const bool matched = std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) !=
+                                 verdict.rules.end();
             std::string problems;
             if (test.expect_match) {
                 if (!matched) {

@@ -19,7 +19,7 @@ namespace spreekbuis::rules {
 struct EvalContext;
 
 class CompiledRuleSet final : public RuleSet {
-public:
+  public:
     // Null (with diagnostics) when the sets cannot be built within the memory budget.
     static std::shared_ptr<const CompiledRuleSet> build(compiled::RuleProgram program,
                                                         const RuleSetOptions& options,
@@ -31,7 +31,7 @@ public:
     std::size_t rule_count() const override { return program_.rules.size(); }
     RuleSetStats stats() const;
 
-private:
+  private:
     struct Shard {
         std::unique_ptr<RE2::Set> set;
         std::vector<std::uint32_t> ids;  // set pattern index -> term or regex id
@@ -40,6 +40,7 @@ private:
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
 
     bool eval(std::uint32_t index, EvalContext& context) const;
+    bool eval_uncached(std::uint32_t index, EvalContext& context) const;
     void spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
     void compute_spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
     std::size_t span_depth() const;

@@ -336,8 +336,14 @@ class Tokenizer {
             while (k < text_.size() && (flags_[k] & kUrl) == 0) {
                 const auto c = static_cast<unsigned char>(text_[k]);
                 if (!is_ascii_alnum(c) && c != '.' && c != '-' && c != '_' && c < 0x80) break;
-                if (c >= 0x80 && !is_word_class(class_at(text_, k))) break;
-                ++k;
+                if (c < 0x80) {
+                    ++k;
+                    continue;
+                }
+                char32_t cp = 0;
+                const std::size_t len = utf8::decode(text_, k, cp);
+                if (!is_word_class(utf8::classify(cp))) break;
+                k += len;
             }
             while (k > j + 1 && (text_[k - 1] == '.' || text_[k - 1] == '-')) --k;
             j = k;

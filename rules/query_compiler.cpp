@@ -63,8 +63,8 @@ std::optional<TermPattern> fold_term(const std::string& text, bool phrase, std::
             }
             out.words.back().prefix = true;
             const auto& stem = out.words.back().text;
-            const std::size_t letters = (stem[0] == '#' || stem[0] == '@') ? stem.size() - 1
-                                                                           : stem.size();
+            const std::size_t letters =
+                (stem[0] == '#' || stem[0] == '@') ? stem.size() - 1 : stem.size();
             if (letters < 2) {
                 error = "a wildcard needs at least 2 letters before '*'";
                 error_offset = start + raw.size();
@@ -78,8 +78,8 @@ std::optional<TermPattern> fold_term(const std::string& text, bool phrase, std::
         error_offset = 0;
         return std::nullopt;
     }
-    out.hashtag_too = out.words.size() == 1 && out.words[0].text[0] != '#' &&
-                      out.words[0].text[0] != '@';
+    out.hashtag_too =
+        out.words.size() == 1 && out.words[0].text[0] != '#' && out.words[0].text[0] != '@';
     out.display = phrase ? "\"" + text + "\"" : text;
     return out;
 }
@@ -111,7 +111,7 @@ struct MacroEntry {
 };
 
 class Compiler {
-public:
+  public:
     Compiler(const std::vector<std::unique_ptr<RuleFile>>& files, Diagnostics& diagnostics)
         : files_(files), diagnostics_(diagnostics) {}
 
@@ -144,7 +144,7 @@ public:
         return std::move(program_);
     }
 
-private:
+  private:
     std::vector<std::string> known_names() const {
         std::vector<std::string> names;
         for (const auto& [name, entry] : lists_) names.push_back(name);
@@ -177,12 +177,13 @@ private:
                 const auto& name = macro.name.text;
                 if (auto it = macros_.find(name); it != macros_.end()) {
                     error_in_scalar(macro.name, 0, "macro '" + name + "' is defined twice",
-                                    diagnostics_, "first defined at " + where(it->second.def->name));
+                                    diagnostics_,
+                                    "first defined at " + where(it->second.def->name));
                     continue;
                 }
                 if (auto it = lists_.find(name); it != lists_.end()) {
-                    error_in_scalar(macro.name, 0,
-                                    "macro '" + name + "' has the name of a list", diagnostics_,
+                    error_in_scalar(macro.name, 0, "macro '" + name + "' has the name of a list",
+                                    diagnostics_,
                                     "the list is defined at " + where(it->second.def->name) +
                                         "; $" + name + " must name one thing");
                     continue;
@@ -204,8 +205,7 @@ private:
                         hint = "did you mean '" + best + "'?";
                     }
                     error_in_scalar(extend.name, 0,
-                                    "extend_lists names an unknown list '" + extend.name.text +
-                                        "'",
+                                    "extend_lists names an unknown list '" + extend.name.text + "'",
                                     diagnostics_, hint);
                     continue;
                 }
@@ -369,9 +369,11 @@ private:
         const auto& node = program_.nodes[index];
         switch (node.op) {
             case Op::term:
-            case Op::regex: return true;
+            case Op::regex:
+                return true;
             case Op::field:
-            case Op::negate: return false;
+            case Op::negate:
+                return false;
             case Op::all_of:
             case Op::any_of:
             case Op::near:
@@ -392,9 +394,12 @@ private:
         }
         using query::NodeKind;
         switch (node.kind) {
-            case NodeKind::term: return compile_term(node.text, false, src, node.offset);
-            case NodeKind::phrase: return compile_term(node.text, true, src, node.offset);
-            case NodeKind::regex: return compile_regex(node.text, src, node.offset);
+            case NodeKind::term:
+                return compile_term(node.text, false, src, node.offset);
+            case NodeKind::phrase:
+                return compile_term(node.text, true, src, node.offset);
+            case NodeKind::regex:
+                return compile_regex(node.text, src, node.offset);
             case NodeKind::field: {
                 const auto id = static_cast<std::uint32_t>(program_.fields.size());
                 program_.fields.push_back(node.field);
@@ -498,10 +503,15 @@ private:
         const auto& node = program_.nodes[index];
         if (depth > 4 * kMaxExpansionDepth) return false;
         switch (node.op) {
-            case Op::term: out.push_back(TermRef{false, node.first}); return true;
-            case Op::regex: out.push_back(TermRef{true, node.first}); return true;
+            case Op::term:
+                out.push_back(TermRef{false, node.first});
+                return true;
+            case Op::regex:
+                out.push_back(TermRef{true, node.first});
+                return true;
             case Op::field:
-            case Op::negate: return false;
+            case Op::negate:
+                return false;
             case Op::any_of:
                 for (std::uint32_t i = 0; i < node.count; ++i) {
                     if (!required_terms(program_.children[node.first + i], out, depth + 1)) {
@@ -514,8 +524,7 @@ private:
                 std::optional<std::vector<TermRef>> best;
                 for (std::uint32_t i = 0; i < node.count; ++i) {
                     std::vector<TermRef> candidate;
-                    if (required_terms(program_.children[node.first + i], candidate,
-                                       depth + 1) &&
+                    if (required_terms(program_.children[node.first + i], candidate, depth + 1) &&
                         (!best || candidate.size() < best->size())) {
                         best = std::move(candidate);
                     }

@@ -7,13 +7,14 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
 bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 std::optional<ParseError> lex_near(std::string_view word, std::size_t offset, QueryToken& token) {
-    const std::string hint = "write NEAR/n (within n words, any order) or NEAR/nf (first side "
-                             "first), e.g. NEAR/5";
+    const std::string hint =
+        "write NEAR/n (within n words, any order) or NEAR/nf (first side "
+        "first), e.g. NEAR/5";
     if (word.size() < 6 || word[4] != '/') {
         return ParseError{offset, "NEAR needs a distance", hint};
     }
@@ -33,9 +34,9 @@ std::optional<ParseError> lex_near(std::string_view word, std::size_t offset, Qu
         ++i;
     }
     if (i != word.size()) {
-        return ParseError{offset + i, "unexpected '" + std::string(word.substr(i, 1)) +
-                                          "' after the NEAR distance",
-                          hint};
+        return ParseError{
+            offset + i,
+            "unexpected '" + std::string(word.substr(i, 1)) + "' after the NEAR distance", hint};
     }
     if (value == 0) {
         return ParseError{offset + 5, "NEAR/0 can never match",
@@ -131,9 +132,9 @@ LexResult lex_query(std::string_view text) {
                 return result;
             }
             if (j < n && !ends_word(text[j])) {
-                result.error = ParseError{j, "unexpected '" + std::string(1, text[j]) +
-                                                 "' in the name after '$'",
-                                          "names use letters, digits, '_' and '-'"};
+                result.error = ParseError{
+                    j, "unexpected '" + std::string(1, text[j]) + "' in the name after '$'",
+                    "names use letters, digits, '_' and '-'"};
                 return result;
             }
             token.length = j - i;

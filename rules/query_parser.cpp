@@ -170,7 +170,7 @@ std::optional<ParseError> parse_field_value(FieldKind kind, std::string_view nam
 }
 
 class Parser {
-public:
+  public:
     explicit Parser(std::vector<QueryToken> tokens) : tokens_(std::move(tokens)) {}
 
     ParseResult run() {
@@ -195,7 +195,7 @@ public:
         return result;
     }
 
-private:
+  private:
     const QueryToken& peek() const { return tokens_[pos_]; }
     const QueryToken& advance() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
 
@@ -205,9 +205,8 @@ private:
     }
 
     static bool starts_operand(TokenType type) {
-        return type == TokenType::word || type == TokenType::phrase ||
-               type == TokenType::regex || type == TokenType::var ||
-               type == TokenType::lparen || type == TokenType::op_not;
+        return type == TokenType::word || type == TokenType::phrase || type == TokenType::regex ||
+               type == TokenType::var || type == TokenType::lparen || type == TokenType::op_not;
     }
 
     static std::unique_ptr<Node> make(NodeKind kind, std::size_t offset) {
@@ -291,9 +290,8 @@ private:
         while (peek().type == TokenType::op_near) {
             const auto op = advance();
             const auto next = peek().type;
-            if (next != TokenType::word && next != TokenType::phrase &&
-                next != TokenType::regex && next != TokenType::var &&
-                next != TokenType::lparen) {
+            if (next != TokenType::word && next != TokenType::phrase && next != TokenType::regex &&
+                next != TokenType::var && next != TokenType::lparen) {
                 return fail(op.offset, op.text + " needs a term, phrase or (group) on both sides",
                             "e.g. luggage " + op.text + " lost");
             }
@@ -313,7 +311,8 @@ private:
     std::unique_ptr<Node> parse_primary() {
         const auto& token = peek();
         switch (token.type) {
-            case TokenType::word: return parse_word(advance());
+            case TokenType::word:
+                return parse_word(advance());
             case TokenType::phrase: {
                 const auto& phrase = advance();
                 auto node = make(NodeKind::phrase, phrase.offset);
@@ -323,8 +322,7 @@ private:
             case TokenType::regex: {
                 const auto& regex = advance();
                 if (regex.text.empty()) {
-                    return fail(regex.offset, "empty regular expression",
-                                "write re:/pattern/");
+                    return fail(regex.offset, "empty regular expression", "write re:/pattern/");
                 }
                 auto node = make(NodeKind::regex, regex.offset);
                 node->text = regex.text;
@@ -398,12 +396,12 @@ private:
             std::string hint;
             if (name == "re") {
                 hint = "a regular expression is written re:/pattern/";
-            } else if (auto best = closest_match(ascii_lower(name), field_names());
-                       !best.empty()) {
+            } else if (auto best = closest_match(ascii_lower(name), field_names()); !best.empty()) {
                 hint = "did you mean '" + best + ":'?";
             } else {
-                hint = "known fields: author, lang, source, followers, verified, is, sentiment, "
-                       "polarity, complaint; to search for text with ':', put it in quotes";
+                hint =
+                    "known fields: author, lang, source, followers, verified, is, sentiment, "
+                    "polarity, complaint; to search for text with ':', put it in quotes";
             }
             return fail(token.offset, "unknown field '" + std::string(name) + "'", hint);
         }
@@ -418,13 +416,12 @@ private:
             while (true) {
                 const auto& item = peek();
                 if (item.type != TokenType::word && item.type != TokenType::phrase) {
-                    return fail(item.offset,
-                                "expected a value of '" + std::string(name) + "' here",
+                    return fail(item.offset, "expected a value of '" + std::string(name) + "' here",
                                 "write " + std::string(name) + ":(a OR b)");
                 }
                 FieldValue parsed;
-                if (auto error = parse_field_value(info->kind, name, item.text, item.offset,
-                                                   parsed)) {
+                if (auto error =
+                        parse_field_value(info->kind, name, item.text, item.offset, parsed)) {
                     field_errors_.push_back(std::move(*error));
                 }
                 node->field.written += advance().text;
@@ -449,8 +446,8 @@ private:
             return node;
         }
         FieldValue parsed;
-        if (auto error = parse_field_value(info->kind, name, value, token.offset + colon + 1,
-                                           parsed)) {
+        if (auto error =
+                parse_field_value(info->kind, name, value, token.offset + colon + 1, parsed)) {
             field_errors_.push_back(std::move(*error));
         }
         node->field.values.push_back(std::move(parsed));

@@ -70,7 +70,8 @@ SourcePos position_in_scalar(const TextRef& ref, std::size_t offset, std::string
     }
     const std::size_t target = start + offset;
     int line = mark.line + 1;
-    std::size_t line_begin = static_cast<std::size_t>(mark.pos) - static_cast<std::size_t>(mark.column);
+    std::size_t line_begin =
+        static_cast<std::size_t>(mark.pos) - static_cast<std::size_t>(mark.column);
     for (std::size_t i = static_cast<std::size_t>(mark.pos); i < target; ++i) {
         if (source[i] == '\n') {
             ++line;
@@ -116,8 +117,8 @@ void read_lists(const YamlDocument& document, const YAML::Node& map, const char*
         ListDef list;
         list.name = TextRef{&document, entry.first, entry.first.Scalar()};
         if (!valid_name(list.name.text)) {
-            error_at(document, entry.first, "bad list name '" + list.name.text + "'",
-                     diagnostics, "names use letters, digits, '_', '-' and '.'");
+            error_at(document, entry.first, "bad list name '" + list.name.text + "'", diagnostics,
+                     "names use letters, digits, '_', '-' and '.'");
             continue;
         }
         const auto& items = entry.second;

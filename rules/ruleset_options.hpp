@@ -11,9 +11,9 @@
 namespace spreekbuis::rules {
 
 struct RuleSetOptions {
-    std::size_t shard_size = 2000;         // patterns per RE2::Set
-    std::int64_t max_mem = 256LL << 20;    // RE2 memory budget of all sets together
-    std::int64_t shard_max_mem = 0;        // per set; 0 = max_mem / sets, at least 16 MiB
+    std::size_t shard_size = 20000;      // patterns per RE2::Set
+    std::int64_t max_mem = 256LL << 20;  // RE2 memory budget of all sets together
+    std::int64_t shard_max_mem = 0;      // per set; 0 = max_mem / sets, at least 16 MiB
     // Test seam: treat every RE2::Set match as failed (out of memory) to exercise the
     // term-by-term fallback, which a real DFA exhaustion reaches only with huge rule sets.
     bool simulate_set_failure = false;

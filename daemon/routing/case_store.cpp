@@ -4,11 +4,16 @@ namespace spreekbuis::daemon::routing {
 
 std::string_view to_string(CaseStatus status) {
     switch (status) {
-        case CaseStatus::new_case: return "new";
-        case CaseStatus::assigned: return "assigned";
-        case CaseStatus::acknowledged: return "acknowledged";
-        case CaseStatus::resolved: return "resolved";
-        case CaseStatus::reopened: return "reopened";
+        case CaseStatus::new_case:
+            return "new";
+        case CaseStatus::assigned:
+            return "assigned";
+        case CaseStatus::acknowledged:
+            return "acknowledged";
+        case CaseStatus::resolved:
+            return "resolved";
+        case CaseStatus::reopened:
+            return "reopened";
     }
     return "new";
 }

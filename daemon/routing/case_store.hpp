@@ -65,14 +65,14 @@ struct AuditEntry {
 
 struct StoreSnapshot {
     std::vector<Case> cases;  // open, or resolved at or after `since`
-    std::vector<std::pair<std::string, std::string>> case_posts;  // post key -> case id
+    std::vector<std::pair<std::string, std::string>> case_posts;           // post key -> case id
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity;  // customer -> person, at
     std::map<std::string, std::int64_t> last_assigned;                     // person -> ms
     std::int64_t next_case_number = 1;
 };
 
 class CaseStore {
-public:
+  public:
     virtual ~CaseStore() = default;
     // Groups the writes of one routing step; a crash loses the whole step or nothing.
     virtual bool begin() = 0;
@@ -92,7 +92,7 @@ public:
 
 // Everything in memory: replay and tests.
 class MemoryCaseStore final : public CaseStore {
-public:
+  public:
     bool begin() override { return true; }
     bool commit() override { return true; }
     bool save_case(const Case& item) override;
@@ -108,7 +108,7 @@ public:
     const std::string& last_error() const override { return error_; }
     std::size_t case_count() const { return cases_.size(); }
 
-private:
+  private:
     std::map<std::string, Case> cases_;
     std::map<std::string, std::pair<std::string, std::int64_t>> posts_;
     std::vector<AuditEntry> audit_;

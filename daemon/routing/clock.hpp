@@ -7,24 +7,24 @@
 namespace spreekbuis::daemon::routing {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual std::int64_t now_ms() const = 0;  // Unix epoch milliseconds
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     std::int64_t now_ms() const override;
 };
 
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(std::int64_t start_ms = 0) : now_(start_ms) {}
     std::int64_t now_ms() const override { return now_; }
     void set(std::int64_t ms) { now_ = ms; }
     void advance(std::int64_t ms) { now_ += ms; }
 
-private:
+  private:
     std::int64_t now_;
 };
 

@@ -31,15 +31,23 @@ std::optional<std::int64_t> parse_duration(std::string_view text, std::string* e
         }
         const auto unit = text.substr(i, unit_end - i);
         std::int64_t scale = 0;
-        if (unit == "ms") scale = 1;
-        else if (unit == "s") scale = kSecondMs;
-        else if (unit == "m" || unit == "min") scale = kMinuteMs;
-        else if (unit == "h") scale = kHourMs;
-        else if (unit == "d") scale = kDayMs;
-        else if (unit == "w") scale = 7 * kDayMs;
-        else if (unit.empty()) return fail("missing unit after " + std::to_string(value) +
-                                               " (use ms, s, m, h, d or w)");
-        else return fail("unknown unit '" + std::string(unit) + "' (use ms, s, m, h, d or w)");
+        if (unit == "ms")
+            scale = 1;
+        else if (unit == "s")
+            scale = kSecondMs;
+        else if (unit == "m" || unit == "min")
+            scale = kMinuteMs;
+        else if (unit == "h")
+            scale = kHourMs;
+        else if (unit == "d")
+            scale = kDayMs;
+        else if (unit == "w")
+            scale = 7 * kDayMs;
+        else if (unit.empty())
+            return fail("missing unit after " + std::to_string(value) +
+                        " (use ms, s, m, h, d or w)");
+        else
+            return fail("unknown unit '" + std::string(unit) + "' (use ms, s, m, h, d or w)");
         total += value * scale;
         if (total > 3650 * kDayMs) return fail("duration too large (more than 10 years)");
         i = unit_end;

@@ -143,7 +143,7 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
 }
 
 class Loader {
-public:
+  public:
     Loader(const YamlDocument& document, TimeZoneDb& zones, Diagnostics& diagnostics)
         : doc_(document), zones_(zones), diag_(diagnostics) {}
 
@@ -156,7 +156,8 @@ public:
                         "it needs people:, teams: and routes:");
             return nullptr;
         }
-        if (!rules::check_keys(doc_, root, {"version", "timezone", "desk", "people", "teams", "routes"},
+        if (!rules::check_keys(doc_, root,
+                               {"version", "timezone", "desk", "people", "teams", "routes"},
                                "the people directory", diag_)) {
             if (!root.IsMap()) return nullptr;
         }
@@ -222,7 +223,7 @@ public:
         return directory;
     }
 
-private:
+  private:
     std::shared_ptr<const TimeZone> read_zone(const YAML::Node& node) {
         auto name = rules::read_string(doc_, node, diag_);
         if (!name) return nullptr;
@@ -276,9 +277,12 @@ private:
             const auto key = entry.first.Scalar();
             if (key == "timezone") continue;
             std::vector<int> days;
-            if (key == "weekdays") days = {0, 1, 2, 3, 4};
-            else if (key == "weekend") days = {5, 6};
-            else if (key == "daily") days = {0, 1, 2, 3, 4, 5, 6};
+            if (key == "weekdays")
+                days = {0, 1, 2, 3, 4};
+            else if (key == "weekend")
+                days = {5, 6};
+            else if (key == "daily")
+                days = {0, 1, 2, 3, 4, 5, 6};
             else {
                 for (int d = 0; d < 7; ++d) {
                     if (kDayKeys[d] == key) days = {d};
@@ -299,8 +303,8 @@ private:
                     end = parse_clock(text.substr(dash + 1));
                 }
                 if (!start || !end || *start == *end || *start == 1440) {
-                    rules::error_at(doc_, entry.second,
-                                    "invalid hours '" + text + "' for " + key, diag_,
+                    rules::error_at(doc_, entry.second, "invalid hours '" + text + "' for " + key,
+                                    diag_,
                                     "write HH:MM-HH:MM (e.g. 08:00-16:30, or 22:00-06:00 for a "
                                     "night shift), a list of those, or off");
                     ok = false;
@@ -373,8 +377,9 @@ private:
         if (const auto languages = node["languages"]) {
             if (auto list = rules::read_string_list(doc_, languages, diag_)) {
                 for (auto lang : *list) {
-                    std::transform(lang.begin(), lang.end(), lang.begin(),
-                                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+                    std::transform(lang.begin(), lang.end(), lang.begin(), [](unsigned char ch) {
+                        return static_cast<char>(std::tolower(ch));
+                    });
                     person.languages.push_back(lang);
                 }
             }
@@ -396,7 +401,8 @@ private:
                 for (const auto& text : *list) {
                     const auto dots = text.find("..");
                     auto first = parse_date(text.substr(0, dots));
-                    auto last = dots == std::string::npos ? first : parse_date(text.substr(dots + 2));
+                    auto last =
+                        dots == std::string::npos ? first : parse_date(text.substr(dots + 2));
                     if (!first || !last || *last < *first) {
                         rules::error_at(doc_, holidays, "invalid holiday '" + text + "'", diag_,
                                         "write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD");
@@ -428,10 +434,10 @@ private:
     }
 
     std::optional<Team> read_team(const YAML::Node& node) {
-        if (!rules::check_keys(doc_, node,
-                               {"id", "name", "members", "lead", "channel", "fallback",
-                                "business_hours"},
-                               "a team", diag_)) {
+        if (!rules::check_keys(
+                doc_, node,
+                {"id", "name", "members", "lead", "channel", "fallback", "business_hours"},
+                "a team", diag_)) {
             if (!node.IsMap()) return std::nullopt;
         }
         Team team;
@@ -485,7 +491,8 @@ private:
         if (const auto hours = node["business_hours"]) {
             team.business_zone = default_zone_;
             read_hours(hours, team.business_hours, "business_hours");
-            if (hours.IsMap() && hours["timezone"]) team.business_zone = read_zone(hours["timezone"]);
+            if (hours.IsMap() && hours["timezone"])
+                team.business_zone = read_zone(hours["timezone"]);
         }
         if (team.members.empty() && !team.channel) {
             rules::error_at(doc_, node, "team '" + team.id + "' has neither members nor a channel",
@@ -598,8 +605,9 @@ private:
         bool seen_catch_all = false;
         for (const auto& route : directory.routes) {
             if (seen_catch_all) {
-                diag_.warning(route.pos, "route #" + std::to_string(route.index) +
-                                             " is never reached: an earlier route matches everything",
+                diag_.warning(route.pos,
+                              "route #" + std::to_string(route.index) +
+                                  " is never reached: an earlier route matches everything",
                               {}, std::string(rules::line_of(doc_.text, route.pos.line)));
                 break;
             }

@@ -25,7 +25,7 @@ struct WeeklyHours {
         int end = 0;    // exclusive; up to 2880 when the shift passes midnight
     };
     std::array<std::vector<Interval>, 7> days;  // 0 = Monday
-    bool configured = false;  // false: always open
+    bool configured = false;                    // false: always open
 
     bool open_at(const LocalTime& local) const;
 };

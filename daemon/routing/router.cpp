@@ -48,9 +48,7 @@ Priority raise_priority(Priority base, int steps) {
     return static_cast<Priority>(value);
 }
 
-std::string post_key(const std::string& source, const std::string& id) {
-    return source + ":" + id;
-}
+std::string post_key(const std::string& source, const std::string& id) { return source + ":" + id; }
 
 std::string utc_clock(std::int64_t ms) {
     const std::int64_t seconds = ms / 1000;
@@ -164,8 +162,8 @@ RouterLoadResult Router::create(std::shared_ptr<const Directory> directory,
     std::unique_ptr<Router> router(
         new Router(std::move(directory), std::move(settings), store, clock, options));
     if (!router->reload_state()) {
-        result.diagnostics.error({}, "cannot load cases from the case store: " +
-                                         store.last_error());
+        result.diagnostics.error({},
+                                 "cannot load cases from the case store: " + store.last_error());
         return result;
     }
     result.router = std::move(router);
@@ -196,6 +194,7 @@ bool Router::reload_state() {
     next_case_number_ = snapshot->next_case_number;
     for (auto& item : snapshot->cases) {
         if (item.open() && !item.assignee.empty()) ++load_[item.assignee];
+        if (item.open()) open_ids_.insert(item.id);
         auto id = item.id;
         cases_[id] = std::move(item);
         index_case(cases_[id]);
@@ -328,8 +327,8 @@ std::string Router::unavailable_reason(const Person& person, std::int64_t now, b
     if (check_capacity) {
         const int load = open_load(person.id);
         if (load >= person.capacity) {
-            return "at capacity (" + std::to_string(load) + "/" +
-                   std::to_string(person.capacity) + ")";
+            return "at capacity (" + std::to_string(load) + "/" + std::to_string(person.capacity) +
+                   ")";
         }
     }
     return {};
@@ -352,9 +351,9 @@ Router::Choice Router::choose(const Team& team, const std::string& required_skil
     std::vector<const Person*> unavailable;  // qualified but not available now
     auto qualification = [&](const Person& p) -> std::string {
         if (!skill.empty() && p.skill_level(skill) < min_level) {
-            return p.skill_level(skill) == 0 ? "lacks skill " + skill
-                                             : "skill " + skill + " below level " +
-                                                   std::to_string(min_level);
+            return p.skill_level(skill) == 0
+                       ? "lacks skill " + skill
+                       : "skill " + skill + " below level " + std::to_string(min_level);
         }
         if (!lang.empty() && lang != "und" && !p.has_language(lang)) {
             return "does not speak " + lang;
@@ -462,11 +461,13 @@ Router::Choice Router::choose(const Team& team, const std::string& required_skil
         if (eligible.size() > 1) {
             std::vector<std::string> others;
             for (std::size_t i = 1; i < eligible.size() && i <= 3; ++i) {
-                others.push_back(eligible[i]->id + " " + std::to_string(open_load(eligible[i]->id)) +
-                                 "/" + std::to_string(eligible[i]->capacity));
+                others.push_back(eligible[i]->id + " " +
+                                 std::to_string(open_load(eligible[i]->id)) + "/" +
+                                 std::to_string(eligible[i]->capacity));
             }
             reason += "; ahead of " + join(others, ", ");
-            if (eligible.size() > 4) reason += " and " + std::to_string(eligible.size() - 4) + " more";
+            if (eligible.size() > 4)
+                reason += " and " + std::to_string(eligible.size() - 4) + " more";
         }
         return with_notes(pick(*best, reason));
     }
@@ -551,6 +552,11 @@ void Router::set_status(Case& item, CaseStatus status, std::int64_t at, const st
         if (!was_open && !item.assignee.empty()) ++load_[item.assignee];
     }
     entry.assignee = item.assignee;
+    if (item.open()) {
+        open_ids_.insert(item.id);
+    } else {
+        open_ids_.erase(item.id);
+    }
     if (!store_.append_audit(entry)) ++store_errors_;
 }
 
@@ -575,7 +581,7 @@ void Router::assign(Case& item, const Choice& choice, std::int64_t now, const st
         item.assignee.clear();
         item.holder = choice.kind == Choice::Kind::channel ? "team:" + choice.team : "desk";
     }
-    const auto target = choice.kind == Choice::Kind::person ? CaseStatus::assigned
+    const auto target = choice.kind == Choice::Kind::person   ? CaseStatus::assigned
                         : item.status == CaseStatus::reopened ? CaseStatus::reopened
                                                               : CaseStatus::new_case;
     set_status(item, target, now, actor, why);
@@ -644,8 +650,8 @@ std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::
         for (const auto& w : set) common += it->words.count(w);
         const std::size_t total = set.size() + it->words.size() - common;
         if (total > 0 && common * 10 >= total * 9) {
-            why = "near-identical to " + it->post_id + " (" +
-                  std::to_string(common * 100 / total) + "% same words)";
+            why = "near-identical to " + it->post_id + " (" + std::to_string(common * 100 / total) +
+                  "% same words)";
             return it->case_id;
         }
     }
@@ -663,8 +669,9 @@ void Router::remember_fingerprint(const rules::Post& post, const std::string& ca
     fp.post_id = post.id;
     fp.at_ms = now;
     fingerprints_.push_back(std::move(fp));
-    while (fingerprints_.size() > kMaxFingerprints ||
-           (!fingerprints_.empty() && now - fingerprints_.front().at_ms > settings_.dedup_window_ms)) {
+    while (
+        fingerprints_.size() > kMaxFingerprints ||
+        (!fingerprints_.empty() && now - fingerprints_.front().at_ms > settings_.dedup_window_ms)) {
         fingerprints_.pop_front();
     }
 }
@@ -730,8 +737,8 @@ void Router::address_alert(Alert& alert, const Case& item) const {
     alert.recipient_name = "webcare desk";
 }
 
-Alert Router::make_alert(const Case& item, AlertKind kind, const std::string& step,
-                         std::int64_t at, const rules::Post* post) const {
+Alert Router::make_alert(const Case& item, AlertKind kind, const std::string& step, std::int64_t at,
+                         const rules::Post* post) const {
     Alert alert;
     alert.id = item.id + ":" + std::string(connectors::to_string(kind)) + ":" + step;
     alert.kind = kind;
@@ -750,15 +757,21 @@ Alert Router::make_alert(const Case& item, AlertKind kind, const std::string& st
     const std::string about = item.topic.empty() ? "a post" : item.topic;
     const std::string prio = item.priority.empty() ? "" : " (" + item.priority + ")";
     switch (kind) {
-        case AlertKind::new_case: alert.title = "Needs an answer: " + about + prio; break;
-        case AlertKind::case_update: alert.title = "New post in your case " + item.id; break;
+        case AlertKind::new_case:
+            alert.title = "Needs an answer: " + about + prio;
+            break;
+        case AlertKind::case_update:
+            alert.title = "New post in your case " + item.id;
+            break;
         case AlertKind::sla_warning:
             alert.title = "First response due soon: " + item.id + " " + about + prio;
             break;
         case AlertKind::escalation:
             alert.title = "Overdue, escalated: " + item.id + " " + about + prio;
             break;
-        default: alert.title = about; break;
+        default:
+            alert.title = about;
+            break;
     }
     address_alert(alert, item);
     return alert;
@@ -771,8 +784,12 @@ void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts)
         auto alert = make_alert(item, AlertKind::sla_warning, "1", item.warn_at_ms, nullptr);
         alert.why = "first response due at " + utc_clock(item.deadline_ms) + ", " +
                     format_duration(item.deadline_ms - item.warn_at_ms) + " left";
-        AuditEntry entry{item.id, item.warn_at_ms, "router", std::string(to_string(item.status)),
-                         std::string(to_string(item.status)), item.assignee,
+        AuditEntry entry{item.id,
+                         item.warn_at_ms,
+                         "router",
+                         std::string(to_string(item.status)),
+                         std::string(to_string(item.status)),
+                         item.assignee,
                          "SLA warning to " + alert.recipient_name + ": " + alert.why};
         if (!store_.append_audit(entry)) ++store_errors_;
         alerts.push_back(std::move(alert));
@@ -811,8 +828,7 @@ void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts)
                     to = "team lead " + lead->id;
                     sent = true;
                 }
-            } else if (level == 2 && team && team->channel &&
-                       item.holder != "team:" + team->id) {
+            } else if (level == 2 && team && team->channel && item.holder != "team:" + team->id) {
                 alert.sink = team->channel->sink;
                 alert.destination = team->channel->address;
                 alert.recipient_name = team->name;
@@ -831,8 +847,13 @@ void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts)
         alert.why = "no first response " + format_duration(due - item.opened_at_ms) +
                     " after the case opened (deadline " + utc_clock(item.deadline_ms) +
                     "); escalation " + std::to_string(item.escalations_sent) + " to " + to;
-        AuditEntry entry{item.id, due, "router", std::string(to_string(item.status)),
-                         std::string(to_string(item.status)), item.assignee, alert.why};
+        AuditEntry entry{item.id,
+                         due,
+                         "router",
+                         std::string(to_string(item.status)),
+                         std::string(to_string(item.status)),
+                         item.assignee,
+                         alert.why};
         if (!store_.append_audit(entry)) ++store_errors_;
         alerts.push_back(std::move(alert));
         save(item);
@@ -841,23 +862,28 @@ void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts)
 
 void Router::run_timers(std::int64_t now, std::vector<Alert>& alerts) {
     std::vector<Alert> fresh;
-    for (auto& [id, item] : cases_) {
+    const std::vector<std::string> open(open_ids_.begin(), open_ids_.end());
+    for (const auto& id : open) {
+        const auto found = cases_.find(id);
+        if (found == cases_.end()) continue;
+        auto& item = found->second;
         if (!item.open()) continue;
         std::int64_t limit = now;
         std::int64_t handled_at = 0;
         if (options_.simulate_handling && !item.grouped) {
-            handled_at = std::max(item.assigned_at_ms, item.opened_at_ms) +
-                         settings_.simulated_handling_ms;
+            handled_at =
+                std::max(item.assigned_at_ms, item.opened_at_ms) + settings_.simulated_handling_ms;
             if (handled_at <= now) limit = handled_at - 1;
         }
         run_sla(item, limit, fresh);
         if (handled_at && handled_at <= now) {
-            const std::string holder =
-                item.assignee.empty() ? (item.holder.empty() ? "the desk" : item.holder)
-                                      : item.assignee;
+            const std::string holder = item.assignee.empty()
+                                           ? (item.holder.empty() ? "the desk" : item.holder)
+                                           : item.assignee;
             const std::string why = "simulated: " + holder + " answered after " +
                                     format_duration(settings_.simulated_handling_ms);
-            if (!item.answered()) set_status(item, CaseStatus::acknowledged, handled_at, "simulation", why);
+            if (!item.answered())
+                set_status(item, CaseStatus::acknowledged, handled_at, "simulation", why);
             set_status(item, CaseStatus::resolved, handled_at, "simulation", why);
             save(item);
         }
@@ -971,13 +997,13 @@ void Router::observe_spikes(const rules::Post& post, const rules::Verdict& verdi
                 negative_baseline += b.negative;
             }
         }
-        const auto span = std::clamp<std::int64_t>(now - s.window_ms - first_seen_ms_,
-                                                   s.window_ms, s.baseline_ms);
+        const auto span = std::clamp<std::int64_t>(now - s.window_ms - first_seen_ms_, s.window_ms,
+                                                   s.baseline_ms);
         const double per_window = static_cast<double>(s.window_ms) / static_cast<double>(span);
         const double expected = static_cast<double>(in_baseline) * per_window;
         const double expected_negative = static_cast<double>(negative_baseline) * per_window;
-        const bool volume = in_window >= s.min_count &&
-                            static_cast<double>(in_window) > s.factor * expected;
+        const bool volume =
+            in_window >= s.min_count && static_cast<double>(in_window) > s.factor * expected;
         const bool negatives = negative_window >= s.min_count &&
                                static_cast<double>(negative_window) > s.factor * expected_negative;
         if (!volume && !negatives) continue;
@@ -1011,11 +1037,11 @@ void Router::observe_spikes(const rules::Post& post, const rules::Verdict& verdi
         std::snprintf(expected_text, sizeof expected_text, "%.1f", expected);
         alert.title = "Spike: " + std::to_string(in_window) + " posts on " + name + " in " +
                       format_duration(s.window_ms) + " (usually " + expected_text + ")";
-        alert.why = std::string(volume ? "volume" : "negative posts") + " more than " +
-                    std::to_string(static_cast<int>(s.factor)) + "x the " +
-                    format_duration(s.baseline_ms) + " baseline; " + share + "; " + key +
-                    (key.rfind("topic:", 0) == 0 ? " switches to grouped alerts until it calms down"
-                                                 : "");
+        alert.why =
+            std::string(volume ? "volume" : "negative posts") + " more than " +
+            std::to_string(static_cast<int>(s.factor)) + "x the " + format_duration(s.baseline_ms) +
+            " baseline; " + share + "; " + key +
+            (key.rfind("topic:", 0) == 0 ? " switches to grouped alerts until it calms down" : "");
         alert.count = in_window;
         alert.samples.assign(state.recent.begin(), state.recent.end());
         alert.created_at_ms = now;
@@ -1037,8 +1063,8 @@ void Router::check_spikes(std::int64_t now, std::vector<Alert>& alerts) {
         }
         const double threshold =
             std::max(static_cast<double>(s.min_count), s.factor * state.expected) / 2.0;
-        const bool calm = now - state.started_ms >= s.window_ms &&
-                          static_cast<double>(in_window) < threshold;
+        const bool calm =
+            now - state.started_ms >= s.window_ms && static_cast<double>(in_window) < threshold;
         if (state.since_digest > 0 && (now - state.last_digest_ms >= s.window_ms || calm)) {
             Alert digest;
             digest.id = base + ":digest:" + std::to_string(++state.digests);
@@ -1067,8 +1093,8 @@ void Router::check_spikes(std::int64_t now, std::vector<Alert>& alerts) {
         end.destination = s.crisis.address;
         end.recipient_name = "crisis channel";
         end.case_id = state.grouped_case;
-        end.title = "Spike over: " + name + " back to " + std::to_string(in_window) + " posts per " +
-                    format_duration(s.window_ms) + " after " +
+        end.title = "Spike over: " + name + " back to " + std::to_string(in_window) +
+                    " posts per " + format_duration(s.window_ms) + " after " +
                     format_duration(now - state.started_ms);
         end.why = std::to_string(state.crisis_count) + " posts during the spike; below " +
                   std::to_string(static_cast<std::int64_t>(threshold)) + " per window again; " +
@@ -1196,8 +1222,8 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     if (Case* item = find_thread(post, verdict, customer, thread_why)) {
         attach(*item);
         why.push_back("joins " + item->id + " (" + thread_why + ")");
-        if (!item->answered() && rules::parse_priority(item->priority).value_or(Priority::low) <
-                                     influence.priority) {
+        if (!item->answered() &&
+            rules::parse_priority(item->priority).value_or(Priority::low) < influence.priority) {
             why.push_back("case priority " + item->priority + " -> " + priority_text);
             item->priority = priority_text;
             const auto deadline = item->deadline_ms;
@@ -1220,8 +1246,8 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
                 last_assigned_[owner->id] = now;
                 item->assigned_at_ms = now;
             }
-            auto alert = make_alert(*item, AlertKind::case_update, std::to_string(++item->alert_seq),
-                                    now, &post);
+            auto alert = make_alert(*item, AlertKind::case_update,
+                                    std::to_string(++item->alert_seq), now, &post);
             alert.why = join(why, "; ");
             if (reopen) alert.title = "Case reopened: " + item->id;
             decision.alerts.push_back(std::move(alert));
@@ -1242,9 +1268,10 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     }
 
     const Route* route = pick_route(post, verdict, influence.priority);
-    const Team* team = route ? directory_->team(route->team) : directory_->team(directory_->desk_team);
-    std::string route_why = route ? route->describe()
-                                  : "no route matched, desk team " + directory_->desk_team;
+    const Team* team =
+        route ? directory_->team(route->team) : directory_->team(directory_->desk_team);
+    std::string route_why =
+        route ? route->describe() : "no route matched, desk team " + directory_->desk_team;
 
     if (auto crisis = crisis_key_for(verdict)) {
         auto& state = *spikes_[*crisis];
@@ -1308,7 +1335,8 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     Choice choice;
     if (team) {
         const std::string skill = route && !route->skill.empty() ? route->skill : item.topic;
-        choice = choose(*team, skill, route ? route->min_level : 1, verdict.lang, {}, customer, now);
+        choice =
+            choose(*team, skill, route ? route->min_level : 1, verdict.lang, {}, customer, now);
         why.push_back("team " + team->id + " by " + route_why);
     } else {
         choice.kind = Choice::Kind::desk;
@@ -1319,8 +1347,10 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     item.team = choice.team;
     set_sla(item, now);
     assign(item, choice, now, "router", join(why, "; "));
-    if (choice.team != (team ? team->id : std::string())) why.push_back("taken by team " + choice.team);
-    auto alert = make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now, &post);
+    if (choice.team != (team ? team->id : std::string()))
+        why.push_back("taken by team " + choice.team);
+    auto alert =
+        make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now, &post);
     alert.why = join(why, "; ");
     decision.alerts.push_back(std::move(alert));
     remember_fingerprint(post, item.id, now);
@@ -1401,11 +1431,11 @@ ActionResult Router::reassign(const std::string& case_id, const std::string& per
     choice.kind = Choice::Kind::person;
     choice.person = person_id;
     choice.team = item.team;
-    const std::string text = "reassigned by " + actor + " to " + person_id +
-                             (why.empty() ? std::string() : ": " + why);
+    const std::string text =
+        "reassigned by " + actor + " to " + person_id + (why.empty() ? std::string() : ": " + why);
     assign(item, choice, now, actor, text);
-    auto alert = make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now,
-                            nullptr);
+    auto alert =
+        make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now, nullptr);
     alert.why = text;
     result.alerts.push_back(std::move(alert));
     save(item);

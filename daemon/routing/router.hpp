@@ -62,7 +62,7 @@ struct RouterLoadResult {
 };
 
 class Router {
-public:
+  public:
     // Loads the people directory (`people_path`) and the `routing:` section (absent: defaults),
     // then reloads open cases from `store`. `zones` defaults to the system tzdata.
     static RouterLoadResult create(const std::string& people_path,
@@ -101,7 +101,7 @@ public:
     const RoutingSettings& settings() const { return settings_; }
     RouterStats stats() const;
 
-private:
+  private:
     Router(std::shared_ptr<const Directory> directory, RoutingSettings settings, CaseStore& store,
            Clock& clock, RouterOptions options);
     bool reload_state();
@@ -120,8 +120,8 @@ private:
     const Route* pick_route(const rules::Post& post, const rules::Verdict& verdict,
                             rules::Priority priority) const;
     Choice choose(const Team& team, const std::string& required_skill, int min_level,
-                  const std::string& lang, const std::string& owner,
-                  const std::string& customer, std::int64_t now, int depth = 0) const;
+                  const std::string& lang, const std::string& owner, const std::string& customer,
+                  std::int64_t now, int depth = 0) const;
     std::string unavailable_reason(const Person& person, std::int64_t now, bool check_capacity,
                                    const std::string& lang) const;
     void assign(Case& item, const Choice& choice, std::int64_t now, const std::string& actor,
@@ -158,11 +158,12 @@ private:
     CaseStore& store_;
     Clock& clock_;
     RouterOptions options_;
-    std::map<std::string, Case> cases_;                 // open and recently resolved
-    std::map<std::string, std::string> post_to_case_;   // "source:id" -> case id
+    std::map<std::string, Case> cases_;                        // open and recently resolved
+    std::map<std::string, std::string> post_to_case_;          // "source:id" -> case id
     std::map<std::string, std::string> conversation_to_case_;  // "source:conversation"
     std::map<std::string, std::vector<std::string>> customer_cases_;
     std::int64_t last_prune_ms_ = 0;
+    std::set<std::string> open_ids_;  // ids of open cases, for the timers
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
     std::map<std::string, std::int64_t> last_assigned_;
     std::map<std::string, int> load_;  // person -> open cases
@@ -182,7 +183,7 @@ private:
     std::size_t duplicates_ = 0;
     std::size_t crises_ = 0;
 
-public:
+  public:
     ~Router();
     Router(const Router&) = delete;
     Router& operator=(const Router&) = delete;

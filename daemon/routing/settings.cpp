@@ -9,7 +9,7 @@ using rules::YamlDocument;
 namespace {
 
 class Parser {
-public:
+  public:
     Parser(const YamlDocument& document, rules::Diagnostics& diagnostics)
         : doc_(document), diag_(diagnostics) {}
 
@@ -33,10 +33,9 @@ public:
         auto value = rules::read_int(doc_, node, diag_);
         if (!value) return;
         if (*value < min || *value > max) {
-            rules::error_at(doc_, node,
-                            "must be between " + std::to_string(min) + " and " +
-                                std::to_string(max),
-                            diag_);
+            rules::error_at(
+                doc_, node,
+                "must be between " + std::to_string(min) + " and " + std::to_string(max), diag_);
             return;
         }
         out = *value;
@@ -46,10 +45,9 @@ public:
         auto value = rules::read_double(doc_, node, diag_);
         if (!value) return;
         if (!(*value >= min && *value <= max)) {
-            rules::error_at(doc_, node,
-                            "must be between " + std::to_string(min) + " and " +
-                                std::to_string(max),
-                            diag_);
+            rules::error_at(
+                doc_, node,
+                "must be between " + std::to_string(min) + " and " + std::to_string(max), diag_);
             return;
         }
         out = *value;
@@ -122,8 +120,8 @@ public:
         }
         if (auto n = root["spikes"]) {
             if (rules::check_keys(doc_, n,
-                                  {"enabled", "window", "baseline", "factor", "min_count",
-                                   "warmup", "samples", "crisis"},
+                                  {"enabled", "window", "baseline", "factor", "min_count", "warmup",
+                                   "samples", "crisis"},
                                   "routing.spikes", diag_)) {
                 auto& sp = s.spikes;
                 if (auto v = n["enabled"]) {
@@ -167,7 +165,7 @@ public:
         }
     }
 
-private:
+  private:
     const YamlDocument& doc_;
     rules::Diagnostics& diag_;
 };

@@ -34,7 +34,7 @@ struct SpikeSettings {
 
 struct SilenceSettings {
     bool enabled = true;
-    double factor = 10.0;                 // silent after factor x the usual (p95) gap
+    double factor = 10.0;                  // silent after factor x the usual (p95) gap
     std::int64_t min_ms = 30 * kMinuteMs;  // never sooner than this
     std::int64_t min_posts = 20;           // gaps to learn "usual" before alerting
     std::optional<ChatAddress> alert;      // default: the desk

@@ -84,7 +84,7 @@ Case read_case(sqlite3_stmt* stmt) {
 }
 
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, const std::string& sql) {
         if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
     }
@@ -93,7 +93,7 @@ public:
     Statement& operator=(const Statement&) = delete;
     sqlite3_stmt* get() const { return stmt_; }
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -102,9 +102,9 @@ private:
 std::unique_ptr<SqliteCaseStore> SqliteCaseStore::open(const std::string& path,
                                                        std::string& error) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         error = "cannot open case store " + path + ": " +
                 (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -166,8 +166,8 @@ bool SqliteCaseStore::migrate() {
         if (!exec(kMigrations[version]) || !exec(bump.c_str())) {
             const std::string saved = error_;
             exec("ROLLBACK");
-            error_ = "migration to schema version " + std::to_string(version + 1) +
-                     " failed: " + saved;
+            error_ =
+                "migration to schema version " + std::to_string(version + 1) + " failed: " + saved;
             return false;
         }
         if (!exec("COMMIT")) return false;
@@ -310,7 +310,8 @@ std::optional<StoreSnapshot> SqliteCaseStore::load(std::int64_t since_ms) {
             return std::nullopt;
         }
         sqlite3_bind_int64(stmt.get(), 1, since_ms);
-        while (sqlite3_step(stmt.get()) == SQLITE_ROW) snapshot.cases.push_back(read_case(stmt.get()));
+        while (sqlite3_step(stmt.get()) == SQLITE_ROW)
+            snapshot.cases.push_back(read_case(stmt.get()));
     }
     {
         Statement stmt(db_, "SELECT COALESCE(MAX(number), 0) + 1 FROM cases");
@@ -342,7 +343,8 @@ std::optional<StoreSnapshot> SqliteCaseStore::load(std::int64_t since_ms) {
     {
         Statement stmt(db_, "SELECT person, last_assigned_at FROM people_state");
         while (stmt.get() && sqlite3_step(stmt.get()) == SQLITE_ROW) {
-            snapshot.last_assigned[column_text(stmt.get(), 0)] = sqlite3_column_int64(stmt.get(), 1);
+            snapshot.last_assigned[column_text(stmt.get(), 0)] =
+                sqlite3_column_int64(stmt.get(), 1);
         }
     }
     return snapshot;

@@ -13,7 +13,7 @@ struct sqlite3_stmt;
 namespace spreekbuis::daemon::routing {
 
 class SqliteCaseStore final : public CaseStore {
-public:
+  public:
     static constexpr int kSchemaVersion = 1;
 
     // Opens or creates the database at `path` (e.g. <state_dir>/cases.db) and migrates it.
@@ -38,7 +38,7 @@ public:
     const std::string& last_error() const override { return error_; }
     int schema_version();
 
-private:
+  private:
     explicit SqliteCaseStore(sqlite3* db) : db_(db) {}
     bool exec(const char* sql);
     bool migrate();

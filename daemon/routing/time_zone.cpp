@@ -56,7 +56,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string_view text) : text_(text) {}
     bool at_end() const { return pos_ >= text_.size(); }
     char peek() const { return at_end() ? '\0' : text_[pos_]; }
@@ -72,7 +72,8 @@ public:
             if (!eat('>')) return std::nullopt;
             return out;
         }
-        while (!at_end() && ((peek() >= 'A' && peek() <= 'Z') || (peek() >= 'a' && peek() <= 'z'))) {
+        while (!at_end() &&
+               ((peek() >= 'A' && peek() <= 'Z') || (peek() >= 'a' && peek() <= 'z'))) {
             out += text_[pos_++];
         }
         if (out.size() < 3) return std::nullopt;
@@ -90,8 +91,10 @@ public:
     // [+-]hh[:mm[:ss]] in seconds.
     std::optional<int> hms() {
         int sign = 1;
-        if (eat('-')) sign = -1;
-        else eat('+');
+        if (eat('-'))
+            sign = -1;
+        else
+            eat('+');
         auto hours = number();
         if (!hours || *hours > 167) return std::nullopt;
         int seconds = *hours * 3600;
@@ -108,7 +111,7 @@ public:
         return sign * seconds;
     }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };

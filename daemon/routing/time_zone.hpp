@@ -46,7 +46,7 @@ struct PosixRule {
 std::optional<PosixRule> parse_posix_rule(std::string_view text);
 
 class TimeZone {
-public:
+  public:
     // Parses TZif bytes; nullopt (and `error`) when malformed. `name` is kept for display.
     static std::optional<TimeZone> from_tzif(std::string name, std::string_view bytes,
                                              std::string* error = nullptr);
@@ -56,7 +56,7 @@ public:
     LocalTime local(std::int64_t utc_ms) const;
     int offset_seconds(std::int64_t utc_ms) const;
 
-private:
+  private:
     struct Type {
         int offset = 0;
         bool dst = false;
@@ -72,14 +72,14 @@ private:
 };
 
 class TimeZoneDb {
-public:
+  public:
     // `root` defaults to $TZDIR or /usr/share/zoneinfo.
     explicit TimeZoneDb(std::string root = {});
     // Loads (once) and returns the zone; nullptr with `error` when unknown or unreadable.
     std::shared_ptr<const TimeZone> get(const std::string& name, std::string* error = nullptr);
     const std::string& root() const { return root_; }
 
-private:
+  private:
     std::string root_;
     std::map<std::string, std::shared_ptr<const TimeZone>> cache_;
 };

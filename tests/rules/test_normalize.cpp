@@ -247,3 +247,10 @@ TEST_CASE("token offsets stay inside folded on arbitrary bytes", "[normalize]") 
         }
     }
 }
+
+TEST_CASE("fediverse mentions with non-ASCII domains end on a character boundary", "[normalize]") {
+    const auto n = normalize("@a@\xCE\xA1\xCE\xB1?? ok");
+    REQUIRE(!n.tokens.empty());
+    CHECK(n.token_text(n.tokens[0]) == "@a@\xCF\x81\xCE\xB1");
+    CHECK(n.tokens[0].kind == TokenKind::mention);
+}

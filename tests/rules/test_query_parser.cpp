@@ -20,14 +20,25 @@ std::string show(const Node& node) {
         out += ')';
     };
     switch (node.kind) {
-        case NodeKind::term: return node.text;
-        case NodeKind::phrase: return "\"" + node.text + "\"";
-        case NodeKind::regex: return "re/" + node.text + "/";
-        case NodeKind::var: return "$" + node.text;
-        case NodeKind::field: return "field:" + node.field.written;
-        case NodeKind::all_of: list("and"); return out;
-        case NodeKind::any_of: list("or"); return out;
-        case NodeKind::negate: list("not"); return out;
+        case NodeKind::term:
+            return node.text;
+        case NodeKind::phrase:
+            return "\"" + node.text + "\"";
+        case NodeKind::regex:
+            return "re/" + node.text + "/";
+        case NodeKind::var:
+            return "$" + node.text;
+        case NodeKind::field:
+            return "field:" + node.field.written;
+        case NodeKind::all_of:
+            list("and");
+            return out;
+        case NodeKind::any_of:
+            list("or");
+            return out;
+        case NodeKind::negate:
+            list("not");
+            return out;
         case NodeKind::near:
             list(("near" + std::to_string(node.distance) + (node.ordered ? "f" : "")).c_str());
             return out;
@@ -121,8 +132,9 @@ TEST_CASE("parser: fields and their values", "[query]") {
     CHECK(sentiment.high == Approx(-0.3));
     CHECK_FALSE(sentiment.high_inclusive);
 
-    auto more = parse_query("followers:>=10 followers:>5 followers:<=3 followers:7 author:@KLM "
-                            "verified:true is:reply polarity:negative complaint:false source:x");
+    auto more = parse_query(
+        "followers:>=10 followers:>5 followers:<=3 followers:7 author:@KLM "
+        "verified:true is:reply polarity:negative complaint:false source:x");
     REQUIRE(more.errors.empty());
     const auto& f = more.root->children;
     CHECK(f[0]->field.values[0].low == 10);

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -118,8 +117,8 @@ TEST_CASE("errors point inside the query string", "[ruleset]") {
 }
 
 TEST_CASE("duplicate rule ids point at both definitions", "[ruleset]") {
-    auto result = load_rule_text("t.yaml",
-                                 "rules:\n  - id: x\n    query: a\n  - id: x\n    query: b\n");
+    auto result =
+        load_rule_text("t.yaml", "rules:\n  - id: x\n    query: a\n  - id: x\n    query: b\n");
     REQUIRE(result.diagnostics.items().size() == 1);
     const auto& d = result.diagnostics.items()[0];
     CHECK(d.pos.line == 4);
@@ -128,8 +127,7 @@ TEST_CASE("duplicate rule ids point at both definitions", "[ruleset]") {
 }
 
 TEST_CASE("a file that cannot be opened is an error and nothing loads", "[ruleset]") {
-    auto result =
-        load_rule_files({kData + "/packs/base.yaml", kData + "/does-not-exist.yaml"});
+    auto result = load_rule_files({kData + "/packs/base.yaml", kData + "/does-not-exist.yaml"});
     CHECK_FALSE(result.rules);
     CHECK(result.diagnostics.format_all().find("cannot open file") != std::string::npos);
 }

@@ -266,7 +266,7 @@ TEST_CASE("alerts survive an outage and arrive once, in order per destination",
                 request.body.substr(channel_at, request.body.find('"', channel_at) - channel_at);
             const auto title_at = request.body.find("alert o") + 6;
             const std::string id =
-                request.body.substr(title_at, request.body.find_first_of(" \"", title_at) - title_at);
+                request.body.substr(title_at, request.body.find_first_of(" \":", title_at) - title_at);
             received.emplace_back(channel, id);
             CHECK(request.target == "/chat.postMessage");
             CHECK(request.header("authorization") == "Bearer xoxb-test");

@@ -11,7 +11,9 @@ namespace routing_test {
 
 using namespace spreekbuis::daemon::routing;
 
-inline std::string zoneinfo_dir() { return std::string(SPREEKBUIS_TEST_DATA) + "/routing/zoneinfo"; }
+inline std::string zoneinfo_dir() {
+    return std::string(SPREEKBUIS_TEST_DATA) + "/routing/zoneinfo";
+}
 
 inline std::int64_t utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
     return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000;
@@ -27,9 +29,9 @@ inline spreekbuis::rules::Post post(std::string id, std::string author, std::str
     return p;
 }
 
-inline spreekbuis::rules::Verdict verdict(std::string topic, std::string lang = "nl",
-                                          spreekbuis::rules::Priority priority =
-                                              spreekbuis::rules::Priority::normal) {
+inline spreekbuis::rules::Verdict verdict(
+    std::string topic, std::string lang = "nl",
+    spreekbuis::rules::Priority priority = spreekbuis::rules::Priority::normal) {
     spreekbuis::rules::Verdict v;
     v.matched = true;
     v.complaint = true;

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "daemon/routing/router.hpp"
@@ -19,8 +18,8 @@ std::shared_ptr<const Directory> load_pack(const std::string& relative) {
     return result.directory;
 }
 
-const char* kTopics[] = {"baggage", "disruption", "booking", "customer-service", "inflight",
-                         "airport"};
+const char* kTopics[] = {"baggage",          "disruption", "booking",
+                         "customer-service", "inflight",   "airport"};
 
 }  // namespace
 
@@ -32,7 +31,7 @@ TEST_CASE("the airline people directory covers every topic in Dutch and English 
     REQUIRE(dir->team("webcare-desk"));
     CHECK(dir->routes.back().catch_all);
     // A winter week, a summer week, and the weeks of both DST changes in Europe and the US.
-    const std::int64_t weeks[] = {utc(2025, 1, 13), utc(2025, 7, 14), utc(2025, 3, 3),
+    const std::int64_t weeks[] = {utc(2025, 1, 13), utc(2025, 7, 14),  utc(2025, 3, 3),
                                   utc(2025, 3, 24), utc(2025, 10, 20), utc(2025, 10, 27)};
     std::size_t gaps = 0;
     for (const auto start : weeks) {

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "daemon/routing/router.hpp"
@@ -85,7 +84,8 @@ TEST_CASE("posts that need no answer get no team but no error", "[routing][route
 TEST_CASE("least loaded wins, ties go to the longest idle", "[routing][router]") {
     Fixture f;
     auto& router = f.start();
-    auto d1 = router.route(post("p1", "c1", "koffer kwijt na vlucht naar Rome"), verdict("baggage"));
+    auto d1 =
+        router.route(post("p1", "c1", "koffer kwijt na vlucht naar Rome"), verdict("baggage"));
     CHECK(d1.team == "baggage");
     CHECK(d1.assignee == "anna");  // both idle and empty: ties by id
     CHECK(d1.new_case);
@@ -100,10 +100,12 @@ TEST_CASE("least loaded wins, ties go to the longest idle", "[routing][router]")
     CHECK(d1.alerts[0].id == d1.case_id + ":new_case:1");
     CHECK(d1.alerts[0].sla_deadline_ms == kNoon + 4 * kHourMs);
     f.clock.advance(kMinuteMs);
-    auto d2 = router.route(post("p2", "c2", "mijn tas is nooit aangekomen helaas"), verdict("baggage"));
+    auto d2 =
+        router.route(post("p2", "c2", "mijn tas is nooit aangekomen helaas"), verdict("baggage"));
     CHECK(d2.assignee == "bram");
     f.clock.advance(kMinuteMs);
-    auto d3 = router.route(post("p3", "c3", "bagage beschadigd bij aankomst Schiphol"), verdict("baggage"));
+    auto d3 = router.route(post("p3", "c3", "bagage beschadigd bij aankomst Schiphol"),
+                           verdict("baggage"));
     CHECK(d3.assignee == "anna");  // 1/2 each; anna idle longer
     CHECK(contains(d3.why, "idle 2m"));
     CHECK(router.open_load("anna") == 2);
@@ -185,16 +187,19 @@ TEST_CASE("the last helper of a customer is preferred within the affinity window
     REQUIRE(d1.assignee == "anna");
     REQUIRE(router.resolve(d1.case_id, "anna").ok);
     // Give anna more load than bram.
-    router.reassign(router.route(post("p2", "x", "tas kwijt bij de transfer"), verdict("baggage")).case_id,
-                    "anna", "admin:test");
+    router.reassign(
+        router.route(post("p2", "x", "tas kwijt bij de transfer"), verdict("baggage")).case_id,
+        "anna", "admin:test");
     f.clock.advance(3 * kDayMs);
-    auto d3 = router.route(post("p3", "loyal", "weer een koffer kwijt, ongelooflijk"), verdict("baggage"));
+    auto d3 = router.route(post("p3", "loyal", "weer een koffer kwijt, ongelooflijk"),
+                           verdict("baggage"));
     CHECK(d3.new_case);
     CHECK(d3.assignee == "anna");
     CHECK(contains(d3.why, "helped this customer 3d ago"));
     REQUIRE(router.resolve(d3.case_id, "anna").ok);
     f.clock.advance(31 * kDayMs);
-    auto d4 = router.route(post("p4", "loyal", "en nu is mijn golftas ook weg"), verdict("baggage"));
+    auto d4 =
+        router.route(post("p4", "loyal", "en nu is mijn golftas ook weg"), verdict("baggage"));
     CHECK(d4.assignee == "bram");  // affinity expired: least loaded
     CHECK_FALSE(contains(d4.why, "helped this customer"));
 }
@@ -203,9 +208,10 @@ TEST_CASE("capacity, then backup, then team lead", "[routing][router]") {
     Fixture f;
     auto& router = f.start();
     for (int i = 0; i < 4; ++i) {
-        auto d = router.route(post("p" + std::to_string(i), "c" + std::to_string(i),
-                                   "bericht nummer " + std::to_string(i) + " over mijn koffer kwijt"),
-                              verdict("baggage"));
+        auto d =
+            router.route(post("p" + std::to_string(i), "c" + std::to_string(i),
+                              "bericht nummer " + std::to_string(i) + " over mijn koffer kwijt"),
+                         verdict("baggage"));
         CHECK(d.assignee == (i % 2 == 0 ? "anna" : "bram"));
         f.clock.advance(kMinuteMs);
     }
@@ -320,20 +326,24 @@ TEST_CASE("same author and topic within the case window join the open case",
 TEST_CASE("retweets and near-identical posts are deduplicated", "[routing][router][dedup]") {
     Fixture f;
     auto& router = f.start();
-    auto d1 = router.route(post("p1", "c1", "KLM lost my suitcase again on the flight from Rome https://t.co/abc"),
-                           verdict("baggage", "en"));
-    auto rt = router.route(post("p2", "c2", "RT @c1: KLM lost my suitcase again on the flight from Rome"),
-                           verdict("baggage", "en"));
+    auto d1 = router.route(
+        post("p1", "c1", "KLM lost my suitcase again on the flight from Rome https://t.co/abc"),
+        verdict("baggage", "en"));
+    auto rt =
+        router.route(post("p2", "c2", "RT @c1: KLM lost my suitcase again on the flight from Rome"),
+                     verdict("baggage", "en"));
     CHECK(rt.duplicate);
     CHECK(rt.case_id == d1.case_id);
     CHECK(rt.alerts.empty());
     CHECK(contains(rt.why, "duplicate: repost of p1"));
-    auto near = router.route(post("p3", "c3", "@KLM lost my suitcase again on the flight from Rome!!"),
-                             verdict("baggage", "en"));
+    auto near =
+        router.route(post("p3", "c3", "@KLM lost my suitcase again on the flight from Rome!!"),
+                     verdict("baggage", "en"));
     CHECK(near.duplicate);
     CHECK(near.alerts.empty());
-    auto different = router.route(post("p4", "c4", "KLM lost my golf bag on the flight to Nice today"),
-                                  verdict("baggage", "en"));
+    auto different =
+        router.route(post("p4", "c4", "KLM lost my golf bag on the flight to Nice today"),
+                     verdict("baggage", "en"));
     CHECK_FALSE(different.duplicate);
     CHECK(different.new_case);
     CHECK(router.stats().duplicates == 2);
@@ -374,14 +384,16 @@ TEST_CASE("the SLA ladder: warning, backup, lead, channel, desk", "[routing][rou
     CHECK(router.tick().empty());
     auto trail = router.audit_trail(d.case_id);
     int recorded = 0;
-    for (const auto& e : trail) recorded += contains(e.why, "escalation") || contains(e.why, "SLA warning");
+    for (const auto& e : trail)
+        recorded += contains(e.why, "escalation") || contains(e.why, "SLA warning");
     CHECK(recorded == 5);
 }
 
 TEST_CASE("acknowledging stops the SLA ladder", "[routing][router][sla]") {
     Fixture f;
     auto& router = f.start();
-    auto d = router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
+    auto d =
+        router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
     f.clock.advance(30 * kMinuteMs);
     REQUIRE(router.acknowledge(d.case_id, "anna").ok);
     CHECK_FALSE(router.acknowledge(d.case_id, "anna").ok);
@@ -413,7 +425,9 @@ TEST_CASE("influence raises priority, capped and explained", "[routing][router][
     famous.author.verified = true;
     auto d = router.route(famous, verdict("baggage", "nl", Priority::low));
     CHECK(d.priority == Priority::high);  // +3 capped at +2
-    CHECK(contains(d.why, "influence: 300k followers (+2), verified (+1), capped at +2 (priority low -> high)"));
+    CHECK(contains(
+        d.why,
+        "influence: 300k followers (+2), verified (+1), capped at +2 (priority low -> high)"));
     auto spreading = post("p2", "someone", "mijn tas is weg na de overstap");
     spreading.replies = 40;
     spreading.reposts = 30;
@@ -427,7 +441,8 @@ TEST_CASE("influence raises priority, capped and explained", "[routing][router][
     CHECK_FALSE(contains(d3.why, "influence"));
     auto top = post("p4", "star", "koffer weg weg weg");
     top.author.followers = 2000000;
-    CHECK(router.route(top, verdict("baggage", "nl", Priority::urgent)).priority == Priority::urgent);
+    CHECK(router.route(top, verdict("baggage", "nl", Priority::urgent)).priority ==
+          Priority::urgent);
 }
 
 TEST_CASE("a spike raises one crisis alert, groups the topic and says when it ends",
@@ -446,9 +461,9 @@ TEST_CASE("a spike raises one crisis alert, groups the topic and says when it en
     int n = 0;
     auto send = [&](const std::string& topic) {
         ++n;
-        return router.route(post("p" + std::to_string(n), "c" + std::to_string(n),
-                                 "bericht " + std::to_string(n)),
-                            verdict(topic));
+        return router.route(
+            post("p" + std::to_string(n), "c" + std::to_string(n), "bericht " + std::to_string(n)),
+            verdict(topic));
     };
     for (int i = 0; i < 7; ++i) {  // a quiet hour: one post per 10 minutes
         auto d = send("baggage");
@@ -543,7 +558,8 @@ TEST_CASE("replay simulates employees answering after the handling time",
     CHECK(trail.back().actor == "simulation");
     CHECK(trail.back().at_ms == kNoon + 20 * kMinuteMs);
     // An urgent case is warned and escalated before the simulated answer comes.
-    auto d3 = router.route(post("p3", "c3", "koffer weg"), verdict("baggage", "nl", Priority::urgent));
+    auto d3 =
+        router.route(post("p3", "c3", "koffer weg"), verdict("baggage", "nl", Priority::urgent));
     f.clock.advance(kHourMs);
     auto alerts = router.tick();
     REQUIRE(alerts.size() == 2);

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -72,8 +71,7 @@ TEST_CASE("America/New_York follows US rules, also past the last transition", "[
     CHECK(ams->offset_seconds(utc(2100, 3, 28, 1, 0)) == 7200);
 }
 
-TEST_CASE("POSIX TZ rules work on their own, including the southern hemisphere",
-          "[routing][tz]") {
+TEST_CASE("POSIX TZ rules work on their own, including the southern hemisphere", "[routing][tz]") {
     auto cet = TimeZone::from_posix("cet", "CET-1CEST,M3.5.0,M10.5.0/3");
     REQUIRE(cet);
     CHECK(cet->offset_seconds(utc(2025, 3, 30, 0, 59)) == 3600);
@@ -92,8 +90,7 @@ TEST_CASE("POSIX TZ rules work on their own, including the southern hemisphere",
     CHECK_FALSE(parse_posix_rule("CET-1CEST,M3.5.0"));
 }
 
-TEST_CASE("the zone database reports unknown zones and missing tzdata clearly",
-          "[routing][tz]") {
+TEST_CASE("the zone database reports unknown zones and missing tzdata clearly", "[routing][tz]") {
     TimeZoneDb db(zoneinfo_dir());
     std::string error;
     CHECK_FALSE(db.get("Europe/Amsterdm", &error));

@@ -1,0 +1,101 @@
+#pragma once
+// The admin HTTP API (Boost.Beast, 127.0.0.1 by default): GET /healthz, GET /metrics
+// (Prometheus text from registered hooks), and the chat action links
+// /cases/{id}/ack|resolve|reassign?token=...[&to=...]. A GET on an action link only shows a
+// confirmation page (chat apps fetch links to build previews); the POST it submits performs the
+// action through a CaseActionHandler after the signed, expiring token is verified (constant-time).
+// The server runs on the io_context it was created with, one strand per connection; hooks and
+// the handler are called from that context and must be thread-safe.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/sinks/action_token.hpp"
+
+namespace spreekbuis::daemon::http_api {
+
+struct CaseActionRequest {
+    std::string case_id;
+    connectors::sinks::CaseAction action = connectors::sinks::CaseAction::ack;
+    std::string to;  // reassign target (person id); empty otherwise
+};
+
+struct CaseActionResult {
+    int status = 200;     // 200 done, 404 unknown case, 409 not possible in the case's state
+    std::string message;  // shown to the person who clicked
+};
+
+class CaseActionHandler {
+public:
+    virtual ~CaseActionHandler() = default;
+    virtual CaseActionResult on_case_action(const CaseActionRequest& request) = 0;
+};
+
+struct AdminOptions {
+    std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
+    std::string secret;                     // verifies action tokens
+    std::function<std::int64_t()> now_ms;   // Unix ms; system clock when empty
+    std::size_t body_limit = 16 * 1024;
+    std::chrono::milliseconds timeout{10000};  // per read and per write
+};
+
+struct AdminReply {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+class AdminServer {
+public:
+    // Binds the listening socket; nullptr with `error` on a bad address or a port in use.
+    static std::unique_ptr<AdminServer> create(boost::asio::io_context& io, AdminOptions options,
+                                               std::string& error);
+    ~AdminServer();
+    AdminServer(const AdminServer&) = delete;
+    AdminServer& operator=(const AdminServer&) = delete;
+
+    unsigned short port() const { return port_; }
+    void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
+    // Each hook returns complete Prometheus text blocks (# HELP/# TYPE and samples).
+    void add_metrics_hook(std::function<std::string()> hook);
+    // Returns an empty string when healthy, else what is wrong (answered with 503).
+    void set_health_check(std::function<std::string()> check);
+
+    void start();
+    void stop();
+
+    // The routing and checks without sockets (also used by the sessions).
+    AdminReply handle(std::string_view method, std::string_view target, std::string_view body,
+                      std::string_view content_type);
+
+private:
+    AdminServer(boost::asio::io_context& io, AdminOptions options);
+    std::int64_t now_ms() const;
+    AdminReply handle_case(std::string_view method, std::string_view path,
+                           std::string_view query, std::string_view body,
+                           std::string_view content_type);
+
+    boost::asio::io_context& io_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    AdminOptions options_;
+    unsigned short port_ = 0;
+    std::mutex mutex_;  // guards the handler and hooks
+    std::shared_ptr<CaseActionHandler> handler_;
+    std::vector<std::function<std::string()>> metrics_hooks_;
+    std::function<std::string()> health_check_;
+};
+
+// Percent-decoding ('+' as space in queries); nullopt on a malformed escape or NUL.
+std::optional<std::string> url_decode(std::string_view text, bool plus_as_space);
+// Value of `name` in an application/x-www-form-urlencoded string; nullopt when absent.
+std::optional<std::string> form_value(std::string_view form, std::string_view name);
+
+}  // namespace spreekbuis::daemon::http_api
