@@ -1,5 +1,7 @@
 #include "daemon/console_sink.hpp"
 
+#include "rules/normalize.hpp"
+
 namespace spreekbuis::daemon {
 
 connectors::Alert alert_for_decision(const rules::Post& post, const rules::Verdict& verdict) {
@@ -32,8 +34,14 @@ std::string format_console_alert(const connectors::Alert& alert) {
             if (alert.post.author.verified.value_or(false)) author += ", verified";
             author += ")";
         }
+        // The decoded plain text: no HTML, no entities, and no control characters that could
+        // move a terminal's cursor or recolour it.
+        std::string text = rules::normalize(alert.post.text).plain;
+        for (auto& c : text) {
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+        }
         out += "  " + author + " on " + (alert.post.source.empty() ? "?" : alert.post.source) +
-               ": " + alert.post.text + '\n';
+               ": " + text + '\n';
     }
     if (!alert.why.empty()) out += "  why: " + alert.why + '\n';
     return out;

@@ -20,6 +20,7 @@
 #include "daemon/console_sink.hpp"
 #include "daemon/decision_record.hpp"
 #include "daemon/pipeline.hpp"
+#include "daemon/router_setup.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon {
@@ -138,16 +139,49 @@ int Daemon::run() {
         return 1;
     }
 
+    auto routing = make_router(impl.setup.config, RouterMode::live, diagnostics);
+    if (diagnostics.has_errors()) {
+        spdlog::error("routing could not start:\n{}", diagnostics.format_all());
+        return 1;
+    }
     ConsoleSink console(impl.console);
+    auto deliver = [&](const connectors::Alert& alert) {
+        for (const auto& sink : impl.setup.config.sinks) {
+            if (sink.name != alert.sink) continue;
+            if (sink.type == "console") {
+                console.deliver(alert);
+                ++stats_.alerts;
+                return;
+            }
+        }
+        ++stats_.undeliverable;
+        spdlog::warn("alert {} is for sink '{}', which is not configured or not available; "
+                     "not delivered", alert.id, alert.sink);
+    };
+    const std::string default_sink =
+        impl.setup.config.sinks.empty() ? std::string() : impl.setup.config.sinks.front().name;
     Pipeline pipeline(*impl.holder, {impl.setup.config.workers, 64}, [&](Batch& batch) {
+        if (batch.tick && routing.router) {
+            for (const auto& alert : routing.router->tick()) deliver(alert);
+        }
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& post = batch.items[i].post;
             const auto& verdict = batch.verdicts[i];
             ++stats_.posts_decided;
+            if (routing.router) {
+                auto decision = routing.router->route(post, verdict);
+                spdlog::debug("decision {}",
+                              decision_record_json(post, verdict,
+                                                   Assignment{decision.team, decision.assignee,
+                                                              decision.why, decision.priority}));
+                for (const auto& alert : decision.alerts) deliver(alert);
+                continue;
+            }
             spdlog::debug("decision {}", decision_record_json(post, verdict, Assignment{}));
             if (!verdict.matched && !verdict.complaint) continue;
-            console.deliver(alert_for_decision(post, verdict));
-            ++stats_.alerts;
+            auto alert = alert_for_decision(post, verdict);
+            alert.sink = default_sink;
+            deliver(alert);
         }
     });
 
@@ -215,10 +249,24 @@ int Daemon::run() {
                 }
                 std::fclose(file);
             } while (source.loop && !stop_token.stop_requested());
-            ++stats_.sources_finished;
+            stats_.sources_finished.fetch_add(1);
             spdlog::info("source '{}' finished its feed; running until stopped", source.name);
         });
     }
+
+    // Time-based routing work (SLA ladder, spike ends, silent sources) runs in the emitter's
+    // order through tick batches, so the router stays single-threaded.
+    source_threads.emplace_back([&] {
+        while (!stop_token.stop_requested()) {
+            std::unique_lock lock(impl.sleep_mutex);
+            impl.sleep_cv.wait_for(lock, stop_token, std::chrono::seconds(5), [] { return false; });
+            lock.unlock();
+            if (stop_token.stop_requested()) break;
+            Batch tick;
+            tick.tick = true;
+            if (!pipeline.submit(std::move(tick))) break;
+        }
+    });
 
     spdlog::info("spreekbuis running: {} rules, {} sources, {} sinks",
                  impl.setup.rules->rule_count(), impl.setup.config.sources.size(),

@@ -16,8 +16,8 @@ std::string decision_record_json(const rules::Post& post, const rules::Verdict& 
     json.key("rules").string_array(verdict.rules);
     json.key("topic").value(verdict.topic);
     json.key("priority");
-    if (verdict.priority) {
-        json.value(rules::to_string(*verdict.priority));
+    if (const auto priority = assignment.priority ? assignment.priority : verdict.priority) {
+        json.value(rules::to_string(*priority));
     } else {
         json.null();
     }

@@ -13,6 +13,7 @@ struct Assignment {
     std::optional<std::string> team;
     std::optional<std::string> assignee;
     std::string why;  // appended to the verdict's why
+    std::optional<rules::Priority> priority;  // routing's priority (after influence), if any
 };
 
 // One line of JSON, without a trailing newline.

@@ -13,8 +13,11 @@ Pipeline::Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emi
 Pipeline::~Pipeline() { finish(); }
 
 bool Pipeline::submit(Batch batch) {
-    batch.sequence = next_sequence_++;
-    return input_.push(std::move(batch));
+    std::lock_guard lock(submit_mutex_);
+    batch.sequence = next_sequence_;
+    if (!input_.push(std::move(batch))) return false;
+    ++next_sequence_;
+    return true;
 }
 
 void Pipeline::work() {

@@ -1,6 +1,6 @@
 #pragma once
 // The matching stage: batches of posts in, verdicts out in input order. Owns N matcher worker
-// threads and one emitter thread; submit() may be called from any one producer thread at a time.
+// threads and one emitter thread; submit() may be called from any thread.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -39,6 +39,7 @@ struct Batch {
     std::uint64_t sequence = 0;  // assigned by submit()
     std::vector<PostItem> items;
     std::vector<rules::Verdict> verdicts;  // filled by the workers, same order as items
+    bool tick = false;  // a timer tick: the emitter runs time-based work (SLA, spikes) in order
 };
 
 struct PipelineOptions {
@@ -69,6 +70,7 @@ private:
     const RuleSetHolder& rules_;
     Emit emit_;
     BoundedQueue<Batch> input_;
+    std::mutex submit_mutex_;  // sequence numbers must follow queue order
     std::uint64_t next_sequence_ = 0;
     std::mutex done_mutex_;
     std::condition_variable done_ready_;

@@ -1,16 +1,49 @@
 #include "daemon/replay.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <numeric>
 
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
 #include "daemon/decision_record.hpp"
 #include "daemon/pipeline.hpp"
+#include "daemon/router_setup.hpp"
 
 namespace spreekbuis::daemon {
 
 namespace {
 constexpr std::size_t kBatchSize = 256;
+
+// Routes every decided post in the order of its timestamp (stable; a post without one takes
+// the time of the post before it in the input), with the manual clock at that time.
+std::vector<Assignment> route_in_time_order(RouterRuntime& routing,
+                                            const std::vector<PostItem>& posts,
+                                            const std::vector<rules::Verdict>& verdicts,
+                                            ReplayStats& stats) {
+    std::vector<std::int64_t> times(posts.size());
+    std::int64_t previous = 0;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        previous = posts[i].post.created_at_ms.value_or(previous);
+        times[i] = previous;
+    }
+    std::vector<std::size_t> order(posts.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
+    std::vector<Assignment> assignments(posts.size());
+    for (const auto index : order) {
+        routing.manual_clock->set(times[index]);
+        auto decision = routing.router->route(posts[index].post, verdicts[index]);
+        stats.assigned += decision.assignee.has_value();
+        stats.alerts += decision.alerts.size();
+        assignments[index] =
+            Assignment{decision.team, decision.assignee, decision.why, decision.priority};
+    }
+    stats.alerts += routing.router->tick().size();
+    return assignments;
+}
 
 bool is_blank(const std::string& line) {
     return line.find_first_not_of(" \t\r") == std::string::npos;
@@ -22,6 +55,12 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
     ReplayStats stats;
     const auto started = std::chrono::steady_clock::now();
     RuleSetHolder holder(setup.rules);
+    rules::Diagnostics router_diagnostics;
+    auto routing = make_router(setup.config, RouterMode::replay, router_diagnostics);
+    // With routing, decisions are kept until the input ends: routing runs in the posts' time
+    // order (feeds are often newest-first), records are printed in input order.
+    std::vector<PostItem> kept_posts;
+    std::vector<rules::Verdict> kept_verdicts;
     std::string records;
     Pipeline pipeline(holder, {setup.config.workers, 64}, [&](Batch& batch) {
         records.clear();
@@ -29,11 +68,17 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
             const auto& verdict = batch.verdicts[i];
             stats.matched += verdict.matched;
             stats.complaints += verdict.complaint;
+            if (routing.router) continue;
             if (!options.print_records) continue;
             records += decision_record_json(batch.items[i].post, verdict, Assignment{});
             records += '\n';
         }
         if (!records.empty()) std::fwrite(records.data(), 1, records.size(), out);
+        if (routing.router) {
+            std::move(batch.items.begin(), batch.items.end(), std::back_inserter(kept_posts));
+            std::move(batch.verdicts.begin(), batch.verdicts.end(),
+                      std::back_inserter(kept_verdicts));
+        }
     });
 
     connectors::LineReader reader(input, connectors::PostDecoder::kMaxLineBytes);
@@ -81,6 +126,15 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
     }
     if (!batch.items.empty()) pipeline.submit(std::move(batch));
     pipeline.finish();
+    if (routing.router) {
+        const auto assignments = route_in_time_order(routing, kept_posts, kept_verdicts, stats);
+        for (std::size_t i = 0; i < kept_posts.size(); ++i) {
+            if (!options.print_records) break;
+            records = decision_record_json(kept_posts[i].post, kept_verdicts[i], assignments[i]);
+            records += '\n';
+            std::fwrite(records.data(), 1, records.size(), out);
+        }
+    }
     std::fflush(out);
     stats.bytes = reader.bytes_read();
     stats.seconds =
@@ -92,12 +146,15 @@ std::string format_replay_summary(const ReplayStats& stats) {
     const double seconds = stats.seconds > 0 ? stats.seconds : 1e-9;
     char buffer[512];
     std::snprintf(buffer, sizeof buffer,
-                  "posts: %llu  bad lines: %llu  matched: %llu  complaints: %llu\n"
+                  "posts: %llu  bad lines: %llu  matched: %llu  complaints: %llu  assigned: %llu  "
+                  "alerts: %llu\n"
                   "elapsed: %.3f s  throughput: %.0f posts/s  %.2f MB/s\n",
                   static_cast<unsigned long long>(stats.posts),
                   static_cast<unsigned long long>(stats.bad_lines),
                   static_cast<unsigned long long>(stats.matched),
-                  static_cast<unsigned long long>(stats.complaints), stats.seconds,
+                  static_cast<unsigned long long>(stats.complaints),
+                  static_cast<unsigned long long>(stats.assigned),
+                  static_cast<unsigned long long>(stats.alerts), stats.seconds,
                   static_cast<double>(stats.posts) / seconds,
                   static_cast<double>(stats.bytes) / seconds / 1e6);
     return buffer;

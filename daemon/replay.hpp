@@ -15,6 +15,8 @@ struct ReplayStats {
     std::uint64_t bad_lines = 0;
     std::uint64_t matched = 0;
     std::uint64_t complaints = 0;
+    std::uint64_t assigned = 0;  // posts that got a person
+    std::uint64_t alerts = 0;    // alerts the router decided (none are sent in a replay)
     std::uint64_t bytes = 0;
     double seconds = 0.0;
 };

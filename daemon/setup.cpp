@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/router_setup.hpp"
+
 namespace spreekbuis::daemon {
 
 std::shared_ptr<const rules::RuleSet> load_rules(const config::Config& config,
@@ -29,6 +31,8 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     result.diagnostics.append(loaded.diagnostics);
     if (!loaded.config) return result;
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
+    // Validates the people directory and the routing section without touching the state dir.
+    make_router(*loaded.config, RouterMode::replay, result.diagnostics);
     if (!rule_set || result.diagnostics.has_errors()) return result;
     result.setup = Setup{std::move(*loaded.config), std::move(rule_set)};
     return result;

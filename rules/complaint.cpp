@@ -3,9 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <unordered_map>
+#include <iterator>
 #include <vector>
+
+#include "rules/format.hpp"
 
 namespace spreekbuis::rules {
 
@@ -284,15 +285,8 @@ constexpr std::array<double, kComplaintFeatureCount> kWeights = {
 constexpr double kThreshold = 0.5;
 constexpr double kMaxCueHits = 2.0;
 
-bool is_number(const NormalizedText& text, const Token& token) {
-    if (token.kind == TokenKind::number) return true;
-    if (token.kind != TokenKind::word) return false;
-    const std::string_view word = text.token_text(token);
-    for (auto n : kNumberWords) {
-        if (word == n) return true;
-    }
-    return false;
-}
+constexpr std::string_view kCueNegations[] = {"not",    "no",   "never", "isn't",
+                                              "wasn't", "niet", "geen",  "nooit"};
 
 bool matches_word(std::string_view pattern, const NormalizedText& text, const Token& token,
                   bool number) {
@@ -302,11 +296,11 @@ bool matches_word(std::string_view pattern, const NormalizedText& text, const To
     return token.kind == TokenKind::word && text.token_text(token) == pattern;
 }
 
-// The words of each cue, and the cues by their first word, built once.
+// The words of each cue, and the cues that start with a wildcard, built once. Cues that start
+// with a word are found through WordTable.
 struct CueIndex {
     std::vector<std::vector<std::string_view>> words;  // per cue
-    std::unordered_map<std::string_view, std::vector<std::size_t>> by_first;
-    std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
+    std::vector<std::size_t> wildcard_first;            // cues starting with "#", "@" or "*"
 
     CueIndex() {
         for (const auto& cue : kCues) {
@@ -319,35 +313,48 @@ struct CueIndex {
                 pos = end + 1;
             }
             const std::string_view first = parts.front();
-            if (first == "#" || first == "@" || first == "*") {
-                wildcard_first.push_back(words.size());
-            } else {
-                by_first[first].push_back(words.size());
-            }
+            if (first == "#" || first == "@" || first == "*") wildcard_first.push_back(words.size());
             words.push_back(std::move(parts));
         }
     }
 };
-
-bool negated_at(const NormalizedText& text, const std::vector<const Token*>& tokens,
-                std::size_t i) {
-    static constexpr std::string_view kNegations[] = {"not",    "no",   "never", "isn't",
-                                                      "wasn't", "niet", "geen",  "nooit"};
-    for (std::size_t d = 1; d <= 2 && d <= i; ++d) {
-        const auto word = text.token_text(*tokens[i - d]);
-        for (auto n : kNegations) {
-            if (word == n) return true;
-        }
-    }
-    return false;
-}
 
 const CueIndex& cue_index() {
     static const CueIndex index;
     return index;
 }
 
+// Per-thread buffers of match_cues, reused across posts.
+struct CueScratch {
+    std::vector<std::uint32_t> tokens;  // indices into text.tokens of the cue-relevant tokens
+    std::vector<std::uint8_t> numbers;
+};
+
+CueScratch& cue_scratch() {
+    thread_local CueScratch instance;
+    return instance;
+}
+
 }  // namespace
+
+std::vector<CueStart> complaint_cue_starts() {
+    std::vector<CueStart> out;
+    const CueIndex& index = cue_index();
+    for (std::size_t c = 0; c < index.words.size(); ++c) {
+        const std::string_view first = index.words[c].front();
+        if (first == "#" || first == "@" || first == "*") continue;
+        out.push_back({first, static_cast<std::uint32_t>(c)});
+    }
+    return out;
+}
+
+std::vector<std::string_view> complaint_number_words() {
+    return {std::begin(kNumberWords), std::end(kNumberWords)};
+}
+
+std::vector<std::string_view> complaint_cue_negations() {
+    return {std::begin(kCueNegations), std::end(kCueNegations)};
+}
 
 std::string_view to_string(ComplaintFeature feature) {
     static constexpr std::array<std::string_view, kComplaintFeatureCount> kNames = {
@@ -364,91 +371,134 @@ std::string_view to_string(ComplaintFeature feature) {
     return kNames[static_cast<std::size_t>(feature)];
 }
 
-ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view,
-                                     const SentimentScore& sentiment) {
-    ComplaintFeatures out;
-    auto& v = out.values;
-    v[static_cast<std::size_t>(F::negative_sentiment)] = std::max(0.0, -sentiment.score);
-    v[static_cast<std::size_t>(F::positive_sentiment)] = std::max(0.0, sentiment.score);
-
-    std::vector<const Token*> tokens;
-    tokens.reserve(text.tokens.size());
+void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues,
+                CueHits& out) {
+    out.hits.fill(0.0);
+    out.brand_question = false;
+    out.cues.clear();
+    auto& scratch = cue_scratch();
+    auto& tokens = scratch.tokens;
+    auto& numbers = scratch.numbers;
+    tokens.clear();
+    numbers.clear();
     bool has_mention = false;
-    for (const auto& token : text.tokens) {
+    bool any_number = false;
+    for (std::size_t t = 0; t < text.tokens.size(); ++t) {
+        const Token& token = text.tokens[t];
         if (token.kind == TokenKind::mention) has_mention = true;
         if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
-        tokens.push_back(&token);
-    }
-    std::vector<bool> numbers(tokens.size());
-    bool any_number = false;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        numbers[i] = is_number(text, *tokens[i]);
-        any_number = any_number || numbers[i];
+        tokens.push_back(static_cast<std::uint32_t>(t));
+        const bool number = token.kind == TokenKind::number ||
+                            (words.info[t] != nullptr && words.info[t]->number_word);
+        numbers.push_back(number ? 1 : 0);
+        any_number = any_number || number;
     }
     const CueIndex& index = cue_index();
-    std::array<double, kComplaintFeatureCount> hits{};
+    const auto& cue_ids = WordTable::get().cues();
     std::size_t named = 0;
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         std::size_t best = static_cast<std::size_t>(-1);
         std::size_t best_length = 0;
-        const auto candidates = index.by_first.find(text.token_text(*tokens[i]));
         const auto consider = [&](std::size_t c) {
             const auto& parts = index.words[c];
             if (parts.size() <= best_length || i + parts.size() > tokens.size()) return;
             bool ok = true;
             for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-                ok = matches_word(parts[k], text, *tokens[i + k], numbers[i + k]);
+                ok = matches_word(parts[k], text, text.tokens[tokens[i + k]], numbers[i + k] != 0);
             }
             if (ok) {
                 best = c;
                 best_length = parts.size();
             }
         };
-        if (candidates != index.by_first.end()) {
-            for (std::size_t c : candidates->second) consider(c);
+        if (const WordInfo* info = words.info[tokens[i]]) {
+            for (std::uint32_t k = 0; k < info->cue_count; ++k) consider(cue_ids[info->cue_first + k]);
         }
         if (any_number) {
             for (std::size_t c : index.wildcard_first) consider(c);
         }
         if (best_length == 0 || i + best_length <= covered_until) continue;
-        if (kCues[best].feature == F::praise && negated_at(text, tokens, i)) continue;
+        if (kCues[best].feature == F::praise) {
+            bool negated = false;
+            for (std::size_t d = 1; d <= 2 && d <= i; ++d) {
+                const WordInfo* before = words.info[tokens[i - d]];
+                negated = negated || (before != nullptr && before->cue_negation);
+            }
+            if (negated) continue;
+        }
         covered_until = i + best_length;
         const auto feature = static_cast<std::size_t>(kCues[best].feature);
-        hits[feature] += 1.0;
-        if (named < 6) {
+        out.hits[feature] += 1.0;
+        if (name_cues && named < 6) {
             if (!out.cues.empty()) out.cues += ", ";
             out.cues += to_string(kCues[best].feature);
             out.cues += " '";
-            const auto begin = tokens[i]->begin;
-            const auto end = tokens[i + best_length - 1]->end;
+            const auto begin = text.tokens[tokens[i]].begin;
+            const auto end = text.tokens[tokens[i + best_length - 1]].end;
             out.cues += std::string_view(text.folded).substr(begin, end - begin);
             out.cues += "'";
             ++named;
         }
     }
+    out.brand_question = has_mention && text.questions > 0 &&
+                         out.hits[static_cast<std::size_t>(F::request)] > 0;
+}
+
+double cue_value(const CueHits& cues, ComplaintFeature feature) {
+    return std::min(cues.hits[static_cast<std::size_t>(feature)], kMaxCueHits);
+}
+
+ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment) {
+    ComplaintFeatures out;
+    auto& v = out.values;
+    v[static_cast<std::size_t>(F::negative_sentiment)] = std::max(0.0, -sentiment.score);
+    v[static_cast<std::size_t>(F::positive_sentiment)] = std::max(0.0, sentiment.score);
     for (std::size_t f = static_cast<std::size_t>(F::problem); f < kComplaintFeatureCount; ++f) {
-        v[f] = std::min(hits[f], kMaxCueHits);
+        v[f] = std::min(cues.hits[f], kMaxCueHits);
     }
-    if (has_mention && text.questions > 0 && hits[static_cast<std::size_t>(F::request)] > 0) {
-        v[static_cast<std::size_t>(F::brand_question)] = 1.0;
-    }
+    if (cues.brand_question) v[static_cast<std::size_t>(F::brand_question)] = 1.0;
+    out.cues = cues.cues;
     return out;
 }
 
-ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang,
-                               const SentimentScore& sentiment) {
-    const ComplaintFeatures features = complaint_features(text, lang, sentiment);
+ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view,
+                                     const SentimentScore& sentiment) {
+    TokenWords words;
+    words.fill(text);
+    CueHits cues;
+    match_cues(text, words, true, cues);
+    return complaint_features(cues, sentiment);
+}
+
+ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
+                               bool explain_always) {
+    const ComplaintFeatures features = complaint_features(cues, sentiment);
     double z = kBias;
     for (std::size_t f = 0; f < kComplaintFeatureCount; ++f) z += kWeights[f] * features.values[f];
     ComplaintScore score;
     score.score = 1.0 / (1.0 + std::exp(-z));
     score.complaint = score.score >= kThreshold;
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, "p=%.2f, sentiment %+.2f", score.score, sentiment.score);
-    score.explanation = buffer;
-    if (!features.cues.empty()) score.explanation += "; " + features.cues;
+    if (!explain_always && !score.complaint) return score;
+    auto& explanation = score.explanation;
+    explanation = "p=";
+    append_fixed2(explanation, score.score);
+    explanation += ", sentiment ";
+    append_fixed2(explanation, sentiment.score, true);
+    if (!features.cues.empty()) {
+        explanation += "; ";
+        explanation += features.cues;
+    }
     return score;
+}
+
+ComplaintScore score_complaint(const NormalizedText& text, std::string_view,
+                               const SentimentScore& sentiment) {
+    TokenWords words;
+    words.fill(text);
+    CueHits cues;
+    match_cues(text, words, true, cues);
+    return score_complaint(cues, sentiment, true);
 }
 
 }  // namespace spreekbuis::rules

@@ -7,6 +7,7 @@
 
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
+#include "rules/word_table.hpp"
 
 namespace spreekbuis::rules {
 
@@ -34,6 +35,22 @@ struct ComplaintFeatures {
 
 ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view lang,
                                      const SentimentScore& sentiment);
+
+// The cues of one post before the sentiment is known: what sentiment and complaint scoring
+// share, computed once per post.
+struct CueHits {
+    std::array<double, kComplaintFeatureCount> hits{};  // cue count per feature, uncapped
+    bool brand_question = false;
+    std::string cues;  // the first cues that fired, named, when asked for
+};
+void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues,
+                CueHits& out);
+// A feature's value from the cues alone (problem .. praise), capped as the model expects.
+double cue_value(const CueHits& cues, ComplaintFeature feature);
+ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment);
+// `explain_always` false leaves the explanation empty when the post is not a complaint.
+ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
+                               bool explain_always);
 
 std::string_view to_string(ComplaintFeature feature);
 

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <string>
-#include <unordered_map>
+
+#include "rules/sentiment_detail.hpp"
+#include "rules/word_table.hpp"
 
 namespace spreekbuis::rules {
 
@@ -40,25 +42,6 @@ constexpr std::array<LanguageWords, 5> kLanguages = {{
 
 constexpr std::size_t kLanguageCount = kLanguages.size();
 
-// folded word -> bit set of languages listing it
-const std::unordered_map<std::string_view, unsigned>& stop_words() {
-    static const auto table = [] {
-        std::unordered_map<std::string_view, unsigned> map;
-        for (std::size_t l = 0; l < kLanguageCount; ++l) {
-            const std::string_view words = kLanguages[l].words;
-            std::size_t pos = 0;
-            while (pos < words.size()) {
-                std::size_t end = words.find(' ', pos);
-                if (end == std::string_view::npos) end = words.size();
-                if (end > pos) map[words.substr(pos, end - pos)] |= 1u << l;
-                pos = end + 1;
-            }
-        }
-        return map;
-    }();
-    return table;
-}
-
 std::string normalize_declared(std::string_view declared) {
     std::string code;
     for (char c : declared) {
@@ -74,18 +57,41 @@ std::string normalize_declared(std::string_view declared) {
 
 }  // namespace
 
+std::vector<StopWord> language_stop_words() {
+    std::vector<StopWord> out;
+    for (std::size_t l = 0; l < kLanguageCount; ++l) {
+        const std::string_view words = kLanguages[l].words;
+        std::size_t pos = 0;
+        while (pos < words.size()) {
+            std::size_t end = words.find(' ', pos);
+            if (end == std::string_view::npos) end = words.size();
+            if (end > pos) out.push_back({words.substr(pos, end - pos), static_cast<std::uint8_t>(1u << l)});
+            pos = end + 1;
+        }
+    }
+    return out;
+}
+
 std::string detect_language(const NormalizedText& text, std::string_view declared) {
     if (!declared.empty()) return normalize_declared(declared);
-    const auto& table = stop_words();
+    TokenWords words;
+    words.fill(text);
+    return detect_language(text, words, declared);
+}
+
+std::string detect_language(const NormalizedText& text, const TokenWords& words,
+                            std::string_view declared) {
+    if (!declared.empty()) return normalize_declared(declared);
     std::array<double, kLanguageCount> score{};
-    std::size_t words = 0;
-    for (const auto& token : text.tokens) {
+    std::size_t word_count = 0;
+    for (std::size_t t = 0; t < text.tokens.size(); ++t) {
+        const Token& token = text.tokens[t];
         if (token.kind != TokenKind::word) continue;
-        ++words;
+        ++word_count;
         const std::string_view word = text.token_text(token);
-        const auto it = table.find(word);
-        if (it != table.end()) {
-            const unsigned bits = it->second;
+        const WordInfo* info = words.info[t];
+        if (info != nullptr && info->stop_languages != 0) {
+            const unsigned bits = info->stop_languages;
             const int shared = __builtin_popcount(bits);
             for (std::size_t l = 0; l < kLanguageCount; ++l) {
                 if ((bits & (1u << l)) != 0) score[l] += 1.0 / shared;
@@ -110,7 +116,7 @@ std::string detect_language(const NormalizedText& text, std::string_view declare
     if (best == second) second = best == 0 ? 1 : 0;
     const double top = score[best];
     const double margin = top - score[second];
-    if (words == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
+    if (word_count == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
     return std::string(kLanguages[best].code);
 }
 

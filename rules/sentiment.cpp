@@ -1,10 +1,10 @@
 // VADER-style sentiment (Hutto & Gilbert 2014) over normalised tokens, for English and Dutch.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "rules/complaint.hpp"
+#include "rules/format.hpp"
 #include "rules/lexicon.hpp"
 #include "rules/scoring.hpp"
 #include "rules/sentiment_detail.hpp"
@@ -28,6 +28,8 @@ struct Item {
     TokenKind kind;
     bool all_caps;
     bool elongated;
+    const WordInfo* info;  // of the word, or of a hashtag's word
+    double base;           // lexicon valence before the rules
 };
 
 struct Contribution {
@@ -57,17 +59,18 @@ double lookup_elongated(const LanguageLexicon& lexicon, std::string_view word) {
     return it == lexicon.valence.end() ? 0.0 : it->second;
 }
 
-double lookup(const LanguageLexicon& lexicon, const Item& item) {
+// Valence of a token before the rules; `info` is its WordTable entry (of the hashtag's word
+// for a hashtag).
+double lookup(const LanguageLexicon& lexicon, LexiconLanguage lang, const Item& item,
+              const WordInfo* info) {
+    const auto bit = static_cast<std::uint8_t>(1u << static_cast<unsigned>(lang));
+    const auto index = static_cast<std::size_t>(lang);
     switch (item.kind) {
-        case TokenKind::word: {
-            const auto it = lexicon.valence.find(item.text);
-            if (it != lexicon.valence.end()) return it->second;
+        case TokenKind::word:
+            if (info != nullptr && (info->has_valence & bit) != 0) return info->valence[index];
             return item.elongated ? lookup_elongated(lexicon, item.text) : 0.0;
-        }
-        case TokenKind::hashtag: {
-            const auto it = lexicon.valence.find(item.text.substr(1));
-            return it == lexicon.valence.end() ? 0.0 : it->second;
-        }
+        case TokenKind::hashtag:
+            return info != nullptr && (info->has_valence & bit) != 0 ? info->valence[index] : 0.0;
         case TokenKind::emoticon:
             return Lexicons::get().emoticon(item.text);
         case TokenKind::emoji:
@@ -77,12 +80,48 @@ double lookup(const LanguageLexicon& lexicon, const Item& item) {
     }
 }
 
-bool is_negation(const LanguageLexicon& lexicon, std::string_view word) {
-    if (lexicon.negations.count(word) != 0) return true;
-    return word.size() > 3 && word.substr(word.size() - 3) == "n't";
+double sign(double value) { return value < 0 ? -1.0 : 1.0; }
+
+// Per-thread buffers of analyse_sentiment, reused across posts.
+struct SentimentScratch {
+    std::vector<Item> items;
+    std::vector<double> valences;
+    std::vector<Contribution> contributions;
+};
+
+SentimentScratch& sentiment_scratch() {
+    thread_local SentimentScratch instance;
+    return instance;
 }
 
-double sign(double value) { return value < 0 ? -1.0 : 1.0; }
+void explain_sentiment(std::vector<Contribution>& contributions, SentimentDetail& detail) {
+    std::sort(contributions.begin(), contributions.end(),
+              [](const Contribution& a, const Contribution& b) {
+                  return std::fabs(a.valence) > std::fabs(b.valence);
+              });
+    std::string neg;
+    std::string pos;
+    std::size_t named = 0;
+    for (const auto& c : contributions) {
+        if (named == 4) break;
+        std::string& list = c.valence < 0 ? neg : pos;
+        if (!list.empty()) list += ", ";
+        list += "'";
+        list += c.text;
+        list += "'";
+        if (c.negated) list += " (negated)";
+        if (c.caps) list += " (caps)";
+        ++named;
+    }
+    std::string& explanation = detail.explanation;
+    if (!neg.empty()) explanation += "neg: " + neg;
+    if (!pos.empty()) explanation += (explanation.empty() ? "" : "; ") + std::string("pos: ") + pos;
+    if (!detail.contrast.empty()) {
+        explanation += (explanation.empty() ? "" : "; ") + std::string("contrast '") +
+                       std::string(detail.contrast) + "'";
+    }
+    if (explanation.empty()) explanation = "no sentiment words";
+}
 
 }  // namespace
 
@@ -91,27 +130,46 @@ LexiconLanguage lexicon_language(std::string_view lang) {
 }
 
 SentimentDetail analyse_sentiment(const NormalizedText& text, std::string_view lang, bool rules) {
-    const LanguageLexicon& lexicon = Lexicons::get().language(lexicon_language(lang));
-    std::vector<Item> items;
-    items.reserve(text.tokens.size());
+    TokenWords words;
+    words.fill(text);
+    return analyse_sentiment(text, words, lang, rules, true);
+}
+
+SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& words,
+                                  std::string_view lang, bool rules, bool explain) {
+    const LexiconLanguage language = lexicon_language(lang);
+    const LanguageLexicon& lexicon = Lexicons::get().language(language);
+    const auto bit = static_cast<std::uint8_t>(1u << static_cast<unsigned>(language));
+    auto& scratch = sentiment_scratch();
+    auto& items = scratch.items;
+    auto& valences = scratch.valences;
+    auto& contributions = scratch.contributions;
+    items.clear();
+    contributions.clear();
     std::size_t caps_words = 0;
-    std::size_t words = 0;
-    for (const auto& token : text.tokens) {
+    std::size_t word_count = 0;
+    for (std::size_t t = 0; t < text.tokens.size(); ++t) {
+        const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
-        items.push_back({text.token_text(token), token.kind, token.all_caps, token.elongated});
+        Item item{text.token_text(token), token.kind, token.all_caps, token.elongated, nullptr, 0.0};
+        item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
+        item.base = lookup(lexicon, language, item, item.info);
+        items.push_back(item);
         if (token.kind == TokenKind::word) {
-            ++words;
+            ++word_count;
             if (token.all_caps) ++caps_words;
         }
     }
-    const bool caps_differential = caps_words > 0 && caps_words < words;
+    const bool caps_differential = caps_words > 0 && caps_words < word_count;
+    const auto is_booster = [&](const Item& item) {
+        return item.info != nullptr && (item.info->is_booster & bit) != 0;
+    };
 
     SentimentDetail detail;
-    std::vector<double> valences(items.size(), 0.0);
-    std::vector<Contribution> contributions;
+    valences.assign(items.size(), 0.0);
     for (std::size_t i = 0; i < items.size(); ++i) {
         const Item& item = items[i];
-        double valence = lookup(lexicon, item);
+        double valence = item.base;
         if (valence == 0.0) continue;
         if (!rules) {
             valences[i] = valence;
@@ -119,12 +177,10 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, std::string_view l
             continue;
         }
         const bool is_word = item.kind == TokenKind::word;
-        if (is_word && lexicon.boosters.count(item.text) != 0 && i + 1 < items.size() &&
-            lookup(lexicon, items[i + 1]) != 0.0) {
+        if (is_word && is_booster(item) && i + 1 < items.size() && items[i + 1].base != 0.0) {
             continue;  // "super friendly": the booster scales its neighbour instead
         }
-        if (is_word && item.text == "no" && i + 1 < items.size() &&
-            lookup(lexicon, items[i + 1]) != 0.0) {
+        if (is_word && item.text == "no" && i + 1 < items.size() && items[i + 1].base != 0.0) {
             continue;  // "no problems" is handled as a negation of "problems"
         }
         bool caps = false;
@@ -137,38 +193,46 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, std::string_view l
         for (std::size_t distance = 1; distance <= 3 && distance <= i; ++distance) {
             const Item& before = items[i - distance];
             if (before.kind != TokenKind::word) continue;
-            if (lookup(lexicon, before) != 0.0 && lexicon.boosters.count(before.text) == 0) {
-                continue;
-            }
-            auto boost = lexicon.boosters.find(before.text);
-            if (boost == lexicon.boosters.end() && before.elongated) {
+            if (before.base != 0.0 && !is_booster(before)) continue;
+            double boost = 0.0;
+            bool boosted = is_booster(before);
+            if (boosted) {
+                boost = before.info->booster[static_cast<std::size_t>(language)];
+            } else if (before.elongated) {
                 std::string squeezed;
                 for (std::size_t k = 0; k < before.text.size(); ++k) {
                     if (k == 0 || before.text[k] != before.text[k - 1]) squeezed += before.text[k];
                 }
-                boost = lexicon.boosters.find(squeezed);
+                const auto found = lexicon.boosters.find(squeezed);
+                if (found != lexicon.boosters.end()) {
+                    boost = found->second;
+                    boosted = true;
+                }
             }
-            if (boost != lexicon.boosters.end()) {
-                double scalar = boost->second * (valence < 0 ? -1.0 : 1.0);
+            if (boosted) {
+                double scalar = boost * (valence < 0 ? -1.0 : 1.0);
                 if (before.elongated) scalar += sign(scalar) * kElongationIncrement;
                 if (before.all_caps && caps_differential) scalar += sign(scalar) * kCapsIncrement;
                 if (distance == 2) scalar *= 0.95;
                 if (distance == 3) scalar *= 0.9;
                 valence += scalar;
             }
-            if (is_negation(lexicon, before.text) && !negated) {
+            const bool negation = (before.info != nullptr && (before.info->negation & bit) != 0) ||
+                                  (before.text.size() > 3 && before.text.ends_with("n't"));
+            if (negation && !negated) {
                 valence *= kNegationScalar;
                 negated = true;
             }
         }
         valences[i] = valence;
-        contributions.push_back({item.text, valence, negated, caps});
+        if (explain) contributions.push_back({item.text, valence, negated, caps});
         if (negated) ++detail.negations;
     }
 
     if (rules) {
         for (std::size_t i = 0; i < items.size(); ++i) {
-            if (items[i].kind != TokenKind::word || lexicon.contrasts.count(items[i].text) == 0) {
+            if (items[i].kind != TokenKind::word || items[i].info == nullptr ||
+                (items[i].info->contrast & bit) == 0) {
                 continue;
             }
             // "though" at the end of a post ("good though") is not a contrast marker.
@@ -196,46 +260,20 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, std::string_view l
     }
     detail.sum = sum;
     detail.compound = sum / std::sqrt(sum * sum + kAlpha);
-
-    std::sort(contributions.begin(), contributions.end(),
-              [](const Contribution& a, const Contribution& b) {
-                  return std::fabs(a.valence) > std::fabs(b.valence);
-              });
-    std::string neg;
-    std::string pos;
-    std::size_t named = 0;
-    for (const auto& c : contributions) {
-        if (named == 4) break;
-        std::string& list = c.valence < 0 ? neg : pos;
-        if (!list.empty()) list += ", ";
-        list += "'";
-        list += c.text;
-        list += "'";
-        if (c.negated) list += " (negated)";
-        if (c.caps) list += " (caps)";
-        ++named;
-    }
-    std::string& explanation = detail.explanation;
-    if (!neg.empty()) explanation += "neg: " + neg;
-    if (!pos.empty()) explanation += (explanation.empty() ? "" : "; ") + std::string("pos: ") + pos;
-    if (!detail.contrast.empty()) {
-        explanation += (explanation.empty() ? "" : "; ") + std::string("contrast '") +
-                       std::string(detail.contrast) + "'";
-    }
-    if (explanation.empty()) explanation = "no sentiment words";
+    if (explain) explain_sentiment(contributions, detail);
     return detail;
 }
 
-SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang) {
-    SentimentDetail detail = analyse_sentiment(text, lang, true);
+SentimentScore score_sentiment(const NormalizedText& text, const TokenWords& words,
+                               std::string_view lang, const CueHits& cues, bool explain) {
+    SentimentDetail detail = analyse_sentiment(text, words, lang, true, explain);
     // Service failures ("my bag is still missing") are negative even without negative words.
-    const ComplaintFeatures cues = complaint_features(text, lang, SentimentScore{});
-    const double failures = cues.values[static_cast<std::size_t>(ComplaintFeature::problem)] +
-                            cues.values[static_cast<std::size_t>(ComplaintFeature::expectation)];
+    const double failures =
+        cue_value(cues, ComplaintFeature::problem) + cue_value(cues, ComplaintFeature::expectation);
     if (failures > 0) {
         detail.sum -= kFailureValence * failures;
         detail.compound = detail.sum / std::sqrt(detail.sum * detail.sum + kAlpha);
-        detail.explanation += "; service failure cues";
+        if (explain) detail.explanation += "; service failure cues";
     }
     SentimentScore score;
     score.score = std::clamp(detail.compound, -1.0, 1.0);
@@ -244,10 +282,31 @@ SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang
     } else if (score.score <= kNegativeThreshold) {
         score.polarity = Polarity::negative;
     }
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%+.2f ", score.score);
-    score.explanation = buffer + std::move(detail.explanation);
+    if (explain) {
+        append_fixed2(score.explanation, score.score, true);
+        score.explanation += ' ';
+        score.explanation += detail.explanation;
+    }
     return score;
+}
+
+SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang) {
+    TokenWords words;
+    words.fill(text);
+    CueHits cues;
+    match_cues(text, words, false, cues);
+    return score_sentiment(text, words, lang, cues, true);
+}
+
+void score_post(const NormalizedText& text, std::string_view declared, bool explain,
+                PostScores& out) {
+    thread_local TokenWords words;
+    thread_local CueHits cues;
+    words.fill(text);
+    out.lang = detect_language(text, words, declared);
+    match_cues(text, words, true, cues);
+    out.sentiment = score_sentiment(text, words, out.lang, cues, explain);
+    out.complaint = score_complaint(cues, out.sentiment, explain);
 }
 
 SentimentScore score_sentiment_baseline(const NormalizedText& text, std::string_view lang) {

@@ -75,8 +75,7 @@ std::optional<Url> parse_url(std::string_view url, std::string* error) {
     } else {
         unsigned value = 0;
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-        if (ec != std::errc() || end != port.data() + port.size() || value == 0 ||
-            value > 65535) {
+        if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
             return fail("bad URL port");
         }
         out.port = std::string(port);
@@ -113,8 +112,8 @@ std::string describe(std::string_view step, const boost::system::error_code& ec)
     return std::string(step) + ": " + ec.message();
 }
 
-bhttp::request<bhttp::string_body> build_request(const sinks::HttpRequestSpec& spec,
-                                                 const Url& url, const ClientOptions& options) {
+bhttp::request<bhttp::string_body> build_request(const sinks::HttpRequestSpec& spec, const Url& url,
+                                                 const ClientOptions& options) {
     bhttp::request<bhttp::string_body> request;
     const bhttp::verb verb = bhttp::string_to_verb(spec.method);
     if (verb == bhttp::verb::unknown) {
@@ -164,8 +163,7 @@ asio::awaitable<Result> exchange(Stream& stream, beast::tcp_stream& tcp_layer,
     Response response;
     response.status = static_cast<int>(message.result_int());
     for (const auto& field : message) {
-        response.headers.emplace_back(std::string(field.name_string()),
-                                      std::string(field.value()));
+        response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     response.body = std::move(message.body());
     result.response = std::move(response);

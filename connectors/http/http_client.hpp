@@ -50,13 +50,13 @@ struct Result {
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(std::string& error);
 
 class HttpClient {
-public:
+  public:
     HttpClient(boost::asio::any_io_executor executor,
                std::shared_ptr<boost::asio::ssl::context> tls, ClientOptions options);
     boost::asio::awaitable<Result> request(const sinks::HttpRequestSpec& spec);
     const ClientOptions& options() const { return options_; }
 
-private:
+  private:
     boost::asio::any_io_executor executor_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     ClientOptions options_;

@@ -9,9 +9,12 @@ namespace spreekbuis::connectors::sinks {
 
 std::string_view to_string(CaseAction action) {
     switch (action) {
-        case CaseAction::ack: return "ack";
-        case CaseAction::resolve: return "resolve";
-        case CaseAction::reassign: return "reassign";
+        case CaseAction::ack:
+            return "ack";
+        case CaseAction::resolve:
+            return "resolve";
+        case CaseAction::reassign:
+            return "reassign";
     }
     return "ack";
 }
@@ -25,10 +28,14 @@ std::optional<CaseAction> parse_case_action(std::string_view text) {
 
 std::string_view to_string(TokenCheck check) {
     switch (check) {
-        case TokenCheck::ok: return "ok";
-        case TokenCheck::malformed: return "malformed token";
-        case TokenCheck::expired: return "expired token";
-        case TokenCheck::bad_signature: return "bad signature";
+        case TokenCheck::ok:
+            return "ok";
+        case TokenCheck::malformed:
+            return "malformed token";
+        case TokenCheck::expired:
+            return "expired token";
+        case TokenCheck::bad_signature:
+            return "bad signature";
     }
     return "malformed token";
 }
@@ -43,15 +50,13 @@ std::string signature(std::string_view secret, std::string_view case_id, CaseAct
 }
 }  // namespace
 
-std::string make_action_token(std::string_view secret, std::string_view case_id,
-                              CaseAction action, std::int64_t expiry_unix_s) {
-    return std::to_string(expiry_unix_s) + "." +
-           signature(secret, case_id, action, expiry_unix_s);
+std::string make_action_token(std::string_view secret, std::string_view case_id, CaseAction action,
+                              std::int64_t expiry_unix_s) {
+    return std::to_string(expiry_unix_s) + "." + signature(secret, case_id, action, expiry_unix_s);
 }
 
-TokenCheck verify_action_token(std::string_view secret, std::string_view case_id,
-                               CaseAction action, std::string_view token,
-                               std::int64_t now_unix_s) {
+TokenCheck verify_action_token(std::string_view secret, std::string_view case_id, CaseAction action,
+                               std::string_view token, std::int64_t now_unix_s) {
     const std::size_t dot = token.find('.');
     if (dot == std::string_view::npos || dot == 0 || dot > 19) return TokenCheck::malformed;
     std::int64_t expiry = 0;

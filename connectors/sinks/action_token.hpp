@@ -15,11 +15,10 @@ std::optional<CaseAction> parse_case_action(std::string_view text);
 enum class TokenCheck { ok, malformed, expired, bad_signature };
 std::string_view to_string(TokenCheck check);
 
-std::string make_action_token(std::string_view secret, std::string_view case_id,
-                              CaseAction action, std::int64_t expiry_unix_s);
-TokenCheck verify_action_token(std::string_view secret, std::string_view case_id,
-                               CaseAction action, std::string_view token,
-                               std::int64_t now_unix_s);
+std::string make_action_token(std::string_view secret, std::string_view case_id, CaseAction action,
+                              std::int64_t expiry_unix_s);
+TokenCheck verify_action_token(std::string_view secret, std::string_view case_id, CaseAction action,
+                               std::string_view token, std::int64_t now_unix_s);
 // <base_url>/cases/<url-encoded case id>/<action>?token=<token>
 std::string action_url(std::string_view base_url, std::string_view case_id, CaseAction action,
                        std::string_view token);

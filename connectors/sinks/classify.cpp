@@ -1,11 +1,12 @@
 #include "connectors/sinks/classify.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <ctime>
-#include <simdjson.h>
 
 #include "connectors/sinks/text.hpp"
 
@@ -13,10 +14,14 @@ namespace spreekbuis::connectors::sinks {
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
-        case Outcome::ok: return "ok";
-        case Outcome::retry: return "retry";
-        case Outcome::permanent: return "permanent";
-        case Outcome::disable: return "disable";
+        case Outcome::ok:
+            return "ok";
+        case Outcome::retry:
+            return "retry";
+        case Outcome::permanent:
+            return "permanent";
+        case Outcome::disable:
+            return "disable";
     }
     return "retry";
 }
@@ -55,9 +60,7 @@ std::int64_t clamp_ms(double ms) {
     return static_cast<std::int64_t>(std::ceil(ms));
 }
 
-std::string snippet(std::string_view body) {
-    return truncate_utf8(sanitize_utf8(trim(body)), 200);
-}
+std::string snippet(std::string_view body) { return truncate_utf8(sanitize_utf8(trim(body)), 200); }
 
 Classification ok() { return {Outcome::ok, std::nullopt, "", std::nullopt}; }
 Classification retry(std::string reason, std::optional<std::int64_t> after = std::nullopt) {
@@ -92,7 +95,8 @@ Classification by_status(int status, const Headers& headers, std::string_view bo
     if (status == 408 || status >= 500) {
         return retry(http_reason(status, body), header_delay(headers, now_ms));
     }
-    if (status >= 300 && status < 400) return permanent(http_reason(status, "redirect not followed"));
+    if (status >= 300 && status < 400)
+        return permanent(http_reason(status, "redirect not followed"));
     return permanent(http_reason(status, body));
 }
 
@@ -103,24 +107,37 @@ bool one_of(std::string_view code, const std::array<std::string_view, N>& codes)
 
 // Slack error codes, shared by webhooks (plain-text bodies) and chat.postMessage (JSON).
 constexpr std::array<std::string_view, 7> kSlackRetry = {
-    "ratelimited",      "rate_limited", "internal_error",          "service_unavailable",
-    "fatal_error",      "request_timeout", "team_added_to_org"};
-constexpr std::array<std::string_view, 20> kSlackDisable = {
-    "invalid_auth",     "not_authed",         "account_inactive",   "token_revoked",
-    "token_expired",    "no_permission",      "missing_scope",      "org_login_required",
-    "ekm_access_denied", "team_access_not_granted", "invalid_token", "no_service",
-    "no_service_id",    "no_team",            "team_disabled",      "no_active_hooks",
-    "action_prohibited", "access_denied",     "two_factor_setup_required",
-    "not_allowed_token_type"};
+    "ratelimited", "rate_limited",    "internal_error",   "service_unavailable",
+    "fatal_error", "request_timeout", "team_added_to_org"};
+constexpr std::array<std::string_view, 20> kSlackDisable = {"invalid_auth",
+                                                            "not_authed",
+                                                            "account_inactive",
+                                                            "token_revoked",
+                                                            "token_expired",
+                                                            "no_permission",
+                                                            "missing_scope",
+                                                            "org_login_required",
+                                                            "ekm_access_denied",
+                                                            "team_access_not_granted",
+                                                            "invalid_token",
+                                                            "no_service",
+                                                            "no_service_id",
+                                                            "no_team",
+                                                            "team_disabled",
+                                                            "no_active_hooks",
+                                                            "action_prohibited",
+                                                            "access_denied",
+                                                            "two_factor_setup_required",
+                                                            "not_allowed_token_type"};
 // For an incoming webhook the channel is part of the hook: these break every message.
 constexpr std::array<std::string_view, 4> kSlackWebhookChannel = {
     "channel_not_found", "channel_is_archived", "posting_to_general_channel_denied",
     "user_not_found"};
 
-Classification slack_code(std::string_view code, bool webhook, int status,
-                          const Headers& headers, std::int64_t now_ms) {
-    const std::string reason = "slack: " + snippet(code) +
-                               (status != 200 ? " (HTTP " + std::to_string(status) + ")" : "");
+Classification slack_code(std::string_view code, bool webhook, int status, const Headers& headers,
+                          std::int64_t now_ms) {
+    const std::string reason =
+        "slack: " + snippet(code) + (status != 200 ? " (HTTP " + std::to_string(status) + ")" : "");
     if (one_of(code, kSlackRetry) || status == 429 || status >= 500) {
         auto delay = header_delay(headers, now_ms);
         if (!delay && code == "rate_limited") delay = 60000;
@@ -139,9 +156,8 @@ Classification classify_slack_webhook(int status, const Headers& headers, std::s
         return by_status(status, headers, body, now_ms);
     }
     const bool is_code = !text.empty() && text.size() <= 64 &&
-                         std::all_of(text.begin(), text.end(), [](char c) {
-                             return (c >= 'a' && c <= 'z') || c == '_';
-                         });
+                         std::all_of(text.begin(), text.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
     if (!is_code) {
         return by_status(status >= 200 && status < 300 ? 500 : status, headers, body, now_ms);
     }
@@ -241,8 +257,8 @@ Classification classify_telegram(int status, const Headers& headers, std::string
     const simdjson::padded_string padded(body);
     const bool json = parser.parse(padded).get(root) == simdjson::SUCCESS;
     bool is_ok = false;
-    if (json && root["ok"].get_bool().get(is_ok) == simdjson::SUCCESS && is_ok &&
-        status >= 200 && status < 300) {
+    if (json && root["ok"].get_bool().get(is_ok) == simdjson::SUCCESS && is_ok && status >= 200 &&
+        status < 300) {
         return ok();
     }
     std::string_view description;
@@ -254,8 +270,8 @@ Classification classify_telegram(int status, const Headers& headers, std::string
     if (status == 429) {
         std::optional<std::int64_t> delay;
         std::int64_t seconds = 0;
-        if (json && root["parameters"]["retry_after"].get_int64().get(seconds) ==
-                        simdjson::SUCCESS) {
+        if (json &&
+            root["parameters"]["retry_after"].get_int64().get(seconds) == simdjson::SUCCESS) {
             delay = clamp_ms(static_cast<double>(seconds) * 1000.0);
         }
         if (!delay) {
@@ -270,7 +286,8 @@ Classification classify_telegram(int status, const Headers& headers, std::string
         return retry(reason, delay);
     }
     if (status == 401 || status == 404) return disable(reason);  // bad or revoked bot token
-    if (status >= 200 && status < 300) return retry("telegram: unexpected response " + snippet(body));
+    if (status >= 200 && status < 300)
+        return retry("telegram: unexpected response " + snippet(body));
     if (status == 408 || status >= 500) return retry(reason, header_delay(headers, now_ms));
     if (json) {
         std::int64_t migrated = 0;
@@ -342,16 +359,24 @@ std::optional<std::int64_t> parse_retry_after(std::string_view value, std::int64
 }
 
 Classification classify_response(Service service, int status, const Headers& headers,
-                                  std::string_view body, std::int64_t now_ms) {
+                                 std::string_view body, std::int64_t now_ms) {
     switch (service) {
-        case Service::slack_webhook: return classify_slack_webhook(status, headers, body, now_ms);
-        case Service::slack_api: return classify_slack_api(status, headers, body, now_ms);
-        case Service::mattermost: return classify_mattermost(status, headers, body, now_ms);
-        case Service::teams: return classify_teams(status, headers, body, now_ms);
-        case Service::discord: return classify_discord(status, headers, body, now_ms);
-        case Service::matrix: return classify_matrix(status, headers, body, now_ms);
-        case Service::telegram: return classify_telegram(status, headers, body, now_ms);
-        case Service::webhook: return classify_webhook(status, headers, body, now_ms);
+        case Service::slack_webhook:
+            return classify_slack_webhook(status, headers, body, now_ms);
+        case Service::slack_api:
+            return classify_slack_api(status, headers, body, now_ms);
+        case Service::mattermost:
+            return classify_mattermost(status, headers, body, now_ms);
+        case Service::teams:
+            return classify_teams(status, headers, body, now_ms);
+        case Service::discord:
+            return classify_discord(status, headers, body, now_ms);
+        case Service::matrix:
+            return classify_matrix(status, headers, body, now_ms);
+        case Service::telegram:
+            return classify_telegram(status, headers, body, now_ms);
+        case Service::webhook:
+            return classify_webhook(status, headers, body, now_ms);
     }
     return by_status(status, headers, body, now_ms);
 }

@@ -33,7 +33,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // `now_ms` (Unix ms) resolves Retry-After given as an HTTP date and X-RateLimit-Reset.
 Classification classify_response(Service service, int status, const Headers& headers,
-                                  std::string_view body, std::int64_t now_ms);
+                                 std::string_view body, std::int64_t now_ms);
 // No HTTP response at all (DNS, connect, TLS, timeout, reset): always retried.
 Classification classify_transport_error(std::string_view what);
 

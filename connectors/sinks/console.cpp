@@ -63,7 +63,7 @@ std::string format_console(const Alert& alert) {
     fact("priority", m.priority);
     if (!m.text.empty()) fact("sentiment", m.sentiment);
     line(out, "facts", facts);
-    if (m.deadline_ms) line(out, "respond by", human_utc(*m.deadline_ms));
+    if (m.deadline_ms) line(out, "due", human_utc(*m.deadline_ms));
     line(out, "why", terminal_safe(m.why, 500));
     line(out, "case", terminal_safe(m.case_id, 100));
     return out;

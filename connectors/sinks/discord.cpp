@@ -17,18 +17,26 @@ constexpr std::size_t kAuthorLimit = 256;
 
 std::int64_t embed_color(const Alert& alert) {
     switch (alert.kind) {
-        case AlertKind::crisis_end: return 3066993;  // green
-        case AlertKind::sla_warning: return 15105570;  // orange
+        case AlertKind::crisis_end:
+            return 3066993;  // green
+        case AlertKind::sla_warning:
+            return 15105570;  // orange
         case AlertKind::escalation:
-        case AlertKind::crisis_start: return 15158332;  // red
-        default: break;
+        case AlertKind::crisis_start:
+            return 15158332;  // red
+        default:
+            break;
     }
     if (!alert.priority) return 3447003;
     switch (*alert.priority) {
-        case rules::Priority::urgent: return 15158332;
-        case rules::Priority::high: return 15105570;
-        case rules::Priority::normal: return 3447003;  // blue
-        case rules::Priority::low: return 9807270;     // grey
+        case rules::Priority::urgent:
+            return 15158332;
+        case rules::Priority::high:
+            return 15105570;
+        case rules::Priority::normal:
+            return 3447003;  // blue
+        case rules::Priority::low:
+            return 9807270;  // grey
     }
     return 3447003;
 }
@@ -47,12 +55,11 @@ HttpRequestSpec format_discord(const Alert& alert, const SinkSettings& settings)
     json.key("allowed_mentions").begin_object().key("parse").begin_array().end_array();
     json.end_object();
     if (!settings.message_template.empty()) {
-        json.field("content",
-                   truncate_utf8(render_template(settings.message_template, m,
-                                                 [](std::string_view v) {
-                                                     return md(v, kContentLimit);
-                                                 }),
-                                 kContentLimit));
+        json.field(
+            "content",
+            truncate_utf8(render_template(settings.message_template, m,
+                                          [](std::string_view v) { return md(v, kContentLimit); }),
+                          kContentLimit));
         json.end_object();
     } else {
         json.key("embeds").begin_array().begin_object();

@@ -12,7 +12,7 @@ namespace spreekbuis::connectors::sinks {
 void append_json_string(std::string& out, std::string_view text);
 
 class JsonWriter {
-public:
+  public:
     JsonWriter& begin_object();
     JsonWriter& end_object();
     JsonWriter& begin_array();
@@ -36,7 +36,7 @@ public:
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }
 
-private:
+  private:
     void before_value();
 
     std::string out_;

@@ -8,9 +8,10 @@ namespace spreekbuis::connectors::sinks {
 namespace {
 
 constexpr std::array<std::string_view, 20> kFields = {
-    "kind",     "title",     "author",    "reach",   "text",       "url",        "source",
-    "why",      "topic",     "priority",  "sentiment", "deadline", "recipient",  "case_id",
-    "count",    "samples",   "ack_url",   "resolve_url", "reassign_url", "followers_verified"};
+    "kind",      "title",    "author",      "reach",        "text",
+    "url",       "source",   "why",         "topic",        "priority",
+    "sentiment", "deadline", "recipient",   "case_id",      "count",
+    "samples",   "ack_url",  "resolve_url", "reassign_url", "followers_verified"};
 
 std::string link_of(const MessageModel& model, std::string_view label) {
     for (const auto& link : model.actions) {
@@ -53,7 +54,8 @@ std::optional<std::string> scan(std::string_view tmpl, OnText&& on_text, OnField
 }  // namespace
 
 std::optional<std::string> validate_template(std::string_view message_template) {
-    return scan(message_template, [](std::string_view) {}, [](std::string_view) {});
+    return scan(
+        message_template, [](std::string_view) {}, [](std::string_view) {});
 }
 
 std::string template_field(const MessageModel& model, std::string_view field) {

@@ -12,22 +12,30 @@ namespace spreekbuis::connectors::sinks {
 
 std::string_view to_string(Service service) {
     switch (service) {
-        case Service::slack_webhook: return "slack";
-        case Service::slack_api: return "slack_api";
-        case Service::mattermost: return "mattermost";
-        case Service::teams: return "teams";
-        case Service::discord: return "discord";
-        case Service::matrix: return "matrix";
-        case Service::telegram: return "telegram";
-        case Service::webhook: return "webhook";
+        case Service::slack_webhook:
+            return "slack";
+        case Service::slack_api:
+            return "slack_api";
+        case Service::mattermost:
+            return "mattermost";
+        case Service::teams:
+            return "teams";
+        case Service::discord:
+            return "discord";
+        case Service::matrix:
+            return "matrix";
+        case Service::telegram:
+            return "telegram";
+        case Service::webhook:
+            return "webhook";
     }
     return "webhook";
 }
 
 std::optional<Service> parse_service(std::string_view text) {
-    for (const Service s : {Service::slack_webhook, Service::slack_api, Service::mattermost,
-                            Service::teams, Service::discord, Service::matrix, Service::telegram,
-                            Service::webhook}) {
+    for (const Service s :
+         {Service::slack_webhook, Service::slack_api, Service::mattermost, Service::teams,
+          Service::discord, Service::matrix, Service::telegram, Service::webhook}) {
         if (to_string(s) == text) return s;
     }
     if (text == "slack_webhook") return Service::slack_webhook;
@@ -54,10 +62,10 @@ std::string describe_request(const HttpRequestSpec& request) {
 
 std::vector<std::string> validate_settings(const SinkSettings& settings) {
     std::vector<std::string> errors;
-    const std::string label = "sink '" + settings.name + "' (" +
-                              std::string(to_string(settings.service)) + "): ";
-    const bool needs_url = settings.service != Service::slack_api &&
-                           settings.service != Service::telegram;
+    const std::string label =
+        "sink '" + settings.name + "' (" + std::string(to_string(settings.service)) + "): ";
+    const bool needs_url =
+        settings.service != Service::slack_api && settings.service != Service::telegram;
     if (needs_url && settings.url.empty()) errors.push_back(label + "'url' is required");
     if (!settings.url.empty() && settings.url.rfind("https://", 0) != 0 &&
         settings.url.rfind("http://", 0) != 0) {
@@ -94,15 +102,24 @@ namespace {
 
 std::string default_headline(const Alert& alert) {
     switch (alert.kind) {
-        case AlertKind::new_case: return "New case";
-        case AlertKind::case_update: return "Case update";
-        case AlertKind::sla_warning: return "Response deadline is near";
-        case AlertKind::escalation: return "Escalated: deadline passed";
-        case AlertKind::crisis_start: return "Crisis: post volume far above normal";
-        case AlertKind::crisis_end: return "Crisis over: volume back to normal";
-        case AlertKind::source_silent: return "A source went silent";
-        case AlertKind::digest: return "Digest of held alerts";
-        case AlertKind::test: return "Test alert from spreekbuis";
+        case AlertKind::new_case:
+            return "New case";
+        case AlertKind::case_update:
+            return "Case update";
+        case AlertKind::sla_warning:
+            return "Response deadline is near";
+        case AlertKind::escalation:
+            return "Escalated: deadline passed";
+        case AlertKind::crisis_start:
+            return "Crisis: post volume far above normal";
+        case AlertKind::crisis_end:
+            return "Crisis over: volume back to normal";
+        case AlertKind::source_silent:
+            return "A source went silent";
+        case AlertKind::digest:
+            return "Digest of held alerts";
+        case AlertKind::test:
+            return "Test alert from spreekbuis";
     }
     return "Alert";
 }
@@ -138,10 +155,9 @@ MessageModel build_message(const Alert& alert, const SinkSettings& settings) {
     for (const auto& sample : alert.samples) m.samples.push_back(sanitize_utf8(sample));
     if (!alert.case_id.empty() && !settings.actions.base_url.empty()) {
         const std::int64_t expiry = alert.created_at_ms / 1000 + settings.actions.ttl_s;
-        const std::pair<CaseAction, const char*> actions[] = {
-            {CaseAction::ack, "Acknowledge"},
-            {CaseAction::resolve, "Resolve"},
-            {CaseAction::reassign, "Reassign"}};
+        const std::pair<CaseAction, const char*> actions[] = {{CaseAction::ack, "Acknowledge"},
+                                                              {CaseAction::resolve, "Resolve"},
+                                                              {CaseAction::reassign, "Reassign"}};
         for (const auto& [action, label] : actions) {
             const std::string token =
                 make_action_token(settings.actions.secret, alert.case_id, action, expiry);
@@ -166,14 +182,22 @@ std::string matrix_txn_id(std::string_view sink_name, std::string_view alert_id)
 HttpRequestSpec format_request(const Alert& alert, const SinkSettings& settings,
                                std::int64_t now_ms) {
     switch (settings.service) {
-        case Service::slack_webhook: return format_slack_webhook(alert, settings);
-        case Service::slack_api: return format_slack_api(alert, settings);
-        case Service::mattermost: return format_mattermost(alert, settings);
-        case Service::teams: return format_teams(alert, settings);
-        case Service::discord: return format_discord(alert, settings);
-        case Service::matrix: return format_matrix(alert, settings);
-        case Service::telegram: return format_telegram(alert, settings);
-        case Service::webhook: return format_webhook(alert, settings, now_ms);
+        case Service::slack_webhook:
+            return format_slack_webhook(alert, settings);
+        case Service::slack_api:
+            return format_slack_api(alert, settings);
+        case Service::mattermost:
+            return format_mattermost(alert, settings);
+        case Service::teams:
+            return format_teams(alert, settings);
+        case Service::discord:
+            return format_discord(alert, settings);
+        case Service::matrix:
+            return format_matrix(alert, settings);
+        case Service::telegram:
+            return format_telegram(alert, settings);
+        case Service::webhook:
+            return format_webhook(alert, settings, now_ms);
     }
     return format_webhook(alert, settings, now_ms);
 }

@@ -37,16 +37,16 @@ struct HttpRequestSpec {
 std::string describe_request(const HttpRequestSpec& request);
 
 struct ActionLinkSettings {
-    std::string base_url;  // public URL of the admin API; empty = no action links
-    std::string secret;    // HMAC key for the tokens
+    std::string base_url;                // public URL of the admin API; empty = no action links
+    std::string secret;                  // HMAC key for the tokens
     std::int64_t ttl_s = 7 * 24 * 3600;  // counted from alert.created_at_ms
 };
 
 struct SinkSettings {
     std::string name;  // configured sink name; scopes the Matrix txnId
     Service service = Service::webhook;
-    std::string url;    // webhook URL; API base for slack_api, matrix (homeserver), telegram
-    std::string token;  // Slack bot token, Matrix access token, Telegram bot token
+    std::string url;     // webhook URL; API base for slack_api, matrix (homeserver), telegram
+    std::string token;   // Slack bot token, Matrix access token, Telegram bot token
     std::string secret;  // whsec_<base64> for the generic webhook (empty: unsigned)
     std::string default_destination;  // channel, room id, chat id when alert.destination is ""
     std::string username;             // display name where the service allows it
@@ -64,17 +64,17 @@ struct ActionLink {
 
 // What a message shows, independent of the service. Strings are raw (unescaped) and clean UTF-8.
 struct MessageModel {
-    std::string kind;        // to_string(AlertKind)
-    std::string headline;    // alert.title or a default per kind
-    std::string author;      // "Name (@handle)", "@handle", "Name" or ""
-    std::string reach;       // "12,345 followers · verified" or ""
-    std::string text;        // the post text
+    std::string kind;      // to_string(AlertKind)
+    std::string headline;  // alert.title or a default per kind
+    std::string author;    // "Name (@handle)", "@handle", "Name" or ""
+    std::string reach;     // "12,345 followers · verified" or ""
+    std::string text;      // the post text
     std::string post_url;
     std::string source;
     std::string why;
-    std::string topic;       // "" when none
-    std::string priority;    // "" when none
-    std::string sentiment;   // "-0.62"
+    std::string topic;      // "" when none
+    std::string priority;   // "" when none
+    std::string sentiment;  // "-0.62"
     std::optional<std::int64_t> deadline_ms;
     std::string recipient;
     std::string case_id;

@@ -12,11 +12,10 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
     unsigned int length = 0;
     static const unsigned char kEmpty = 0;
     const void* key_data = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
-    const auto* message_data = message.empty()
-                                   ? &kEmpty
-                                   : reinterpret_cast<const unsigned char*>(message.data());
-    HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()), message_data, message.size(),
-         digest, &length);
+    const auto* message_data =
+        message.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(message.data());
+    HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()), message_data, message.size(), digest,
+         &length);
     return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
@@ -51,8 +50,9 @@ std::string encode(std::string_view bytes, bool url) {
         if (url && c == '/') c = '_';
         out.push_back(c);
     };
-    auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(
-                                       static_cast<unsigned char>(bytes[k])); };
+    auto at = [&](std::size_t k) {
+        return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+    };
     for (; i + 3 <= bytes.size(); i += 3) {
         const std::uint32_t v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
         sym(v >> 18);

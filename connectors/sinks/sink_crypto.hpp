@@ -10,7 +10,7 @@ std::string hmac_sha256(std::string_view key, std::string_view message);  // 32 
 std::string sha256(std::string_view data);                                // 32 raw bytes
 std::string to_hex(std::string_view bytes);
 std::string base64_encode(std::string_view bytes);
-std::string base64url_encode(std::string_view bytes);  // RFC 4648 §5, no padding
+std::string base64url_encode(std::string_view bytes);             // RFC 4648 §5, no padding
 std::optional<std::string> base64_decode(std::string_view text);  // standard alphabet, padded
 bool constant_time_equal(std::string_view a, std::string_view b);
 

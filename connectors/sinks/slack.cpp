@@ -23,8 +23,8 @@ std::string slack_link(std::string_view url, std::string_view label) {
 }
 
 std::string slack_deadline(std::int64_t deadline_ms) {
-    return "<!date^" + std::to_string(deadline_ms / 1000) +
-           "^{date_short_pretty} {time}|" + human_utc(deadline_ms) + ">";
+    return "<!date^" + std::to_string(deadline_ms / 1000) + "^{date_short_pretty} {time}|" +
+           human_utc(deadline_ms) + ">";
 }
 
 void section(JsonWriter& json, const std::string& mrkdwn) {
@@ -50,9 +50,9 @@ std::string fallback_text(const MessageModel& m) {
 // The "text"/"blocks" members shared by the webhook and chat.postMessage.
 void write_blocks(JsonWriter& json, const MessageModel& m, const SinkSettings& settings) {
     if (!settings.message_template.empty()) {
-        const std::string text = render_template(
-            settings.message_template, m,
-            [](std::string_view value) { return slack_cut(value, kSectionLimit); });
+        const std::string text =
+            render_template(settings.message_template, m,
+                            [](std::string_view value) { return slack_cut(value, kSectionLimit); });
         const std::string cut = truncate_utf8(text, kSectionLimit);
         json.field("text", truncate_utf8(text, kFallbackTextLimit));
         json.key("blocks").begin_array();
@@ -80,8 +80,8 @@ void write_blocks(JsonWriter& json, const MessageModel& m, const SinkSettings& s
         std::string lines;
         if (m.count > 0) lines = "*" + group_thousands(m.count) + " posts*, for example:";
         for (const auto& sample : m.samples) {
-            lines += (lines.empty() ? "" : "\n") + std::string("• ") +
-                     slack_cut(sample, kSampleLimit);
+            lines +=
+                (lines.empty() ? "" : "\n") + std::string("• ") + slack_cut(sample, kSampleLimit);
         }
         section(json, truncate_utf8(lines, kSectionLimit));
     } else if (m.count > 0) {
@@ -146,7 +146,8 @@ std::string mattermost_text(const MessageModel& m, const SinkSettings& settings)
     for (const auto& sample : m.samples) out += "\n- " + md(sample, 280);
     std::string facts;
     auto fact = [&](std::string_view name, const std::string& value) {
-        if (!value.empty()) facts += (facts.empty() ? "" : " · ") + std::string(name) + ": " + value;
+        if (!value.empty())
+            facts += (facts.empty() ? "" : " · ") + std::string(name) + ": " + value;
     };
     fact("For", md(m.recipient, 200));
     fact("Topic", md(m.topic, 200));

@@ -12,11 +12,15 @@ constexpr std::size_t kTextLimit = 8000;  // the whole card must stay below 28 K
 
 std::string_view title_color(const Alert& alert) {
     switch (alert.kind) {
-        case AlertKind::crisis_end: return "Good";
-        case AlertKind::sla_warning: return "Warning";
+        case AlertKind::crisis_end:
+            return "Good";
+        case AlertKind::sla_warning:
+            return "Warning";
         case AlertKind::escalation:
-        case AlertKind::crisis_start: return "Attention";
-        default: break;
+        case AlertKind::crisis_start:
+            return "Attention";
+        default:
+            break;
     }
     if (alert.priority == rules::Priority::urgent || alert.priority == rules::Priority::high) {
         return "Attention";
@@ -24,8 +28,7 @@ std::string_view title_color(const Alert& alert) {
     return "Default";
 }
 
-void rich_text(JsonWriter& json, const std::string& text, bool bold = false,
-               bool subtle = false) {
+void rich_text(JsonWriter& json, const std::string& text, bool bold = false, bool subtle = false) {
     json.begin_object().field("type", "RichTextBlock").key("inlines").begin_array();
     json.begin_object().field("type", "TextRun").field("text", text);
     if (bold) json.field("weight", "Bolder");

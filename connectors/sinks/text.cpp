@@ -170,9 +170,7 @@ std::string escape_all(std::string_view text, void (*escaper)(std::string&, std:
 
 std::string escape_slack(std::string_view text) { return escape_all(text, escape_slack_cp); }
 std::string escape_html(std::string_view text) { return escape_all(text, escape_html_cp); }
-std::string escape_markdown(std::string_view text) {
-    return escape_all(text, escape_markdown_cp);
-}
+std::string escape_markdown(std::string_view text) { return escape_all(text, escape_markdown_cp); }
 
 std::string group_thousands(std::int64_t value) {
     const bool negative = value < 0;

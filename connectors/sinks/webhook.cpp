@@ -31,8 +31,8 @@ HttpRequestSpec format_webhook(const Alert& alert, const SinkSettings& settings,
                                            [](std::string_view v) { return std::string(v); }));
     }
     json.end_object();
-    HttpRequestSpec request{"POST", settings.url, {{"Content-Type", "application/json"}},
-                            json.take()};
+    HttpRequestSpec request{
+        "POST", settings.url, {{"Content-Type", "application/json"}}, json.take()};
     const std::string timestamp = std::to_string(now_ms / 1000);
     request.headers.emplace_back("webhook-id", alert.id);
     request.headers.emplace_back("webhook-timestamp", timestamp);

@@ -14,7 +14,8 @@ UnitRandom default_unit_random() {
 
 std::int64_t next_delay_ms(const BackoffPolicy& policy, std::int64_t attempts,
                            std::optional<std::int64_t> retry_after_ms, const UnitRandom& random) {
-    if (retry_after_ms) return std::clamp<std::int64_t>(*retry_after_ms, 0, policy.max_retry_after_ms);
+    if (retry_after_ms)
+        return std::clamp<std::int64_t>(*retry_after_ms, 0, policy.max_retry_after_ms);
     const double exponent = static_cast<double>(std::max<std::int64_t>(attempts - 1, 0));
     double base = static_cast<double>(policy.initial_ms) * std::pow(policy.multiplier, exponent);
     base = std::min(base, static_cast<double>(policy.max_ms));

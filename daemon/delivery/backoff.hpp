@@ -11,8 +11,8 @@ struct BackoffPolicy {
     std::int64_t initial_ms = 1000;
     double multiplier = 2.0;
     std::int64_t max_ms = 5 * 60 * 1000;
-    double jitter = 0.5;                // delay is scaled by a factor in [1 - jitter, 1 + jitter)
-    std::int64_t max_attempts = 0;      // 0: no limit on attempts
+    double jitter = 0.5;            // delay is scaled by a factor in [1 - jitter, 1 + jitter)
+    std::int64_t max_attempts = 0;  // 0: no limit on attempts
     std::int64_t max_age_ms = 3LL * 24 * 3600 * 1000;  // dead-letter after this long
     std::int64_t max_retry_after_ms = 24LL * 3600 * 1000;
 };

@@ -18,8 +18,7 @@ namespace asio = boost::asio;
 using connectors::sinks::Outcome;
 
 struct Dispatcher::SinkLoop {
-    SinkLoop(asio::io_context& io, SinkDelivery config,
-             std::shared_ptr<asio::ssl::context> tls)
+    SinkLoop(asio::io_context& io, SinkDelivery config, std::shared_ptr<asio::ssl::context> tls)
         : strand(asio::make_strand(io)),
           timer(strand),
           delivery(std::move(config)),
@@ -129,9 +128,8 @@ void Dispatcher::start() {
                 for (const auto& entry : entries) {
                     if (stopped->load() || loop->counters.disabled.load()) break;
                     const std::string destination =
-                        entry.destination.empty()
-                            ? loop->delivery.settings.default_destination
-                            : entry.destination;
+                        entry.destination.empty() ? loop->delivery.settings.default_destination
+                                                  : entry.destination;
                     for (;;) {
                         const std::int64_t wait = loop->limiter.wait_ms(destination, now());
                         if (wait <= 0 || stopped->load()) break;
@@ -164,7 +162,8 @@ void Dispatcher::start() {
                         case Outcome::ok:
                             outbox_->mark_sent(entry.id, done);
                             loop->counters.sent++;
-                            if (verdict.pause_ms) loop->limiter.pause_until(done + *verdict.pause_ms);
+                            if (verdict.pause_ms)
+                                loop->limiter.pause_until(done + *verdict.pause_ms);
                             break;
                         case Outcome::retry: {
                             loop->counters.failed++;
@@ -275,14 +274,16 @@ std::string Dispatcher::metrics() const {
                    std::to_string((loop->counters.*family.member).load()) + "\n";
         }
     }
-    out += "# HELP spreekbuis_sink_disabled 1 when a sink stopped because its endpoint or "
-           "credential is gone.\n# TYPE spreekbuis_sink_disabled gauge\n";
+    out +=
+        "# HELP spreekbuis_sink_disabled 1 when a sink stopped because its endpoint or "
+        "credential is gone.\n# TYPE spreekbuis_sink_disabled gauge\n";
     for (const auto& [name, loop] : loops_) {
         out += "spreekbuis_sink_disabled{sink=\"" + prometheus_label(name) + "\"} " +
                (loop->counters.disabled.load() ? "1" : "0") + "\n";
     }
-    out += "# HELP spreekbuis_outbox_alerts Alerts in the outbox by sink and state.\n"
-           "# TYPE spreekbuis_outbox_alerts gauge\n";
+    out +=
+        "# HELP spreekbuis_outbox_alerts Alerts in the outbox by sink and state.\n"
+        "# TYPE spreekbuis_outbox_alerts gauge\n";
     std::lock_guard lock(outbox_mutex_);
     for (const auto& [name, loop] : loops_) {
         const auto counts = outbox_->counts(name);

@@ -48,7 +48,7 @@ struct SinkCounters {
 };
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(boost::asio::io_context& io, std::unique_ptr<Outbox> outbox,
                std::shared_ptr<boost::asio::ssl::context> tls, std::vector<SinkDelivery> sinks,
                DispatcherOptions options = {});
@@ -72,7 +72,7 @@ public:
     // Runs `f` with the outbox under the dispatcher's lock (tests, admin).
     void with_outbox(const std::function<void(Outbox&)>& f);
 
-private:
+  private:
     struct SinkLoop;
 
     std::int64_t now() const;

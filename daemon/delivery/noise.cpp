@@ -55,10 +55,9 @@ NoiseDecision NoiseFilter::decide(const Alert& alert, const std::vector<std::str
     if (may_be_held(alert)) {
         if (policy_.cooldown_ms > 0 && !person.delivered_ms.empty() &&
             now_ms - person.delivered_ms.back() < policy_.cooldown_ms) {
-            return {NoiseVerdict::hold, "cooldown: last alert to this person " +
-                                            std::to_string((now_ms - person.delivered_ms.back()) /
-                                                           1000) +
-                                            " s ago"};
+            return {NoiseVerdict::hold,
+                    "cooldown: last alert to this person " +
+                        std::to_string((now_ms - person.delivered_ms.back()) / 1000) + " s ago"};
         }
         if (policy_.hourly_cap > 0 &&
             static_cast<std::int64_t>(person.delivered_ms.size()) >= policy_.hourly_cap) {

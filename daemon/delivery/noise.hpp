@@ -17,8 +17,8 @@ namespace spreekbuis::daemon::delivery {
 class Outbox;
 
 struct NoisePolicy {
-    std::int64_t cooldown_ms = 0;     // minimum gap between two alerts to one person; 0 = off
-    std::int64_t hourly_cap = 0;      // alerts per person per rolling hour; 0 = no cap
+    std::int64_t cooldown_ms = 0;  // minimum gap between two alerts to one person; 0 = off
+    std::int64_t hourly_cap = 0;   // alerts per person per rolling hour; 0 = no cap
     std::int64_t digest_after_ms = 60LL * 60 * 1000;  // a held alert waits at most this long
 };
 
@@ -42,7 +42,7 @@ struct NoiseDecision {
 std::string person_key(const connectors::Alert& alert);
 
 class NoiseFilter {
-public:
+  public:
     explicit NoiseFilter(NoisePolicy policy = {}) : policy_(policy) {}
 
     // Decides and, for deliver, records the delivery against the person's cooldown and cap.
@@ -56,7 +56,7 @@ public:
     std::vector<Silence> active_silences(std::int64_t now_ms);  // drops expired ones
     const NoisePolicy& policy() const { return policy_; }
 
-private:
+  private:
     struct PersonState {
         std::deque<std::int64_t> delivered_ms;  // within the last hour
     };

@@ -8,11 +8,16 @@ namespace spreekbuis::daemon::delivery {
 
 std::string_view to_string(OutboxState state) {
     switch (state) {
-        case OutboxState::pending: return "pending";
-        case OutboxState::sent: return "sent";
-        case OutboxState::dead: return "dead";
-        case OutboxState::held: return "held";
-        case OutboxState::digested: return "digested";
+        case OutboxState::pending:
+            return "pending";
+        case OutboxState::sent:
+            return "sent";
+        case OutboxState::dead:
+            return "dead";
+        case OutboxState::held:
+            return "held";
+        case OutboxState::digested:
+            return "digested";
     }
     return "pending";
 }
@@ -29,7 +34,7 @@ OutboxState parse_state(std::string_view text) {
 
 // A prepared statement that finalizes itself.
 class Statement {
-public:
+  public:
     Statement(sqlite3* db, const char* sql) {
         if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
     }
@@ -56,7 +61,7 @@ public:
                     : std::string();
     }
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -84,13 +89,12 @@ OutboxEntry read_entry(Statement& s) {
 
 std::unique_ptr<Outbox> Outbox::open(const std::string& path, std::string& error) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        error = "cannot open outbox database '" + path + "': " +
-                (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        error = "cannot open outbox database '" + path +
+                "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
         return nullptr;
     }
@@ -228,9 +232,8 @@ std::optional<std::int64_t> Outbox::next_due_ms(std::string_view sink) {
     return s.integer(0);
 }
 
-bool Outbox::update_state(std::string_view id, OutboxState state,
-                          std::optional<std::int64_t> next, std::string_view error,
-                          bool count_attempt, std::int64_t now_ms) {
+bool Outbox::update_state(std::string_view id, OutboxState state, std::optional<std::int64_t> next,
+                          std::string_view error, bool count_attempt, std::int64_t now_ms) {
     Statement s(db_,
                 "UPDATE outbox SET state = ?2, attempts = attempts + ?3, "
                 "next_attempt_ms = COALESCE(?4, next_attempt_ms), last_error = ?5, "
@@ -251,8 +254,8 @@ bool Outbox::mark_sent(std::string_view id, std::int64_t now_ms) {
     return update_state(id, OutboxState::sent, std::nullopt, "", true, now_ms);
 }
 
-bool Outbox::mark_retry(std::string_view id, std::int64_t next_attempt_ms,
-                        std::string_view error, std::int64_t now_ms) {
+bool Outbox::mark_retry(std::string_view id, std::int64_t next_attempt_ms, std::string_view error,
+                        std::int64_t now_ms) {
     return update_state(id, OutboxState::pending, next_attempt_ms, error, true, now_ms);
 }
 
@@ -319,8 +322,7 @@ std::int64_t Outbox::requeue_dead(std::string_view sink, std::int64_t now_ms) {
 }
 
 std::int64_t Outbox::prune(std::int64_t before_ms) {
-    Statement s(db_,
-                "DELETE FROM outbox WHERE state IN ('sent', 'digested') AND updated_ms < ?1");
+    Statement s(db_, "DELETE FROM outbox WHERE state IN ('sent', 'digested') AND updated_ms < ?1");
     if (!s) {
         fail("prune");
         return 0;

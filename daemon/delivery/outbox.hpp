@@ -50,7 +50,7 @@ struct HeldGroup {
 enum class EnqueueResult { inserted, duplicate, error };
 
 class Outbox {
-public:
+  public:
     // Opens (creating if needed) the database file in WAL mode with a busy timeout.
     static std::unique_ptr<Outbox> open(const std::string& path, std::string& error);
     // Uses a connection the caller owns (and keeps open longer than the Outbox), so that an
@@ -66,7 +66,7 @@ public:
     // BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted. When the connection is
     // already inside a transaction (the caller's), it joins it and commit() does nothing.
     class Transaction {
-    public:
+      public:
         explicit Transaction(Outbox& outbox);
         ~Transaction();
         Transaction(const Transaction&) = delete;
@@ -74,7 +74,7 @@ public:
         bool ok() const { return ok_; }
         bool commit();
 
-    private:
+      private:
         Outbox& outbox_;
         bool owns_ = false;
         bool ok_ = false;
@@ -106,7 +106,7 @@ public:
     std::vector<OutboxEntry> held(std::string_view sink, std::string_view destination);
     bool mark_digested(const std::vector<std::string>& ids, std::int64_t now_ms);
 
-private:
+  private:
     Outbox(sqlite3* db, bool owned) : db_(db), owned_(owned) {}
     bool migrate();
     bool exec(const char* sql);

@@ -11,7 +11,8 @@ TokenBucket::TokenBucket(RateLimit limit, std::int64_t now_ms)
     : limit_(limit), tokens_(limit.capacity), updated_ms_(now_ms) {}
 
 double TokenBucket::tokens_at(std::int64_t now_ms) const {
-    const double elapsed_s = static_cast<double>(std::max<std::int64_t>(now_ms - updated_ms_, 0)) / 1000.0;
+    const double elapsed_s =
+        static_cast<double>(std::max<std::int64_t>(now_ms - updated_ms_, 0)) / 1000.0;
     return std::min(limit_.capacity, tokens_ + elapsed_s * limit_.per_second);
 }
 
@@ -33,13 +34,20 @@ bool TokenBucket::try_take(std::int64_t now_ms) {
 SinkRateLimits default_rate_limits(Service service) {
     switch (service) {
         case Service::slack_webhook:
-        case Service::slack_api: return {RateLimit{5, 5}, RateLimit{2, 1}};  // 1/s per channel
-        case Service::mattermost: return {RateLimit{10, 10}, std::nullopt};
-        case Service::teams: return {RateLimit{4, 4}, std::nullopt};  // 4/s per webhook
-        case Service::discord: return {RateLimit{5, 2.5}, std::nullopt};  // ~5 per 2 s
-        case Service::telegram: return {RateLimit{30, 30}, RateLimit{1, 1}};  // 30/s, 1/s/chat
-        case Service::matrix: return {RateLimit{5, 2}, RateLimit{3, 1}};
-        case Service::webhook: return {RateLimit{10, 10}, std::nullopt};
+        case Service::slack_api:
+            return {RateLimit{5, 5}, RateLimit{2, 1}};  // 1/s per channel
+        case Service::mattermost:
+            return {RateLimit{10, 10}, std::nullopt};
+        case Service::teams:
+            return {RateLimit{4, 4}, std::nullopt};  // 4/s per webhook
+        case Service::discord:
+            return {RateLimit{5, 2.5}, std::nullopt};  // ~5 per 2 s
+        case Service::telegram:
+            return {RateLimit{30, 30}, RateLimit{1, 1}};  // 30/s, 1/s/chat
+        case Service::matrix:
+            return {RateLimit{5, 2}, RateLimit{3, 1}};
+        case Service::webhook:
+            return {RateLimit{10, 10}, std::nullopt};
     }
     return {RateLimit{1, 1}, std::nullopt};
 }

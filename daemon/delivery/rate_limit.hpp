@@ -16,7 +16,7 @@ struct RateLimit {
 };
 
 class TokenBucket {
-public:
+  public:
     TokenBucket() = default;
     TokenBucket(RateLimit limit, std::int64_t now_ms);
     // Milliseconds until one token is available (0 = now).
@@ -24,7 +24,7 @@ public:
     // Takes one token if available; false otherwise (nothing changes).
     bool try_take(std::int64_t now_ms);
 
-private:
+  private:
     double tokens_at(std::int64_t now_ms) const;
 
     RateLimit limit_;
@@ -40,7 +40,7 @@ struct SinkRateLimits {
 SinkRateLimits default_rate_limits(connectors::sinks::Service service);
 
 class SinkRateLimiter {
-public:
+  public:
     explicit SinkRateLimiter(SinkRateLimits limits) : limits_(limits) {}
     // Milliseconds until a message to `destination` may go (0 = now).
     std::int64_t wait_ms(const std::string& destination, std::int64_t now_ms);
@@ -52,7 +52,7 @@ public:
     void pause_until(std::int64_t until_ms);
     std::int64_t paused_until() const { return paused_until_; }
 
-private:
+  private:
     TokenBucket& bucket(const std::string& destination, std::int64_t now_ms);
 
     SinkRateLimits limits_;

@@ -81,22 +81,25 @@ AdminReply html_reply(int status, std::string_view title, const std::string& inn
     AdminReply reply;
     reply.status = status;
     reply.content_type = "text/html; charset=utf-8";
-    reply.body = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" "
-                 "content=\"noindex\"><title>" +
-                 escape_html(title) + "</title></head><body><h1>" + escape_html(title) +
-                 "</h1>" + inner_html + "</body></html>\n";
+    reply.body =
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"robots\" "
+        "content=\"noindex\"><title>" +
+        escape_html(title) + "</title></head><body><h1>" + escape_html(title) + "</h1>" +
+        inner_html + "</body></html>\n";
     reply.headers.emplace_back("Cache-Control", "no-store");
     reply.headers.emplace_back("Referrer-Policy", "no-referrer");
-    reply.headers.emplace_back("Content-Security-Policy",
-                               "default-src 'none'; form-action 'self'");
+    reply.headers.emplace_back("Content-Security-Policy", "default-src 'none'; form-action 'self'");
     return reply;
 }
 
 std::string_view verb_label(CaseAction action) {
     switch (action) {
-        case CaseAction::ack: return "Acknowledge";
-        case CaseAction::resolve: return "Resolve";
-        case CaseAction::reassign: return "Reassign";
+        case CaseAction::ack:
+            return "Acknowledge";
+        case CaseAction::resolve:
+            return "Resolve";
+        case CaseAction::reassign:
+            return "Reassign";
     }
     return "Acknowledge";
 }
@@ -243,14 +246,13 @@ AdminReply AdminServer::handle_case(std::string_view method, std::string_view pa
         // Confirmation only: link previews and crawlers must not change a case.
         std::string form = "<form method=\"post\" action=\"/cases/" +
                            escape_html(connectors::sinks::url_encode(*case_id)) + "/" +
-                           std::string(connectors::sinks::to_string(*action)) + "?token=" +
-                           escape_html(connectors::sinks::url_encode(token)) + "\">";
+                           std::string(connectors::sinks::to_string(*action)) +
+                           "?token=" + escape_html(connectors::sinks::url_encode(token)) + "\">";
         if (*action == CaseAction::reassign) {
             form += "<label>Reassign to (person id): <input name=\"to\" required value=\"" +
                     escape_html(to) + "\"></label> ";
         }
-        form += "<button type=\"submit\">" + escape_html(verb_label(*action)) +
-                "</button></form>";
+        form += "<button type=\"submit\">" + escape_html(verb_label(*action)) + "</button></form>";
         return html_reply(200, title, form);
     }
     if (*action == CaseAction::reassign && to.empty()) {
@@ -322,7 +324,8 @@ void AdminServer::start() {
                 if (ec) {
                     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
                     spdlog::warn("admin API: accept failed: {}", ec.message());
-                    asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(100));
+                    asio::steady_timer pause(acceptor_.get_executor(),
+                                             std::chrono::milliseconds(100));
                     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
                     continue;
                 }

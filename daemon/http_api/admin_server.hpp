@@ -33,7 +33,7 @@ struct CaseActionResult {
 };
 
 class CaseActionHandler {
-public:
+  public:
     virtual ~CaseActionHandler() = default;
     virtual CaseActionResult on_case_action(const CaseActionRequest& request) = 0;
 };
@@ -54,7 +54,7 @@ struct AdminReply {
 };
 
 class AdminServer {
-public:
+  public:
     // Binds the listening socket; nullptr with `error` on a bad address or a port in use.
     static std::unique_ptr<AdminServer> create(boost::asio::io_context& io, AdminOptions options,
                                                std::string& error);
@@ -76,12 +76,11 @@ public:
     AdminReply handle(std::string_view method, std::string_view target, std::string_view body,
                       std::string_view content_type);
 
-private:
+  private:
     AdminServer(boost::asio::io_context& io, AdminOptions options);
     std::int64_t now_ms() const;
-    AdminReply handle_case(std::string_view method, std::string_view path,
-                           std::string_view query, std::string_view body,
-                           std::string_view content_type);
+    AdminReply handle_case(std::string_view method, std::string_view path, std::string_view query,
+                           std::string_view body, std::string_view content_type);
 
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;

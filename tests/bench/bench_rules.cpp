@@ -2,8 +2,15 @@
 // of real posts, and prints posts/s, MB/s, latency percentiles, compile time and RSS, beside
 // simdjson's parse rate and a bare RE2::Set keyword scan over the same posts.
 //
-//   spreekbuis-bench [--rules 100,1000,10000] [--min-posts N] FILE.jsonl...
+//   spreekbuis-bench [--rules 100,1000,10000] [--min-posts N] [--skip-common N]
+//                    [--dump PREFIX] FILE.jsonl...
 //   (default input: ../shared/datasets/*.posts.jsonl relative to the working directory)
+//
+// Rule words are drawn log-uniformly over the vocabulary ranks after skipping the N most
+// frequent words (default 300: function words such as "the", "you", "and", which an operator
+// never writes as a rule term). --skip-common 0 gives the old, unrealistic packs where most
+// posts wake dozens of rules. --dump PREFIX writes every verdict to PREFIX.<rules>.tsv, to
+// check that a change to the core leaves its output byte-identical.
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -23,6 +30,7 @@
 #include "connectors/post_decoder.hpp"
 #include "rules/normalize.hpp"
 #include "rules/ruleset.hpp"
+#include "rules/scoring.hpp"
 
 using namespace spreekbuis;
 using Clock = std::chrono::steady_clock;
@@ -113,13 +121,15 @@ Vocabulary build_vocabulary(const std::vector<rules::Post>& posts) {
 // Rules of mixed shapes, like an operator would write: terms, phrases, AND, NEAR, wildcards,
 // exclusions. Words are drawn over the whole frequency range (Zipf-like: common and rare).
 std::string generate_rule_pack(const Vocabulary& vocabulary, std::size_t count, std::mt19937& rng,
-                               std::vector<std::string>& plain_terms) {
+                               std::size_t skip_common, std::vector<std::string>& plain_terms) {
     const std::vector<std::string> topics = {"baggage", "disruption", "booking",
                                              "customer-service", "inflight", "airport"};
     auto pick = [&](const std::vector<std::string>& from) -> const std::string& {
-        // log-uniform rank: most picks are rarer words, some are very common
-        std::uniform_real_distribution<double> exponent(0.0, std::log(static_cast<double>(from.size())));
-        auto rank = static_cast<std::size_t>(std::exp(exponent(rng)));
+        // log-uniform rank past the function words: most picks are rarer words, some common
+        const std::size_t skip = std::min(skip_common, from.size() / 2);
+        const double available = static_cast<double>(from.size() - skip);
+        std::uniform_real_distribution<double> exponent(0.0, std::log(available));
+        auto rank = skip + static_cast<std::size_t>(std::exp(exponent(rng))) - 1;
         return from[std::min(rank, from.size() - 1)];
     };
     std::ostringstream out;
@@ -179,11 +189,34 @@ Rate measure(const Input& input, std::size_t min_posts, std::size_t bytes_per_pa
     return {static_cast<double>(posts) / elapsed, static_cast<double>(bytes) / elapsed / 1e6};
 }
 
+void dump_verdicts(const std::string& prefix, std::size_t count, const Input& input,
+                   const rules::RuleSet& rule_set) {
+    const auto path = prefix + "." + std::to_string(count) + ".tsv";
+    std::FILE* out = std::fopen(path.c_str(), "w");
+    if (!out) return;
+    for (const auto& post : input.posts) {
+        const auto v = rule_set.evaluate(post);
+        std::string rules;
+        for (const auto& id : v.rules) rules += id + ",";
+        std::string tags;
+        for (const auto& tag : v.tags) tags += tag + ",";
+        std::fprintf(out, "%s\t%d\t%d\t%.17g\t%s\t%s\t%s\t%s\t%.17g\t%s\t%s\t%s\n",
+                     post.id.c_str(), v.matched, v.complaint, v.complaint_score, rules.c_str(),
+                     v.topic ? v.topic->c_str() : "-",
+                     v.priority ? std::string(rules::to_string(*v.priority)).c_str() : "-",
+                     tags.c_str(), v.sentiment, std::string(rules::to_string(v.polarity)).c_str(),
+                     v.lang.c_str(), v.why.c_str());
+    }
+    std::fclose(out);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::size_t> rule_counts = {100, 1000, 10000};
     std::size_t min_posts = 1'000'000;
+    std::size_t skip_common = 300;
+    std::string dump_prefix;
     std::vector<std::string> files;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -192,6 +225,10 @@ int main(int argc, char** argv) {
             std::stringstream list(argv[++i]);
             std::string item;
             while (std::getline(list, item, ',')) rule_counts.push_back(std::stoul(item));
+        } else if (arg == "--skip-common" && i + 1 < argc) {
+            skip_common = std::stoul(argv[++i]);
+        } else if (arg == "--dump" && i + 1 < argc) {
+            dump_prefix = argv[++i];
         } else if (arg == "--min-posts" && i + 1 < argc) {
             min_posts = std::stoul(argv[++i]);
         } else {
@@ -243,16 +280,29 @@ int main(int argc, char** argv) {
     std::printf("%-34s %12.0f posts/s %9.1f MB/s (text)\n", "normalise only",
                 normalize_rate.posts_per_second, normalize_rate.mb_per_second);
 
+    const auto scoring_rate = measure(input, min_posts, input.text_bytes, [&] {
+        double total = 0;
+        for (const auto& post : input.posts) {
+            const auto text = rules::normalize(post.text);
+            const auto lang = rules::detect_language(text, post.lang);
+            const auto sentiment = rules::score_sentiment(text, lang);
+            total += rules::score_complaint(text, lang, sentiment).score;
+        }
+        if (total < 0) std::abort();
+    });
+    std::printf("%-34s %12.0f posts/s %9.1f MB/s (text)\n", "normalise + lang/sentiment/complaint",
+                scoring_rate.posts_per_second, scoring_rate.mb_per_second);
+
     const auto vocabulary = build_vocabulary(input.posts);
     std::printf("vocabulary: %zu words, %zu frequent word pairs\n\n", vocabulary.words.size(),
                 vocabulary.pairs.size());
-    std::printf("%7s %10s %10s %12s %9s %9s %9s %12s %9s\n", "rules", "compile ms", "RSS MB",
-                "posts/s", "MB/s", "p50 us", "p99 us", "RE2::Set/s", "matched");
+    std::printf("%7s %10s %10s %12s %9s %9s %9s %12s %9s %9s\n", "rules", "compile ms", "RSS MB",
+                "posts/s", "MB/s", "p50 us", "p99 us", "RE2::Set/s", "matched", "rules/m");
 
     for (const auto count : rule_counts) {
         std::mt19937 rng(42);
         std::vector<std::string> plain_terms;
-        const auto pack = generate_rule_pack(vocabulary, count, rng, plain_terms);
+        const auto pack = generate_rule_pack(vocabulary, count, rng, skip_common, plain_terms);
         const auto compile_start = Clock::now();
         auto loaded = rules::load_rule_text("bench-" + std::to_string(count) + ".yaml", pack);
         const double compile_ms = seconds_since(compile_start) * 1000;
@@ -270,12 +320,15 @@ int main(int argc, char** argv) {
 
         std::vector<double> latencies;
         latencies.reserve(input.posts.size());
+        std::size_t rule_hits = 0;
         for (const auto& post : input.posts) {
             const auto start = Clock::now();
             const auto verdict = rule_set.evaluate(post);
             latencies.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
             if (verdict.rules.size() > count) std::abort();
+            rule_hits += verdict.rules.size();
         }
+        if (!dump_prefix.empty()) dump_verdicts(dump_prefix, count, input, rule_set);
         std::sort(latencies.begin(), latencies.end());
         const auto percentile = [&](double p) {
             return latencies[static_cast<std::size_t>(p * static_cast<double>(latencies.size() - 1))];
@@ -299,11 +352,12 @@ int main(int argc, char** argv) {
                 if (!set.Match(post.text, &ids, &info) && info.kind == RE2::Set::kOutOfMemory) ++oom;
             }
         });
-        std::printf("%7zu %10.1f %10.1f %12.0f %9.1f %9.2f %9.2f %12.0f %8.1f%%%s\n", count,
+        std::printf("%7zu %10.1f %10.1f %12.0f %9.1f %9.2f %9.2f %12.0f %8.1f%% %9.2f%s\n", count,
                     compile_ms, static_cast<double>(read_status_kb("VmRSS:")) / 1024.0,
                     rate.posts_per_second, rate.mb_per_second, percentile(0.5), percentile(0.99),
                     bare.posts_per_second,
                     100.0 * static_cast<double>(matched) / static_cast<double>(input.posts.size()),
+                    matched ? static_cast<double>(rule_hits) / static_cast<double>(matched) : 0.0,
                     oom ? " (bare set ran out of memory)" : "");
     }
     std::printf("\npeak RSS: %.1f MB\n", static_cast<double>(read_status_kb("VmHWM:")) / 1024.0);

@@ -20,8 +20,7 @@ inline Alert sample_alert(AlertKind kind) {
     switch (kind) {
         case AlertKind::crisis_start:
         case AlertKind::crisis_end:
-            a.title = kind == AlertKind::crisis_start ? "Spike: 'storing' 14x above baseline"
-                                                      : "";
+            a.title = kind == AlertKind::crisis_start ? "Spike: 'storing' 14x above baseline" : "";
             a.topic = "outage";
             a.count = 1234;
             a.samples = {"Weer storing bij jullie?! <!channel>", "Internet down again @here"};
@@ -40,7 +39,8 @@ inline Alert sample_alert(AlertKind kind) {
             a.title = "";
             a.why = "notify-test from the command line";
             return a;
-        default: break;
+        default:
+            break;
     }
     a.case_id = "case-42";
     a.title = "Complaint about baggage (high)";
@@ -64,9 +64,9 @@ inline Alert sample_alert(AlertKind kind) {
 }
 
 inline std::vector<AlertKind> all_kinds() {
-    return {AlertKind::new_case,     AlertKind::case_update,  AlertKind::sla_warning,
-            AlertKind::escalation,   AlertKind::crisis_start, AlertKind::crisis_end,
-            AlertKind::source_silent, AlertKind::digest,      AlertKind::test};
+    return {AlertKind::new_case,      AlertKind::case_update,  AlertKind::sla_warning,
+            AlertKind::escalation,    AlertKind::crisis_start, AlertKind::crisis_end,
+            AlertKind::source_silent, AlertKind::digest,       AlertKind::test};
 }
 
 inline SinkSettings settings_for(Service service) {
@@ -88,8 +88,9 @@ inline SinkSettings settings_for(Service service) {
             s.username = "spreekbuis";
             break;
         case Service::teams:
-            s.url = "https://prod-00.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/"
-                    "invoke?api-version=2016-06-01&sig=SIG";
+            s.url =
+                "https://prod-00.westeurope.logic.azure.com/workflows/1/triggers/manual/paths/"
+                "invoke?api-version=2016-06-01&sig=SIG";
             break;
         case Service::discord:
             s.url = "https://discord.com/api/webhooks/123/token";

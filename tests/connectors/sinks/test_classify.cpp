@@ -58,15 +58,16 @@ TEST_CASE("Slack incoming webhook", "[classify][slack]") {
 
 TEST_CASE("Slack chat.postMessage errors arrive as 200 ok:false", "[classify][slack]") {
     CHECK(run(Service::slack_api, 200, R"({"ok":true,"ts":"1.2"})").outcome == Outcome::ok);
-    const auto limited =
-        run(Service::slack_api, 200, R"({"ok":false,"error":"ratelimited"})", {{"retry-after", "3"}});
+    const auto limited = run(Service::slack_api, 200, R"({"ok":false,"error":"ratelimited"})",
+                             {{"retry-after", "3"}});
     CHECK(limited.outcome == Outcome::retry);
     CHECK(limited.retry_after_ms == 3000);
     CHECK(run(Service::slack_api, 200, R"({"ok":false,"error":"rate_limited"})").retry_after_ms ==
           60000);
     CHECK(run(Service::slack_api, 200, R"({"ok":false,"error":"internal_error"})").outcome ==
           Outcome::retry);
-    const auto missing = run(Service::slack_api, 200, R"({"ok":false,"error":"channel_not_found"})");
+    const auto missing =
+        run(Service::slack_api, 200, R"({"ok":false,"error":"channel_not_found"})");
     CHECK(missing.outcome == Outcome::permanent);
     CHECK(missing.reason == "slack: channel_not_found");
     CHECK(run(Service::slack_api, 200, R"({"ok":false,"error":"not_in_channel"})").outcome ==
@@ -82,9 +83,10 @@ TEST_CASE("Slack chat.postMessage errors arrive as 200 ok:false", "[classify][sl
 TEST_CASE("Discord webhook", "[classify][discord]") {
     CHECK(run(Service::discord, 200, "{}").outcome == Outcome::ok);
     CHECK(run(Service::discord, 204, "").outcome == Outcome::ok);
-    const auto limited = run(Service::discord, 429,
-                             R"({"message":"You are being rate limited.","retry_after":64.57,"global":false})",
-                             {{"Retry-After", "65"}});
+    const auto limited =
+        run(Service::discord, 429,
+            R"({"message":"You are being rate limited.","retry_after":64.57,"global":false})",
+            {{"Retry-After", "65"}});
     CHECK(limited.outcome == Outcome::retry);
     CHECK(limited.retry_after_ms == 64570);
     CHECK(run(Service::discord, 429, "", {{"X-RateLimit-Reset-After", "1.25"}}).retry_after_ms ==
@@ -96,32 +98,38 @@ TEST_CASE("Discord webhook", "[classify][discord]") {
                              {{"X-RateLimit-Remaining", "0"}, {"X-RateLimit-Reset-After", "2.5"}});
     CHECK(drained.outcome == Outcome::ok);
     CHECK(drained.pause_ms == 2500);
-    CHECK_FALSE(run(Service::discord, 200, "{}", {{"X-RateLimit-Remaining", "3"},
-                                                  {"X-RateLimit-Reset-After", "2.5"}})
+    CHECK_FALSE(run(Service::discord, 200, "{}",
+                    {{"X-RateLimit-Remaining", "3"}, {"X-RateLimit-Reset-After", "2.5"}})
                     .pause_ms);
 }
 
 TEST_CASE("Telegram sendMessage", "[classify][telegram]") {
     CHECK(run(Service::telegram, 200, R"({"ok":true,"result":{"message_id":1}})").outcome ==
           Outcome::ok);
-    const auto limited = run(Service::telegram, 429,
-                             R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5","parameters":{"retry_after":5}})");
+    const auto limited = run(
+        Service::telegram, 429,
+        R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5","parameters":{"retry_after":5}})");
     CHECK(limited.outcome == Outcome::retry);
     CHECK(limited.retry_after_ms == 5000);
-    const auto from_text = run(Service::telegram, 429,
-                               R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 12"})");
+    const auto from_text =
+        run(Service::telegram, 429,
+            R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 12"})");
     CHECK(from_text.retry_after_ms == 12000);
-    const auto missing = run(Service::telegram, 400,
-                             R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
+    const auto missing =
+        run(Service::telegram, 400,
+            R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})");
     CHECK(missing.outcome == Outcome::permanent);
     CHECK(missing.reason == "telegram: Bad Request: chat not found");
-    CHECK(run(Service::telegram, 401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})")
-              .outcome == Outcome::disable);
-    CHECK(run(Service::telegram, 403,
-              R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})")
-              .outcome == Outcome::permanent);
-    const auto migrated = run(Service::telegram, 400,
-                              R"({"ok":false,"description":"Bad Request: group chat was upgraded","parameters":{"migrate_to_chat_id":-100123}})");
+    CHECK(
+        run(Service::telegram, 401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})")
+            .outcome == Outcome::disable);
+    CHECK(
+        run(Service::telegram, 403,
+            R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})")
+            .outcome == Outcome::permanent);
+    const auto migrated = run(
+        Service::telegram, 400,
+        R"({"ok":false,"description":"Bad Request: group chat was upgraded","parameters":{"migrate_to_chat_id":-100123}})");
     CHECK(migrated.reason.find("-100123") != std::string::npos);
     CHECK(run(Service::telegram, 502, "Bad Gateway").outcome == Outcome::retry);
 }
@@ -135,8 +143,7 @@ TEST_CASE("Matrix and Teams", "[classify][matrix][teams]") {
               .retry_after_ms == 4000);
     CHECK(run(Service::matrix, 401, R"({"errcode":"M_UNKNOWN_TOKEN"})").outcome ==
           Outcome::disable);
-    CHECK(run(Service::matrix, 403, R"({"errcode":"M_FORBIDDEN"})").outcome ==
-          Outcome::permanent);
+    CHECK(run(Service::matrix, 403, R"({"errcode":"M_FORBIDDEN"})").outcome == Outcome::permanent);
     CHECK(run(Service::teams, 202, "").outcome == Outcome::ok);
     CHECK(run(Service::teams, 200, "Microsoft Teams endpoint returned HTTP error 429").outcome ==
           Outcome::retry);

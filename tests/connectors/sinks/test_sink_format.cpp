@@ -1,8 +1,9 @@
+#include <simdjson.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <simdjson.h>
 #include <sstream>
 
 #include "connectors/sinks/action_token.hpp"
@@ -47,8 +48,7 @@ TEST_CASE("sink requests match the golden files", "[sinks][golden]") {
     const bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
     for (const Service service : all_services()) {
         for (const AlertKind kind : all_kinds()) {
-            const auto request =
-                format_request(sample_alert(kind), settings_for(service), kNowMs);
+            const auto request = format_request(sample_alert(kind), settings_for(service), kNowMs);
             const std::string actual = describe_request(request);
             const auto path = dir / (std::string(to_string(service)) + "_" +
                                      std::string(to_string(kind)) + ".http");
@@ -96,8 +96,7 @@ TEST_CASE("Slack chat.postMessage uses the bot token and the channel", "[sinks][
     CHECK(bool(root["unfurl_links"]) == false);
 }
 
-TEST_CASE("Slack section text is cut at 3000 code points on a UTF-8 boundary",
-          "[sinks][slack]") {
+TEST_CASE("Slack section text is cut at 3000 code points on a UTF-8 boundary", "[sinks][slack]") {
     auto alert = sample_alert(AlertKind::new_case);
     alert.post.text = long_text(5000);
     const auto request = format_slack_webhook(alert, settings_for(Service::slack_webhook));
@@ -118,15 +117,16 @@ TEST_CASE("Slack section text is cut at 3000 code points on a UTF-8 boundary",
 }
 
 TEST_CASE("Discord disables mentions and escapes @everyone and markdown", "[sinks][discord]") {
-    const auto request = format_discord(sample_alert(AlertKind::new_case),
-                                        settings_for(Service::discord));
+    const auto request =
+        format_discord(sample_alert(AlertKind::new_case), settings_for(Service::discord));
     CHECK(request.url == "https://discord.com/api/webhooks/123/token?wait=true");
     simdjson::dom::parser parser;
     const auto root = parse(parser, request.body);
     CHECK(root["allowed_mentions"]["parse"].get_array().size() == 0);
     const std::string_view description = root["embeds"].at(0)["description"];
     CHECK(description.find("@everyone") == std::string_view::npos);
-    CHECK(description.find("@\xE2\x80\x8B" "everyone") != std::string_view::npos);
+    CHECK(description.find("@\xE2\x80\x8B"
+                           "everyone") != std::string_view::npos);
     CHECK(description.find("\\*again\\*") != std::string_view::npos);
     CHECK(description.find("\\[") == std::string_view::npos);  // no brackets in this text
     CHECK(description.find("\\<https://evil.example\\|click me\\>") != std::string_view::npos);
@@ -194,10 +194,10 @@ TEST_CASE("Matrix uses PUT, an encoded room id and a deterministic txnId", "[sin
     const auto b = format_matrix(sample_alert(AlertKind::new_case), settings);
     const auto c = format_matrix(sample_alert(AlertKind::sla_warning), settings);
     CHECK(a.method == "PUT");
-    CHECK(a.url.rfind(
-              "https://matrix.example.org/_matrix/client/v3/rooms/%21room%3Aexample.org/send/"
-              "m.room.message/sb",
-              0) == 0);
+    CHECK(
+        a.url.rfind("https://matrix.example.org/_matrix/client/v3/rooms/%21room%3Aexample.org/send/"
+                    "m.room.message/sb",
+                    0) == 0);
     CHECK(a.url == b.url);
     CHECK(a.url != c.url);
     auto other_sink = settings;
@@ -252,8 +252,7 @@ TEST_CASE("generic webhook is signed per Standard Webhooks", "[sinks][webhook]")
     }
     CHECK(id == "alert-new_case-1");
     CHECK(timestamp == std::to_string(kNowMs / 1000));
-    CHECK(signature ==
-          *standard_webhook_signature(settings.secret, id, timestamp, request.body));
+    CHECK(signature == *standard_webhook_signature(settings.secret, id, timestamp, request.body));
     simdjson::dom::parser parser;
     const auto root = parse(parser, request.body);
     CHECK(std::string_view(root["type"]) == "alert.new_case");
@@ -265,8 +264,7 @@ TEST_CASE("generic webhook is signed per Standard Webhooks", "[sinks][webhook]")
 TEST_CASE("action tokens verify, expire and resist tampering", "[sinks][actions]") {
     const std::string token = make_action_token("secret", "case-1", CaseAction::ack, 1000);
     CHECK(verify_action_token("secret", "case-1", CaseAction::ack, token, 999) == TokenCheck::ok);
-    CHECK(verify_action_token("secret", "case-1", CaseAction::ack, token, 1000) ==
-          TokenCheck::ok);
+    CHECK(verify_action_token("secret", "case-1", CaseAction::ack, token, 1000) == TokenCheck::ok);
     CHECK(verify_action_token("secret", "case-1", CaseAction::ack, token, 1001) ==
           TokenCheck::expired);
     CHECK(verify_action_token("other", "case-1", CaseAction::ack, token, 0) ==
@@ -370,15 +368,18 @@ TEST_CASE("alert JSON round-trips and rejects garbage", "[sinks][json]") {
 
 TEST_CASE("console rendering is readable and terminal-safe", "[sinks][console]") {
     auto alert = sample_alert(AlertKind::new_case);
-    alert.post.text = "line one\x1b[31mred\nline two\xC2\x9B" "2J";
+    alert.post.text =
+        "line one\x1b[31mred\nline two\xC2\x9B"
+        "2J";
     const std::string text = format_console(alert);
     CHECK(text.rfind("[new_case] Complaint about baggage (high)\n", 0) == 0);
     CHECK(text.find('\x1b') == std::string::npos);
     CHECK(text.find("\xC2\x9B") == std::string::npos);
-    CHECK(text.find("  from:     Jan Jansen (@jan@mastodon.social) · 12,345 followers · verified\n") !=
+    CHECK(text.find(
+              "  from:     Jan Jansen (@jan@mastodon.social) · 12,345 followers · verified\n") !=
           std::string::npos);
     CHECK(text.find("\n            line two") != std::string::npos);
-    CHECK(text.find("  respond by:2024-05-01 15:00 UTC\n") != std::string::npos);
+    CHECK(text.find("  due:      2024-05-01 15:00 UTC\n") != std::string::npos);
 }
 
 TEST_CASE("escape_truncated never splits code points or escapes", "[sinks][text]") {
@@ -389,7 +390,10 @@ TEST_CASE("escape_truncated never splits code points or escapes", "[sinks][text]
     CHECK(escape_truncated("\xF0\x9F\x98\xA1\xF0\x9F\x98\xA1x", 2, escape_none_cp) ==
           "\xF0\x9F\x98\xA1\xE2\x80\xA6");
     CHECK(escape_truncated("abc", 0, escape_none_cp).empty());
-    CHECK(sanitize_utf8("a\xFF" "b\xC3") == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+    CHECK(sanitize_utf8("a\xFF"
+                        "b\xC3") ==
+          "a\xEF\xBF\xBD"
+          "b\xEF\xBF\xBD");
     CHECK(sanitize_utf8(std::string("a\0b", 3)) == "ab");
     CHECK(group_thousands(1234567) == "1,234,567");
     CHECK(group_thousands(-1000) == "-1,000");

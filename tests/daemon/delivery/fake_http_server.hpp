@@ -38,7 +38,7 @@ struct FakeReply {
 };
 
 class FakeHttpServer {
-public:
+  public:
     using Handler = std::function<FakeReply(const FakeRequest&)>;
 
     FakeHttpServer(boost::asio::io_context& io, Handler handler, unsigned short port = 0)
@@ -76,12 +76,13 @@ public:
         return port;
     }
 
-private:
+  private:
     boost::asio::awaitable<void> accept_loop() {
         namespace asio = boost::asio;
         for (;;) {
             auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
-            auto [ec] = co_await acceptor_.async_accept(*socket, asio::as_tuple(asio::use_awaitable));
+            auto [ec] =
+                co_await acceptor_.async_accept(*socket, asio::as_tuple(asio::use_awaitable));
             if (ec) co_return;
             open_.push_back(socket);
             asio::co_spawn(io_, serve(socket), asio::detached);
@@ -93,8 +94,8 @@ private:
         namespace http = boost::beast::http;
         boost::beast::flat_buffer buffer;
         http::request<http::string_body> request;
-        auto [ec, n] =
-            co_await http::async_read(*socket, buffer, request, asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] = co_await http::async_read(*socket, buffer, request,
+                                                 asio::as_tuple(asio::use_awaitable));
         (void)n;
         if (ec) co_return;
         FakeRequest seen;

@@ -1,7 +1,8 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
-#include <unistd.h>
 
 #include "connectors/sinks/sink_crypto.hpp"
 #include "daemon/delivery/dispatcher.hpp"
@@ -65,8 +66,8 @@ struct Harness {
         }
         DispatcherOptions options;
         options.idle_poll_ms = 50;
-        dispatcher = std::make_unique<Dispatcher>(io, std::move(outbox), nullptr,
-                                                  std::move(sinks), options);
+        dispatcher =
+            std::make_unique<Dispatcher>(io, std::move(outbox), nullptr, std::move(sinks), options);
     }
     void enqueue(const Alert& alert) {
         dispatcher->with_outbox([&](Outbox& outbox) {
@@ -109,8 +110,8 @@ TEST_CASE("dispatcher delivers signed webhooks and counts them", "[dispatcher]")
     h.make({sink_for(Service::webhook, "hook", server.url("/in"))},
            Outbox::open(path.string(), error));
     h.dispatcher->start();
-    for (const auto& [id, dest] : std::vector<std::pair<std::string, std::string>>{
-             {"a1", "x"}, {"b1", "y"}, {"a2", "x"}}) {
+    for (const auto& [id, dest] :
+         std::vector<std::pair<std::string, std::string>>{{"a1", "x"}, {"b1", "y"}, {"a2", "x"}}) {
         REQUIRE(router_side->enqueue(make_alert(id, dest), now_ms()) == EnqueueResult::inserted);
     }
     h.dispatcher->wake("hook");
@@ -152,7 +153,9 @@ TEST_CASE("dispatcher retries 500 and 429 honouring retry_after", "[dispatcher]"
         ++calls;
         if (calls == 1) return FakeReply{FakeReply::Action::respond, 500, {}, "boom"};
         if (calls == 2) {
-            return FakeReply{FakeReply::Action::respond, 429, {{"Retry-After", "1"}},
+            return FakeReply{FakeReply::Action::respond,
+                             429,
+                             {{"Retry-After", "1"}},
                              R"({"message":"You are being rate limited.","retry_after":0.05})"};
         }
         return FakeReply{FakeReply::Action::respond, 200, {}, "{}"};
@@ -173,8 +176,7 @@ TEST_CASE("dispatcher retries 500 and 429 honouring retry_after", "[dispatcher]"
     CHECK(c->dead == 0);
 }
 
-TEST_CASE("dispatcher retries after a hung server times out and after a reset",
-          "[dispatcher]") {
+TEST_CASE("dispatcher retries after a hung server times out and after a reset", "[dispatcher]") {
     Harness h;
     int calls = 0;
     FakeHttpServer server(h.io, [&](const FakeRequest&) {
@@ -212,8 +214,7 @@ TEST_CASE("permanent failures become dead letters and the queue moves on", "[dis
     CHECK(h.entry("p2").state == OutboxState::sent);
 }
 
-TEST_CASE("a gone Discord webhook disables the sink and keeps alerts pending",
-          "[dispatcher]") {
+TEST_CASE("a gone Discord webhook disables the sink and keeps alerts pending", "[dispatcher]") {
     Harness h;
     FakeHttpServer server(h.io, [&](const FakeRequest&) {
         return FakeReply{FakeReply::Action::respond, 404, {}, R"({"message":"Unknown Webhook"})"};
@@ -249,9 +250,8 @@ TEST_CASE("alerts survive an outage and arrive once, in order per destination",
         (a ? order_a : order_b).push_back(id);
     }
     // Down: every head of line fails at least twice (connection refused), nothing is lost.
-    REQUIRE(run_until(h.io, [&] {
-        return h.entry("o0").attempts >= 2 && h.entry("o1").attempts >= 2;
-    }));
+    REQUIRE(run_until(h.io,
+                      [&] { return h.entry("o0").attempts >= 2 && h.entry("o1").attempts >= 2; }));
     CHECK(h.counts("slack").pending == 10);
     CHECK(h.entry("o2").attempts == 0);  // waits behind o1 on C-A
     CHECK(h.entry("o1").last_error.rfind("transport: connect 127.0.0.1", 0) == 0);
@@ -265,8 +265,8 @@ TEST_CASE("alerts survive an outage and arrive once, in order per destination",
             const std::string channel =
                 request.body.substr(channel_at, request.body.find('"', channel_at) - channel_at);
             const auto title_at = request.body.find("alert o") + 6;
-            const std::string id =
-                request.body.substr(title_at, request.body.find_first_of(" \":", title_at) - title_at);
+            const std::string id = request.body.substr(
+                title_at, request.body.find_first_of(" \":", title_at) - title_at);
             received.emplace_back(channel, id);
             CHECK(request.target == "/chat.postMessage");
             CHECK(request.header("authorization") == "Bearer xoxb-test");

@@ -1,7 +1,8 @@
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <unistd.h>
-#include <sqlite3.h>
 
 #include "connectors/sinks/alert_json.hpp"
 #include "daemon/delivery/backoff.hpp"
@@ -115,7 +116,8 @@ TEST_CASE("outbox transactions commit or roll back, and join the caller's", "[ou
 
     // The router's own transaction on the same connection: both writes or neither.
     sqlite3* db = outbox->db();
-    REQUIRE(sqlite3_exec(db, "CREATE TABLE cases (id TEXT)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE cases (id TEXT)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
     REQUIRE(sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_exec(db, "INSERT INTO cases VALUES ('k1')", nullptr, nullptr, nullptr) ==
             SQLITE_OK);
@@ -153,8 +155,7 @@ TEST_CASE("outbox survives reopening the file (WAL)", "[outbox]") {
     CHECK(error.find("cannot open outbox database") != std::string::npos);
 }
 
-TEST_CASE("backoff grows exponentially with jitter, capped, honouring Retry-After",
-          "[backoff]") {
+TEST_CASE("backoff grows exponentially with jitter, capped, honouring Retry-After", "[backoff]") {
     BackoffPolicy policy;
     policy.initial_ms = 1000;
     policy.multiplier = 2;

@@ -1,7 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
 
 #include "connectors/http/http_client.hpp"
@@ -19,7 +18,7 @@ constexpr std::int64_t kNowMs = 1714572000000;
 constexpr const char* kSecret = "action-secret";
 
 class RecordingHandler : public CaseActionHandler {
-public:
+  public:
     CaseActionResult on_case_action(const CaseActionRequest& request) override {
         calls.push_back(request);
         if (request.case_id == "missing") return {404, "No such case."};
@@ -105,14 +104,15 @@ TEST_CASE("action links verify the token; GET confirms, POST acts", "[http_api]"
     CHECK(handler->calls[0].action == CaseAction::ack);
 
     // Wrong action, wrong case, tampered, expired, missing.
-    CHECK(server->handle("POST",
-                         "/cases/case-42/resolve?token=" +
-                             token("case-42", CaseAction::ack, expiry),
-                         "", "")
+    CHECK(server
+              ->handle("POST",
+                       "/cases/case-42/resolve?token=" + token("case-42", CaseAction::ack, expiry),
+                       "", "")
               .status == 403);
-    CHECK(server->handle("POST",
-                         "/cases/case-43/ack?token=" + token("case-42", CaseAction::ack, expiry),
-                         "", "")
+    CHECK(server
+              ->handle("POST",
+                       "/cases/case-43/ack?token=" + token("case-42", CaseAction::ack, expiry), "",
+                       "")
               .status == 403);
     const auto expired = server->handle(
         "POST", "/cases/case-42/ack?token=" + token("case-42", CaseAction::ack, kNowMs / 1000 - 1),
@@ -126,18 +126,20 @@ TEST_CASE("action links verify the token; GET confirms, POST acts", "[http_api]"
     const std::string reassign =
         "/cases/case%2F7/reassign?token=" + token("case/7", CaseAction::reassign, expiry);
     CHECK(server->handle("POST", reassign, "", "").status == 400);
-    CHECK(server->handle("POST", reassign, "to=bob%40example.com",
-                         "application/x-www-form-urlencoded")
-              .status == 200);
+    CHECK(
+        server
+            ->handle("POST", reassign, "to=bob%40example.com", "application/x-www-form-urlencoded")
+            .status == 200);
     CHECK(server->handle("POST", reassign + "&to=carol", "", "").status == 200);
     REQUIRE(handler->calls.size() == 3);
     CHECK(handler->calls[1].case_id == "case/7");
     CHECK(handler->calls[1].to == "bob@example.com");
     CHECK(handler->calls[2].to == "carol");
-    CHECK(server->handle("POST",
-                         "/cases/missing/resolve?token=" +
-                             token("missing", CaseAction::resolve, expiry),
-                         "", "")
+    CHECK(server
+              ->handle(
+                  "POST",
+                  "/cases/missing/resolve?token=" + token("missing", CaseAction::resolve, expiry),
+                  "", "")
               .status == 404);
 }
 
@@ -161,7 +163,9 @@ TEST_CASE("admin server answers on loopback", "[http_api]") {
     const std::vector<connectors::sinks::HttpRequestSpec> requests = {
         {"GET", base + "/healthz", {}, ""},
         {"GET", base + "/metrics", {}, ""},
-        {"POST", base + "/cases/c1/resolve?token=" + token("c1", CaseAction::resolve, expiry), {},
+        {"POST",
+         base + "/cases/c1/resolve?token=" + token("c1", CaseAction::resolve, expiry),
+         {},
          ""},
         {"POST", base + "/healthz", {}, std::string(64 * 1024, 'x')},
         {"GET", base + "/nope", {}, ""},

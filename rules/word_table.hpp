@@ -1,0 +1,79 @@
+#pragma once
+// Everything the scorers know about one folded word, found with one hash lookup per token:
+// valence and booster value per lexicon language, negation and contrast flags, the languages
+// that list it as a stop word, and the complaint cues it starts. Built once on first use from
+// the lexicons, the stop-word lists and the cue list; immutable afterwards; any thread.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/normalize.hpp"
+
+namespace spreekbuis::rules {
+
+struct WordInfo {
+    std::array<double, 2> valence{};  // by LexiconLanguage; valid where has_valence has its bit
+    std::array<double, 2> booster{};  // by LexiconLanguage; valid where is_booster has its bit
+    std::uint8_t has_valence = 0;     // bit (1 << LexiconLanguage)
+    std::uint8_t is_booster = 0;
+    std::uint8_t negation = 0;
+    std::uint8_t contrast = 0;
+    std::uint8_t stop_languages = 0;  // bit per detect_language candidate
+    bool number_word = false;         // counts as a number in complaint cues ("two", "drie")
+    bool cue_negation = false;        // negates a praise cue ("not", "geen")
+    std::uint32_t cue_first = 0;      // complaint cues starting with this word:
+    std::uint32_t cue_count = 0;      // WordTable::cues()[cue_first .. cue_first + cue_count)
+};
+
+class WordTable {
+  public:
+    static const WordTable& get();
+
+    // Null when no scorer knows the word.
+    const WordInfo* find(std::string_view word) const;
+    const std::vector<std::uint32_t>& cues() const { return cues_; }
+
+  private:
+    struct Slot {
+        std::uint64_t hash = 0;
+        std::uint32_t key = 0;  // offset into keys_
+        std::uint32_t length = 0;
+        std::uint32_t info = 0;  // index into infos_ plus one; 0 marks an empty slot
+    };
+
+    WordTable();
+    WordInfo& entry(std::string_view word);
+    void rehash(std::size_t capacity);
+
+    std::vector<Slot> slots_;  // open addressing, linear probing, power-of-two size
+    std::string keys_;
+    std::vector<WordInfo> infos_;
+    std::vector<std::uint32_t> cues_;
+};
+
+// The WordInfo of each token of `text` by token index: words look up their text, hashtags
+// their text without '#' (hashtag_info); null for anything else or an unknown word.
+struct TokenWords {
+    std::vector<const WordInfo*> info;
+    std::vector<const WordInfo*> hashtag_info;
+
+    void fill(const NormalizedText& text);
+};
+
+// Data the table is built from, defined beside the scorers that own it.
+struct StopWord {
+    std::string_view word;
+    std::uint8_t languages;
+};
+std::vector<StopWord> language_stop_words();
+struct CueStart {
+    std::string_view word;
+    std::uint32_t cue;  // index into the complaint cue list, in list order
+};
+std::vector<CueStart> complaint_cue_starts();
+std::vector<std::string_view> complaint_number_words();
+std::vector<std::string_view> complaint_cue_negations();
+
+}  // namespace spreekbuis::rules
