@@ -1,10 +1,11 @@
 #include "rules/compiled_ruleset.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "rules/format.hpp"
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
+#include "rules/sentiment_detail.hpp"
 
 namespace spreekbuis::rules {
 
@@ -45,6 +46,7 @@ struct Scratch {
     std::vector<std::uint32_t> node_begin;
     std::vector<std::uint32_t> node_count;
     std::vector<Span> span_store;
+    std::vector<std::string> parts;  // one matched rule's explanation parts
     std::uint32_t stamp = 0;
 
     std::uint32_t next_stamp() {
@@ -85,12 +87,6 @@ std::string term_set_pattern(const TermPattern& term, bool hashtag) {
         if (!last || !word.prefix) pattern += ' ';
     }
     return pattern;
-}
-
-std::string format_score(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f", value);
-    return buffer;
 }
 
 bool iequals_ascii(std::string_view a, std::string_view b) {
@@ -282,9 +278,11 @@ bool CompiledRuleSet::term_occurs(std::uint32_t term, const EvalContext& context
 Verdict CompiledRuleSet::evaluate(const Post& post) const {
     Verdict verdict;
     const auto text = normalize(post.text);
-    verdict.lang = detect_language(text, post.lang);
-    const auto sentiment = score_sentiment(text, verdict.lang);
-    const auto complaint = score_complaint(text, verdict.lang, sentiment);
+    thread_local PostScores scores;
+    score_post(text, post.lang, false, scores);
+    const SentimentScore& sentiment = scores.sentiment;
+    const ComplaintScore& complaint = scores.complaint;
+    verdict.lang = scores.lang;
     verdict.sentiment = sentiment.score;
     verdict.polarity = sentiment.polarity;
     verdict.complaint = complaint.complaint;
@@ -405,20 +403,31 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
                 verdict.tags.push_back(tag);
             }
         }
-        std::vector<std::string> parts;
-        explain(rule.root, context, parts);
+        s.parts.clear();
+        explain(rule.root, context, s.parts);
         if (!why.empty()) why += "; ";
         why += rule.id;
-        for (std::size_t i = 0; i < parts.size(); ++i) why += (i == 0 ? ": " : ", ") + parts[i];
+        for (std::size_t i = 0; i < s.parts.size(); ++i) {
+            why += i == 0 ? ": " : ", ";
+            why += s.parts[i];
+        }
     }
     if (why.empty()) why = "no rule matched";
     if (complaint.complaint) {
-        why += "; complaint " + format_score(complaint.score);
-        if (!complaint.explanation.empty()) why += " (" + complaint.explanation + ")";
+        why += "; complaint ";
+        append_fixed2(why, complaint.score);
+        if (!complaint.explanation.empty()) {
+            why += " (";
+            why += complaint.explanation;
+            why += ')';
+        }
     } else {
-        why += "; no complaint (" + format_score(complaint.score) + ")";
+        why += "; no complaint (";
+        append_fixed2(why, complaint.score);
+        why += ')';
     }
-    why += "; sentiment " + format_score(sentiment.score);
+    why += "; sentiment ";
+    append_fixed2(why, sentiment.score);
     verdict.why = std::move(why);
     return verdict;
 }

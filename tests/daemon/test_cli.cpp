@@ -274,3 +274,21 @@ TEST_CASE("daemon: a reload with broken rules keeps the old rules serving", "[da
     CHECK(service.stats().reloads.load() == 1);
     std::fclose(console);
 }
+
+TEST_CASE("every shipped configuration passes check, rule tests included", "[cli][shipped]") {
+    const std::filesystem::path root(SPREEKBUIS_SOURCE_DIR);
+    std::vector<std::filesystem::path> configs = {root / "config/demo/spreekbuis.yaml"};
+    for (const auto& entry : std::filesystem::directory_iterator(root / "config/examples")) {
+        if (std::filesystem::exists(entry.path() / "spreekbuis.yaml")) {
+            configs.push_back(entry.path() / "spreekbuis.yaml");
+        }
+    }
+    REQUIRE(configs.size() >= 3);
+    for (const auto& config : configs) {
+        INFO(config.string());
+        auto result = daemon::load_setup(config.string(), true);
+        INFO(result.diagnostics.format_all());
+        CHECK(result.setup.has_value());
+        CHECK_FALSE(result.diagnostics.has_errors());
+    }
+}
