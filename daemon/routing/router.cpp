@@ -1164,6 +1164,31 @@ void Router::check_silence(std::int64_t now, std::vector<Alert>& alerts) {
 
 // ---------------------------------------------------------------- route
 
+bool Router::is_own_account(const rules::Post& post) const {
+    if (settings_.own_accounts.empty() || post.author.handle.empty()) return false;
+    std::string handle = post.author.handle;
+    if (handle.front() == '@') handle.erase(0, 1);
+    for (auto& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return settings_.own_accounts.count(handle) > 0;
+}
+
+std::string Router::answer_from_own_account(const rules::Post& post, std::int64_t now) {
+    const std::string actor = "@" + post.author.handle;
+    rules::Verdict no_topic;
+    std::string thread_why;
+    Case* item = find_thread(post, no_topic, std::string(), thread_why);
+    if (!item) return "own account " + actor + ": no case opened";
+    post_to_case_[post_key(post.source, post.id)] = item->id;
+    if (!store_.add_post(post_key(post.source, post.id), item->id, now)) ++store_errors_;
+    if (item->open() && item->status != CaseStatus::acknowledged) {
+        set_status(*item, CaseStatus::acknowledged, now, actor, "answered publicly by " + actor);
+        save(*item);
+        return "own account " + actor + " answered " + item->id + " (" + thread_why +
+               "): first response, SLA stopped";
+    }
+    return "own account " + actor + " posted in " + item->id + " (" + thread_why + ")";
+}
+
 RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& verdict) {
     RoutingDecision decision;
     const std::int64_t now = clock_.now_ms();
@@ -1172,6 +1197,11 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     if (first_seen_ms_ < 0) first_seen_ms_ = now;
     observe_source(post, now);
     observe_spikes(post, verdict, now, decision.alerts);
+    if (is_own_account(post)) {
+        decision.why = answer_from_own_account(post, now);
+        if (!store_.commit()) ++store_errors_;
+        return decision;
+    }
     const bool needs_answer = verdict.matched || verdict.complaint;
     if (!needs_answer) {
         decision.why = "no answer needed (no rule matched, not a complaint)";

@@ -105,6 +105,8 @@ class Router {
     Router(std::shared_ptr<const Directory> directory, RoutingSettings settings, CaseStore& store,
            Clock& clock, RouterOptions options);
     bool reload_state();
+    bool is_own_account(const rules::Post& post) const;
+    std::string answer_from_own_account(const rules::Post& post, std::int64_t now);
 
     struct Choice;
     struct Influence {

@@ -1,5 +1,7 @@
 #include "daemon/routing/settings.hpp"
 
+#include <cctype>
+
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon::routing {
@@ -72,7 +74,7 @@ class Parser {
         if (!rules::check_keys(doc_, root,
                                {"affinity_window", "case_window", "reopen_window", "dedup_window",
                                 "simulated_handling", "sla", "sla_warning_at", "escalation_every",
-                                "influence", "spikes", "silence", "desk"},
+                                "influence", "spikes", "silence", "desk", "own_accounts"},
                                "routing", diag_) &&
             !root.IsMap()) {
             return;
@@ -162,6 +164,15 @@ class Parser {
         }
         if (auto n = root["desk"]) {
             if (auto a = address(n, "routing.desk")) s.desk = *a;
+        }
+        if (auto n = root["own_accounts"]) {
+            if (auto handles = rules::read_string_list(doc_, n, diag_)) {
+                for (auto handle : *handles) {
+                    if (!handle.empty() && handle.front() == '@') handle.erase(0, 1);
+                    for (auto& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                    s.own_accounts.insert(handle);
+                }
+            }
         }
     }
 

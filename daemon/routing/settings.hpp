@@ -53,6 +53,9 @@ struct RoutingSettings {
     SpikeSettings spikes;
     SilenceSettings silence;
     ChatAddress desk{"console", "#webcare-desk"};
+    // The company's own handles (lower case, no '@'): their posts never open cases, and their
+    // reply in an open case's thread counts as its first response.
+    std::set<std::string> own_accounts;
 
     std::int64_t sla_for(rules::Priority priority) const {
         return sla_ms[static_cast<std::size_t>(priority)];

@@ -683,3 +683,29 @@ TEST_CASE("SQLite store refuses a newer schema and unusable paths", "[routing][s
     }
     std::filesystem::remove(path);
 }
+
+TEST_CASE("the company's own replies open no case and count as the first response",
+          "[routing][router][own]") {
+    Fixture f;
+    f.settings.own_accounts = {"zeevlucht_help"};
+    auto& router = f.start();
+    auto d = router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
+    REQUIRE_FALSE(d.case_id.empty());
+    // A look-alike handle is a customer like any other.
+    auto other = router.route(post("p2", "ZeevluchtHelp", "storing?"), verdict("disruption"));
+    CHECK_FALSE(other.case_id.empty());
+    // The brand's own post: no case, no alert.
+    auto brand = router.route(post("p3", "Zeevlucht_Help", "Wij kijken mee!"), verdict(""));
+    CHECK(brand.case_id.empty());
+    CHECK(brand.alerts.empty());
+    CHECK_FALSE(brand.team);
+    // Its public reply in the case's thread stops the SLA ladder.
+    auto reply = post("p4", "zeevlucht_help", "Sorry Anna, we zoeken het uit. DM ons je nummer.");
+    reply.in_reply_to = "p1";
+    auto answered = router.route(reply, verdict(""));
+    CHECK(answered.case_id.empty());
+    CHECK(contains(answered.why, "first response"));
+    CHECK(router.find_case(d.case_id)->status == CaseStatus::acknowledged);
+    f.clock.advance(3 * kHourMs);
+    for (const auto& alert : router.tick()) CHECK(alert.case_id != d.case_id);
+}
