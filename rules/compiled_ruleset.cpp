@@ -19,6 +19,7 @@ namespace {
 constexpr std::size_t kMaxSpansPerSide = 1024;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
+constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
 
 struct Span {
     std::uint32_t first = 0;
@@ -39,6 +40,8 @@ struct Scratch {
     std::vector<std::uint32_t> seen_terms;
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
+    std::vector<std::uint32_t> matched;  // candidates whose rule matched, in load order
+    std::string why;
     std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
     std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
     std::vector<std::uint8_t> eval_value;
@@ -46,7 +49,9 @@ struct Scratch {
     std::vector<std::uint32_t> node_begin;
     std::vector<std::uint32_t> node_count;
     std::vector<Span> span_store;
-    std::vector<std::string> parts;  // one matched rule's explanation parts
+    std::string part_text;    // one matched rule's explanation parts, back to back
+    std::vector<Span> parts;  // offsets into part_text: first = begin, last = size
+    std::string near_text;
     std::uint32_t stamp = 0;
 
     std::uint32_t next_stamp() {
@@ -216,6 +221,27 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         }
     };
     build_shards(term_patterns, rules->term_shards_, "term");
+    for (const auto& rule : rules->program_.rules) {
+        HotRule hot;
+        hot.root = rule.root;
+        hot.id_begin = static_cast<std::uint32_t>(rules->rule_ids_.size());
+        hot.id_size = static_cast<std::uint32_t>(rule.id.size());
+        hot.priority = rule.priority ? static_cast<std::int8_t>(*rule.priority) : -1;
+        if (rule.topic) {
+            auto& topics = rules->topics_;
+            const auto found = std::find(topics.begin(), topics.end(), *rule.topic);
+            hot.topic = static_cast<std::int32_t>(found - topics.begin());
+            if (found == topics.end()) topics.push_back(*rule.topic);
+        }
+        hot.tags = !rule.tags.empty();
+        rules->rule_ids_ += rule.id;
+        rules->hot_rules_.push_back(hot);
+    }
+    for (const auto& woken : rules->program_.term_rules) {
+        rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
+        rules->woken_rules_.insert(rules->woken_rules_.end(), woken.begin(), woken.end());
+    }
+    rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
     rules->span_levels_ = rules->span_depth() + 4;
 
     std::vector<std::pair<std::string, std::uint32_t>> regex_patterns;
@@ -277,7 +303,13 @@ bool CompiledRuleSet::term_occurs(std::uint32_t term, const EvalContext& context
 
 Verdict CompiledRuleSet::evaluate(const Post& post) const {
     Verdict verdict;
-    const auto text = normalize(post.text);
+    thread_local NormalizedText text;
+    thread_local std::vector<std::uint8_t> flags;
+    if (text.plain.capacity() > kMaxKeptText) {  // one huge post must not pin its memory
+        text = NormalizedText{};
+        flags = {};
+    }
+    normalize_into(post.text, text, flags);
     thread_local PostScores scores;
     score_post(text, post.lang, false, scores);
     const SentimentScore& sentiment = scores.sentiment;
@@ -380,7 +412,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         s.candidates.push_back(rule);
     };
     for (auto id : s.seen_terms) {
-        for (auto rule : program_.term_rules[id]) wake(rule);
+        for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) wake(woken_rules_[k]);
     }
     for (auto id : s.seen_regexes) {
         for (auto rule : program_.regex_rules[id]) wake(rule);
@@ -388,28 +420,41 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     for (auto rule : program_.always_rules) wake(rule);
     std::sort(s.candidates.begin(), s.candidates.end());
 
-    std::string why;
+    s.matched.clear();
     for (auto index : s.candidates) {
-        const auto& rule = program_.rules[index];
-        if (!eval(rule.root, context)) continue;
+        if (eval(hot_rules_[index].root, context)) s.matched.push_back(index);
+    }
+    verdict.rules.reserve(s.matched.size());
+    std::string& why = s.why;
+    why.clear();
+    for (auto index : s.matched) {
+        const HotRule& rule = hot_rules_[index];
+        const std::string_view id(rule_ids_.data() + rule.id_begin, rule.id_size);
         verdict.matched = true;
-        verdict.rules.push_back(rule.id);
-        if (!verdict.topic && rule.topic) verdict.topic = rule.topic;
-        if (rule.priority && (!verdict.priority || *rule.priority > *verdict.priority)) {
-            verdict.priority = rule.priority;
+        verdict.rules.emplace_back(id);
+        if (!verdict.topic && rule.topic >= 0) {
+            verdict.topic = topics_[static_cast<std::size_t>(rule.topic)];
         }
-        for (const auto& tag : rule.tags) {
-            if (std::find(verdict.tags.begin(), verdict.tags.end(), tag) == verdict.tags.end()) {
-                verdict.tags.push_back(tag);
+        if (rule.priority >= 0 &&
+            (!verdict.priority || static_cast<Priority>(rule.priority) > *verdict.priority)) {
+            verdict.priority = static_cast<Priority>(rule.priority);
+        }
+        if (rule.tags) {
+            for (const auto& tag : program_.rules[index].tags) {
+                if (std::find(verdict.tags.begin(), verdict.tags.end(), tag) ==
+                    verdict.tags.end()) {
+                    verdict.tags.push_back(tag);
+                }
             }
         }
         s.parts.clear();
-        explain(rule.root, context, s.parts);
+        s.part_text.clear();
+        explain(rule.root, context);
         if (!why.empty()) why += "; ";
-        why += rule.id;
+        why += id;
         for (std::size_t i = 0; i < s.parts.size(); ++i) {
             why += i == 0 ? ": " : ", ";
-            why += s.parts[i];
+            why.append(s.part_text, s.parts[i].first, s.parts[i].last);
         }
     }
     if (why.empty()) why = "no rule matched";
@@ -428,7 +473,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     }
     why += "; sentiment ";
     append_fixed2(why, sentiment.score);
-    verdict.why = std::move(why);
+    verdict.why = why;
     return verdict;
 }
 
@@ -648,12 +693,17 @@ bool CompiledRuleSet::near_pair(std::uint32_t index, EvalContext& context, std::
     return false;
 }
 
-void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context,
-                              std::vector<std::string>& out) const {
+void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
     const auto& node = program_.nodes[index];
     const auto* children = program_.children.data() + node.first;
-    const auto add = [&](std::string part) {
-        if (std::find(out.begin(), out.end(), part) == out.end()) out.push_back(std::move(part));
+    auto& s = context.s;
+    const auto add = [&](std::string_view part) {
+        for (const auto& seen : s.parts) {
+            if (std::string_view(s.part_text).substr(seen.first, seen.last) == part) return;
+        }
+        s.parts.push_back(Span{static_cast<std::uint32_t>(s.part_text.size()),
+                               static_cast<std::uint32_t>(part.size())});
+        s.part_text.append(part);
     };
     switch (node.op) {
         case Op::term:
@@ -669,11 +719,11 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context,
             return;
         case Op::any_of:
             for (std::uint32_t i = 0; i < node.count; ++i) {
-                if (eval(children[i], context)) explain(children[i], context, out);
+                if (eval(children[i], context)) explain(children[i], context);
             }
             return;
         case Op::all_of:
-            for (std::uint32_t i = 0; i < node.count; ++i) explain(children[i], context, out);
+            for (std::uint32_t i = 0; i < node.count; ++i) explain(children[i], context);
             return;
         case Op::near: {
             std::uint32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
@@ -681,8 +731,13 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context,
                 !near_pair(index, context, a0, a1, b0, b1)) {
                 return;
             }
-            add("\"" + std::string(context.span_text(Span{a0, a1})) + "\" NEAR \"" +
-                std::string(context.span_text(Span{b0, b1})) + "\"");
+            auto& near = s.near_text;
+            near.assign(1, '"');
+            near.append(context.span_text(Span{a0, a1}));
+            near.append("\" NEAR \"");
+            near.append(context.span_text(Span{b0, b1}));
+            near.push_back('"');
+            add(near);
             return;
         }
     }

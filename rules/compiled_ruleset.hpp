@@ -37,6 +37,16 @@ class CompiledRuleSet final : public RuleSet {
         std::vector<std::uint32_t> ids;  // set pattern index -> term or regex id
     };
 
+    // What evaluate() reads of every candidate and matched rule, packed for the cache.
+    struct HotRule {
+        std::uint32_t root = 0;
+        std::uint32_t id_begin = 0;  // into rule_ids_
+        std::uint32_t id_size = 0;
+        std::int32_t topic = -1;    // into topics_, or -1 for none
+        std::int8_t priority = -1;  // a Priority, or -1 for none
+        bool tags = false;
+    };
+
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
 
     bool eval(std::uint32_t index, EvalContext& context) const;
@@ -47,10 +57,16 @@ class CompiledRuleSet final : public RuleSet {
     bool near_pair(std::uint32_t index, EvalContext& context, std::uint32_t& first_a,
                    std::uint32_t& last_a, std::uint32_t& first_b, std::uint32_t& last_b) const;
     bool field_matches(const query::FieldSpec& field, const EvalContext& context) const;
-    void explain(std::uint32_t index, EvalContext& context, std::vector<std::string>& out) const;
+    void explain(std::uint32_t index, EvalContext& context) const;
     bool term_occurs(std::uint32_t term, const EvalContext& context) const;
 
     compiled::RuleProgram program_;
+    std::vector<HotRule> hot_rules_;   // by rule index
+    std::string rule_ids_;             // every rule id, back to back
+    std::vector<std::string> topics_;  // distinct topics
+    // program_.term_rules flattened: term t wakes woken_rules_[term_wakes_[t] .. term_wakes_[t+1])
+    std::vector<std::uint32_t> term_wakes_;
+    std::vector<std::uint32_t> woken_rules_;
     std::vector<std::unique_ptr<RE2>> regexes_;
     std::vector<Shard> term_shards_;
     std::vector<Shard> regex_shards_;

@@ -288,32 +288,49 @@ constexpr double kMaxCueHits = 2.0;
 constexpr std::string_view kCueNegations[] = {"not",    "no",   "never", "isn't",
                                               "wasn't", "niet", "geen",  "nooit"};
 
-bool matches_word(std::string_view pattern, const NormalizedText& text, const Token& token,
+// One word of a cue: a literal folded word, or "#" (a number), "*" (any word), "@" (a mention).
+struct CueWord {
+    enum class Kind : std::uint8_t { literal, number, any, mention } kind = Kind::literal;
+    std::string_view text;
+};
+
+bool matches_word(const CueWord& pattern, const NormalizedText& text, const Token& token,
                   bool number) {
-    if (pattern == "#") return number;
-    if (pattern == "*") return token.kind == TokenKind::word || token.kind == TokenKind::number;
-    if (pattern == "@") return token.kind == TokenKind::mention;
-    return token.kind == TokenKind::word && text.token_text(token) == pattern;
+    switch (pattern.kind) {
+        case CueWord::Kind::number:
+            return number;
+        case CueWord::Kind::any:
+            return token.kind == TokenKind::word || token.kind == TokenKind::number;
+        case CueWord::Kind::mention:
+            return token.kind == TokenKind::mention;
+        case CueWord::Kind::literal:
+            break;
+    }
+    return token.kind == TokenKind::word && text.token_text(token) == pattern.text;
 }
 
 // The words of each cue, and the cues that start with a wildcard, built once. Cues that start
 // with a word are found through WordTable.
 struct CueIndex {
-    std::vector<std::vector<std::string_view>> words;  // per cue
-    std::vector<std::size_t> wildcard_first;            // cues starting with "#", "@" or "*"
+    std::vector<std::vector<CueWord>> words;  // per cue
+    std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
 
     CueIndex() {
         for (const auto& cue : kCues) {
-            std::vector<std::string_view> parts;
+            std::vector<CueWord> parts;
             std::size_t pos = 0;
             while (pos <= cue.phrase.size()) {
                 std::size_t end = cue.phrase.find(' ', pos);
                 if (end == std::string_view::npos) end = cue.phrase.size();
-                parts.push_back(cue.phrase.substr(pos, end - pos));
+                CueWord word{CueWord::Kind::literal, cue.phrase.substr(pos, end - pos)};
+                if (word.text == "#") word.kind = CueWord::Kind::number;
+                if (word.text == "*") word.kind = CueWord::Kind::any;
+                if (word.text == "@") word.kind = CueWord::Kind::mention;
+                parts.push_back(word);
                 pos = end + 1;
             }
-            const std::string_view first = parts.front();
-            if (first == "#" || first == "@" || first == "*") wildcard_first.push_back(words.size());
+            if (parts.front().kind != CueWord::Kind::literal)
+                wildcard_first.push_back(words.size());
             words.push_back(std::move(parts));
         }
     }
@@ -341,9 +358,9 @@ std::vector<CueStart> complaint_cue_starts() {
     std::vector<CueStart> out;
     const CueIndex& index = cue_index();
     for (std::size_t c = 0; c < index.words.size(); ++c) {
-        const std::string_view first = index.words[c].front();
-        if (first == "#" || first == "@" || first == "*") continue;
-        out.push_back({first, static_cast<std::uint32_t>(c)});
+        const CueWord& first = index.words[c].front();
+        if (first.kind != CueWord::Kind::literal) continue;
+        out.push_back({first.text, static_cast<std::uint32_t>(c)});
     }
     return out;
 }
@@ -371,8 +388,7 @@ std::string_view to_string(ComplaintFeature feature) {
     return kNames[static_cast<std::size_t>(feature)];
 }
 
-void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues,
-                CueHits& out) {
+void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out) {
     out.hits.fill(0.0);
     out.brand_question = false;
     out.cues.clear();
@@ -413,10 +429,15 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
             }
         };
         if (const WordInfo* info = words.info[tokens[i]]) {
-            for (std::uint32_t k = 0; k < info->cue_count; ++k) consider(cue_ids[info->cue_first + k]);
+            for (std::uint32_t k = 0; k < info->cue_count; ++k)
+                consider(cue_ids[info->cue_first + k]);
         }
         if (any_number) {
-            for (std::size_t c : index.wildcard_first) consider(c);
+            for (std::size_t c : index.wildcard_first) {
+                if (numbers[i] != 0 || index.words[c].front().kind != CueWord::Kind::number) {
+                    consider(c);
+                }
+            }
         }
         if (best_length == 0 || i + best_length <= covered_until) continue;
         if (kCues[best].feature == F::praise) {
@@ -441,8 +462,8 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
             ++named;
         }
     }
-    out.brand_question = has_mention && text.questions > 0 &&
-                         out.hits[static_cast<std::size_t>(F::request)] > 0;
+    out.brand_question =
+        has_mention && text.questions > 0 && out.hits[static_cast<std::size_t>(F::request)] > 0;
 }
 
 double cue_value(const CueHits& cues, ComplaintFeature feature) {

@@ -43,8 +43,7 @@ struct CueHits {
     bool brand_question = false;
     std::string cues;  // the first cues that fired, named, when asked for
 };
-void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues,
-                CueHits& out);
+void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out);
 // A feature's value from the cues alone (problem .. praise), capped as the model expects.
 double cue_value(const CueHits& cues, ComplaintFeature feature);
 ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 #include "rules/html.hpp"
 #include "rules/utf8.hpp"
@@ -433,8 +434,22 @@ class Tokenizer {
     const std::vector<std::uint8_t>& flags_;
 };
 
+// Eight bytes at a time: any byte >= 0x80, '<' or '&'.
 bool needs_markup_pass(std::string_view raw) {
-    for (char c : raw) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    const auto has_byte = [](std::uint64_t chunk, unsigned char byte) {
+        const std::uint64_t x = chunk ^ (kOnes * byte);
+        return ((x - kOnes) & ~x & kHigh) != 0;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= raw.size(); i += 8) {
+        std::uint64_t chunk = 0;
+        std::memcpy(&chunk, raw.data() + i, 8);
+        if ((chunk & kHigh) != 0 || has_byte(chunk, '<') || has_byte(chunk, '&')) return true;
+    }
+    for (; i < raw.size(); ++i) {
+        const char c = raw[i];
         if (c == '<' || c == '&' || static_cast<unsigned char>(c) >= 0x80) return true;
     }
     return false;
@@ -444,6 +459,18 @@ bool needs_markup_pass(std::string_view raw) {
 
 NormalizedText normalize(std::string_view raw) {
     NormalizedText out;
+    std::vector<std::uint8_t> flags;
+    normalize_into(raw, out, flags);
+    return out;
+}
+
+void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::uint8_t>& flags) {
+    out.plain.clear();
+    out.folded.clear();
+    out.tokens.clear();
+    out.exclamations = 0;
+    out.questions = 0;
+    flags.clear();
     if (raw.size() > kMaxInput) raw = raw.substr(0, kMaxInput);
     if (needs_markup_pass(raw)) {
         decode_markup(raw, out.plain);
@@ -451,12 +478,10 @@ NormalizedText normalize(std::string_view raw) {
         out.plain.assign(raw);
     }
     out.folded.reserve(out.plain.size());
-    std::vector<std::uint8_t> flags;
     flags.reserve(out.plain.size() + 8);
     fold_text(out, flags);
     out.tokens.reserve(out.folded.size() / 4 + 1);
     Tokenizer(out, flags).run();
-    return out;
 }
 
 }  // namespace spreekbuis::rules

@@ -14,8 +14,8 @@ struct Token {
     std::uint32_t begin = 0;  // byte offsets into NormalizedText::folded
     std::uint32_t end = 0;
     TokenKind kind = TokenKind::word;
-    bool all_caps = false;        // written in capitals in the original ("NEVER")
-    bool elongated = false;       // letters repeated in the original ("sooooo")
+    bool all_caps = false;   // written in capitals in the original ("NEVER")
+    bool elongated = false;  // letters repeated in the original ("sooooo")
 };
 
 struct NormalizedText {
@@ -24,7 +24,7 @@ struct NormalizedText {
     // Case-folded and accent-folded `plain`, elongations squeezed to two letters, runs of
     // whitespace collapsed to one space. Hashtags and mentions keep their '#'/'@'.
     std::string folded;
-    std::vector<Token> tokens;  // in order, covering the words, tags, urls, emoji of `folded`
+    std::vector<Token> tokens;       // in order, covering the words, tags, urls, emoji of `folded`
     std::uint32_t exclamations = 0;  // count of '!' in the original
     std::uint32_t questions = 0;     // count of '?' in the original
 
@@ -34,5 +34,7 @@ struct NormalizedText {
 };
 
 NormalizedText normalize(std::string_view raw);
+// The same into `out`, reusing its buffers and `flags` (scratch) across posts.
+void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::uint8_t>& flags);
 
 }  // namespace spreekbuis::rules

@@ -65,7 +65,8 @@ std::vector<StopWord> language_stop_words() {
         while (pos < words.size()) {
             std::size_t end = words.find(' ', pos);
             if (end == std::string_view::npos) end = words.size();
-            if (end > pos) out.push_back({words.substr(pos, end - pos), static_cast<std::uint8_t>(1u << l)});
+            if (end > pos)
+                out.push_back({words.substr(pos, end - pos), static_cast<std::uint8_t>(1u << l)});
             pos = end + 1;
         }
     }

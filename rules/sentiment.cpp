@@ -151,7 +151,8 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
-        Item item{text.token_text(token), token.kind, token.all_caps, token.elongated, nullptr, 0.0};
+        Item item{text.token_text(token), token.kind, token.all_caps,
+                  token.elongated,        nullptr,    0.0};
         item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
         item.base = lookup(lexicon, language, item, item.info);
         items.push_back(item);

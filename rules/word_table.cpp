@@ -1,18 +1,29 @@
 #include "rules/word_table.hpp"
 
+#include <cstring>
+
 #include "rules/lexicon.hpp"
 
 namespace spreekbuis::rules {
 
 namespace {
 
-std::uint64_t hash_word(std::string_view word) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (char c : word) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 0x100000001b3ULL;
+std::uint32_t hash_word(std::string_view word) {
+    constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t hash = word.size() * kMultiplier;
+    std::size_t at = 0;
+    for (; at + 8 <= word.size(); at += 8) {
+        std::uint64_t chunk = 0;
+        std::memcpy(&chunk, word.data() + at, 8);
+        hash = (hash ^ chunk) * kMultiplier;
+        hash ^= hash >> 32;
     }
-    return hash ^ (hash >> 29);
+    std::uint64_t tail = 0;
+    for (std::size_t shift = 0; at < word.size(); ++at, shift += 8) {
+        tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[at])) << shift;
+    }
+    hash = (hash ^ tail) * kMultiplier;
+    return static_cast<std::uint32_t>(hash >> 32);
 }
 
 std::uint8_t bit(LexiconLanguage lang) {
@@ -45,7 +56,8 @@ WordTable::WordTable() {
         for (const auto& word : lexicon.negations) entry(word).negation |= bit(lang);
         for (const auto& word : lexicon.contrasts) entry(word).contrast |= bit(lang);
     }
-    for (const auto& stop : language_stop_words()) entry(stop.word).stop_languages |= stop.languages;
+    for (const auto& stop : language_stop_words())
+        entry(stop.word).stop_languages |= stop.languages;
     for (auto word : complaint_number_words()) entry(word).number_word = true;
     for (auto word : complaint_cue_negations()) entry(word).cue_negation = true;
     // Cue lists stay in cue order per word: the matcher prefers the earlier of equal lengths.
@@ -77,9 +89,11 @@ void WordTable::rehash(std::size_t capacity) {
 }
 
 WordInfo& WordTable::entry(std::string_view word) {
-    if (const WordInfo* found = find(word)) return infos_[static_cast<std::size_t>(found - infos_.data())];
+    if (const WordInfo* found = find(word)) {
+        return infos_[static_cast<std::size_t>(found - infos_.data())];
+    }
     if ((infos_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    const std::uint64_t hash = hash_word(word);
+    const std::uint32_t hash = hash_word(word);
     const std::size_t mask = slots_.size() - 1;
     std::size_t at = hash & mask;
     while (slots_[at].info != 0) at = (at + 1) & mask;
@@ -92,13 +106,13 @@ WordInfo& WordTable::entry(std::string_view word) {
 }
 
 const WordInfo* WordTable::find(std::string_view word) const {
-    const std::uint64_t hash = hash_word(word);
+    const std::uint32_t hash = hash_word(word);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
         const Slot& slot = slots_[at];
         if (slot.info == 0) return nullptr;
         if (slot.hash == hash && slot.length == word.size() &&
-            std::string_view(keys_).substr(slot.key, slot.length) == word) {
+            std::memcmp(keys_.data() + slot.key, word.data(), word.size()) == 0) {
             return &infos_[slot.info - 1];
         }
     }

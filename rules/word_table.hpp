@@ -37,7 +37,7 @@ class WordTable {
 
   private:
     struct Slot {
-        std::uint64_t hash = 0;
+        std::uint32_t hash = 0;
         std::uint32_t key = 0;  // offset into keys_
         std::uint32_t length = 0;
         std::uint32_t info = 0;  // index into infos_ plus one; 0 marks an empty slot

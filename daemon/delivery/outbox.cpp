@@ -201,11 +201,12 @@ EnqueueResult Outbox::enqueue(const connectors::Alert& alert, std::int64_t now_m
 std::vector<OutboxEntry> Outbox::due(std::string_view sink, std::int64_t now_ms,
                                      std::size_t limit) {
     std::vector<OutboxEntry> out;
+    // Heads of line: the oldest pending alert of each destination (the GROUP BY walks the
+    // (sink, state, destination, seq) index), then those that are due.
     const std::string sql = std::string("SELECT ") + kColumns +
-                            " FROM outbox o WHERE sink = ?1 AND state = 'pending' AND "
-                            "next_attempt_ms <= ?2 AND seq = (SELECT MIN(seq) FROM outbox p "
-                            "WHERE p.sink = o.sink AND p.state = 'pending' AND "
-                            "p.destination = o.destination) ORDER BY next_attempt_ms, seq LIMIT ?3";
+                            " FROM outbox WHERE seq IN (SELECT MIN(seq) FROM outbox WHERE "
+                            "sink = ?1 AND state = 'pending' GROUP BY destination) AND "
+                            "next_attempt_ms <= ?2 ORDER BY next_attempt_ms, seq LIMIT ?3";
     Statement s(db_, sql.c_str());
     if (!s) {
         fail("due");
@@ -220,9 +221,8 @@ std::vector<OutboxEntry> Outbox::due(std::string_view sink, std::int64_t now_ms,
 
 std::optional<std::int64_t> Outbox::next_due_ms(std::string_view sink) {
     Statement s(db_,
-                "SELECT MIN(next_attempt_ms) FROM outbox o WHERE sink = ?1 AND state = 'pending' "
-                "AND seq = (SELECT MIN(seq) FROM outbox p WHERE p.sink = o.sink AND "
-                "p.state = 'pending' AND p.destination = o.destination)");
+                "SELECT MIN(next_attempt_ms) FROM outbox WHERE seq IN (SELECT MIN(seq) FROM "
+                "outbox WHERE sink = ?1 AND state = 'pending' GROUP BY destination)");
     if (!s) {
         fail("next_due_ms");
         return std::nullopt;

@@ -1,9 +1,10 @@
 // Fuzzes what the delivery path does with bytes it did not write: an outbox payload parsed back
 // into an Alert and formatted for every service (every body must stay valid JSON), operator
 // templates, and every service's response classifier.
+#include <simdjson.h>
+
 #include <cstdint>
 #include <cstdlib>
-#include <simdjson.h>
 #include <string_view>
 
 #include "connectors/sinks/alert_json.hpp"
@@ -47,8 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto alert = alert_from_json(input)) {
         for (const Service service : kServices) {
             require_json(format_request(*alert, settings_for(service, ""), 0).body);
-            require_json(format_request(*alert, settings_for(service, "{{text}} {{author}}"), 0)
-                             .body);
+            require_json(
+                format_request(*alert, settings_for(service, "{{text}} {{author}}"), 0).body);
         }
         (void)format_console(*alert);
         if (alert_to_json(*alert) != alert_to_json(*alert_from_json(alert_to_json(*alert)))) {

@@ -301,3 +301,29 @@ TEST_CASE("held alerts roll into one durable digest", "[noise]") {
     CHECK(flush_due_digests(*outbox, policy, 1100) == 0);  // nothing twice
     CHECK(flush_due_digests(*outbox, policy, 5000) == 1);  // U2
 }
+
+TEST_CASE("outbox attaches to a connection the caller owns", "[outbox]") {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+    {
+        std::string error;
+        auto outbox = Outbox::attach(db, error);
+        REQUIRE(outbox);
+        CHECK(outbox->db() == db);
+        REQUIRE(sqlite3_exec(db, "CREATE TABLE cases (id TEXT)", nullptr, nullptr, nullptr) ==
+                SQLITE_OK);
+        Outbox::Transaction tx(*outbox);
+        REQUIRE(sqlite3_exec(db, "INSERT INTO cases VALUES ('k1')", nullptr, nullptr, nullptr) ==
+                SQLITE_OK);
+        REQUIRE(outbox->enqueue(make_alert("a1", "C"), 1) == EnqueueResult::inserted);
+        CHECK(tx.commit());
+    }  // the Outbox does not close a borrowed connection
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(
+                db, "SELECT (SELECT COUNT(*) FROM cases) + (SELECT COUNT(*) FROM outbox)", -1,
+                &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(stmt, 0) == 2);
+    sqlite3_finalize(stmt);
+    CHECK(sqlite3_close(db) == SQLITE_OK);
+}
