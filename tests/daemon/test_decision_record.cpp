@@ -17,7 +17,7 @@ TEST_CASE("decision record has every field of the contract, in order", "[record]
     verdict.polarity = rules::Polarity::negative;
     verdict.lang = "nl";
     verdict.why = "baggage-lost: \"koffer\" NEAR \"kwijt\"";
-    daemon::Assignment assignment{"baggage", "anna", "skill baggage, speaks nl"};
+    daemon::Assignment assignment{"baggage", "anna", "skill baggage, speaks nl", std::nullopt};
     CHECK(daemon::decision_record_json(post, verdict, assignment) ==
           R"({"post_id":"p1","matched":true,"complaint":true,"rules":["baggage-lost","brand"],)"
           R"("topic":"baggage","priority":"high","sentiment":-0.6123,"polarity":"negative",)"
