@@ -10,7 +10,7 @@ namespace spreekbuis::daemon {
 
 template <typename T>
 class BoundedQueue {
-public:
+  public:
     explicit BoundedQueue(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
     // False when the queue was closed; the item is then not taken.
@@ -55,7 +55,7 @@ public:
         return items_.size();
     }
 
-private:
+  private:
     const std::size_t capacity_;
     mutable std::mutex mutex_;
     std::condition_variable not_empty_;

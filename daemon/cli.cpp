@@ -165,7 +165,8 @@ int command_replay(const std::string& config_path, const std::string& input, boo
     if (!setup) return kExitBadInput;
     std::FILE* file = input == "-" ? stdin : std::fopen(input.c_str(), "rb");
     if (!file) {
-        std::fprintf(err, "%s: error: cannot open input: %s\n", input.c_str(), std::strerror(errno));
+        std::fprintf(err, "%s: error: cannot open input: %s\n", input.c_str(),
+                     std::strerror(errno));
         return kExitBadInput;
     }
     ReplayOptions options;

@@ -17,9 +17,9 @@ connectors::Alert alert_for_decision(const rules::Post& post, const rules::Verdi
     alert.created_at_ms = post.created_at_ms.value_or(0);
     std::string what = verdict.complaint ? "Complaint" : "Post";
     if (verdict.topic) what += " about " + *verdict.topic;
-    alert.title = what + " (" +
-                  std::string(rules::to_string(verdict.priority.value_or(rules::Priority::normal))) +
-                  ")";
+    alert.title =
+        what + " (" +
+        std::string(rules::to_string(verdict.priority.value_or(rules::Priority::normal))) + ")";
     return alert;
 }
 
@@ -28,7 +28,8 @@ std::string format_console_alert(const connectors::Alert& alert) {
     if (!alert.recipient_name.empty()) out += " -> " + alert.recipient_name;
     out += '\n';
     if (!alert.post.id.empty()) {
-        std::string author = alert.post.author.handle.empty() ? "someone" : "@" + alert.post.author.handle;
+        std::string author =
+            alert.post.author.handle.empty() ? "someone" : "@" + alert.post.author.handle;
         if (alert.post.author.followers) {
             author += " (" + std::to_string(*alert.post.author.followers) + " followers";
             if (alert.post.author.verified.value_or(false)) author += ", verified";

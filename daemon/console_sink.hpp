@@ -16,11 +16,11 @@ connectors::Alert alert_for_decision(const rules::Post& post, const rules::Verdi
 std::string format_console_alert(const connectors::Alert& alert);
 
 class ConsoleSink {
-public:
+  public:
     explicit ConsoleSink(std::FILE* out) : out_(out) {}
     void deliver(const connectors::Alert& alert);
 
-private:
+  private:
     std::FILE* out_;
 };
 

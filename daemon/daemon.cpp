@@ -2,14 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <filesystem>
+#include <future>
 #include <mutex>
+#include <set>
 #include <stop_token>
 #include <thread>
 #include <vector>
@@ -17,8 +19,14 @@
 #include "connectors/alert.hpp"
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
+#include "connectors/sinks/sink.hpp"
 #include "daemon/console_sink.hpp"
+#include "daemon/cursor_store.hpp"
 #include "daemon/decision_record.hpp"
+#include "daemon/delivery/dispatcher.hpp"
+#include "daemon/delivery/outbox.hpp"
+#include "daemon/delivery/sink_config.hpp"
+#include "daemon/http_api/admin_server.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/router_setup.hpp"
 #include "rules/yaml_source.hpp"
@@ -39,8 +47,8 @@ struct ReplaySourceSettings {
 };
 
 std::optional<ReplaySourceSettings> read_replay_settings(const config::PluginConfig& plugin,
-                                                          const std::string& base_dir,
-                                                          rules::Diagnostics& diagnostics) {
+                                                         const std::string& base_dir,
+                                                         rules::Diagnostics& diagnostics) {
     const auto& document = *plugin.document;
     if (!rules::check_keys(document, plugin.node, {"name", "type", "path", "rate", "loop"},
                            "replay source '" + plugin.name + "'", diagnostics)) {
@@ -75,6 +83,57 @@ std::optional<ReplaySourceSettings> read_replay_settings(const config::PluginCon
     }
     return settings;
 }
+
+// Case actions from the admin API run on the pipeline's emitter thread, which owns the router;
+// the I/O thread waits (bounded) for the answer.
+class PipelineCaseHandler final : public http_api::CaseActionHandler {
+  public:
+    explicit PipelineCaseHandler(Pipeline& pipeline) : pipeline_(pipeline) {}
+
+    http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
+        auto promise = std::make_shared<std::promise<http_api::CaseActionResult>>();
+        auto answer = promise->get_future();
+        Batch batch;
+        batch.action = [promise, request](routing::Router* router) {
+            http_api::CaseActionResult result;
+            if (!router) {
+                promise->set_value({404, "no people directory is configured"});
+                return;
+            }
+            routing::ActionResult outcome;
+            switch (request.action) {
+                case connectors::sinks::CaseAction::ack:
+                    outcome =
+                        router->acknowledge(request.case_id, "chat", "acknowledged from chat");
+                    break;
+                case connectors::sinks::CaseAction::resolve:
+                    outcome = router->resolve(request.case_id, "chat", "resolved from chat");
+                    break;
+                case connectors::sinks::CaseAction::reassign:
+                    outcome = router->reassign(request.case_id, request.to, "chat",
+                                               "reassigned from chat");
+                    break;
+            }
+            if (outcome.ok) {
+                result.message = "case " + request.case_id + ": " +
+                                 std::string(connectors::sinks::to_string(request.action)) +
+                                 " done";
+            } else {
+                result.status = outcome.error.find("unknown") != std::string::npos ? 404 : 409;
+                result.message = outcome.error;
+            }
+            promise->set_value(result);
+        };
+        if (!pipeline_.submit(std::move(batch))) return {503, "shutting down"};
+        if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+            return {503, "busy, try again"};
+        }
+        return answer.get();
+    }
+
+  private:
+    Pipeline& pipeline_;
+};
 
 }  // namespace
 
@@ -144,6 +203,54 @@ int Daemon::run() {
         spdlog::error("routing could not start:\n{}", diagnostics.format_all());
         return 1;
     }
+    // HTTP sinks deliver through the durable outbox: an alert is committed there before any
+    // send is attempted, and the dispatcher drains it per sink (retries, rate limits).
+    std::vector<delivery::SinkDelivery> http_sinks;
+    for (const auto& sink : impl.setup.config.sinks) {
+        if (sink.type == "console") continue;
+        if (auto parsed = delivery::parse_sink_delivery(sink, impl.setup.config, diagnostics)) {
+            http_sinks.push_back(std::move(*parsed));
+        }
+    }
+    if (diagnostics.has_errors()) {
+        spdlog::error("invalid sink settings:\n{}", diagnostics.format_all());
+        return 1;
+    }
+    std::unique_ptr<delivery::Outbox> outbox;  // the emitter thread's connection
+    std::unique_ptr<delivery::Dispatcher> dispatcher;
+    std::set<std::string> http_sink_names;
+    if (!http_sinks.empty()) {
+        std::filesystem::create_directories(impl.setup.config.state_dir);
+        const auto path =
+            (std::filesystem::path(impl.setup.config.state_dir) / "outbox.db").string();
+        std::string error;
+        outbox = delivery::Outbox::open(path, error);
+        auto dispatcher_outbox = outbox ? delivery::Outbox::open(path, error) : nullptr;
+        auto tls = dispatcher_outbox ? connectors::http::make_client_tls_context(error) : nullptr;
+        if (!outbox || !dispatcher_outbox || !tls) {
+            spdlog::error("delivery could not start: {}", error);
+            return 3;
+        }
+        for (const auto& sink : http_sinks) http_sink_names.insert(sink.settings.name);
+        dispatcher = std::make_unique<delivery::Dispatcher>(impl.io, std::move(dispatcher_outbox),
+                                                            tls, std::move(http_sinks));
+        dispatcher->start();
+    }
+
+    std::unique_ptr<CursorStore> cursors;
+    if (!impl.replay_sources.empty()) {
+        std::error_code ignored;
+        std::filesystem::create_directories(impl.setup.config.state_dir, ignored);
+        std::string error;
+        cursors = CursorStore::open(
+            (std::filesystem::path(impl.setup.config.state_dir) / "cursors.db").string(), error);
+        if (!cursors) {
+            spdlog::error("cannot open the source cursors in {}: {}", impl.setup.config.state_dir,
+                          error);
+            return 3;
+        }
+    }
+
     ConsoleSink console(impl.console);
     auto deliver = [&](const connectors::Alert& alert) {
         for (const auto& sink : impl.setup.config.sinks) {
@@ -153,14 +260,29 @@ int Daemon::run() {
                 ++stats_.alerts;
                 return;
             }
+            if (http_sink_names.count(sink.name) && outbox) {
+                if (outbox->enqueue(alert, routing::SystemClock().now_ms()) ==
+                    delivery::EnqueueResult::error) {
+                    ++stats_.undeliverable;
+                    spdlog::error("alert {} could not be written to the outbox: {}", alert.id,
+                                  outbox->last_error());
+                    return;
+                }
+                ++stats_.alerts;
+                dispatcher->wake(sink.name);
+                return;
+            }
         }
         ++stats_.undeliverable;
-        spdlog::warn("alert {} is for sink '{}', which is not configured or not available; "
-                     "not delivered", alert.id, alert.sink);
+        spdlog::warn(
+            "alert {} is for sink '{}', which is not configured or not available; "
+            "not delivered",
+            alert.id, alert.sink);
     };
     const std::string default_sink =
         impl.setup.config.sinks.empty() ? std::string() : impl.setup.config.sinks.front().name;
     Pipeline pipeline(*impl.holder, {impl.setup.config.workers, 64}, [&](Batch& batch) {
+        if (batch.action) batch.action(routing.router.get());
         if (batch.tick && routing.router) {
             for (const auto& alert : routing.router->tick()) deliver(alert);
         }
@@ -183,7 +305,55 @@ int Daemon::run() {
             alert.sink = default_sink;
             deliver(alert);
         }
+        // The cursor moves only after the batch's alerts are committed: a crash re-decides at
+        // most this batch (at-least-once), never skips a post.
+        if (cursors) {
+            for (const auto& item : batch.items) {
+                if (!item.origin.empty() && !cursors->save(item.origin, item.line)) {
+                    spdlog::warn("could not save the cursor of source '{}'", item.origin);
+                }
+            }
+        }
     });
+
+    std::unique_ptr<http_api::AdminServer> admin;
+    if (impl.setup.config.http.enabled) {
+        http_api::AdminOptions options;
+        options.listen = impl.setup.config.http.listen;
+        options.secret = impl.setup.config.http.secret;
+        std::string error;
+        admin = http_api::AdminServer::create(impl.io, options, error);
+        if (!admin) {
+            spdlog::error("admin API could not listen on {}: {}", options.listen, error);
+            if (dispatcher) dispatcher->stop();
+            pipeline.finish();
+            return 3;
+        }
+        admin->add_metrics_hook([this] {
+            std::string out;
+            auto counter = [&](const char* name, const char* help, std::uint64_t value) {
+                out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name +
+                       " counter\n" + name + " " + std::to_string(value) + "\n";
+            };
+            counter("spreekbuis_posts_total", "Posts read from all sources.",
+                    stats_.posts_in.load());
+            counter("spreekbuis_bad_lines_total", "Input lines rejected.", stats_.bad_lines.load());
+            counter("spreekbuis_posts_decided_total", "Posts evaluated.",
+                    stats_.posts_decided.load());
+            counter("spreekbuis_alerts_total", "Alerts handed to a sink.", stats_.alerts.load());
+            counter("spreekbuis_alerts_undeliverable_total", "Alerts for an unknown sink.",
+                    stats_.undeliverable.load());
+            counter("spreekbuis_rule_reloads_total", "Successful rule reloads.",
+                    stats_.reloads.load());
+            counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",
+                    stats_.reload_failures.load());
+            return out;
+        });
+        if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
+        admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
+        admin->start();
+        spdlog::info("admin API on {}", impl.setup.config.http.listen);
+    }
 
     asio::signal_set signals(impl.io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -203,7 +373,11 @@ int Daemon::run() {
     std::vector<std::jthread> source_threads;
     const auto stop_token = impl.stop.get_token();
     for (const auto& source : impl.replay_sources) {
-        source_threads.emplace_back([&, source] {
+        std::uint64_t resume_after = cursors->load(source.name);
+        if (resume_after > 0) {
+            spdlog::info("source '{}': resuming after line {}", source.name, resume_after);
+        }
+        source_threads.emplace_back([&, source, resume_after]() mutable {
             connectors::PostDecoder decoder;
             std::string line;
             do {
@@ -213,8 +387,9 @@ int Daemon::run() {
                     break;
                 }
                 connectors::LineReader reader(file, connectors::PostDecoder::kMaxLineBytes);
-                const auto interval = source.rate > 0 ? std::chrono::duration<double>(1.0 / source.rate)
-                                                      : std::chrono::duration<double>(0);
+                const auto interval = source.rate > 0
+                                          ? std::chrono::duration<double>(1.0 / source.rate)
+                                          : std::chrono::duration<double>(0);
                 auto next_due = std::chrono::steady_clock::now();
                 while (!stop_token.stop_requested()) {
                     const auto status = reader.next(line);
@@ -222,6 +397,7 @@ int Daemon::run() {
                         status == connectors::LineReader::Status::error) {
                         break;
                     }
+                    if (reader.line_number() <= resume_after) continue;
                     if (status == connectors::LineReader::Status::too_long) {
                         ++stats_.bad_lines;
                         spdlog::warn("{}:{}: line too long; skipped", source.path,
@@ -237,17 +413,20 @@ int Daemon::run() {
                         continue;
                     }
                     if (interval.count() > 0) {
-                        next_due += std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
+                        next_due += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            interval);
                         std::unique_lock lock(impl.sleep_mutex);
                         impl.sleep_cv.wait_until(lock, stop_token, next_due, [] { return false; });
                         if (stop_token.stop_requested()) break;
                     }
                     Batch batch;
-                    batch.items.push_back(PostItem{reader.line_number(), std::move(*decoded.post)});
+                    batch.items.push_back(
+                        PostItem{reader.line_number(), std::move(*decoded.post), source.name});
                     ++stats_.posts_in;
                     if (!pipeline.submit(std::move(batch))) break;
                 }
                 std::fclose(file);
+                resume_after = 0;  // a looping feed starts again from its first line
             } while (source.loop && !stop_token.stop_requested());
             stats_.sources_finished.fetch_add(1);
             spdlog::info("source '{}' finished its feed; running until stopped", source.name);
@@ -279,6 +458,16 @@ int Daemon::run() {
     impl.sleep_cv.notify_all();
     for (auto& thread : source_threads) thread.join();
     pipeline.finish();
+    // Let the dispatcher finish the request in flight (bounded); the rest stays in the outbox.
+    if (admin) admin->stop();
+    if (dispatcher) {
+        dispatcher->stop();
+        impl.io.restart();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (dispatcher->running_loops() > 0 && std::chrono::steady_clock::now() < deadline) {
+            impl.io.run_for(std::chrono::milliseconds(100));
+        }
+    }
     std::fflush(impl.console);
     spdlog::info("stopped: {} posts in, {} decided, {} alerts", stats_.posts_in.load(),
                  stats_.posts_decided.load(), stats_.alerts.load());

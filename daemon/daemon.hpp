@@ -24,7 +24,7 @@ struct DaemonStats {
 };
 
 class Daemon {
-public:
+  public:
     // `console` receives the console sink's output (stdout in production).
     Daemon(Setup setup, std::FILE* console);
     ~Daemon();
@@ -39,7 +39,7 @@ public:
 
     const DaemonStats& stats() const { return stats_; }
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     DaemonStats stats_;

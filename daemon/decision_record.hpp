@@ -12,7 +12,7 @@ namespace spreekbuis::daemon {
 struct Assignment {
     std::optional<std::string> team;
     std::optional<std::string> assignee;
-    std::string why;  // appended to the verdict's why
+    std::string why;                          // appended to the verdict's why
     std::optional<rules::Priority> priority;  // routing's priority (after influence), if any
 };
 

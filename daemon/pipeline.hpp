@@ -2,12 +2,12 @@
 // The matching stage: batches of posts in, verdicts out in input order. Owns N matcher worker
 // threads and one emitter thread; submit() may be called from any thread.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <condition_variable>
 #include <thread>
 #include <vector>
 
@@ -17,22 +17,26 @@
 #include "rules/verdict.hpp"
 
 namespace spreekbuis::daemon {
+namespace routing {
+class Router;
+}
 
 // The current rule set, swapped atomically on reload; workers load it once per batch.
 class RuleSetHolder {
-public:
+  public:
     explicit RuleSetHolder(std::shared_ptr<const rules::RuleSet> initial)
         : current_(std::move(initial)) {}
     std::shared_ptr<const rules::RuleSet> get() const { return current_.load(); }
     void set(std::shared_ptr<const rules::RuleSet> next) { current_.store(std::move(next)); }
 
-private:
+  private:
     std::atomic<std::shared_ptr<const rules::RuleSet>> current_;
 };
 
 struct PostItem {
     std::uint64_t line = 0;  // input line number (replay) or arrival number (live)
     rules::Post post;
+    std::string origin;  // configured source name, for its resume cursor
 };
 
 struct Batch {
@@ -40,6 +44,8 @@ struct Batch {
     std::vector<PostItem> items;
     std::vector<rules::Verdict> verdicts;  // filled by the workers, same order as items
     bool tick = false;  // a timer tick: the emitter runs time-based work (SLA, spikes) in order
+    // Work that must run on the emitter thread (which owns the router), e.g. an admin action.
+    std::function<void(routing::Router*)> action;
 };
 
 struct PipelineOptions {
@@ -48,7 +54,7 @@ struct PipelineOptions {
 };
 
 class Pipeline {
-public:
+  public:
     using Emit = std::function<void(Batch&)>;  // on the emitter thread, in submit order
 
     Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit);
@@ -63,7 +69,7 @@ public:
 
     std::uint64_t batches_emitted() const { return emitted_.load(); }
 
-private:
+  private:
     void work();
     void emit_in_order();
 

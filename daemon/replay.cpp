@@ -101,9 +101,9 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
         }
         ++stats.lines;
         if (status == connectors::LineReader::Status::too_long) {
-            report(reader.line_number(), "line longer than " +
-                                             std::to_string(connectors::PostDecoder::kMaxLineBytes) +
-                                             " bytes");
+            report(reader.line_number(),
+                   "line longer than " + std::to_string(connectors::PostDecoder::kMaxLineBytes) +
+                       " bytes");
             continue;
         }
         if (is_blank(line)) continue;

@@ -18,9 +18,9 @@ RouterRuntime make_router(const config::Config& config, RouterMode mode,
         std::error_code error;
         std::filesystem::create_directories(config.state_dir, error);
         if (error) {
-            diagnostics.error(rules::SourcePos{config.path, 0, 0},
-                              "cannot create state_dir " + config.state_dir + ": " +
-                                  error.message());
+            diagnostics.error(
+                rules::SourcePos{config.path, 0, 0},
+                "cannot create state_dir " + config.state_dir + ": " + error.message());
             return runtime;
         }
         std::string open_error;
@@ -34,12 +34,12 @@ RouterRuntime make_router(const config::Config& config, RouterMode mode,
         runtime.store = std::move(store);
         runtime.clock = std::make_unique<routing::SystemClock>();
     }
-    routing::Clock& clock = runtime.manual_clock ? static_cast<routing::Clock&>(*runtime.manual_clock)
-                                                 : *runtime.clock;
+    routing::Clock& clock =
+        runtime.manual_clock ? static_cast<routing::Clock&>(*runtime.manual_clock) : *runtime.clock;
     routing::RouterOptions options;
     options.simulate_handling = mode == RouterMode::replay;
-    auto loaded = routing::Router::create(config.people_file, config.routing, *runtime.store, clock,
-                                          options);
+    auto loaded =
+        routing::Router::create(config.people_file, config.routing, *runtime.store, clock, options);
     diagnostics.append(loaded.diagnostics);
     runtime.router = std::move(loaded.router);
     return runtime;

@@ -7,8 +7,7 @@
 
 namespace spreekbuis::daemon {
 
-std::shared_ptr<const rules::RuleSet> load_rules(const config::Config& config,
-                                                 bool run_rule_tests,
+std::shared_ptr<const rules::RuleSet> load_rules(const config::Config& config, bool run_rule_tests,
                                                  rules::Diagnostics& diagnostics) {
     auto loaded = rules::load_rule_files(config.rule_files);
     diagnostics.append(loaded.diagnostics);

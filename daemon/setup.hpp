@@ -26,8 +26,7 @@ struct SetupResult {
 SetupResult load_setup(const std::string& config_path, bool run_rule_tests);
 
 // Compiles the rule files of `config` and runs their tests; errors into `diagnostics`.
-std::shared_ptr<const rules::RuleSet> load_rules(const config::Config& config,
-                                                 bool run_rule_tests,
+std::shared_ptr<const rules::RuleSet> load_rules(const config::Config& config, bool run_rule_tests,
                                                  rules::Diagnostics& diagnostics);
 
 // Sets spdlog's stderr logger and level ("info", "debug", ...).
