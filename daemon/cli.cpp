@@ -7,6 +7,7 @@
 
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/notify_test.hpp"
 #include "daemon/replay.hpp"
 #include "daemon/setup.hpp"
 
@@ -23,6 +24,7 @@ constexpr const char* kUsage =
     "                                              decide posts from a file, send nothing\n"
     "  check    --config FILE                      validate config, rules and people\n"
     "  test     --config FILE                      run the rule files' embedded tests\n"
+    "  notify-test --config FILE --sink NAME       send a test message through one sink\n"
     "  version                                     print the version\n"
     "\n"
     "exit codes: 0 ok, 1 bad input or configuration, 2 usage, 3 runtime failure\n"
@@ -55,6 +57,11 @@ const std::map<std::string, CommandHelp>& command_help() {
           "Runs every embedded test of the configured rule files and reports them like a\n"
           "test runner; exits 1 if any test fails.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
+        {"notify-test",
+         {"usage: spreekbuis notify-test --config FILE --sink NAME\n"
+          "Sends one test message through the named sink (same formatter, outbox and\n"
+          "delivery as the daemon, without retries) and says whether the service accepted\n"
+          "it. Exits 0 when delivered, 1 for an unknown sink or bad settings, 3 otherwise.\n"}},
     };
     return help;
 }
@@ -80,7 +87,7 @@ Arguments parse_arguments(int argc, const char* const* argv) {
     }
     if (args.command == "--version") args.command = "version";
     static const std::map<std::string, bool> takes_value = {
-        {"--config", true}, {"--input", true}, {"--summary", false}};
+        {"--config", true}, {"--input", true}, {"--summary", false}, {"--sink", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -215,6 +222,17 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     if (args.command != "replay" &&
         (args.options.count("--input") || args.options.count("--summary"))) {
         return usage_error(err, "--input and --summary belong to 'replay'", help->second.text);
+    }
+    if ((args.command == "notify-test") != (args.options.count("--sink") > 0)) {
+        return usage_error(err,
+                           args.command == "notify-test" ? "missing --sink NAME"
+                                                         : "--sink belongs to 'notify-test'",
+                           help->second.text);
+    }
+    if (args.command == "notify-test") {
+        auto setup = load_or_report(config->second, false, err);
+        if (!setup) return kExitBadInput;
+        return send_test_alert(setup->config, args.options["--sink"], out, err);
     }
     if (args.command == "check") return command_check(config->second, out, err);
     if (args.command == "test") return command_test(config->second, out, err);

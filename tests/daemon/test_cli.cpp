@@ -292,3 +292,28 @@ TEST_CASE("every shipped configuration passes check, rule tests included", "[cli
         CHECK_FALSE(result.diagnostics.has_errors());
     }
 }
+
+TEST_CASE("cli: notify-test sends through the console sink and rejects unknown sinks", "[cli]") {
+    Workspace ws;
+    auto ok = run({"notify-test", "--config", ws.path("spreekbuis.yaml"), "--sink", "console"});
+    CHECK(ok.code == daemon::kExitOk);
+    CHECK(ok.out.find("test") != std::string::npos);
+    auto unknown = run({"notify-test", "--config", ws.path("spreekbuis.yaml"), "--sink", "nope"});
+    CHECK(unknown.code == daemon::kExitBadInput);
+    CHECK(unknown.err.find("no sink named 'nope'") != std::string::npos);
+    CHECK(run({"notify-test", "--config", ws.path("spreekbuis.yaml")}).code == daemon::kExitUsage);
+    CHECK(run({"check", "--config", ws.path("spreekbuis.yaml"), "--sink", "x"}).code ==
+          daemon::kExitUsage);
+}
+
+TEST_CASE("cli: notify-test reports a webhook that refuses the connection", "[cli]") {
+    Workspace ws;
+    // Port 9 on loopback (discard) is closed here: the send must fail, not hang.
+    ws.write("spreekbuis.yaml",
+             "log_level: warn\nstate_dir: state\nrules: [rules/*.yaml]\n"
+             "sinks:\n  - {name: hook, type: webhook, url: 'http://127.0.0.1:9/x',"
+             " secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n");
+    auto failed = run({"notify-test", "--config", ws.path("spreekbuis.yaml"), "--sink", "hook"});
+    CHECK(failed.code == daemon::kExitRuntime);
+    CHECK(failed.err.find("did not accept") != std::string::npos);
+}
