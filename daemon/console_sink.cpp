@@ -1,6 +1,6 @@
 #include "daemon/console_sink.hpp"
 
-#include "rules/normalize.hpp"
+#include "connectors/sinks/sink.hpp"
 
 namespace spreekbuis::daemon {
 
@@ -23,33 +23,8 @@ connectors::Alert alert_for_decision(const rules::Post& post, const rules::Verdi
     return alert;
 }
 
-std::string format_console_alert(const connectors::Alert& alert) {
-    std::string out = "[" + std::string(connectors::to_string(alert.kind)) + "] " + alert.title;
-    if (!alert.recipient_name.empty()) out += " -> " + alert.recipient_name;
-    out += '\n';
-    if (!alert.post.id.empty()) {
-        std::string author =
-            alert.post.author.handle.empty() ? "someone" : "@" + alert.post.author.handle;
-        if (alert.post.author.followers) {
-            author += " (" + std::to_string(*alert.post.author.followers) + " followers";
-            if (alert.post.author.verified.value_or(false)) author += ", verified";
-            author += ")";
-        }
-        // The decoded plain text: no HTML, no entities, and no control characters that could
-        // move a terminal's cursor or recolour it.
-        std::string text = rules::normalize(alert.post.text).plain;
-        for (auto& c : text) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
-        }
-        out += "  " + author + " on " + (alert.post.source.empty() ? "?" : alert.post.source) +
-               ": " + text + '\n';
-    }
-    if (!alert.why.empty()) out += "  why: " + alert.why + '\n';
-    return out;
-}
-
 void ConsoleSink::deliver(const connectors::Alert& alert) {
-    const auto text = format_console_alert(alert);
+    const auto text = connectors::sinks::format_console(alert);
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fflush(out_);
 }

@@ -13,8 +13,6 @@ namespace spreekbuis::daemon {
 // An alert for a decided post when no router is configured: addressed to the default sink.
 connectors::Alert alert_for_decision(const rules::Post& post, const rules::Verdict& verdict);
 
-std::string format_console_alert(const connectors::Alert& alert);
-
 class ConsoleSink {
   public:
     explicit ConsoleSink(std::FILE* out) : out_(out) {}

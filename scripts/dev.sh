@@ -36,6 +36,9 @@ case "${1:-}" in
     demo)
         install_missing
         build build -DCMAKE_BUILD_TYPE=Release
+        # The demo starts from a clean state each time, so the whole feed is decided again
+        # (a real deployment resumes its cursors and cases instead).
+        rm -rf /tmp/spreekbuis-demo
         exec ./build/daemon/spreekbuis run --config config/demo/spreekbuis.yaml
         ;;
     test)
