@@ -24,6 +24,7 @@
 #include "daemon/cursor_store.hpp"
 #include "daemon/decision_record.hpp"
 #include "daemon/delivery/dispatcher.hpp"
+#include "daemon/delivery/noise.hpp"
 #include "daemon/delivery/outbox.hpp"
 #include "daemon/delivery/sink_config.hpp"
 #include "daemon/http_api/admin_server.hpp"
@@ -251,8 +252,16 @@ int Daemon::run() {
         }
     }
 
+    // Noise control applies to the chat sinks behind the outbox (held alerts wait there for
+    // their digest); the console shows everything.
+    delivery::NoiseFilter noise(routing.router ? routing.router->settings().noise
+                                               : delivery::NoisePolicy{});
+    if (routing.router) {
+        for (const auto& silence : routing.router->settings().silences) noise.add_silence(silence);
+    }
+
     ConsoleSink console(impl.console);
-    auto deliver = [&](const connectors::Alert& alert) {
+    auto deliver = [&](const connectors::Alert& alert, const std::vector<std::string>& rule_ids) {
         for (const auto& sink : impl.setup.config.sinks) {
             if (sink.name != alert.sink) continue;
             if (sink.type == "console") {
@@ -261,8 +270,18 @@ int Daemon::run() {
                 return;
             }
             if (http_sink_names.count(sink.name) && outbox) {
-                if (outbox->enqueue(alert, routing::SystemClock().now_ms()) ==
-                    delivery::EnqueueResult::error) {
+                const auto now = routing::SystemClock().now_ms();
+                const auto verdict = noise.decide(alert, rule_ids, now);
+                if (verdict.verdict == delivery::NoiseVerdict::silence) {
+                    ++stats_.silenced;
+                    spdlog::info("alert {} silenced: {}", alert.id, verdict.reason);
+                    return;
+                }
+                const auto state = verdict.verdict == delivery::NoiseVerdict::hold
+                                       ? delivery::OutboxState::held
+                                       : delivery::OutboxState::pending;
+                if (state == delivery::OutboxState::held) ++stats_.held;
+                if (outbox->enqueue(alert, now, state) == delivery::EnqueueResult::error) {
                     ++stats_.undeliverable;
                     spdlog::error("alert {} could not be written to the outbox: {}", alert.id,
                                   outbox->last_error());
@@ -284,7 +303,16 @@ int Daemon::run() {
     Pipeline pipeline(*impl.holder, {impl.setup.config.workers, 64}, [&](Batch& batch) {
         if (batch.action) batch.action(routing.router.get());
         if (batch.tick && routing.router) {
-            for (const auto& alert : routing.router->tick()) deliver(alert);
+            for (const auto& alert : routing.router->tick()) deliver(alert, {});
+        }
+        if (batch.tick && outbox) {
+            std::string error;
+            const auto now = routing::SystemClock().now_ms();
+            if (delivery::flush_due_digests(*outbox, noise.policy(), now, &error) > 0) {
+                dispatcher->wake_all();
+            } else if (!error.empty()) {
+                spdlog::warn("digest flush failed: {}", error);
+            }
         }
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& post = batch.items[i].post;
@@ -296,14 +324,14 @@ int Daemon::run() {
                               decision_record_json(post, verdict,
                                                    Assignment{decision.team, decision.assignee,
                                                               decision.why, decision.priority}));
-                for (const auto& alert : decision.alerts) deliver(alert);
+                for (const auto& alert : decision.alerts) deliver(alert, verdict.rules);
                 continue;
             }
             spdlog::debug("decision {}", decision_record_json(post, verdict, Assignment{}));
             if (!verdict.matched && !verdict.complaint) continue;
             auto alert = alert_for_decision(post, verdict);
             alert.sink = default_sink;
-            deliver(alert);
+            deliver(alert, verdict.rules);
         }
         // The cursor moves only after the batch's alerts are committed: a crash re-decides at
         // most this batch (at-least-once), never skips a post.
@@ -343,6 +371,10 @@ int Daemon::run() {
             counter("spreekbuis_alerts_total", "Alerts handed to a sink.", stats_.alerts.load());
             counter("spreekbuis_alerts_undeliverable_total", "Alerts for an unknown sink.",
                     stats_.undeliverable.load());
+            counter("spreekbuis_alerts_silenced_total", "Alerts dropped by a silence.",
+                    stats_.silenced.load());
+            counter("spreekbuis_alerts_held_total", "Alerts held for a digest (cooldown or cap).",
+                    stats_.held.load());
             counter("spreekbuis_rule_reloads_total", "Successful rule reloads.",
                     stats_.reloads.load());
             counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",

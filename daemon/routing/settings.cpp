@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "connectors/post_decoder.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon::routing {
@@ -74,7 +75,7 @@ class Parser {
         if (!rules::check_keys(doc_, root,
                                {"affinity_window", "case_window", "reopen_window", "dedup_window",
                                 "simulated_handling", "sla", "sla_warning_at", "escalation_every",
-                                "influence", "spikes", "silence", "desk", "own_accounts"},
+                                "influence", "spikes", "silence", "desk", "own_accounts", "noise"},
                                "routing", diag_) &&
             !root.IsMap()) {
             return;
@@ -165,11 +166,13 @@ class Parser {
         if (auto n = root["desk"]) {
             if (auto a = address(n, "routing.desk")) s.desk = *a;
         }
+        if (auto n = root["noise"]) parse_noise(n, s);
         if (auto n = root["own_accounts"]) {
             if (auto handles = rules::read_string_list(doc_, n, diag_)) {
                 for (auto handle : *handles) {
                     if (!handle.empty() && handle.front() == '@') handle.erase(0, 1);
-                    for (auto& c : handle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                    for (auto& c : handle)
+                        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
                     s.own_accounts.insert(handle);
                 }
             }
@@ -177,6 +180,58 @@ class Parser {
     }
 
   private:
+    void parse_noise(const YAML::Node& node, RoutingSettings& s) {
+        // Unknown keys are reported; the known ones are still checked, so one run shows all.
+        rules::check_keys(doc_, node, {"cooldown", "hourly_cap", "digest_after", "silences"},
+                          "routing.noise", diag_);
+        if (!node.IsMap()) return;
+        if (auto n = node["cooldown"]) duration(n, s.noise.cooldown_ms, true);
+        if (auto n = node["hourly_cap"]) whole(n, s.noise.hourly_cap, 0, 10000);
+        if (auto n = node["digest_after"]) duration(n, s.noise.digest_after_ms);
+        auto list = node["silences"];
+        if (!list) return;
+        if (!list.IsSequence()) {
+            rules::error_at(doc_, list, "routing.noise.silences must be a list", diag_);
+            return;
+        }
+        for (const auto& item : list) {
+            if (!rules::check_keys(doc_, item, {"id", "rule", "topic", "person", "until", "reason"},
+                                   "a silence", diag_)) {
+                continue;
+            }
+            delivery::Silence silence;
+            auto text = [&](const char* key, std::string& out) {
+                if (auto v = item[key]) {
+                    if (auto value = rules::read_string(doc_, v, diag_)) out = *value;
+                }
+            };
+            text("id", silence.id);
+            text("rule", silence.rule_id);
+            text("topic", silence.topic);
+            text("person", silence.person);
+            text("reason", silence.reason);
+            if (silence.id.empty()) {
+                rules::error_at(doc_, item, "a silence needs an 'id'", diag_);
+                continue;
+            }
+            if (!item["until"]) {
+                rules::error_at(doc_, item, "silence '" + silence.id + "' needs 'until' (RFC 3339)",
+                                diag_);
+                continue;
+            }
+            auto until = rules::read_string(doc_, item["until"], diag_);
+            if (!until) continue;
+            auto expires = connectors::parse_rfc3339_ms(*until);
+            if (!expires) {
+                rules::error_at(doc_, item["until"], "not an RFC 3339 time", diag_,
+                                "for example 2026-12-01T18:00:00Z");
+                continue;
+            }
+            silence.expires_ms = *expires;
+            s.silences.push_back(std::move(silence));
+        }
+    }
+
     const YamlDocument& doc_;
     rules::Diagnostics& diag_;
 };

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "config/config.hpp"
+#include "daemon/delivery/noise.hpp"
 #include "daemon/routing/duration.hpp"
 #include "daemon/routing/people.hpp"
 #include "rules/diagnostic.hpp"
@@ -56,6 +57,10 @@ struct RoutingSettings {
     // The company's own handles (lower case, no '@'): their posts never open cases, and their
     // reply in an open case's thread counts as its first response.
     std::set<std::string> own_accounts;
+    // Noise control for chat sinks: cooldown, hourly cap (overflow rolled into a digest) and
+    // silences from the configuration.
+    delivery::NoisePolicy noise;
+    std::vector<delivery::Silence> silences;
 
     std::int64_t sla_for(rules::Priority priority) const {
         return sla_ms[static_cast<std::size_t>(priority)];

@@ -1,3 +1,4 @@
+#include <set>
 #include <catch2/catch.hpp>
 
 #include "daemon/routing/settings.hpp"
@@ -184,4 +185,45 @@ TEST_CASE("routing settings: defaults, values and positioned errors", "[routing]
     CHECK(text.find("spreekbuis.yaml:4:19: error: must be between") != std::string::npos);
     CHECK(text.find("at least twice the window") != std::string::npos);
     CHECK(text.find("did you mean 'affinity_window'?") != std::string::npos);
+}
+
+TEST_CASE("routing settings: own accounts and noise control", "[routing][settings][noise]") {
+    spreekbuis::rules::Diagnostics diag;
+    auto doc = spreekbuis::rules::load_yaml_text("spreekbuis.yaml", R"(routing:
+  own_accounts: ["@Zeevlucht", zeevlucht_help]
+  noise:
+    cooldown: 2m
+    hourly_cap: 12
+    digest_after: 30m
+    silences:
+      - {id: storm, topic: disruption, until: "2026-12-01T18:00:00Z", reason: known outage}
+)",
+                                                 diag);
+    REQUIRE(doc);
+    auto ok = parse_routing_settings(*doc, doc->root["routing"]);
+    INFO(ok.diagnostics.format_all());
+    REQUIRE(ok.settings);
+    CHECK(ok.settings->own_accounts == std::set<std::string>{"zeevlucht", "zeevlucht_help"});
+    CHECK(ok.settings->noise.cooldown_ms == 2 * kMinuteMs);
+    CHECK(ok.settings->noise.hourly_cap == 12);
+    CHECK(ok.settings->noise.digest_after_ms == 30 * kMinuteMs);
+    REQUIRE(ok.settings->silences.size() == 1);
+    CHECK(ok.settings->silences[0].topic == "disruption");
+    CHECK(ok.settings->silences[0].expires_ms == utc(2026, 12, 1, 18));
+
+    auto bad_doc = spreekbuis::rules::load_yaml_text("spreekbuis.yaml", R"(routing:
+  noise:
+    hourly_cup: 3
+    silences:
+      - {id: a, until: tomorrow}
+      - {topic: x, until: "2026-12-01T18:00:00Z"}
+)",
+                                                     diag);
+    REQUIRE(bad_doc);
+    auto bad = parse_routing_settings(*bad_doc, bad_doc->root["routing"]);
+    CHECK_FALSE(bad.settings);
+    const auto text = bad.diagnostics.format_all();
+    CHECK(text.find("did you mean 'hourly_cap'?") != std::string::npos);
+    CHECK(text.find("spreekbuis.yaml:5:24: error: not an RFC 3339 time") != std::string::npos);
+    CHECK(text.find("a silence needs an 'id'") != std::string::npos);
 }
