@@ -324,7 +324,14 @@ int Daemon::run() {
                               decision_record_json(post, verdict,
                                                    Assignment{decision.team, decision.assignee,
                                                               decision.why, decision.priority}));
-                for (const auto& alert : decision.alerts) deliver(alert, verdict.rules);
+                for (auto& alert : decision.alerts) {
+                    // An alert about this very post also says what the rules saw in it.
+                    if (alert.post.id == post.id) {
+                        alert.sentiment = verdict.sentiment;
+                        if (!verdict.why.empty()) alert.why = verdict.why + "; " + alert.why;
+                    }
+                    deliver(alert, verdict.rules);
+                }
                 continue;
             }
             spdlog::debug("decision {}", decision_record_json(post, verdict, Assignment{}));
