@@ -29,8 +29,8 @@ struct HttpConfig {
 };
 
 struct Config {
-    std::string path;        // the config file itself
-    std::string base_dir;    // its directory; relative paths below are resolved against it
+    std::string path;                // the config file itself
+    std::string base_dir;            // its directory; relative paths below are resolved against it
     std::string log_level = "info";  // trace, debug, info, warn, error, off
     std::string state_dir = "./state";
     unsigned workers = 2;
@@ -57,8 +57,7 @@ ConfigLoadResult load_config_text(const std::string& label, const std::string& t
 // newline stripped; PATH relative to base_dir). A missing variable or file is an error at the
 // node. Used for every string in the configuration, including plugins' own keys.
 std::optional<std::string> read_expanded_string(const rules::YamlDocument& document,
-                                                const YAML::Node& node,
-                                                const std::string& base_dir,
+                                                const YAML::Node& node, const std::string& base_dir,
                                                 rules::Diagnostics& diagnostics);
 
 }  // namespace spreekbuis::config

@@ -4,15 +4,24 @@ namespace spreekbuis::connectors {
 
 std::string_view to_string(AlertKind kind) {
     switch (kind) {
-        case AlertKind::new_case: return "new_case";
-        case AlertKind::case_update: return "case_update";
-        case AlertKind::sla_warning: return "sla_warning";
-        case AlertKind::escalation: return "escalation";
-        case AlertKind::crisis_start: return "crisis_start";
-        case AlertKind::crisis_end: return "crisis_end";
-        case AlertKind::source_silent: return "source_silent";
-        case AlertKind::digest: return "digest";
-        case AlertKind::test: return "test";
+        case AlertKind::new_case:
+            return "new_case";
+        case AlertKind::case_update:
+            return "case_update";
+        case AlertKind::sla_warning:
+            return "sla_warning";
+        case AlertKind::escalation:
+            return "escalation";
+        case AlertKind::crisis_start:
+            return "crisis_start";
+        case AlertKind::crisis_end:
+            return "crisis_end";
+        case AlertKind::source_silent:
+            return "source_silent";
+        case AlertKind::digest:
+            return "digest";
+        case AlertKind::test:
+            return "test";
     }
     return "new_case";
 }

@@ -31,14 +31,15 @@ struct Alert {
     AlertKind kind = AlertKind::new_case;
     std::string case_id;  // empty for alerts about no single case (crisis, silence)
     std::string sink;     // configured sink name that must deliver it
-    std::string destination;     // address inside that sink (channel, member id, chat id); "" = default
+    std::string
+        destination;  // address inside that sink (channel, member id, chat id); "" = default
     std::string recipient_name;  // person or team, for display
     std::string title;           // one line, e.g. "Complaint about baggage (high)"
     rules::Post post;            // the post that caused it (text, author, url); may be empty
     std::optional<std::string> topic;
     std::optional<rules::Priority> priority;
     double sentiment = 0.0;
-    std::string why;  // why it came to this recipient
+    std::string why;                              // why it came to this recipient
     std::optional<std::int64_t> sla_deadline_ms;  // Unix ms
     std::int64_t created_at_ms = 0;               // Unix ms, when the alert was decided
     std::int64_t count = 0;                       // posts summarised (crisis, digest)

@@ -12,10 +12,17 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     std::size_t length = 0;
     std::uint32_t min = 0;
     if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) { length = 2; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { length = 3; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { length = 4; min = 0x10000; }
-    else return 0;
+    if ((c & 0xE0) == 0xC0) {
+        length = 2;
+        min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        length = 3;
+        min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        length = 4;
+        min = 0x10000;
+    } else
+        return 0;
     if (i + length > s.size()) return 0;
     std::uint32_t code = c & (0x7F >> length);
     for (std::size_t k = 1; k < length; ++k) {
@@ -62,11 +69,21 @@ void append_json_string(std::string& out, std::string_view text) {
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7F) {
                     char buffer[8];

@@ -17,7 +17,7 @@ void append_json_string(std::string& out, std::string_view text);
 std::string repair_utf8(std::string_view text);
 
 class JsonWriter {
-public:
+  public:
     JsonWriter& begin_object();
     JsonWriter& end_object();
     JsonWriter& begin_array();
@@ -37,7 +37,7 @@ public:
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }
 
-private:
+  private:
     void separate();
     std::string out_;
     std::vector<bool> first_in_scope_;

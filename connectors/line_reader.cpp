@@ -33,8 +33,9 @@ LineReader::Status LineReader::next(std::string& line) {
         const char* start = buffer_.data() + begin_;
         const auto available = end_ - begin_;
         const void* newline = std::memchr(start, '\n', available);
-        const auto take = newline ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
-                                  : available;
+        const auto take = newline
+                              ? static_cast<std::size_t>(static_cast<const char*>(newline) - start)
+                              : available;
         if (!too_long) {
             if (line.size() + take > max_line_bytes_) {
                 too_long = true;

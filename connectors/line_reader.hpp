@@ -9,7 +9,7 @@
 namespace spreekbuis::connectors {
 
 class LineReader {
-public:
+  public:
     enum class Status { line, too_long, end, error };
 
     LineReader(std::FILE* file, std::size_t max_line_bytes);
@@ -20,7 +20,7 @@ public:
     std::uint64_t line_number() const { return line_number_; }
     std::uint64_t bytes_read() const { return bytes_read_; }
 
-private:
+  private:
     bool refill();
     std::FILE* file_;
     std::size_t max_line_bytes_;

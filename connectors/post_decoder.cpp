@@ -31,7 +31,8 @@ std::int64_t days_from_civil(int year, int month, int day) {
 }
 
 // Reads a JSON value as a string; numbers are accepted for ids (some APIs send them bare).
-simdjson::error_code read_text(simdjson::ondemand::value value, std::string& out, bool allow_number) {
+simdjson::error_code read_text(simdjson::ondemand::value value, std::string& out,
+                               bool allow_number) {
     json_type type;
     if (auto error = value.type().get(type)) return error;
     if (type == json_type::string) {
@@ -90,8 +91,7 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) {
         text[16] != ':' || !read_digits(text, 17, 2, second)) {
         return std::nullopt;
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
-        second > 60) {
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
         return std::nullopt;
     }
     std::size_t pos = 19;
@@ -123,8 +123,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) {
     }
     if (pos != text.size()) return std::nullopt;
     const auto days = days_from_civil(year, month, day);
-    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second -
-                                 offset_minutes * 60;
+    const std::int64_t seconds =
+        days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     return seconds * 1000 + millis;
 }
 

@@ -30,7 +30,7 @@ std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // Collects diagnostics; the caller decides whether errors are fatal.
 class Diagnostics {
-public:
+  public:
     void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
     void error(SourcePos pos, std::string message, std::string hint = {},
                std::string line_text = {});
@@ -44,7 +44,7 @@ public:
     bool empty() const { return items_.empty(); }
     std::string format_all() const;
 
-private:
+  private:
     std::vector<Diagnostic> items_;
 };
 

@@ -14,11 +14,11 @@ struct Author {
 };
 
 struct Post {
-    std::string id;    // required
+    std::string id;  // required
     std::string source;
-    std::string text;  // required; raw as received (may hold HTML or entities)
-    std::string lang;  // empty when the source did not say
-    std::string created_at;                     // RFC3339 as received, empty when absent
+    std::string text;        // required; raw as received (may hold HTML or entities)
+    std::string lang;        // empty when the source did not say
+    std::string created_at;  // RFC3339 as received, empty when absent
     std::optional<std::int64_t> created_at_ms;  // parsed created_at, Unix epoch milliseconds
     Author author;
     std::string url;

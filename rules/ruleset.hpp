@@ -32,7 +32,7 @@ RuleLoadResult load_rule_files(const std::vector<std::string>& paths);
 RuleLoadResult load_rule_text(const std::string& label, const std::string& text);
 
 class RuleSet {
-public:
+  public:
     virtual ~RuleSet() = default;
     virtual Verdict evaluate(const Post& post) const = 0;
     virtual std::vector<RuleTestOutcome> run_tests() const = 0;

@@ -4,19 +4,26 @@ namespace spreekbuis::rules {
 
 std::string_view to_string(Priority priority) {
     switch (priority) {
-        case Priority::low: return "low";
-        case Priority::normal: return "normal";
-        case Priority::high: return "high";
-        case Priority::urgent: return "urgent";
+        case Priority::low:
+            return "low";
+        case Priority::normal:
+            return "normal";
+        case Priority::high:
+            return "high";
+        case Priority::urgent:
+            return "urgent";
     }
     return "normal";
 }
 
 std::string_view to_string(Polarity polarity) {
     switch (polarity) {
-        case Polarity::negative: return "negative";
-        case Polarity::neutral: return "neutral";
-        case Polarity::positive: return "positive";
+        case Polarity::negative:
+            return "negative";
+        case Polarity::neutral:
+            return "neutral";
+        case Polarity::positive:
+            return "positive";
     }
     return "neutral";
 }

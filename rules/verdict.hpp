@@ -15,9 +15,9 @@ std::string_view to_string(Polarity polarity);
 std::optional<Priority> parse_priority(std::string_view text);
 
 struct Verdict {
-    bool matched = false;    // at least one rule matched
-    bool complaint = false;  // the complaint detector's call
-    double complaint_score = 0.0;  // 0..1, the detector's confidence
+    bool matched = false;            // at least one rule matched
+    bool complaint = false;          // the complaint detector's call
+    double complaint_score = 0.0;    // 0..1, the detector's confidence
     std::vector<std::string> rules;  // ids of matched rules, in rule-file order
     std::optional<std::string> topic;
     std::optional<Priority> priority;

@@ -9,11 +9,16 @@ namespace spreekbuis::rules {
 namespace {
 std::string type_name(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Map: return "a map";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return "a scalar";
-        case YAML::NodeType::Null: return "nothing";
-        default: return "an undefined value";
+        case YAML::NodeType::Map:
+            return "a map";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Scalar:
+            return "a scalar";
+        case YAML::NodeType::Null:
+            return "nothing";
+        default:
+            return "an undefined value";
     }
 }
 }  // namespace
@@ -68,8 +73,8 @@ bool check_keys(const YamlDocument& document, const YAML::Node& map,
                 std::initializer_list<std::string_view> allowed, std::string_view what,
                 Diagnostics& diagnostics) {
     if (!map.IsMap()) {
-        error_at(document, map,
-                 std::string(what) + " must be a map, found " + type_name(map), diagnostics);
+        error_at(document, map, std::string(what) + " must be a map, found " + type_name(map),
+                 diagnostics);
         return false;
     }
     std::vector<std::string> known(allowed.begin(), allowed.end());
@@ -87,8 +92,8 @@ bool check_keys(const YamlDocument& document, const YAML::Node& map,
             hint = "known keys:";
             for (const auto& name : known) hint += " " + name;
         }
-        error_at(document, entry.first,
-                 "unknown key '" + key + "' in " + std::string(what), diagnostics, hint);
+        error_at(document, entry.first, "unknown key '" + key + "' in " + std::string(what),
+                 diagnostics, hint);
     }
     return ok;
 }
@@ -111,8 +116,7 @@ std::optional<std::int64_t> read_int(const YamlDocument& document, const YAML::N
         auto [ptr, ec] = std::from_chars(text.data(), end, value);
         if (ec == std::errc() && ptr == end && !text.empty()) return value;
     }
-    error_at(document, node, "expected a whole number, found '" + node.Scalar() + "'",
-             diagnostics);
+    error_at(document, node, "expected a whole number, found '" + node.Scalar() + "'", diagnostics);
     return std::nullopt;
 }
 
@@ -136,8 +140,7 @@ std::optional<bool> read_bool(const YamlDocument& document, const YAML::Node& no
         if (text == "true" || text == "yes" || text == "on") return true;
         if (text == "false" || text == "no" || text == "off") return false;
     }
-    error_at(document, node, "expected true or false, found '" + node.Scalar() + "'",
-             diagnostics);
+    error_at(document, node, "expected true or false, found '" + node.Scalar() + "'", diagnostics);
     return std::nullopt;
 }
 

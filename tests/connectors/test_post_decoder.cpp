@@ -30,7 +30,8 @@ TEST_CASE("post decoder reads every field of post format v1", "[post]") {
 
 TEST_CASE("post decoder accepts numeric ids and null optionals", "[post]") {
     PostDecoder decoder;
-    auto result = decoder.decode(R"({"id": 570301031407624196, "text": "hi", "author": null, "lang": null})");
+    auto result =
+        decoder.decode(R"({"id": 570301031407624196, "text": "hi", "author": null, "lang": null})");
     REQUIRE(result.post);
     CHECK(result.post->id == "570301031407624196");
     CHECK(result.post->lang.empty());
@@ -82,7 +83,8 @@ TEST_CASE("post decoder keeps a post whose timestamp is malformed, with a warnin
 
 TEST_CASE("post decoder refuses lines over the size limit", "[post]") {
     PostDecoder decoder;
-    std::string huge = R"({"id":"1","text":")" + std::string(PostDecoder::kMaxLineBytes, 'a') + "\"}";
+    std::string huge =
+        R"({"id":"1","text":")" + std::string(PostDecoder::kMaxLineBytes, 'a') + "\"}";
     auto result = decoder.decode(huge);
     CHECK_FALSE(result.post);
     CHECK(result.error.find("longer than") != std::string::npos);
@@ -91,7 +93,8 @@ TEST_CASE("post decoder refuses lines over the size limit", "[post]") {
 TEST_CASE("RFC 3339 timestamps with offsets and fractions", "[post]") {
     CHECK(parse_rfc3339_ms("1970-01-01T00:00:00Z") == 0);
     CHECK(parse_rfc3339_ms("1970-01-01T00:00:01.5Z") == 1500);
-    CHECK(parse_rfc3339_ms("2026-11-16T09:15:00+01:00") == parse_rfc3339_ms("2026-11-16T08:15:00Z"));
+    CHECK(parse_rfc3339_ms("2026-11-16T09:15:00+01:00") ==
+          parse_rfc3339_ms("2026-11-16T08:15:00Z"));
     CHECK(parse_rfc3339_ms("2015-02-24T19:15:36Z") == 1424805336000);
     CHECK_FALSE(parse_rfc3339_ms("2026-13-01T00:00:00Z"));
     CHECK_FALSE(parse_rfc3339_ms("2026-11-16 08:15"));

@@ -1,5 +1,7 @@
-#include <catch2/catch.hpp>
+#include <simdjson.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -7,9 +9,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <simdjson.h>
-#include <unistd.h>
 
 #include "daemon/cli.hpp"
 #include "daemon/daemon.hpp"
@@ -26,8 +25,7 @@ struct Workspace {
 
     Workspace() {
         dir = std::filesystem::temp_directory_path() /
-              ("spreekbuis-cli-" + std::to_string(::getpid()) + "-" +
-               std::to_string(counter()++));
+              ("spreekbuis-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
         std::filesystem::create_directories(dir / "rules");
         write("rules/demo.yaml",
               "rules:\n"
@@ -131,8 +129,8 @@ TEST_CASE("cli: replay prints one valid decision record per post, in order", "[c
              "{\"id\":\"b\",\"text\":\"Lovely flight\"}\n"
              "{\"text\":\"no id\"}\n"
              "{\"id\":\"c\",\"text\":\"Mijn KOFFER!\",\"lang\":\"nl\"}\n");
-    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
-                       ws.path("posts.jsonl")});
+    auto result =
+        run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input", ws.path("posts.jsonl")});
     REQUIRE(result.code == daemon::kExitOk);
     const auto records = lines_of(result.out);
     REQUIRE(records.size() == 3);
@@ -156,12 +154,14 @@ TEST_CASE("cli: replay prints one valid decision record per post, in order", "[c
     CHECK(std::string_view(first["priority"]) == "high");
     // Bad lines are reported with their line numbers and skipped.
     CHECK(result.err.find("posts.jsonl:2: error:") != std::string::npos);
-    CHECK(result.err.find("posts.jsonl:5: error: missing required field 'id'") != std::string::npos);
+    CHECK(result.err.find("posts.jsonl:5: error: missing required field 'id'") !=
+          std::string::npos);
 }
 
 TEST_CASE("cli: replay --summary prints totals and throughput only on stderr", "[cli]") {
     Workspace ws;
-    ws.write("posts.jsonl", "{\"id\":\"a\",\"text\":\"suitcase\"}\n{\"id\":\"b\",\"text\":\"hi\"}\n");
+    ws.write("posts.jsonl",
+             "{\"id\":\"a\",\"text\":\"suitcase\"}\n{\"id\":\"b\",\"text\":\"hi\"}\n");
     auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
                        ws.path("posts.jsonl"), "--summary"});
     CHECK(result.code == 0);
@@ -174,8 +174,8 @@ TEST_CASE("cli: replay --summary prints totals and throughput only on stderr", "
 
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
     Workspace ws;
-    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
-                       ws.path("nope.jsonl")});
+    auto result =
+        run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input", ws.path("nope.jsonl")});
     CHECK(result.code == daemon::kExitBadInput);
     CHECK(result.err.find("cannot open input") != std::string::npos);
 }

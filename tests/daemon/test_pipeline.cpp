@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
 
@@ -12,7 +11,7 @@ using namespace spreekbuis;
 namespace {
 // Marks posts whose text contains "x" as matched; counts evaluations.
 class FakeRuleSet : public rules::RuleSet {
-public:
+  public:
     explicit FakeRuleSet(std::string tag) : tag_(std::move(tag)) {}
     rules::Verdict evaluate(const rules::Post& post) const override {
         ++evaluations;
@@ -25,7 +24,7 @@ public:
     std::size_t rule_count() const override { return 1; }
     mutable std::atomic<int> evaluations{0};
 
-private:
+  private:
     std::string tag_;
 };
 

@@ -1,5 +1,5 @@
-#include <set>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "daemon/routing/settings.hpp"
 #include "routing_test_util.hpp"

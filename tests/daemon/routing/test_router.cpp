@@ -689,7 +689,8 @@ TEST_CASE("the company's own replies open no case and count as the first respons
     Fixture f;
     f.settings.own_accounts = {"zeevlucht_help"};
     auto& router = f.start();
-    auto d = router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
+    auto d =
+        router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
     REQUIRE_FALSE(d.case_id.empty());
     // A look-alike handle is a customer like any other.
     auto other = router.route(post("p2", "ZeevluchtHelp", "storing?"), verdict("disruption"));
