@@ -3,54 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rules/utf8.hpp"
+
 namespace spreekbuis::connectors {
-
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is invalid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t length = 0;
-    std::uint32_t min = 0;
-    if (c < 0x80) return 1;
-    if ((c & 0xE0) == 0xC0) {
-        length = 2;
-        min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        length = 3;
-        min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        length = 4;
-        min = 0x10000;
-    } else
-        return 0;
-    if (i + length > s.size()) return 0;
-    std::uint32_t code = c & (0x7F >> length);
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto next = static_cast<unsigned char>(s[i + k]);
-        if ((next & 0xC0) != 0x80) return 0;
-        code = (code << 6) | (next & 0x3F);
-    }
-    if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-    return length;
-}
-}  // namespace
-
-std::string repair_utf8(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 8);
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto length = utf8_sequence_length(text, i);
-        if (length == 0) {
-            out += "\xEF\xBF\xBD";
-            ++i;
-        } else {
-            out.append(text.substr(i, length));
-            i += length;
-        }
-    }
-    return out;
-}
 
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
@@ -58,14 +13,15 @@ void append_json_string(std::string& out, std::string_view text) {
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const auto length = utf8_sequence_length(text, i);
-            if (length == 0) {
+            // Valid sequences are copied as they are; invalid ones become U+FFFD.
+            char32_t code_point = 0;
+            const auto length = rules::utf8::decode(text, i, code_point);
+            if (code_point == 0xFFFD) {
                 out += "\xEF\xBF\xBD";
-                ++i;
             } else {
                 out.append(text.substr(i, length));
-                i += length;
             }
+            i += length;
             continue;
         }
         switch (c) {

@@ -13,9 +13,6 @@ namespace spreekbuis::connectors {
 // invalid UTF-8 bytes become U+FFFD, so the output is always valid JSON.
 void append_json_string(std::string& out, std::string_view text);
 
-// Copy of `text` with every invalid UTF-8 byte replaced by U+FFFD.
-std::string repair_utf8(std::string_view text);
-
 class JsonWriter {
   public:
     JsonWriter& begin_object();
@@ -33,6 +30,11 @@ class JsonWriter {
     JsonWriter& value(const std::optional<std::string>& text);
     JsonWriter& raw(std::string_view json);  // an already-encoded JSON value
     JsonWriter& string_array(const std::vector<std::string>& items);
+    template <typename T>
+    JsonWriter& field(std::string_view name, const T& item) {
+        key(name);
+        return value(item);
+    }
 
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "connectors/json_writer.hpp"
+#include "rules/utf8.hpp"
 
 namespace spreekbuis::connectors {
 
@@ -133,7 +133,7 @@ PostDecodeResult PostDecoder::decode(std::string_view line) {
         return rejected("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     }
     if (simdjson::validate_utf8(line.data(), line.size())) return decode_valid_utf8(line);
-    const auto repaired = repair_utf8(line);
+    const auto repaired = rules::utf8::repair(line);
     auto result = decode_valid_utf8(repaired);
     result.repaired_utf8 = true;
     return result;

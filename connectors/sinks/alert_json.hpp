@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "connectors/alert.hpp"
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 
 namespace spreekbuis::connectors::sinks {
 

@@ -1,5 +1,5 @@
 // Discord webhook with one rich embed; mentions are disabled and user text is escaped.
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/text.hpp"

@@ -1,5 +1,5 @@
 // Matrix m.notice with a plain body and an HTML formatted_body; idempotent through the txnId.
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/text.hpp"

@@ -1,5 +1,5 @@
 // Slack (incoming webhook and chat.postMessage, Block Kit) and Mattermost (markdown text).
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/text.hpp"

@@ -1,6 +1,6 @@
 // Microsoft Teams via a Workflows webhook: a message envelope holding one Adaptive Card.
 // Untrusted text goes into RichTextBlock/TextRun elements, which do not parse markdown.
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/text.hpp"

@@ -1,7 +1,7 @@
 // Telegram Bot API sendMessage with parse_mode HTML; all untrusted text is HTML-escaped.
 #include <charconv>
 
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/text.hpp"

@@ -2,7 +2,7 @@
 #include <cctype>
 
 #include "connectors/sinks/alert_json.hpp"
-#include "connectors/sinks/json_writer.hpp"
+#include "connectors/json_writer.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/sink_crypto.hpp"
