@@ -320,8 +320,8 @@ class Loader {
     }
 
     void read_http(const YAML::Node& key, const YAML::Node& node) {
-        if (!rules::check_keys(doc_, node, {"listen", "public_url", "secret"}, "http",
-                               diagnostics_) &&
+        if (!rules::check_keys(doc_, node, {"listen", "public_url", "secret", "admin_token"},
+                               "http", diagnostics_) &&
             !node.IsMap()) {
             return;
         }
@@ -369,6 +369,8 @@ class Loader {
                         std::string(rules::line_of(doc_.text, pos.line)));
                 }
                 http.secret = std::move(*secret);
+            } else if (name == "admin_token") {
+                read_admin_token(value, http);
             }
         }
         if (!have_secret) {
@@ -377,6 +379,35 @@ class Loader {
                             "'secret: ${env:SPREEKBUIS_LINK_SECRET}'");
         }
         if (http.public_url.empty()) http.public_url = "http://" + http.listen;
+    }
+
+    // Never echoes the value: only where it is and what is wrong with it.
+    void read_admin_token(const YAML::Node& value, HttpConfig& http) {
+        auto token = expanded(value);
+        if (!token) return;
+        if (token->empty()) {
+            rules::error_at(doc_, value, "http admin_token is empty", diagnostics_,
+                            "leave admin_token out to keep the silence API off");
+            return;
+        }
+        for (const char c : *token) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte <= 0x20 || byte == 0x7f) {
+                rules::error_at(doc_, value,
+                                "http admin_token contains a space or a control character",
+                                diagnostics_, "it is sent as 'Authorization: Bearer <token>'");
+                return;
+            }
+        }
+        if (token->size() < kMinSecretBytes) {
+            auto pos = rules::position_of(doc_, value);
+            diagnostics_.warning(
+                pos,
+                "http admin_token is shorter than " + std::to_string(kMinSecretBytes) + " bytes",
+                "use e.g. the output of 'openssl rand -hex 32'",
+                std::string(rules::line_of(doc_.text, pos.line)));
+        }
+        http.admin_token = std::move(*token);
     }
 
     void read_plugins(const YAML::Node& node, const std::string& kind,

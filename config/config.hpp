@@ -24,8 +24,9 @@ struct PluginConfig {
 struct HttpConfig {
     bool enabled = false;
     std::string listen = "127.0.0.1:8080";
-    std::string public_url;  // base of links in alerts; defaults to http://<listen>
-    std::string secret;      // signs action links; required when enabled
+    std::string public_url;     // base of links in alerts; defaults to http://<listen>
+    std::string secret;         // signs action links; required when enabled
+    std::string admin_token{};  // bearer token of the admin API (silences); empty = off
 };
 
 struct Config {

@@ -649,3 +649,67 @@ sinks:
     REQUIRE(token);
     CHECK(*token == "xoxb-from-systemd");
 }
+
+TEST_CASE("http admin_token: optional, substituted, checked, never printed", "[config]") {
+    Fixture f;
+    auto result = f.load("rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n");
+    REQUIRE(result.config);
+    CHECK(result.config->http.admin_token.empty());  // absent: the silence API stays off
+
+    const std::string value = "TOPSECRET-admin-token-0123456789";
+    setenv("SPREEKBUIS_T_ADMIN", value.c_str(), 1);
+    f.dir.write("admin-token", "from-a-file-0123456789abcdef\n");
+    result = f.load(
+        "rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: "
+        "${env:SPREEKBUIS_T_ADMIN}\n");
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.config);
+    CHECK(result.config->http.admin_token == value);
+    CHECK(result.diagnostics.empty());
+    result = f.load(
+        "rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: ${file:admin-token}\n");
+    REQUIRE(result.config);
+    CHECK(result.config->http.admin_token == "from-a-file-0123456789abcdef");
+
+    result = f.load("rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: \"\"\n");
+    CHECK(!result.config);
+    CHECK(first_error(result) ==
+          "spreekbuis.yaml:4:16: error: http admin_token is empty\n"
+          "      admin_token: \"\"\n"
+          "                   ^\n"
+          "    hint: leave admin_token out to keep the silence API off\n");
+
+    // A space would break the Authorization header; the message does not repeat the value.
+    setenv("SPREEKBUIS_T_ADMIN_BAD", "TOPSECRET with space 0123456789", 1);
+    result = f.load(
+        "rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: "
+        "${env:SPREEKBUIS_T_ADMIN_BAD}\n");
+    CHECK(!result.config);
+    REQUIRE(!result.diagnostics.empty());
+    CHECK(result.diagnostics.items().front().message ==
+          "http admin_token contains a space or a control character");
+    CHECK(result.diagnostics.format_all().find("TOPSECRET") == std::string::npos);
+
+    setenv("SPREEKBUIS_T_ADMIN_SHORT", "TOPSECRETshort", 1);
+    result = f.load(
+        "rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: "
+        "${env:SPREEKBUIS_T_ADMIN_SHORT}\n");
+    REQUIRE(result.config);
+    REQUIRE(result.diagnostics.items().size() == 1);
+    CHECK(result.diagnostics.items()[0].severity == spreekbuis::rules::Severity::warning);
+    CHECK(result.diagnostics.items()[0].message == "http admin_token is shorter than 16 bytes");
+    CHECK(result.diagnostics.format_all().find("TOPSECRET") == std::string::npos);
+
+    unsetenv("SPREEKBUIS_T_ADMIN_MISSING");
+    result = f.load(
+        "rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_token: "
+        "${env:SPREEKBUIS_T_ADMIN_MISSING}\n");
+    CHECK(!result.config);
+    CHECK(result.diagnostics.items().front().message ==
+          "environment variable 'SPREEKBUIS_T_ADMIN_MISSING' is not set");
+
+    result = f.load("rules: r.yaml\nhttp:\n  secret: 0123456789abcdef\n  admin_tokn: x\n");
+    CHECK(!result.config);
+    CHECK(result.diagnostics.items().front().message == "unknown key 'admin_tokn' in http");
+    CHECK(result.diagnostics.items().front().hint == "did you mean 'admin_token'?");
+}
