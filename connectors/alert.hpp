@@ -44,6 +44,9 @@ struct Alert {
     std::int64_t created_at_ms = 0;               // Unix ms, when the alert was decided
     std::int64_t count = 0;                       // posts summarised (crisis, digest)
     std::vector<std::string> samples;             // sample post texts (crisis, digest)
+    // Layout chosen by the route that routed the case, for this alert's sink ("" = the sink's
+    // own template or the built-in layout). See connectors/sinks/message_template.hpp.
+    std::string message_template;
 };
 
 }  // namespace spreekbuis::connectors

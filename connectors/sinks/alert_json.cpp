@@ -60,6 +60,7 @@ void write_alert_json(JsonWriter& json, const Alert& alert) {
     json.key("samples").begin_array();
     for (const auto& s : alert.samples) json.value(s);
     json.end_array();
+    if (!alert.message_template.empty()) json.field("message_template", alert.message_template);
     json.end_object();
 }
 
@@ -160,6 +161,7 @@ std::optional<Alert> alert_from_json(std::string_view text, std::string* error) 
             if (s.get_string().get(sv) == simdjson::SUCCESS) a.samples.emplace_back(sv);
         }
     }
+    get_string(o, "message_template", a.message_template);
     return a;
 }
 

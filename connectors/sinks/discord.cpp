@@ -54,12 +54,13 @@ HttpRequestSpec format_discord(const Alert& alert, const SinkSettings& settings)
     if (!settings.username.empty()) json.field("username", truncate_utf8(settings.username, 80));
     json.key("allowed_mentions").begin_object().key("parse").begin_array().end_array();
     json.end_object();
-    if (!settings.message_template.empty()) {
+    const std::string& layout = template_for(alert, settings);
+    if (!layout.empty()) {
         json.field(
             "content",
-            truncate_utf8(render_template(settings.message_template, m,
-                                          [](std::string_view v) { return md(v, kContentLimit); }),
-                          kContentLimit));
+            truncate_utf8(
+                render_template(layout, m, [](std::string_view v) { return md(v, kContentLimit); }),
+                kContentLimit));
         json.end_object();
     } else {
         json.key("embeds").begin_array().begin_object();

@@ -31,11 +31,11 @@ HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings) 
     const MessageModel m = build_message(alert, settings);
     std::string body;
     std::string formatted;
-    if (!settings.message_template.empty()) {
-        body = render_template(settings.message_template, m,
-                               [](std::string_view v) { return plain(v, kTextLimit); });
-        formatted = render_template(settings.message_template, m,
-                                    [](std::string_view v) { return html(v, kTextLimit); });
+    const std::string& layout = template_for(alert, settings);
+    if (!layout.empty()) {
+        body = render_template(layout, m, [](std::string_view v) { return plain(v, kTextLimit); });
+        formatted =
+            render_template(layout, m, [](std::string_view v) { return html(v, kTextLimit); });
         std::string with_breaks;
         for (const char ch : formatted) {
             if (ch == '\n') {

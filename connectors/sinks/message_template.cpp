@@ -1,8 +1,11 @@
 #include "connectors/sinks/message_template.hpp"
 
 #include <array>
+#include <utility>
+#include <vector>
 
 #include "connectors/sinks/text.hpp"
+#include "rules/diagnostic.hpp"
 
 namespace spreekbuis::connectors::sinks {
 namespace {
@@ -21,7 +24,7 @@ std::string link_of(const MessageModel& model, std::string_view label) {
 }
 
 template <typename OnText, typename OnField>
-std::optional<std::string> scan(std::string_view tmpl, OnText&& on_text, OnField&& on_field) {
+std::optional<TemplateError> scan(std::string_view tmpl, OnText&& on_text, OnField&& on_field) {
     std::size_t i = 0;
     while (i < tmpl.size()) {
         const std::size_t open = tmpl.find("{{", i);
@@ -37,14 +40,20 @@ std::optional<std::string> scan(std::string_view tmpl, OnText&& on_text, OnField
         }
         const std::size_t close = tmpl.find("}}", open + 2);
         if (close == std::string_view::npos) {
-            return "unclosed '{{' at offset " + std::to_string(open);
+            return TemplateError{open, "unclosed '{{' at offset " + std::to_string(open), ""};
         }
         std::string_view name = tmpl.substr(open + 2, close - open - 2);
         while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
         while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
         bool known = false;
         for (const auto field : kFields) known = known || field == name;
-        if (!known) return "unknown template field '" + std::string(name) + "'";
+        if (!known) {
+            std::vector<std::string> fields(kFields.begin(), kFields.end());
+            std::string hint = rules::closest_match(name, fields);
+            if (!hint.empty()) hint = "did you mean '" + hint + "'?";
+            return TemplateError{open, "unknown template field '" + std::string(name) + "'",
+                                 std::move(hint)};
+        }
         on_field(name);
         i = close + 2;
     }
@@ -53,9 +62,18 @@ std::optional<std::string> scan(std::string_view tmpl, OnText&& on_text, OnField
 
 }  // namespace
 
-std::optional<std::string> validate_template(std::string_view message_template) {
+std::optional<TemplateError> check_template(std::string_view message_template) {
     return scan(
         message_template, [](std::string_view) {}, [](std::string_view) {});
+}
+
+std::optional<std::string> validate_template(std::string_view message_template) {
+    if (auto error = check_template(message_template)) return std::move(error->message);
+    return std::nullopt;
+}
+
+const std::string& template_for(const Alert& alert, const SinkSettings& settings) {
+    return alert.message_template.empty() ? settings.message_template : alert.message_template;
 }
 
 std::string template_field(const MessageModel& model, std::string_view field) {
@@ -94,7 +112,7 @@ std::string render_template(std::string_view message_template, const MessageMode
     const auto error = scan(
         message_template, [&](std::string_view text) { out += text; },
         [&](std::string_view name) { out += escape(template_field(model, name)); });
-    if (error) out += escape(" [template error: " + *error + "]");
+    if (error) out += escape(" [template error: " + error->message + "]");
     return out;
 }
 

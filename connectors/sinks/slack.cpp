@@ -48,11 +48,11 @@ std::string fallback_text(const MessageModel& m) {
 }
 
 // The "text"/"blocks" members shared by the webhook and chat.postMessage.
-void write_blocks(JsonWriter& json, const MessageModel& m, const SinkSettings& settings) {
-    if (!settings.message_template.empty()) {
-        const std::string text =
-            render_template(settings.message_template, m,
-                            [](std::string_view value) { return slack_cut(value, kSectionLimit); });
+void write_blocks(JsonWriter& json, const MessageModel& m, const std::string& message_template) {
+    if (!message_template.empty()) {
+        const std::string text = render_template(message_template, m, [](std::string_view value) {
+            return slack_cut(value, kSectionLimit);
+        });
         const std::string cut = truncate_utf8(text, kSectionLimit);
         json.field("text", truncate_utf8(text, kFallbackTextLimit));
         json.key("blocks").begin_array();
@@ -115,15 +115,15 @@ void write_blocks(JsonWriter& json, const MessageModel& m, const SinkSettings& s
     json.end_array();
 }
 
-std::string mattermost_text(const MessageModel& m, const SinkSettings& settings) {
+std::string mattermost_text(const MessageModel& m, const std::string& message_template) {
     constexpr std::size_t kLimit = 16000;
     auto md = [](std::string_view text, std::size_t limit) {
         return escape_truncated(text, limit, escape_markdown_cp);
     };
-    if (!settings.message_template.empty()) {
-        return truncate_utf8(render_template(settings.message_template, m,
-                                             [&](std::string_view v) { return md(v, 8000); }),
-                             kLimit);
+    if (!message_template.empty()) {
+        return truncate_utf8(
+            render_template(message_template, m, [&](std::string_view v) { return md(v, 8000); }),
+            kLimit);
     }
     std::string out = "#### " + md(m.headline, 300);
     std::string who = m.author.empty() ? "" : "**" + md(m.author, 200) + "**";
@@ -175,7 +175,7 @@ HttpRequestSpec format_slack_webhook(const Alert& alert, const SinkSettings& set
     const MessageModel m = build_message(alert, settings);
     JsonWriter json;
     json.begin_object();
-    write_blocks(json, m, settings);
+    write_blocks(json, m, template_for(alert, settings));
     json.end_object();
     return {"POST", settings.url, {{"Content-Type", "application/json"}}, json.take()};
 }
@@ -184,7 +184,7 @@ HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& setting
     const MessageModel m = build_message(alert, settings);
     JsonWriter json;
     json.begin_object().field("channel", destination_of(alert, settings));
-    write_blocks(json, m, settings);
+    write_blocks(json, m, template_for(alert, settings));
     json.field("unfurl_links", false).field("unfurl_media", false);
     if (!settings.username.empty()) json.field("username", settings.username);
     json.end_object();
@@ -200,7 +200,7 @@ HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& setting
 HttpRequestSpec format_mattermost(const Alert& alert, const SinkSettings& settings) {
     const MessageModel m = build_message(alert, settings);
     JsonWriter json;
-    json.begin_object().field("text", mattermost_text(m, settings));
+    json.begin_object().field("text", mattermost_text(m, template_for(alert, settings)));
     const std::string destination = destination_of(alert, settings);
     if (!destination.empty()) json.field("channel", destination);
     if (!settings.username.empty()) json.field("username", settings.username);

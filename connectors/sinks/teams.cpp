@@ -53,8 +53,9 @@ HttpRequestSpec format_teams(const Alert& alert, const SinkSettings& settings) {
     json.field("weight", "Bolder").field("size", "Medium").field("color", title_color(alert));
     json.end_object().end_array().end_object();
 
-    if (!settings.message_template.empty()) {
-        rich_text(json, truncate_utf8(render_template(settings.message_template, m,
+    const std::string& layout = template_for(alert, settings);
+    if (!layout.empty()) {
+        rich_text(json, truncate_utf8(render_template(layout, m,
                                                       [](std::string_view v) {
                                                           return truncate_utf8(v, kTextLimit);
                                                       }),

@@ -29,9 +29,10 @@ bool is_integer(std::string_view text) {
 HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings) {
     const MessageModel m = build_message(alert, settings);
     std::string text;
-    if (!settings.message_template.empty()) {
-        text = render_template(settings.message_template, m,
-                               [](std::string_view v) { return html(v, kPostTextLimit); });
+    const std::string& layout = template_for(alert, settings);
+    if (!layout.empty()) {
+        text =
+            render_template(layout, m, [](std::string_view v) { return html(v, kPostTextLimit); });
     } else {
         text = "<b>" + html(m.headline, 200) + "</b>";
         std::string who = m.author;

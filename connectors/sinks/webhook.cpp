@@ -1,8 +1,8 @@
 // Generic JSON webhook, signed per Standard Webhooks (webhook-id/-timestamp/-signature).
 #include <cctype>
 
-#include "connectors/sinks/alert_json.hpp"
 #include "connectors/json_writer.hpp"
+#include "connectors/sinks/alert_json.hpp"
 #include "connectors/sinks/message_template.hpp"
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sinks/sink_crypto.hpp"
@@ -26,9 +26,10 @@ HttpRequestSpec format_webhook(const Alert& alert, const SinkSettings& settings,
         json.field(name, link.url);
     }
     json.end_object();
-    if (!settings.message_template.empty()) {
-        json.field("text", render_template(settings.message_template, m,
-                                           [](std::string_view v) { return std::string(v); }));
+    const std::string& layout = template_for(alert, settings);
+    if (!layout.empty()) {
+        json.field("text",
+                   render_template(layout, m, [](std::string_view v) { return std::string(v); }));
     }
     json.end_object();
     HttpRequestSpec request{

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "connectors/sinks/message_template.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon::routing {
@@ -82,6 +83,11 @@ std::string Route::describe() const {
     if (!tags.empty()) parts.push_back("tags=" + join(tags, "|"));
     out += parts.empty() ? " (catch-all)" : " (" + join(parts, ", ") + ")";
     return out;
+}
+
+const std::string& Route::template_for(const std::string& sink) const {
+    const auto it = templates.find(sink);
+    return it != templates.end() ? it->second : message_template;
 }
 
 const Person* Directory::person(const std::string& id) const {
@@ -511,9 +517,34 @@ class Loader {
         return list;
     }
 
+    // A message template; an error points at the offending "{{" when the scalar's source text
+    // is verbatim there, else at the value.
+    std::optional<std::string> read_template(const YAML::Node& node) {
+        auto value = rules::read_string(doc_, node, diag_);
+        if (!value) return std::nullopt;
+        const auto error = connectors::sinks::check_template(*value);
+        if (!error) return value;
+        std::size_t column_offset = 0;
+        const auto mark = node.Mark();
+        if (!mark.is_null() && mark.pos >= 0) {
+            const auto start = static_cast<std::size_t>(mark.pos);
+            const std::size_t quote = rules::is_quoted_scalar(node) ? 1 : 0;
+            const std::size_t at = start + quote + error->offset;
+            const auto& text = doc_.text;
+            if (at < text.size() && text.find('\n', start) >= at &&
+                text.compare(at, 2, "{{") == 0) {
+                column_offset = quote + error->offset;
+            }
+        }
+        rules::error_at_offset(doc_, node, column_offset, "template: " + error->message, diag_,
+                               error->hint);
+        return std::nullopt;
+    }
+
     std::optional<Route> read_route(const YAML::Node& node) {
-        if (!rules::check_keys(doc_, node, {"match", "team", "skill", "min_level"}, "a route",
-                               diag_)) {
+        if (!rules::check_keys(doc_, node,
+                               {"match", "team", "skill", "min_level", "template", "templates"},
+                               "a route", diag_)) {
             if (!node.IsMap()) return std::nullopt;
         }
         Route route;
@@ -536,6 +567,21 @@ class Loader {
                     rules::error_at(doc_, level, "min_level must be 1..5", diag_);
                 } else {
                     route.min_level = static_cast<int>(*value);
+                }
+            }
+        }
+        if (const auto tmpl = node["template"]) {
+            if (auto value = read_template(tmpl)) route.message_template = std::move(*value);
+        }
+        if (const auto templates = node["templates"]) {
+            if (!templates.IsMap()) {
+                rules::error_at(doc_, templates, "templates must be a map of sink name -> template",
+                                diag_, "templates: {slack: \"{{title}}: {{text}}\"}");
+            } else {
+                for (const auto& entry : templates) {
+                    auto sink = rules::read_string(doc_, entry.first, diag_);
+                    auto value = read_template(entry.second);
+                    if (sink && value) route.templates[*sink] = std::move(*value);
                 }
             }
         }

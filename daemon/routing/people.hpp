@@ -74,10 +74,16 @@ struct Route {
     bool catch_all = false;
     int index = 0;  // 1-based, for `why`
     rules::SourcePos pos;
+    // Layouts for the alerts of cases this route routed (validated at load): `templates` by
+    // sink name first, then `message_template`; "" = the sink's own layout.
+    std::string message_template;
+    std::map<std::string, std::string> templates;
 
     bool matches(const rules::Post& post, const rules::Verdict& verdict,
                  std::optional<rules::Priority> priority) const;
     std::string describe() const;  // "route #2 (topic=baggage, priority=urgent|high)"
+    // The template for an alert to `sink`: templates[sink], else message_template, else "".
+    const std::string& template_for(const std::string& sink) const;
 };
 
 struct Directory {

@@ -217,7 +217,9 @@ void Router::index_case(const Case& item) {
 }
 
 void Router::set_directory(std::shared_ptr<const Directory> directory) {
-    if (directory) directory_ = std::move(directory);
+    if (!directory) return;
+    directory_ = std::move(directory);
+    case_route_.clear();
 }
 
 std::optional<Case> Router::find_case(const std::string& case_id) const {
@@ -777,6 +779,43 @@ Alert Router::make_alert(const Case& item, AlertKind kind, const std::string& st
     return alert;
 }
 
+const Route* Router::route_of(const Case& item) const {
+    if (item.grouped) return nullptr;
+    const auto& routes = directory_->routes;
+    if (const auto it = case_route_.find(item.id); it != case_route_.end()) {
+        if (it->second < 1 || static_cast<std::size_t>(it->second) > routes.size()) return nullptr;
+        return &routes[static_cast<std::size_t>(it->second) - 1];
+    }
+    // Not seen since start: match the routes again on what the case kept (topic, priority,
+    // language, source). A route that matches on tags cannot be re-checked: no template.
+    rules::Post post;
+    post.source = item.source;
+    rules::Verdict verdict;
+    if (!item.topic.empty()) verdict.topic = item.topic;
+    verdict.lang = item.lang;
+    const auto priority = rules::parse_priority(item.priority);
+    for (const auto& route : routes) {
+        if (!route.tags.empty()) return nullptr;
+        if (route.matches(post, verdict, priority)) return &route;
+    }
+    return nullptr;
+}
+
+void Router::apply_route_templates(std::vector<Alert>& alerts) const {
+    for (auto& alert : alerts) {
+        if (!alert.message_template.empty() || alert.case_id.empty()) continue;
+        if (alert.kind != AlertKind::new_case && alert.kind != AlertKind::case_update &&
+            alert.kind != AlertKind::sla_warning && alert.kind != AlertKind::escalation) {
+            continue;
+        }
+        const auto it = cases_.find(alert.case_id);
+        if (it == cases_.end()) continue;
+        if (const Route* route = route_of(it->second)) {
+            alert.message_template = route->template_for(alert.sink);
+        }
+    }
+}
+
 void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts) {
     if (item.answered() || item.grouped || item.deadline_ms == 0 || !item.open()) return;
     if (!item.warned && item.warn_at_ms <= limit && item.warn_at_ms < item.deadline_ms) {
@@ -903,6 +942,7 @@ void Router::prune(std::int64_t now) {
     for (auto it = cases_.begin(); it != cases_.end();) {
         if (!it->second.open() && now - it->second.resolved_at_ms > settings_.reopen_window_ms) {
             dropped.insert(it->first);
+            case_route_.erase(it->first);
             it = cases_.erase(it);
         } else {
             ++it;
@@ -935,6 +975,7 @@ std::vector<Alert> Router::tick() {
     if (!store_.begin()) ++store_errors_;
     run_timers(now, alerts);
     if (!store_.commit()) ++store_errors_;
+    apply_route_templates(alerts);
     return alerts;
 }
 
@@ -1190,6 +1231,12 @@ std::string Router::answer_from_own_account(const rules::Post& post, std::int64_
 }
 
 RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& verdict) {
+    RoutingDecision decision = route_post(post, verdict);
+    apply_route_templates(decision.alerts);
+    return decision;
+}
+
+RoutingDecision Router::route_post(const rules::Post& post, const rules::Verdict& verdict) {
     RoutingDecision decision;
     const std::int64_t now = clock_.now_ms();
     if (!store_.begin()) ++store_errors_;
@@ -1375,6 +1422,7 @@ RoutingDecision Router::route(const rules::Post& post, const rules::Verdict& ver
     }
     why.push_back(choice.kind == Choice::Kind::person ? "assignee " + choice.why : choice.why);
     item.team = choice.team;
+    case_route_[item.id] = route ? route->index : 0;
     set_sla(item, now);
     assign(item, choice, now, "router", join(why, "; "));
     if (choice.team != (team ? team->id : std::string()))
@@ -1468,6 +1516,7 @@ ActionResult Router::reassign(const std::string& case_id, const std::string& per
         make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now, nullptr);
     alert.why = text;
     result.alerts.push_back(std::move(alert));
+    apply_route_templates(result.alerts);
     save(item);
     if (!store_.commit()) ++store_errors_;
     result.ok = true;

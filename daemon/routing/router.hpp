@@ -116,6 +116,9 @@ class Router {
     struct SpikeState;
     struct SourceState;
 
+    RoutingDecision route_post(const rules::Post& post, const rules::Verdict& verdict);
+    const Route* route_of(const Case& item) const;
+    void apply_route_templates(std::vector<connectors::Alert>& alerts) const;
     Influence apply_influence(const rules::Post& post, const rules::Verdict& verdict) const;
     Case* find_thread(const rules::Post& post, const rules::Verdict& verdict,
                       const std::string& customer, std::string& why);
@@ -169,6 +172,9 @@ class Router {
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
     std::map<std::string, std::int64_t> last_assigned_;
     std::map<std::string, int> load_;  // person -> open cases
+    // case id -> index of the route that routed it (0 = none), for the route's templates.
+    // Memory only: after a restart or a directory swap the route is found again from the case.
+    std::map<std::string, int> case_route_;
     struct Fingerprint {
         std::string text;
         std::set<std::string> words;

@@ -399,3 +399,57 @@ TEST_CASE("escape_truncated never splits code points or escapes", "[sinks][text]
     CHECK(group_thousands(-1000) == "-1,000");
     CHECK(group_thousands(999) == "999");
 }
+
+TEST_CASE("a route's template on the alert beats the sink's template", "[sinks][template]") {
+    // Precedence: the alert's (route) template > the sink's template > the built-in layout.
+    for (const Service service : all_services()) {
+        INFO(to_string(service));
+        auto alert = sample_alert(AlertKind::new_case);
+        auto settings = settings_for(service);
+        const auto builtin = describe_request(format_request(alert, settings, kNowMs));
+
+        settings.message_template = "SINK {{priority}} {{topic}}";
+        const auto sink_only = format_request(alert, settings, kNowMs);
+        CHECK(sink_only.body.find("SINK high baggage") != std::string::npos);
+
+        alert.message_template = "ROUTE {{priority}} {{topic}}";
+        const auto routed = format_request(alert, settings, kNowMs);
+        CHECK(routed.body.find("ROUTE high baggage") != std::string::npos);
+        CHECK(routed.body.find("SINK") == std::string::npos);
+
+        // Exactly what the same template as the sink's would give (the generic webhook also
+        // carries the alert itself, template included, in its data).
+        auto as_sink = settings;
+        as_sink.message_template = alert.message_template;
+        auto plain_alert = alert;
+        if (service != Service::webhook) plain_alert.message_template.clear();
+        CHECK(describe_request(routed) ==
+              describe_request(format_request(plain_alert, as_sink, kNowMs)));
+
+        // No template anywhere: the golden layout.
+        alert.message_template.clear();
+        settings.message_template.clear();
+        CHECK(describe_request(format_request(alert, settings, kNowMs)) == builtin);
+    }
+}
+
+TEST_CASE("the alert's template travels through the outbox JSON", "[sinks][json][template]") {
+    auto alert = sample_alert(AlertKind::case_update);
+    CHECK(alert_to_json(alert).find("message_template") == std::string::npos);
+    alert.message_template = "<b>{{title}}</b> \"{{text}}\"";
+    const auto back = alert_from_json(alert_to_json(alert));
+    REQUIRE(back);
+    CHECK(back->message_template == alert.message_template);
+    CHECK(validate_template(back->message_template) == std::nullopt);
+}
+
+TEST_CASE("template errors carry the offset and a did-you-mean", "[sinks][template]") {
+    const auto unknown = check_template("ok {{titel}}");
+    REQUIRE(unknown);
+    CHECK(unknown->offset == 3);
+    CHECK(unknown->hint == "did you mean 'title'?");
+    const auto unclosed = check_template("{{{{ and {{text");
+    REQUIRE(unclosed);
+    CHECK(unclosed->offset == 9);
+    CHECK_FALSE(check_template("{{{{text}}"));
+}
