@@ -12,21 +12,38 @@ std::unique_ptr<CursorStore> CursorStore::open(const std::string& path, std::str
         return nullptr;
     }
     sqlite3_busy_timeout(db, 5000);
+    char* message = nullptr;
+    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, &message) != SQLITE_OK ||
+        !create_table(db, error)) {
+        if (message) error = message;
+        sqlite3_free(message);
+        sqlite3_close(db);
+        return nullptr;
+    }
+    return std::unique_ptr<CursorStore>(new CursorStore(db, true));
+}
+
+std::unique_ptr<CursorStore> CursorStore::attach(sqlite3* db, std::string& error) {
+    if (!create_table(db, error)) return nullptr;
+    return std::unique_ptr<CursorStore>(new CursorStore(db, false));
+}
+
+bool CursorStore::create_table(sqlite3* db, std::string& error) {
     const char* schema =
-        "PRAGMA journal_mode=WAL;"
         "CREATE TABLE IF NOT EXISTS source_cursors(source TEXT PRIMARY KEY, position INTEGER NOT "
         "NULL, updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);";
     char* message = nullptr;
     if (sqlite3_exec(db, schema, nullptr, nullptr, &message) != SQLITE_OK) {
         error = message ? message : "cannot create the cursor table";
         sqlite3_free(message);
-        sqlite3_close(db);
-        return nullptr;
+        return false;
     }
-    return std::unique_ptr<CursorStore>(new CursorStore(db));
+    return true;
 }
 
-CursorStore::~CursorStore() { sqlite3_close(db_); }
+CursorStore::~CursorStore() {
+    if (owned_) sqlite3_close(db_);
+}
 
 std::uint64_t CursorStore::load(const std::string& source) const {
     sqlite3_stmt* statement = nullptr;

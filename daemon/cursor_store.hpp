@@ -13,6 +13,9 @@ namespace spreekbuis::daemon {
 class CursorStore {
   public:
     static std::unique_ptr<CursorStore> open(const std::string& path, std::string& error);
+    // Uses a connection the caller owns and keeps open longer (the daemon's state database), so
+    // a cursor save joins the caller's transaction.
+    static std::unique_ptr<CursorStore> attach(sqlite3* db, std::string& error);
     ~CursorStore();
     CursorStore(const CursorStore&) = delete;
     CursorStore& operator=(const CursorStore&) = delete;
@@ -22,8 +25,10 @@ class CursorStore {
     bool save(const std::string& source, std::uint64_t position);
 
   private:
-    explicit CursorStore(sqlite3* db) : db_(db) {}
+    CursorStore(sqlite3* db, bool owned) : db_(db), owned_(owned) {}
+    static bool create_table(sqlite3* db, std::string& error);
     sqlite3* db_;
+    bool owned_;
 };
 
 }  // namespace spreekbuis::daemon

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stop_token>
@@ -30,6 +31,7 @@
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/router_setup.hpp"
+#include "daemon/state_db.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon {
@@ -199,7 +201,18 @@ int Daemon::run() {
         return 1;
     }
 
-    auto routing = make_router(impl.setup.config, RouterMode::live, diagnostics);
+    // Cases, alerts and cursors share one database and, per batch, one transaction.
+    std::string state_error;
+    std::vector<std::string> state_notes;
+    auto state_db = StateDatabase::open(impl.setup.config.state_dir, state_error, &state_notes);
+    if (!state_db) {
+        spdlog::error("the state database could not be opened: {}", state_error);
+        return 3;
+    }
+    for (const auto& note : state_notes) spdlog::info("state database: {}", note);
+
+    auto routing =
+        make_router(impl.setup.config, RouterMode::live, diagnostics, state_db->handle());
     if (diagnostics.has_errors()) {
         spdlog::error("routing could not start:\n{}", diagnostics.format_all());
         return 1;
@@ -221,12 +234,9 @@ int Daemon::run() {
     std::unique_ptr<delivery::Dispatcher> dispatcher;
     std::set<std::string> http_sink_names;
     if (!http_sinks.empty()) {
-        std::filesystem::create_directories(impl.setup.config.state_dir);
-        const auto path =
-            (std::filesystem::path(impl.setup.config.state_dir) / "outbox.db").string();
         std::string error;
-        outbox = delivery::Outbox::open(path, error);
-        auto dispatcher_outbox = outbox ? delivery::Outbox::open(path, error) : nullptr;
+        outbox = delivery::Outbox::attach(state_db->handle(), error);
+        auto dispatcher_outbox = outbox ? delivery::Outbox::open(state_db->path(), error) : nullptr;
         auto tls = dispatcher_outbox ? connectors::http::make_client_tls_context(error) : nullptr;
         if (!outbox || !dispatcher_outbox || !tls) {
             spdlog::error("delivery could not start: {}", error);
@@ -239,16 +249,16 @@ int Daemon::run() {
     }
 
     std::unique_ptr<CursorStore> cursors;
+    std::map<std::string, std::uint64_t> resume_after_line;  // read before the emitter runs
     if (!impl.replay_sources.empty()) {
-        std::error_code ignored;
-        std::filesystem::create_directories(impl.setup.config.state_dir, ignored);
         std::string error;
-        cursors = CursorStore::open(
-            (std::filesystem::path(impl.setup.config.state_dir) / "cursors.db").string(), error);
+        cursors = CursorStore::attach(state_db->handle(), error);
         if (!cursors) {
-            spdlog::error("cannot open the source cursors in {}: {}", impl.setup.config.state_dir,
-                          error);
+            spdlog::error("cannot open the source cursors in {}: {}", state_db->path(), error);
             return 3;
+        }
+        for (const auto& source : impl.replay_sources) {
+            resume_after_line[source.name] = cursors->load(source.name);
         }
     }
 
@@ -261,6 +271,7 @@ int Daemon::run() {
     }
 
     ConsoleSink console(impl.console);
+    std::set<std::string> sinks_to_wake;  // the dispatcher reads an alert only after the commit
     auto deliver = [&](const connectors::Alert& alert, const std::vector<std::string>& rule_ids) {
         for (const auto& sink : impl.setup.config.sinks) {
             if (sink.name != alert.sink) continue;
@@ -288,7 +299,7 @@ int Daemon::run() {
                     return;
                 }
                 ++stats_.alerts;
-                dispatcher->wake(sink.name);
+                sinks_to_wake.insert(sink.name);
                 return;
             }
         }
@@ -301,6 +312,13 @@ int Daemon::run() {
     const std::string default_sink =
         impl.setup.config.sinks.empty() ? std::string() : impl.setup.config.sinks.front().name;
     Pipeline pipeline(*impl.holder, {impl.setup.config.workers, 64}, [&](Batch& batch) {
+        // One transaction per batch: the cases it changed, the alerts they caused and the
+        // cursor past its posts commit together, so a crash re-decides the whole batch or none.
+        if (!state_db->begin()) {
+            ++stats_.state_failures;
+            spdlog::error("state database: cannot begin a transaction ({}); writing unbatched",
+                          state_db->last_error());
+        }
         if (batch.action) batch.action(routing.router.get());
         if (batch.tick && routing.router) {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
@@ -309,7 +327,7 @@ int Daemon::run() {
             std::string error;
             const auto now = routing::SystemClock().now_ms();
             if (delivery::flush_due_digests(*outbox, noise.policy(), now, &error) > 0) {
-                dispatcher->wake_all();
+                for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
             } else if (!error.empty()) {
                 spdlog::warn("digest flush failed: {}", error);
             }
@@ -340,8 +358,6 @@ int Daemon::run() {
             alert.sink = default_sink;
             deliver(alert, verdict.rules);
         }
-        // The cursor moves only after the batch's alerts are committed: a crash re-decides at
-        // most this batch (at-least-once), never skips a post.
         if (cursors) {
             for (const auto& item : batch.items) {
                 if (!item.origin.empty() && !cursors->save(item.origin, item.line)) {
@@ -349,6 +365,18 @@ int Daemon::run() {
                 }
             }
         }
+        if (state_db->in_transaction() && !state_db->commit()) {
+            // Nothing of this batch is stored; its posts are decided again after a restart.
+            ++stats_.state_failures;
+            spdlog::error(
+                "state database: commit failed ({}); the batch's cases, alerts and "
+                "cursor were rolled back",
+                state_db->last_error());
+        }
+        if (dispatcher) {
+            for (const auto& name : sinks_to_wake) dispatcher->wake(name);
+        }
+        sinks_to_wake.clear();
     });
 
     std::unique_ptr<http_api::AdminServer> admin;
@@ -382,6 +410,9 @@ int Daemon::run() {
                     stats_.silenced.load());
             counter("spreekbuis_alerts_held_total", "Alerts held for a digest (cooldown or cap).",
                     stats_.held.load());
+            counter("spreekbuis_state_failures_total",
+                    "State database transactions that could not begin or commit.",
+                    stats_.state_failures.load());
             counter("spreekbuis_rule_reloads_total", "Successful rule reloads.",
                     stats_.reloads.load());
             counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",
@@ -412,7 +443,7 @@ int Daemon::run() {
     std::vector<std::jthread> source_threads;
     const auto stop_token = impl.stop.get_token();
     for (const auto& source : impl.replay_sources) {
-        std::uint64_t resume_after = cursors->load(source.name);
+        std::uint64_t resume_after = resume_after_line[source.name];
         if (resume_after > 0) {
             spdlog::info("source '{}': resuming after line {}", source.name, resume_after);
         }

@@ -17,9 +17,10 @@ struct DaemonStats {
     std::atomic<std::uint64_t> bad_lines{0};
     std::atomic<std::uint64_t> posts_decided{0};
     std::atomic<std::uint64_t> alerts{0};
-    std::atomic<std::uint64_t> undeliverable{0};  // alerts for a sink that is not configured
-    std::atomic<std::uint64_t> silenced{0};       // dropped by a configured silence
-    std::atomic<std::uint64_t> held{0};           // held for a digest by cooldown or cap
+    std::atomic<std::uint64_t> undeliverable{0};   // alerts for a sink that is not configured
+    std::atomic<std::uint64_t> state_failures{0};  // state.db transactions not begun/committed
+    std::atomic<std::uint64_t> silenced{0};        // dropped by a configured silence
+    std::atomic<std::uint64_t> held{0};            // held for a digest by cooldown or cap
     std::atomic<std::uint64_t> reloads{0};
     std::atomic<std::uint64_t> reload_failures{0};
     std::atomic<std::uint64_t> sources_finished{0};

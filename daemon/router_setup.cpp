@@ -1,13 +1,11 @@
 #include "daemon/router_setup.hpp"
 
-#include <filesystem>
-
 #include "daemon/routing/sqlite_case_store.hpp"
 
 namespace spreekbuis::daemon {
 
 RouterRuntime make_router(const config::Config& config, RouterMode mode,
-                          rules::Diagnostics& diagnostics) {
+                          rules::Diagnostics& diagnostics, sqlite3* state_db) {
     RouterRuntime runtime;
     if (config.people_file.empty()) return runtime;
     if (mode == RouterMode::replay) {
@@ -15,20 +13,11 @@ RouterRuntime make_router(const config::Config& config, RouterMode mode,
         auto manual = std::make_unique<routing::ManualClock>();
         runtime.manual_clock = std::move(manual);
     } else {
-        std::error_code error;
-        std::filesystem::create_directories(config.state_dir, error);
-        if (error) {
-            diagnostics.error(
-                rules::SourcePos{config.path, 0, 0},
-                "cannot create state_dir " + config.state_dir + ": " + error.message());
-            return runtime;
-        }
-        std::string open_error;
-        auto store = routing::SqliteCaseStore::open(
-            (std::filesystem::path(config.state_dir) / "cases.db").string(), open_error);
+        std::string attach_error = "no state database";
+        auto store = state_db ? routing::SqliteCaseStore::attach(state_db, attach_error) : nullptr;
         if (!store) {
             diagnostics.error(rules::SourcePos{config.path, 0, 0},
-                              "cannot open the case store: " + open_error);
+                              "cannot open the case store: " + attach_error);
             return runtime;
         }
         runtime.store = std::move(store);

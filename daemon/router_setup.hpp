@@ -1,7 +1,8 @@
 #pragma once
 // Builds the router with the store and clock a command needs: replay and check use an
 // in-memory store and a manual clock (the posts' own timestamps); run uses SQLite in the state
-// directory and the system clock. Owned by the thread that routes (the pipeline's emitter).
+// directory (the state database's connection, shared with the outbox) and the system clock. Owned
+// by the thread that routes (the pipeline's emitter).
 #include <memory>
 
 #include "config/config.hpp"
@@ -9,6 +10,8 @@
 #include "daemon/routing/clock.hpp"
 #include "daemon/routing/router.hpp"
 #include "rules/diagnostic.hpp"
+
+struct sqlite3;
 
 namespace spreekbuis::daemon {
 
@@ -21,8 +24,9 @@ struct RouterRuntime {
 
 enum class RouterMode { replay, live };
 
-// Null router (and no error) when the configuration has no people directory.
+// Null router (and no error) when the configuration has no people directory. Live mode keeps
+// its cases on `state_db` (required there; the caller keeps it open longer than the router).
 RouterRuntime make_router(const config::Config& config, RouterMode mode,
-                          rules::Diagnostics& diagnostics);
+                          rules::Diagnostics& diagnostics, sqlite3* state_db = nullptr);
 
 }  // namespace spreekbuis::daemon

@@ -111,14 +111,30 @@ std::unique_ptr<SqliteCaseStore> SqliteCaseStore::open(const std::string& path,
         sqlite3_close(db);
         return nullptr;
     }
-    std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(db));
+    std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(db, true));
     sqlite3_busy_timeout(db, 5000);
-    if (!store->exec("PRAGMA journal_mode=WAL") || !store->exec("PRAGMA synchronous=NORMAL") ||
-        !store->exec("PRAGMA foreign_keys=ON") || !store->migrate() || !store->prepare()) {
+    if (!store->initialise(true)) {
         error = "case store " + path + ": " + store->error_;
         return nullptr;
     }
     return store;
+}
+
+std::unique_ptr<SqliteCaseStore> SqliteCaseStore::attach(sqlite3* db, std::string& error) {
+    std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(db, false));
+    if (!store->initialise(false)) {
+        error = "case store: " + store->error_;
+        return nullptr;
+    }
+    return store;
+}
+
+bool SqliteCaseStore::initialise(bool configure_connection) {
+    if (configure_connection &&
+        (!exec("PRAGMA journal_mode=WAL") || !exec("PRAGMA synchronous=NORMAL"))) {
+        return false;
+    }
+    return exec("PRAGMA foreign_keys=ON") && migrate() && prepare();
 }
 
 SqliteCaseStore::~SqliteCaseStore() {
@@ -127,7 +143,7 @@ SqliteCaseStore::~SqliteCaseStore() {
                        find_case_, audit_trail_}) {
         sqlite3_finalize(stmt);
     }
-    sqlite3_close(db_);
+    if (owned_) sqlite3_close(db_);
 }
 
 bool SqliteCaseStore::fail(const char* what) {
@@ -207,6 +223,7 @@ bool SqliteCaseStore::prepare() {
 
 bool SqliteCaseStore::begin() {
     if (in_transaction_) return true;
+    if (sqlite3_get_autocommit(db_) == 0) return true;  // the caller's transaction
     if (!exec("BEGIN IMMEDIATE")) return false;
     in_transaction_ = true;
     return true;

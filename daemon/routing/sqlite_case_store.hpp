@@ -1,7 +1,7 @@
 #pragma once
 // CaseStore on SQLite (WAL) in the state directory, for the daemon. Schema migrations are
-// versioned with PRAGMA user_version; every statement is prepared once. Owns its connection;
-// one thread at a time (the router's).
+// versioned with PRAGMA user_version (the case store owns it in a shared database); every
+// statement is prepared once. One thread at a time (the router's).
 #include <memory>
 #include <string>
 
@@ -19,6 +19,10 @@ class SqliteCaseStore final : public CaseStore {
     // Opens or creates the database at `path` (e.g. <state_dir>/cases.db) and migrates it.
     // nullptr with `error` set when the file cannot be used.
     static std::unique_ptr<SqliteCaseStore> open(const std::string& path, std::string& error);
+    // Uses a connection the caller owns and keeps open longer (the daemon's state database).
+    // When the caller has a transaction open, begin() and commit() join it instead, so the
+    // case changes commit together with whatever else the caller writes (alerts, cursors).
+    static std::unique_ptr<SqliteCaseStore> attach(sqlite3* db, std::string& error);
     ~SqliteCaseStore() override;
     SqliteCaseStore(const SqliteCaseStore&) = delete;
     SqliteCaseStore& operator=(const SqliteCaseStore&) = delete;
@@ -39,7 +43,8 @@ class SqliteCaseStore final : public CaseStore {
     int schema_version();
 
   private:
-    explicit SqliteCaseStore(sqlite3* db) : db_(db) {}
+    SqliteCaseStore(sqlite3* db, bool owned) : db_(db), owned_(owned) {}
+    bool initialise(bool configure_connection);
     bool exec(const char* sql);
     bool migrate();
     bool prepare();
@@ -53,7 +58,8 @@ class SqliteCaseStore final : public CaseStore {
     sqlite3_stmt* set_last_assigned_ = nullptr;
     sqlite3_stmt* find_case_ = nullptr;
     sqlite3_stmt* audit_trail_ = nullptr;
-    bool in_transaction_ = false;
+    bool owned_ = true;
+    bool in_transaction_ = false;  // a transaction this store began (not the caller's)
     std::string error_;
 };
 
