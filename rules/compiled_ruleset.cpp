@@ -82,18 +82,6 @@ bool word_matches(const TermWord& word, std::string_view token) {
     return word.prefix ? token.starts_with(word.text) : token == word.text;
 }
 
-std::string term_set_pattern(const TermPattern& term, bool hashtag) {
-    std::string pattern = hashtag ? " #" : " ";
-    for (std::size_t i = 0; i < term.words.size(); ++i) {
-        const auto& word = term.words[i];
-        const bool last = i + 1 == term.words.size();
-        pattern += RE2::QuoteMeta(word.text);
-        if (word.prefix && !last) pattern += "[^ ]*";
-        if (!last || !word.prefix) pattern += ' ';
-    }
-    return pattern;
-}
-
 bool iequals_ascii(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -167,20 +155,13 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
                                                               Diagnostics& diagnostics) {
     std::shared_ptr<CompiledRuleSet> rules(new CompiledRuleSet(std::move(program)));
     rules->simulate_set_failure_ = options.simulate_set_failure;
-    const auto& terms = rules->program_.terms;
+    rules->terms_one_by_one_ = options.terms_one_by_one;
     const auto& regexes = rules->program_.regexes;
+    rules->term_index_.build(rules->program_.terms);
 
-    std::vector<std::pair<std::string, std::uint32_t>> term_patterns;
-    for (std::uint32_t id = 0; id < terms.size(); ++id) {
-        term_patterns.emplace_back(term_set_pattern(terms[id], false), id);
-        if (terms[id].hashtag_too)
-            term_patterns.emplace_back(term_set_pattern(terms[id], true), id);
-    }
-    rules->set_patterns_ = term_patterns.size();
     const std::size_t shard_size = std::max<std::size_t>(1, options.shard_size);
-    const std::size_t term_shards = (term_patterns.size() + shard_size - 1) / shard_size;
-    const std::size_t regex_shards = (regexes.size() + shard_size - 1) / shard_size;
-    const std::size_t shard_count = std::max<std::size_t>(1, term_shards + regex_shards);
+    const std::size_t shard_count =
+        std::max<std::size_t>(1, (regexes.size() + shard_size - 1) / shard_size);
     const std::int64_t shard_mem =
         options.shard_max_mem > 0
             ? options.shard_max_mem
@@ -220,7 +201,6 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             out.push_back(std::move(shard));
         }
     };
-    build_shards(term_patterns, rules->term_shards_, "term");
     for (const auto& rule : rules->program_.rules) {
         HotRule hot;
         hot.root = rule.root;
@@ -285,8 +265,8 @@ RuleSetStats CompiledRuleSet::stats() const {
     stats.always_rules = program_.always_rules.size();
     stats.terms = program_.terms.size();
     stats.regexes = program_.regexes.size();
-    stats.set_patterns = set_patterns_;
-    stats.term_sets = term_shards_.size();
+    stats.term_keys = term_index_.keys();
+    for (const auto& shard : regex_shards_) stats.set_patterns += shard.ids.size();
     stats.regex_sets = regex_shards_.size();
     stats.set_errors = set_errors_.load(std::memory_order_relaxed);
     return stats;
@@ -369,23 +349,14 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         s.seen_regexes.push_back(id);
     };
 
-    for (const auto& shard : term_shards_) {
-        s.ids.clear();
-        RE2::Set::ErrorInfo info{};
-        bool any = false;
-        if (simulate_set_failure_) {
-            info.kind = RE2::Set::kOutOfMemory;
-        } else {
-            any = shard.set->Match(s.stream, &s.ids, &info);
+    if (terms_one_by_one_) {
+        for (std::uint32_t id = 0; id < program_.terms.size(); ++id) {
+            if (term_occurs(id, context)) mark_term(id);
         }
-        if (any) {
-            for (int id : s.ids) mark_term(shard.ids[static_cast<std::size_t>(id)]);
-        } else if (info.kind != RE2::Set::kNoError) {
-            set_errors_.fetch_add(1, std::memory_order_relaxed);
-            for (auto id : shard.ids) {
-                if (s.term_seen[id] != stamp && term_occurs(id, context)) mark_term(id);
-            }
-        }
+    } else {
+        const TermIndex::Tokens tokens{s.stream, s.stream_begin.data(), s.stream_end.data(),
+                                       s.stream_begin.size()};
+        term_index_.find(tokens, mark_term);
     }
     for (const auto& shard : regex_shards_) {
         s.ids.clear();

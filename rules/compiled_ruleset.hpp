@@ -1,7 +1,7 @@
 #pragma once
-// The immutable RuleSet behind load_rule_*: the RuleProgram plus its RE2 sets. evaluate() is
-// const and safe on any number of threads at once (per-thread scratch buffers; the only shared
-// mutable state is an atomic error counter).
+// The immutable RuleSet behind load_rule_*: the RuleProgram, the token index of its terms and
+// the RE2 sets of its regexes. evaluate() is const and safe on any number of threads at once
+// (per-thread scratch buffers; the only shared mutable state is an atomic error counter).
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -13,6 +13,7 @@
 #include "rules/compiled_program.hpp"
 #include "rules/ruleset.hpp"
 #include "rules/ruleset_options.hpp"
+#include "rules/term_index.hpp"
 
 namespace spreekbuis::rules {
 
@@ -34,7 +35,7 @@ class CompiledRuleSet final : public RuleSet {
   private:
     struct Shard {
         std::unique_ptr<RE2::Set> set;
-        std::vector<std::uint32_t> ids;  // set pattern index -> term or regex id
+        std::vector<std::uint32_t> ids;  // set pattern index -> regex id
     };
 
     // What evaluate() reads of every candidate and matched rule, packed for the cache.
@@ -68,10 +69,10 @@ class CompiledRuleSet final : public RuleSet {
     std::vector<std::uint32_t> term_wakes_;
     std::vector<std::uint32_t> woken_rules_;
     std::vector<std::unique_ptr<RE2>> regexes_;
-    std::vector<Shard> term_shards_;
+    TermIndex term_index_;
     std::vector<Shard> regex_shards_;
-    std::size_t set_patterns_ = 0;
     bool simulate_set_failure_ = false;
+    bool terms_one_by_one_ = false;
     std::size_t span_levels_ = 4;
     mutable std::atomic<std::uint64_t> set_errors_{0};
 };

@@ -11,12 +11,15 @@
 namespace spreekbuis::rules {
 
 struct RuleSetOptions {
-    std::size_t shard_size = 20000;      // patterns per RE2::Set
-    std::int64_t max_mem = 256LL << 20;  // RE2 memory budget of all sets together
+    std::size_t shard_size = 20000;      // regexes per RE2::Set
+    std::int64_t max_mem = 256LL << 20;  // RE2 memory budget of all regex sets together
     std::int64_t shard_max_mem = 0;      // per set; 0 = max_mem / sets, at least 16 MiB
     // Test seam: treat every RE2::Set match as failed (out of memory) to exercise the
-    // term-by-term fallback, which a real DFA exhaustion reaches only with huge rule sets.
+    // regex-by-regex fallback, which a real DFA exhaustion reaches only with huge rule sets.
     bool simulate_set_failure = false;
+    // Test seam: find plain terms by checking every term against the tokens, one by one,
+    // instead of through the token index: the reference the index is tested against.
+    bool terms_one_by_one = false;
 };
 
 struct RuleSetStats {
@@ -24,10 +27,10 @@ struct RuleSetStats {
     std::size_t always_rules = 0;  // rules evaluated for every post (no required term)
     std::size_t terms = 0;         // distinct terms and phrases
     std::size_t regexes = 0;       // distinct re:/.../ patterns
-    std::size_t set_patterns = 0;  // patterns in the term sets (a word also as #hashtag)
-    std::size_t term_sets = 0;
+    std::size_t term_keys = 0;     // distinct first words and first-word prefixes of the terms
+    std::size_t set_patterns = 0;  // patterns in the regex sets (RE2::Set)
     std::size_t regex_sets = 0;
-    // RE2::Set::Match failures (out of memory): the post's terms were then checked one by one.
+    // RE2::Set::Match failures (out of memory): the post's regexes were then checked one by one.
     std::uint64_t set_errors = 0;
 };
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "rules/ruleset.hpp"
 #include "rules/ruleset_options.hpp"
@@ -303,51 +304,150 @@ rules:
     CHECK(stats->always_rules == 2);
 }
 
-TEST_CASE("RE2::Set sharding gives the same results as one set", "[ruleset]") {
+TEST_CASE("the token index finds the same terms as checking every term one by one", "[ruleset]") {
+    // Words, #word, words that share a first word with phrases, prefixes of every length
+    // (also inside phrases and as #prefix), mentions, hashtags and accented words.
+    const std::vector<std::string> queries = {"word",
+                                              "#tag",
+                                              "@klm",
+                                              "klm",
+                                              "lost",
+                                              "\"lost bag\"",
+                                              "\"lost bag again\"",
+                                              "\"lost bag*\"",
+                                              "lo*",
+                                              "los*",
+                                              "lost*",
+                                              "\"lo* ba*\"",
+                                              "\"bag lost\"",
+                                              "#kl*",
+                                              "kl* NEAR/2 lost",
+                                              "caf\u00e9",
+                                              "\"caf\u00e9 au\"",
+                                              "refund OR terug*",
+                                              "\"word word\"",
+                                              "wor* AND NOT bag",
+                                              "aa*",
+                                              "\"#klm lost\"",
+                                              "\"@klm lost*\""};
     std::string yaml = "rules:\n";
-    const int kRules = 1300;  // 2 patterns per single-word term (word and #word): 2600+ patterns
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        yaml += "  - id: q" + std::to_string(i) + "\n    query: " + yaml_single_quoted(queries[i]) +
+                "\n";
+    }
+    for (int i = 0; i < 300; ++i) {
+        const auto n = std::to_string(i);
+        yaml += "  - id: g" + n + "\n    query: 'w" + n + (i % 4 == 0 ? "*" : "") + " OR \"p" + n +
+                " x" + std::to_string(i % 7) + (i % 5 == 0 ? "*" : "") + "\"'\n";
+    }
+    RuleSetOptions reference_options;
+    reference_options.terms_one_by_one = true;
+    auto indexed = load_ok(yaml);
+    auto reference = load_ok(yaml, reference_options);
+    const std::vector<std::string> texts = {"word",
+                                            "#word",
+                                            "#tag",
+                                            "tag",
+                                            "@klm lost my bag",
+                                            "#klm lost bag again!",
+                                            "klm",
+                                            "lost bag",
+                                            "lost bags",
+                                            "lost, bag",
+                                            "lo",
+                                            "l",
+                                            "los",
+                                            "lostbag again",
+                                            "#lost #bag",
+                                            "bag lost lost bag again",
+                                            "#klmfail",
+                                            "#kl",
+                                            "#k",
+                                            "kl lost",
+                                            "caf\u00e9 au lait",
+                                            "CAFE au",
+                                            "refund",
+                                            "terugbetaling",
+                                            "word word word",
+                                            "aaa",
+                                            "a",
+                                            "#",
+                                            "# #",
+                                            "##klm",
+                                            "wordy bag",
+                                            "#klm lost",
+                                            "@klm lostt",
+                                            "",
+                                            "w12 p13 x6 w120 p5 x5s w4",
+                                            "#w8 p10 x3 #w44x",
+                                            "p0 x0 w1 w299 #p1 x1",
+                                            "w16abc p15 x1 p20 x6zz"};
+    std::size_t matched = 0;
+    for (const auto& text : texts) {
+        INFO(text);
+        const auto a = indexed->evaluate(post_of(text));
+        const auto b = reference->evaluate(post_of(text));
+        CHECK(a.rules == b.rules);
+        CHECK(a.why == b.why);
+        matched += a.rules.size();
+    }
+    CHECK(matched > 60);
+    CHECK(indexed->evaluate(post_of("#w8 and p10 x3")).rules ==
+          std::vector<std::string>{"g8", "g10"});
+    const auto stats = stats_of(*indexed);
+    REQUIRE(stats);
+    CHECK(stats->term_keys > 600);
+    CHECK(stats->set_patterns == 0);
+    CHECK(stats->regex_sets == 0);
+}
+
+TEST_CASE("RE2::Set sharding of regexes gives the same results as one set", "[ruleset]") {
+    std::string yaml = "rules:\n";
+    const int kRules = 130;
     for (int i = 0; i < kRules; ++i) {
-        yaml += "  - id: r" + std::to_string(i) + "\n    query: 'word" + std::to_string(i) +
-                (i % 3 == 0 ? " OR \"phrase " + std::to_string(i) + " x\"" : std::string()) +
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: 're:/x" + std::to_string(i) +
+                "y\\d+/" + (i % 3 == 0 ? " OR word" + std::to_string(i) : std::string()) +
                 (i % 7 == 0 ? " NEAR/2 other" : std::string()) + "'\n";
     }
     RuleSetOptions small;
-    small.shard_size = 2000;
+    small.shard_size = 50;
     auto sharded = load_ok(yaml, small);
     auto single = load_ok(yaml, RuleSetOptions{});
     const auto sharded_stats = stats_of(*sharded);
     const auto default_stats = stats_of(*single);
     REQUIRE(sharded_stats);
     REQUIRE(default_stats);
-    CHECK(default_stats->set_patterns > 2000);
-    CHECK(default_stats->term_sets == 1);
-    CHECK(sharded_stats->term_sets == (sharded_stats->set_patterns + 1999) / 2000);
-    CHECK(sharded_stats->term_sets == 2);
-    for (int i = 0; i < kRules; i += 37) {
+    CHECK(default_stats->set_patterns == kRules);
+    CHECK(default_stats->regex_sets == 1);
+    CHECK(sharded_stats->regex_sets == 3);
+    CHECK(sharded_stats->term_keys == default_stats->term_keys);
+    for (int i = 0; i < kRules; i += 7) {
         const auto id = std::to_string(i);
         for (const auto& text :
-             {"word" + id + " other", "#word" + id, "phrase " + id + " x", "x word" + id + "1 y"}) {
+             {"x" + id + "y12 other", "word" + id + " x", "x" + id + "y", "a x" + id + "y9 b"}) {
             const auto a = sharded->evaluate(post_of(text));
             const auto b = single->evaluate(post_of(text));
             INFO(text);
             CHECK(a.rules == b.rules);
         }
-        const auto hit = sharded->evaluate(post_of("word" + id + " other"));
+        const auto hit = sharded->evaluate(post_of("x" + id + "y12 other"));
         CHECK(std::find(hit.rules.begin(), hit.rules.end(), "r" + id) != hit.rules.end());
     }
     // The last shard is covered too.
     const auto last = std::to_string(kRules - 1);
-    CHECK(sharded->evaluate(post_of("word" + last)).rules == std::vector<std::string>{"r" + last});
+    CHECK(sharded->evaluate(post_of("x" + last + "y7")).rules ==
+          std::vector<std::string>{"r" + last});
     CHECK(sharded_stats->set_errors == 0);
 }
 
-TEST_CASE("a set that runs out of memory is counted and falls back to term-by-term", "[ruleset]") {
+TEST_CASE("a regex set that runs out of memory is counted and falls back to regex-by-regex",
+          "[ruleset]") {
     std::string yaml = "rules:\n";
     for (int i = 0; i < 400; ++i) {
-        yaml += "  - id: r" + std::to_string(i) + "\n    query: 'w" + std::to_string(i) +
-                "* NEAR/3 x" + std::to_string(i % 17) + "'\n";
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: 're:/w" + std::to_string(i) +
+                "a[bc]+/ NEAR/3 x" + std::to_string(i % 17) + "'\n";
     }
-    yaml += "  - id: rx\n    query: 're:/w3\\d+abc/ NEAR/1 x3'\n";
+    yaml += "  - id: rx\n    query: 'w3* NEAR/1 x3'\n";
     RuleSetOptions failing;
     failing.shard_size = 150;
     failing.simulate_set_failure = true;
@@ -361,13 +461,15 @@ TEST_CASE("a set that runs out of memory is counted and falls back to term-by-te
     const auto verdict = rules.evaluate(post_of(text));
     const auto reference = load_ok(yaml)->evaluate(post_of(text));
     CHECK(verdict.rules == reference.rules);
+    CHECK(verdict.why == reference.why);
     CHECK(verdict.rules.size() > 100);
     const auto stats = stats_of(rules);
     REQUIRE(stats);
-    CHECK(stats->set_errors == stats->term_sets + stats->regex_sets);
-    CHECK(stats->term_sets > 1);
-    CHECK(stats->regex_sets == 1);
+    CHECK(stats->regex_sets == 3);
+    CHECK(stats->set_errors == stats->regex_sets);
     CHECK(std::find(verdict.rules.begin(), verdict.rules.end(), "rx") != verdict.rules.end());
+    (void)rules.evaluate(post_of("nothing here"));
+    CHECK(stats_of(rules)->set_errors == 2 * stats->regex_sets);
 }
 
 TEST_CASE("broken UTF-8 in posts and rules does not crash", "[ruleset]") {

@@ -1,0 +1,69 @@
+#include "rules/term_index.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace spreekbuis::rules {
+
+void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
+    terms_ = &terms;
+    info_.clear();
+    term_ids_.clear();
+    key_text_.clear();
+    prefix_lengths_ = 0;
+    prefix_pairs_.fill(0);
+    hashtags_ = false;
+    std::map<std::string, std::vector<std::uint32_t>> exact;
+    std::map<std::string, std::vector<std::uint32_t>> prefix;
+    for (std::uint32_t id = 0; id < terms.size(); ++id) {
+        const auto& term = terms[id];
+        info_.push_back(TermInfo{static_cast<std::uint32_t>(term.words.size()), term.hashtag_too});
+        if (term.words.empty()) continue;
+        const auto& first = term.words[0];
+        if (first.text.empty()) continue;
+        if (first.prefix) {
+            prefix[first.text].push_back(id);
+            prefix_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(first.text.size(), 63);
+            if (first.text.size() >= 2) {
+                const std::size_t pair = pair_of(first.text);
+                prefix_pairs_[pair >> 6] |= std::uint64_t{1} << (pair & 63);
+            }
+        } else {
+            exact[first.text].push_back(id);
+        }
+        hashtags_ = hashtags_ || term.hashtag_too;
+    }
+    fill(exact_, {exact.begin(), exact.end()});
+    fill(prefix_, {prefix.begin(), prefix.end()});
+}
+
+void TermIndex::fill(Table& table,
+                     std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys) {
+    std::size_t size = 16;
+    int bits = 4;
+    while (size < keys.size() * 2) {
+        size *= 2;
+        ++bits;
+    }
+    table.slots.assign(size, Slot{});
+    table.entries.clear();
+    table.mask = size - 1;
+    table.shift = 64 - bits;
+    for (const auto& [key, ids] : keys) {
+        Entry entry;
+        entry.key_begin = static_cast<std::uint32_t>(key_text_.size());
+        entry.key_size = static_cast<std::uint32_t>(key.size());
+        entry.first = static_cast<std::uint32_t>(term_ids_.size());
+        entry.count = static_cast<std::uint32_t>(ids.size());
+        key_text_ += key;
+        term_ids_.insert(term_ids_.end(), ids.begin(), ids.end());
+        table.entries.push_back(entry);
+        const std::uint64_t hash = hash_of(key);
+        std::uint64_t i = home(table, hash);
+        while (table.slots[i].entry != 0) i = (i + 1) & table.mask;
+        table.slots[i] = Slot{static_cast<std::uint32_t>(hash),
+                              static_cast<std::uint32_t>(table.entries.size())};
+    }
+}
+
+}  // namespace spreekbuis::rules

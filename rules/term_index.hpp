@@ -1,0 +1,169 @@
+#pragma once
+// Finds every plain term and phrase of a rule program in a post's token stream in one pass over
+// the tokens, whatever the number of terms. A term is a sequence of whole folded tokens (a word
+// with a trailing '*' matches any token it starts); terms are keyed by their first word in one
+// hash table for whole words and one for prefixes, and the rest of a phrase is checked at the
+// tokens that follow. Built once on the loading thread; find() is const and safe on any thread.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/compiled_program.hpp"
+
+namespace spreekbuis::rules {
+
+class TermIndex {
+  public:
+    // The tokens of one post: token i is stream[begin[i] .. end[i]).
+    struct Tokens {
+        std::string_view stream;
+        const std::uint32_t* begin = nullptr;
+        const std::uint32_t* end = nullptr;
+        std::size_t size = 0;
+
+        std::string_view operator[](std::size_t i) const {
+            return stream.substr(begin[i], end[i] - begin[i]);
+        }
+    };
+
+    void build(const std::vector<compiled::TermPattern>& terms);
+
+    // Calls mark(term id) for every term that occurs (possibly more than once per term).
+    template <typename Mark>
+    void find(const Tokens& tokens, Mark&& mark) const;
+
+    std::size_t keys() const { return exact_.entries.size() + prefix_.entries.size(); }
+
+  private:
+    struct Entry {
+        std::uint32_t key_begin = 0;  // into key_text_
+        std::uint32_t key_size = 0;
+        std::uint32_t first = 0;  // into term_ids_
+        std::uint32_t count = 0;
+    };
+    struct Slot {
+        std::uint32_t tag = 0;    // low half of the key's hash
+        std::uint32_t entry = 0;  // index into entries plus one; 0 marks an empty slot
+    };
+    struct Table {
+        std::vector<Slot> slots;  // open addressing, linear probing, power-of-two size
+        std::vector<Entry> entries;
+        std::uint64_t mask = 0;
+        int shift = 64;
+    };
+    struct TermInfo {
+        std::uint32_t words = 0;
+        bool hashtag_too = false;
+    };
+
+    static constexpr std::uint64_t kOffset = 14695981039346656037ULL;
+    static constexpr std::uint64_t kPrime = 1099511628211ULL;
+    static constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ULL;
+
+    static std::uint64_t step(std::uint64_t hash, char c) {
+        return (hash ^ static_cast<unsigned char>(c)) * kPrime;
+    }
+    static std::uint64_t hash_of(std::string_view text) {
+        std::uint64_t hash = kOffset;
+        for (char c : text) hash = step(hash, c);
+        return hash;
+    }
+    void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys);
+    static std::uint64_t home(const Table& table, std::uint64_t hash) {
+        return (hash * kMix) >> table.shift;
+    }
+    static std::size_t pair_of(std::string_view word) {
+        return static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 |
+               static_cast<unsigned char>(word[1]);
+    }
+    const Entry* lookup(const Table& table, std::uint64_t hash, std::string_view key) const;
+    template <typename Mark>
+    void scan(const Tokens& tokens, std::size_t at, std::string_view word, bool hashtag,
+              Mark& mark) const;
+    template <typename Mark>
+    void check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
+               Mark& mark) const;
+
+    const std::vector<compiled::TermPattern>* terms_ = nullptr;
+    std::vector<TermInfo> info_;
+    std::vector<std::uint32_t> term_ids_;
+    std::string key_text_;
+    Table exact_;
+    Table prefix_;
+    std::uint64_t prefix_lengths_ = 0;  // bit L: some prefix has L bytes (bit 63: 63 or more)
+    std::array<std::uint64_t, 1024> prefix_pairs_{};  // bit per first two bytes of a prefix
+    bool hashtags_ = false;                           // some term also matches as #word
+};
+
+inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64_t hash,
+                                                 std::string_view key) const {
+    if (table.entries.empty()) return nullptr;
+    const auto tag = static_cast<std::uint32_t>(hash);
+    for (std::uint64_t i = home(table, hash);; i = (i + 1) & table.mask) {
+        const Slot slot = table.slots[i];
+        if (slot.entry == 0) return nullptr;
+        if (slot.tag != tag) continue;
+        const Entry& entry = table.entries[slot.entry - 1];
+        if (entry.key_size == key.size() &&
+            std::string_view(key_text_).substr(entry.key_begin, entry.key_size) == key) {
+            return &entry;
+        }
+    }
+}
+
+template <typename Mark>
+void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
+                      Mark& mark) const {
+    for (std::uint32_t k = entry.first; k < entry.first + entry.count; ++k) {
+        const std::uint32_t id = term_ids_[k];
+        const TermInfo& info = info_[id];
+        if (hashtag && !info.hashtag_too) continue;
+        if (info.words > 1) {
+            if (at + info.words > tokens.size) continue;
+            const auto& words = (*terms_)[id].words;
+            bool ok = true;
+            for (std::size_t j = 1; j < words.size() && ok; ++j) {
+                const auto token = tokens[at + j];
+                ok = words[j].prefix ? token.starts_with(words[j].text) : token == words[j].text;
+            }
+            if (!ok) continue;
+        }
+        mark(id);
+    }
+}
+
+template <typename Mark>
+void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word, bool hashtag,
+                     Mark& mark) const {
+    std::uint64_t hash = kOffset;
+    const std::size_t pair = word.size() >= 2 ? pair_of(word) : 0;
+    if (word.size() >= 2 && (prefix_pairs_[pair >> 6] >> (pair & 63) & 1) != 0) {
+        for (std::size_t i = 0; i < word.size(); ++i) {
+            hash = step(hash, word[i]);
+            const std::size_t length = i + 1;
+            if ((prefix_lengths_ >> (length < 63 ? length : 63) & 1) != 0) {
+                if (const Entry* entry = lookup(prefix_, hash, word.substr(0, length))) {
+                    check(*entry, tokens, at, hashtag, mark);
+                }
+            }
+        }
+    } else {
+        hash = hash_of(word);
+    }
+    if (const Entry* entry = lookup(exact_, hash, word)) check(*entry, tokens, at, hashtag, mark);
+}
+
+template <typename Mark>
+void TermIndex::find(const Tokens& tokens, Mark&& mark) const {
+    for (std::size_t i = 0; i < tokens.size; ++i) {
+        const auto token = tokens[i];
+        scan(tokens, i, token, false, mark);
+        if (hashtags_ && token.size() > 1 && token[0] == '#') {
+            scan(tokens, i, token.substr(1), true, mark);
+        }
+    }
+}
+
+}  // namespace spreekbuis::rules
