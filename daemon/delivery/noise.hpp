@@ -29,6 +29,8 @@ struct Silence {
     std::string person;   // "" = any; matches recipient name or destination
     std::int64_t expires_ms = 0;
     std::string reason;
+    std::string created_by{};     // who set it (admin API); "" for the configuration's
+    std::int64_t created_ms = 0;  // Unix ms; 0 when unknown
 };
 
 enum class NoiseVerdict { deliver, hold, silence };

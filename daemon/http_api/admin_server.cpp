@@ -13,7 +13,9 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 
+#include "connectors/sinks/sink_crypto.hpp"
 #include "connectors/sinks/text.hpp"
+#include "daemon/http_api/silence_api.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -69,12 +71,65 @@ std::optional<std::string> form_value(std::string_view form, std::string_view na
 
 namespace {
 
+constexpr std::string_view kSilencesPath = "/api/v1/silences";
+constexpr std::size_t kMaxPathIdBytes = 1024;
+
 AdminReply text_reply(int status, std::string body) {
     AdminReply reply;
     reply.status = status;
     reply.body = std::move(body);
     reply.body += "\n";
     return reply;
+}
+
+AdminReply json_reply(int status, std::string body) {
+    AdminReply reply;
+    reply.status = status;
+    reply.content_type = "application/json";
+    reply.body = std::move(body);
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
+}
+
+AdminReply json_error(int status, std::string_view message) {
+    connectors::JsonWriter json;
+    json.begin_object().field("error", message).end_object();
+    return json_reply(status, json.take() + "\n");
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) {
+            return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+// The credentials of "Bearer <token>" (scheme case-insensitive); nullopt for anything else.
+std::optional<std::string_view> bearer_token(std::string_view header) {
+    const auto trim = [](std::string_view text) {
+        while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+            text.remove_prefix(1);
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+        return text;
+    };
+    header = trim(header);
+    const std::size_t space = header.find_first_of(" \t");
+    if (space == std::string_view::npos || !iequals(header.substr(0, space), "bearer")) {
+        return std::nullopt;
+    }
+    const std::string_view token = trim(header.substr(space + 1));
+    if (token.empty()) return std::nullopt;
+    return token;
+}
+
+// Compares digests, so neither the content nor the length of the token leaks through timing.
+bool token_matches(std::string_view expected, std::string_view given) {
+    return connectors::sinks::constant_time_equal(connectors::sinks::sha256(expected),
+                                                  connectors::sinks::sha256(given));
 }
 
 AdminReply html_reply(int status, std::string_view title, const std::string& inner_html) {
@@ -172,6 +227,11 @@ void AdminServer::set_case_handler(std::shared_ptr<CaseActionHandler> handler) {
     handler_ = std::move(handler);
 }
 
+void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
+    std::lock_guard lock(mutex_);
+    silence_handler_ = std::move(handler);
+}
+
 void AdminServer::add_metrics_hook(std::function<std::string()> hook) {
     std::lock_guard lock(mutex_);
     metrics_hooks_.push_back(std::move(hook));
@@ -183,7 +243,8 @@ void AdminServer::set_health_check(std::function<std::string()> check) {
 }
 
 AdminReply AdminServer::handle(std::string_view method, std::string_view target,
-                               std::string_view body, std::string_view content_type) {
+                               std::string_view body, std::string_view content_type,
+                               std::string_view authorization) {
     const std::size_t q = target.find('?');
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
@@ -210,7 +271,96 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
         return reply;
     }
     if (path.rfind("/cases/", 0) == 0) return handle_case(method, path, query, body, content_type);
+    if (path == kSilencesPath || path.rfind(std::string(kSilencesPath) + "/", 0) == 0) {
+        return handle_silences(method, path, body, authorization);
+    }
     return text_reply(404, "not found");
+}
+
+AdminReply AdminServer::handle_silences(std::string_view method, std::string_view path,
+                                        std::string_view body, std::string_view authorization) {
+    if (options_.admin_token.empty()) {
+        return json_error(403, "silences over the API are disabled: set http.admin_token");
+    }
+    const auto token = bearer_token(authorization);
+    if (!token || !token_matches(options_.admin_token, *token)) {
+        AdminReply reply = json_error(401, token ? "the bearer token is not accepted"
+                                                 : "send 'Authorization: Bearer <token>' with "
+                                                   "the value of http.admin_token");
+        reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"spreekbuis\"");
+        return reply;
+    }
+    std::optional<std::string> id;
+    if (path.size() > kSilencesPath.size()) {
+        // Not only valid_silence_id: the configuration's silences may have other ids.
+        id = url_decode(path.substr(kSilencesPath.size() + 1), false);
+        if (!id || id->empty() || id->size() > kMaxPathIdBytes) {
+            return json_error(404, "no such silence");
+        }
+    }
+    const bool is_collection = !id;
+    if (is_collection && method != "GET" && method != "HEAD" && method != "POST") {
+        AdminReply reply = json_error(405, "method not allowed: use GET or POST");
+        reply.headers.emplace_back("Allow", "GET, HEAD, POST");
+        return reply;
+    }
+    if (!is_collection && method != "DELETE") {
+        AdminReply reply = json_error(405, "method not allowed: use DELETE");
+        reply.headers.emplace_back("Allow", "DELETE");
+        return reply;
+    }
+    if (body.size() > options_.body_limit) return json_error(413, "request body too large");
+
+    std::shared_ptr<SilenceHandler> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = silence_handler_;
+    }
+    const std::int64_t now = now_ms();
+    const auto passed_on = [](const SilenceResult& result, std::string_view fallback) {
+        const int status = result.status >= 400 && result.status <= 599 ? result.status : 500;
+        return json_error(status, result.message.empty() ? fallback : result.message);
+    };
+
+    if (method == "GET" || method == "HEAD") {
+        if (!handler) return json_error(503, "the silence service is not ready");
+        const SilenceResult result = handler->list_silences(now);
+        if (result.status != 200) return passed_on(result, "could not list the silences");
+        return json_reply(200, silences_json(result.silences, now));
+    }
+    if (method == "POST") {
+        SilenceParse parsed = parse_silence_request(body, now);
+        if (!parsed.silence) return json_error(400, parsed.error);
+        delivery::Silence& silence = *parsed.silence;
+        if (silence.id.empty()) silence.id = new_silence_id();
+        if (silence.id.empty()) return json_error(500, "could not generate a silence id");
+        if (!handler) return json_error(503, "the silence service is not ready");
+        const SilenceResult result = handler->add_silence(silence, now);
+        if (result.status != 201 && result.status != 200) {
+            return passed_on(result, "the silence was not stored");
+        }
+        const delivery::Silence& stored = result.silences.empty() ? silence : result.silences[0];
+        connectors::JsonWriter json;
+        write_silence_json(json, stored, now);
+        AdminReply reply = json_reply(201, json.take() + "\n");
+        reply.headers.emplace_back("Location", std::string(kSilencesPath) + "/" +
+                                                   connectors::sinks::url_encode(stored.id));
+        return reply;
+    }
+    if (!handler) return json_error(503, "the silence service is not ready");
+    const SilenceResult result = handler->remove_silence(*id);
+    if (result.status == 204 || result.status == 200) {
+        AdminReply reply;
+        reply.status = 204;
+        reply.content_type.clear();
+        reply.headers.emplace_back("Cache-Control", "no-store");
+        return reply;
+    }
+    if (result.status == 404) {
+        return json_error(404, result.message.empty() ? "no silence '" + id->substr(0, 64) + "'"
+                                                      : result.message);
+    }
+    return passed_on(result, "the silence was not removed");
 }
 
 AdminReply AdminServer::handle_case(std::string_view method, std::string_view path,
@@ -293,11 +443,13 @@ asio::awaitable<void> serve(AdminServer* server, tcp::socket socket, AdminOption
         co_return;  // timeout, reset or garbage: nothing useful to answer
     } else {
         const auto& request = parser.get();
-        const AdminReply reply =
-            server->handle(request.method_string(), request.target(), request.body(),
-                           request[bhttp::field::content_type]);
+        const AdminReply reply = server->handle(request.method_string(), request.target(),
+                                                request.body(), request[bhttp::field::content_type],
+                                                request[bhttp::field::authorization]);
         response.result(static_cast<unsigned>(reply.status));
-        response.set(bhttp::field::content_type, reply.content_type);
+        if (!reply.content_type.empty()) {
+            response.set(bhttp::field::content_type, reply.content_type);
+        }
         for (const auto& [name, value] : reply.headers) response.set(name, value);
         if (request.method() != bhttp::verb::head) response.body() = reply.body;
     }

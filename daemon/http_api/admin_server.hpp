@@ -4,8 +4,11 @@
 // /cases/{id}/ack|resolve|reassign?token=...[&to=...]. A GET on an action link only shows a
 // confirmation page (chat apps fetch links to build previews); the POST it submits performs the
 // action through a CaseActionHandler after the signed, expiring token is verified (constant-time).
+// Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
+// silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
+// SilenceHandler.
 // The server runs on the io_context it was created with, one strand per connection; hooks and
-// the handler are called from that context and must be thread-safe.
+// the handlers are called from that context and must be thread-safe.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "connectors/sinks/action_token.hpp"
+#include "daemon/delivery/noise.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -38,9 +42,28 @@ class CaseActionHandler {
     virtual CaseActionResult on_case_action(const CaseActionRequest& request) = 0;
 };
 
+struct SilenceResult {
+    // list: 200; add: 201 (created or replaced); remove: 204 removed, 404 unknown id. Anything
+    // else (409, 500, 503...) is passed on to the client with `message`.
+    int status = 200;
+    std::string message;
+    std::vector<delivery::Silence> silences;  // list: the active ones; add: the stored one
+};
+
+// Owns the silences (the daemon: SilenceStore plus NoiseFilter on the router's thread).
+class SilenceHandler {
+  public:
+    virtual ~SilenceHandler() = default;
+    virtual SilenceResult list_silences(std::int64_t now_ms) = 0;
+    // Replaces a silence with the same id. The silence is validated and has an id.
+    virtual SilenceResult add_silence(const delivery::Silence& silence, std::int64_t now_ms) = 0;
+    virtual SilenceResult remove_silence(const std::string& id) = 0;
+};
+
 struct AdminOptions {
     std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
     std::string secret;                     // verifies action tokens
+    std::string admin_token;                // bearer token of /api/v1; empty = API disabled
     std::function<std::int64_t()> now_ms;   // Unix ms; system clock when empty
     std::size_t body_limit = 16 * 1024;
     std::chrono::milliseconds timeout{10000};  // per read and per write
@@ -64,6 +87,7 @@ class AdminServer {
 
     unsigned short port() const { return port_; }
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
+    void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     // Each hook returns complete Prometheus text blocks (# HELP/# TYPE and samples).
     void add_metrics_hook(std::function<std::string()> hook);
     // Returns an empty string when healthy, else what is wrong (answered with 503).
@@ -72,15 +96,18 @@ class AdminServer {
     void start();
     void stop();
 
-    // The routing and checks without sockets (also used by the sessions).
+    // The routing and checks without sockets (also used by the sessions). `authorization` is
+    // the request's Authorization header.
     AdminReply handle(std::string_view method, std::string_view target, std::string_view body,
-                      std::string_view content_type);
+                      std::string_view content_type, std::string_view authorization = {});
 
   private:
     AdminServer(boost::asio::io_context& io, AdminOptions options);
     std::int64_t now_ms() const;
     AdminReply handle_case(std::string_view method, std::string_view path, std::string_view query,
                            std::string_view body, std::string_view content_type);
+    AdminReply handle_silences(std::string_view method, std::string_view path,
+                               std::string_view body, std::string_view authorization);
 
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -88,6 +115,7 @@ class AdminServer {
     unsigned short port_ = 0;
     std::mutex mutex_;  // guards the handler and hooks
     std::shared_ptr<CaseActionHandler> handler_;
+    std::shared_ptr<SilenceHandler> silence_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;
     std::function<std::string()> health_check_;
 };
