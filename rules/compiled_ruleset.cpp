@@ -329,8 +329,14 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             continue;
         }
         s.stream.push_back(' ');
-        s.stream_begin.push_back(static_cast<std::uint32_t>(s.stream.size()));
-        compiled::append_token_text(s.stream, text.token_text(token));
+        const std::size_t at = s.stream.size();
+        s.stream_begin.push_back(static_cast<std::uint32_t>(at));
+        const std::string_view token_text = text.token_text(token);
+        s.stream.append(token_text);
+        if (token_text.find(' ') != std::string_view::npos) {
+            std::replace(s.stream.begin() + static_cast<std::ptrdiff_t>(at), s.stream.end(), ' ',
+                         '\x1f');
+        }
         s.stream_end.push_back(static_cast<std::uint32_t>(s.stream.size()));
         s.folded_begin.push_back(token.begin);
         s.folded_end.push_back(token.end);

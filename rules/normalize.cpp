@@ -101,6 +101,32 @@ class Folder {
         flags_.push_back(upper ? kUpper : 0);
     }
 
+    // After an ASCII letter or digit was emitted (or squeezed): the ASCII letters and digits
+    // that follow it, as emit_ascii would fold them (no URL can start inside a word).
+    std::size_t ascii_run(std::string_view plain, std::size_t pos) {
+        auto& folded = out_.folded;
+        while (pos < plain.size()) {
+            const auto c = static_cast<unsigned char>(plain[pos]);
+            const bool digit = c >= '0' && c <= '9';
+            const bool upper = c >= 'A' && c <= 'Z';
+            if (!digit && !upper && !(c >= 'a' && c <= 'z')) break;
+            const auto lower = static_cast<char>(upper ? c + ('a' - 'A') : c);
+            ++pos;
+            if (!digit && static_cast<unsigned char>(lower) == last_) {
+                if (++run_ > 2) {
+                    flags_.back() |= kElongated;
+                    continue;
+                }
+            } else {
+                last_ = static_cast<unsigned char>(lower);
+                run_ = 1;
+            }
+            folded.push_back(lower);
+            flags_.push_back(upper ? kUpper : 0);
+        }
+        return pos;
+    }
+
     bool last_is_emoji() const { return !pending_space_ && last_class_emoji_; }
     void set_last_emoji(bool emoji) { last_class_emoji_ = emoji; }
 
@@ -159,6 +185,11 @@ void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
                 folder.space();
             } else {
                 folder.emit_ascii(ascii_lower(static_cast<char>(c)), cls, c >= 'A' && c <= 'Z');
+                if (is_ascii_alnum(c)) {
+                    folder.set_last_emoji(false);
+                    pos = folder.ascii_run(plain, pos + 1);
+                    continue;
+                }
             }
             folder.set_last_emoji(false);
             ++pos;

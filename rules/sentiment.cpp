@@ -25,11 +25,11 @@ constexpr double kFailureValence = 1.0;  // per failure cue, capped at two per k
 
 struct Item {
     std::string_view text;
-    TokenKind kind;
-    bool all_caps;
-    bool elongated;
-    const WordInfo* info;  // of the word, or of a hashtag's word
-    double base;           // lexicon valence before the rules
+    TokenKind kind = TokenKind::word;
+    bool all_caps = false;
+    bool elongated = false;
+    const WordInfo* info = nullptr;  // of the word, or of a hashtag's word
+    double base = 0.0;               // lexicon valence before the rules
 };
 
 struct Contribution {
@@ -151,11 +151,13 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
-        Item item{text.token_text(token), token.kind, token.all_caps,
-                  token.elongated,        nullptr,    0.0};
+        Item& item = items.emplace_back();
+        item.text = text.token_text(token);
+        item.kind = token.kind;
+        item.all_caps = token.all_caps;
+        item.elongated = token.elongated;
         item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
         item.base = lookup(lexicon, language, item, item.info);
-        items.push_back(item);
         if (token.kind == TokenKind::word) {
             ++word_count;
             if (token.all_caps) ++caps_words;
