@@ -96,11 +96,11 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
     http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
         auto promise = std::make_shared<std::promise<http_api::CaseActionResult>>();
         auto answer = promise->get_future();
+        auto result = std::make_shared<http_api::CaseActionResult>();
         Batch batch;
-        batch.action = [promise, request](routing::Router* router) {
-            http_api::CaseActionResult result;
+        batch.action = [result, request](routing::Router* router) {
             if (!router) {
-                promise->set_value({404, "no people directory is configured"});
+                *result = {404, "no people directory is configured"};
                 return;
             }
             routing::ActionResult outcome;
@@ -118,14 +118,19 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
                     break;
             }
             if (outcome.ok) {
-                result.message = "case " + request.case_id + ": " +
-                                 std::string(connectors::sinks::to_string(request.action)) +
-                                 " done";
+                result->message = "case " + request.case_id + ": " +
+                                  std::string(connectors::sinks::to_string(request.action)) +
+                                  " done";
             } else {
-                result.status = outcome.error.find("unknown") != std::string::npos ? 404 : 409;
-                result.message = outcome.error;
+                result->status = outcome.error.find("unknown") != std::string::npos ? 404 : 409;
+                result->message = outcome.error;
             }
-            promise->set_value(result);
+        };
+        batch.done = [promise, result](bool stored) {
+            if (!stored && result->status == 200) {
+                *result = {503, "the change could not be stored; try again"};
+            }
+            promise->set_value(*result);
         };
         if (!pipeline_.submit(std::move(batch))) return {503, "shutting down"};
         if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
@@ -365,8 +370,10 @@ int Daemon::run() {
                 }
             }
         }
+        bool stored = true;
         if (state_db->in_transaction() && !state_db->commit()) {
             // Nothing of this batch is stored; its posts are decided again after a restart.
+            stored = false;
             ++stats_.state_failures;
             spdlog::error(
                 "state database: commit failed ({}); the batch's cases, alerts and "
@@ -377,6 +384,7 @@ int Daemon::run() {
             for (const auto& name : sinks_to_wake) dispatcher->wake(name);
         }
         sinks_to_wake.clear();
+        if (batch.done) batch.done(stored);
     });
 
     std::unique_ptr<http_api::AdminServer> admin;

@@ -46,6 +46,9 @@ struct Batch {
     bool tick = false;  // a timer tick: the emitter runs time-based work (SLA, spikes) in order
     // Work that must run on the emitter thread (which owns the router), e.g. an admin action.
     std::function<void(routing::Router*)> action;
+    // Called on the emitter thread once the batch's state is stored (`stored` false when the
+    // commit failed), so an admin action is answered only after it is durable.
+    std::function<void(bool stored)> done;
 };
 
 struct PipelineOptions {
