@@ -26,4 +26,15 @@ std::string_view to_string(AlertKind kind) {
     return "new_case";
 }
 
+bool is_follow_up(AlertKind kind) {
+    return kind == AlertKind::case_update || kind == AlertKind::sla_warning ||
+           kind == AlertKind::escalation || kind == AlertKind::crisis_end ||
+           kind == AlertKind::digest;
+}
+
+std::string_view thread_key(const Alert& alert) {
+    return alert.group_key.empty() ? std::string_view(alert.case_id)
+                                   : std::string_view(alert.group_key);
+}
+
 }  // namespace spreekbuis::connectors

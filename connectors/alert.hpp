@@ -26,6 +26,10 @@ enum class AlertKind {
 
 std::string_view to_string(AlertKind kind);
 
+// Follow-ups continue the conversation of an earlier alert of the same thread (the case's first
+// alert, or the spike's crisis_start) and are sent as replies to it where the service allows.
+bool is_follow_up(AlertKind kind);
+
 struct Alert {
     std::string id;  // unique and stable: idempotency key (Matrix txnId) and outbox key
     AlertKind kind = AlertKind::new_case;
@@ -47,6 +51,11 @@ struct Alert {
     // Layout chosen by the route that routed the case, for this alert's sink ("" = the sink's
     // own template or the built-in layout). See connectors/sinks/message_template.hpp.
     std::string message_template;
+    // Alerts of one spike share it (crisis_start, its digests, crisis_end); "" = none.
+    std::string group_key;
 };
+
+// The thread an alert belongs to: its group key, else its case id; "" = none.
+std::string_view thread_key(const Alert& alert);
 
 }  // namespace spreekbuis::connectors

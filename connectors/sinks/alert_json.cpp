@@ -61,6 +61,7 @@ void write_alert_json(JsonWriter& json, const Alert& alert) {
     for (const auto& s : alert.samples) json.value(s);
     json.end_array();
     if (!alert.message_template.empty()) json.field("message_template", alert.message_template);
+    if (!alert.group_key.empty()) json.field("group_key", alert.group_key);
     json.end_object();
 }
 
@@ -162,6 +163,7 @@ std::optional<Alert> alert_from_json(std::string_view text, std::string* error) 
         }
     }
     get_string(o, "message_template", a.message_template);
+    get_string(o, "group_key", a.group_key);
     return a;
 }
 

@@ -62,15 +62,15 @@ std::int64_t clamp_ms(double ms) {
 
 std::string snippet(std::string_view body) { return truncate_utf8(sanitize_utf8(trim(body)), 200); }
 
-Classification ok() { return {Outcome::ok, std::nullopt, "", std::nullopt}; }
+Classification ok() { return {Outcome::ok, std::nullopt, "", std::nullopt, ""}; }
 Classification retry(std::string reason, std::optional<std::int64_t> after = std::nullopt) {
-    return {Outcome::retry, after, std::move(reason), std::nullopt};
+    return {Outcome::retry, after, std::move(reason), std::nullopt, ""};
 }
 Classification permanent(std::string reason) {
-    return {Outcome::permanent, std::nullopt, std::move(reason), std::nullopt};
+    return {Outcome::permanent, std::nullopt, std::move(reason), std::nullopt, ""};
 }
 Classification disable(std::string reason) {
-    return {Outcome::disable, std::nullopt, std::move(reason), std::nullopt};
+    return {Outcome::disable, std::nullopt, std::move(reason), std::nullopt, ""};
 }
 
 std::string http_reason(int status, std::string_view body) {
@@ -358,8 +358,77 @@ std::optional<std::int64_t> parse_retry_after(std::string_view value, std::int64
     return clamp_ms(static_cast<double>(at_ms - now_ms));
 }
 
+namespace {
+
+bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), allowed);
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ts_char(char c) { return is_digit(c) || c == '.'; }
+bool is_visible_ascii(char c) { return c > ' ' && c < 0x7f; }
+
+Classification classify_by_service(Service service, int status, const Headers& headers,
+                                   std::string_view body, std::int64_t now_ms);
+
+}  // namespace
+
+std::string extract_remote_ref(Service service, std::string_view body) {
+    if (body.empty() || body.size() > kMaxRefBodyBytes) return "";
+    if (service != Service::slack_api && service != Service::matrix &&
+        service != Service::telegram && service != Service::discord) {
+        return "";
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    const simdjson::padded_string padded(body);
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS) return "";
+    std::string_view text;
+    std::string ref;
+    switch (service) {
+        case Service::slack_api:  // "1503435956.000247"
+            if (root["ts"].get_string().get(text) == simdjson::SUCCESS &&
+                all_of_chars(text, is_ts_char)) {
+                ref = std::string(text);
+            }
+            break;
+        case Service::matrix:  // "$YUwRidLecu:example.com" (room v1/v2) or "$<base64>"
+            if (root["event_id"].get_string().get(text) == simdjson::SUCCESS && text.size() > 1 &&
+                text.front() == '$' && all_of_chars(text, is_visible_ascii)) {
+                ref = std::string(text);
+            }
+            break;
+        case Service::telegram: {
+            std::int64_t id = 0;
+            if (root["result"]["message_id"].get_int64().get(id) == simdjson::SUCCESS && id > 0) {
+                ref = std::to_string(id);
+            }
+            break;
+        }
+        case Service::discord:  // a snowflake, sent as a string
+            if (root["id"].get_string().get(text) == simdjson::SUCCESS &&
+                all_of_chars(text, is_digit)) {
+                ref = std::string(text);
+            }
+            break;
+        default:
+            break;
+    }
+    return ref.size() <= kMaxRefBytes ? ref : "";
+}
+
 Classification classify_response(Service service, int status, const Headers& headers,
                                  std::string_view body, std::int64_t now_ms) {
+    Classification result = classify_by_service(service, status, headers, body, now_ms);
+    if (result.outcome == Outcome::ok && status >= 200 && status < 300) {
+        result.remote_ref = extract_remote_ref(service, body);
+    }
+    return result;
+}
+
+namespace {
+
+Classification classify_by_service(Service service, int status, const Headers& headers,
+                                   std::string_view body, std::int64_t now_ms) {
     switch (service) {
         case Service::slack_webhook:
             return classify_slack_webhook(status, headers, body, now_ms);
@@ -380,6 +449,8 @@ Classification classify_response(Service service, int status, const Headers& hea
     }
     return by_status(status, headers, body, now_ms);
 }
+
+}  // namespace
 
 Classification classify_transport_error(std::string_view what) {
     return retry("transport: " + snippet(what));

@@ -27,7 +27,8 @@ std::string html(std::string_view text, std::size_t limit) {
 
 }  // namespace
 
-HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings) {
+HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings,
+                              const ThreadRef& thread) {
     const MessageModel m = build_message(alert, settings);
     std::string body;
     std::string formatted;
@@ -101,6 +102,16 @@ HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings) 
     json.begin_object().field("msgtype", "m.notice").field("body", body);
     json.field("format", "org.matrix.custom.html").field("formatted_body", formatted);
     json.key("m.mentions").begin_object().end_object();
+    if (!thread.root.empty()) {
+        // A thread reply; clients without threads show it as a reply to the thread's latest
+        // message (is_falling_back).
+        json.key("m.relates_to").begin_object();
+        json.field("rel_type", "m.thread").field("event_id", thread.root);
+        json.field("is_falling_back", true);
+        json.key("m.in_reply_to").begin_object();
+        json.field("event_id", thread.latest.empty() ? thread.root : thread.latest);
+        json.end_object().end_object();
+    }
     json.end_object();
     std::string url = settings.url;
     while (!url.empty() && url.back() == '/') url.pop_back();

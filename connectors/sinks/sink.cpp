@@ -179,13 +179,18 @@ std::string matrix_txn_id(std::string_view sink_name, std::string_view alert_id)
     return "sb" + to_hex(sha256(key)).substr(0, 32);
 }
 
+bool threads_replies(Service service) {
+    return service == Service::slack_api || service == Service::matrix ||
+           service == Service::telegram;
+}
+
 HttpRequestSpec format_request(const Alert& alert, const SinkSettings& settings,
-                               std::int64_t now_ms) {
+                               std::int64_t now_ms, const ThreadRef& thread) {
     switch (settings.service) {
         case Service::slack_webhook:
             return format_slack_webhook(alert, settings);
         case Service::slack_api:
-            return format_slack_api(alert, settings);
+            return format_slack_api(alert, settings, thread);
         case Service::mattermost:
             return format_mattermost(alert, settings);
         case Service::teams:
@@ -193,9 +198,9 @@ HttpRequestSpec format_request(const Alert& alert, const SinkSettings& settings,
         case Service::discord:
             return format_discord(alert, settings);
         case Service::matrix:
-            return format_matrix(alert, settings);
+            return format_matrix(alert, settings, thread);
         case Service::telegram:
-            return format_telegram(alert, settings);
+            return format_telegram(alert, settings, thread);
         case Service::webhook:
             return format_webhook(alert, settings, now_ms);
     }

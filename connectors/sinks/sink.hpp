@@ -85,18 +85,33 @@ struct MessageModel {
 MessageModel build_message(const Alert& alert, const SinkSettings& settings);
 std::string destination_of(const Alert& alert, const SinkSettings& settings);
 
-// Formatters. `now_ms` is the attempt time (only the generic webhook signs it).
+// The service's ids of earlier messages of the alert's thread (same sink, destination and
+// thread key), as the service returned them: Slack `ts`, Matrix `event_id`, Telegram
+// `message_id`. Empty: send a stand-alone message.
+struct ThreadRef {
+    std::string root;    // the thread's first message
+    std::string latest;  // its most recent message (Matrix reply fallback); "" = root
+};
+// Services whose API lets a follow-up reply under an earlier message: Slack chat.postMessage,
+// Matrix and Telegram. Webhooks (Slack, Mattermost, Teams, Discord, generic) cannot.
+bool threads_replies(Service service);
+
+// Formatters. `now_ms` is the attempt time (only the generic webhook signs it). `thread` makes
+// the message a reply where the service supports it, and is ignored elsewhere.
 HttpRequestSpec format_slack_webhook(const Alert& alert, const SinkSettings& settings);
-HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& settings);
+HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& settings,
+                                 const ThreadRef& thread = {});
 HttpRequestSpec format_mattermost(const Alert& alert, const SinkSettings& settings);
 HttpRequestSpec format_teams(const Alert& alert, const SinkSettings& settings);
 HttpRequestSpec format_discord(const Alert& alert, const SinkSettings& settings);
-HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings);
-HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings);
+HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings,
+                              const ThreadRef& thread = {});
+HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings,
+                                const ThreadRef& thread = {});
 HttpRequestSpec format_webhook(const Alert& alert, const SinkSettings& settings,
                                std::int64_t now_ms);
 HttpRequestSpec format_request(const Alert& alert, const SinkSettings& settings,
-                               std::int64_t now_ms);
+                               std::int64_t now_ms, const ThreadRef& thread = {});
 
 // Matrix transaction id: a stable hash of (sink name, alert id), so a retried PUT is deduped.
 std::string matrix_txn_id(std::string_view sink_name, std::string_view alert_id);

@@ -180,10 +180,17 @@ HttpRequestSpec format_slack_webhook(const Alert& alert, const SinkSettings& set
     return {"POST", settings.url, {{"Content-Type", "application/json"}}, json.take()};
 }
 
-HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& settings) {
+HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& settings,
+                                 const ThreadRef& thread) {
     const MessageModel m = build_message(alert, settings);
     JsonWriter json;
     json.begin_object().field("channel", destination_of(alert, settings));
+    if (!thread.root.empty()) {
+        // A deadline warning or an escalation must be seen: it is also shown in the channel.
+        const bool broadcast =
+            alert.kind == AlertKind::sla_warning || alert.kind == AlertKind::escalation;
+        json.field("thread_ts", thread.root).field("reply_broadcast", broadcast);
+    }
     write_blocks(json, m, template_for(alert, settings));
     json.field("unfurl_links", false).field("unfurl_media", false);
     if (!settings.username.empty()) json.field("username", settings.username);

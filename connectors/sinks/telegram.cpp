@@ -26,7 +26,8 @@ bool is_integer(std::string_view text) {
 
 }  // namespace
 
-HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings) {
+HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings,
+                                const ThreadRef& thread) {
     const MessageModel m = build_message(alert, settings);
     std::string text;
     const std::string& layout = template_for(alert, settings);
@@ -77,6 +78,13 @@ HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings
     }
     json.field("text", text).field("parse_mode", "HTML");
     json.key("link_preview_options").begin_object().field("is_disabled", true).end_object();
+    if (is_integer(thread.root)) {
+        std::int64_t message_id = 0;
+        std::from_chars(thread.root.data(), thread.root.data() + thread.root.size(), message_id);
+        // Still sent (stand-alone) when the message it replies to was deleted.
+        json.key("reply_parameters").begin_object().field("message_id", message_id);
+        json.field("allow_sending_without_reply", true).end_object();
+    }
     json.end_object();
     std::string base = settings.url.empty() ? "https://api.telegram.org" : settings.url;
     while (!base.empty() && base.back() == '/') base.pop_back();

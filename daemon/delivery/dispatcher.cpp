@@ -147,8 +147,20 @@ void Dispatcher::start() {
                         loop->counters.dead++;
                         continue;
                     }
-                    const auto request =
-                        connectors::sinks::format_request(*alert, loop->delivery.settings, now());
+                    // A follow-up replies under the first message of its thread on this
+                    // destination, where the service can (delivery is ordered per
+                    // destination, so that message was sent or gave up before this one).
+                    connectors::sinks::ThreadRef thread;
+                    const auto key = connectors::thread_key(*alert);
+                    if (connectors::is_follow_up(alert->kind) && !key.empty() &&
+                        connectors::sinks::threads_replies(loop->delivery.settings.service)) {
+                        std::lock_guard lock(outbox_mutex_);
+                        if (auto found = outbox_->thread_ref(sink, entry.destination, key)) {
+                            thread = std::move(*found);
+                        }
+                    }
+                    const auto request = connectors::sinks::format_request(
+                        *alert, loop->delivery.settings, now(), thread);
                     const auto result = co_await loop->client.request(request);
                     const std::int64_t done = now();
                     const auto verdict =
@@ -160,7 +172,7 @@ void Dispatcher::start() {
                     std::lock_guard lock(outbox_mutex_);
                     switch (verdict.outcome) {
                         case Outcome::ok:
-                            outbox_->mark_sent(entry.id, done);
+                            outbox_->mark_sent(entry.id, done, verdict.remote_ref);
                             loop->counters.sent++;
                             if (verdict.pause_ms)
                                 loop->limiter.pause_until(done + *verdict.pause_ms);

@@ -67,7 +67,7 @@ class Statement {
 
 constexpr const char* kColumns =
     "seq, id, sink, destination, payload, state, attempts, next_attempt_ms, last_error, "
-    "created_ms, updated_ms";
+    "created_ms, updated_ms, thread_key, remote_ref";
 
 OutboxEntry read_entry(Statement& s) {
     OutboxEntry e;
@@ -82,6 +82,8 @@ OutboxEntry read_entry(Statement& s) {
     e.last_error = s.text(8);
     e.created_ms = s.integer(9);
     e.updated_ms = s.integer(10);
+    e.thread_key = s.text(11);
+    e.remote_ref = s.text(12);
     return e;
 }
 
@@ -136,21 +138,54 @@ bool Outbox::exec(const char* sql) {
     return true;
 }
 
+// Additive and idempotent: the table is created if missing, and columns added later are added
+// to an older table (no PRAGMA user_version: a column is detected with PRAGMA table_info).
 bool Outbox::migrate() {
-    return exec(
-        "CREATE TABLE IF NOT EXISTS outbox ("
-        " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " id TEXT NOT NULL UNIQUE,"
-        " sink TEXT NOT NULL,"
-        " destination TEXT NOT NULL,"
-        " payload TEXT NOT NULL,"
-        " state TEXT NOT NULL CHECK (state IN ('pending','sent','dead','held','digested')),"
-        " attempts INTEGER NOT NULL DEFAULT 0,"
-        " next_attempt_ms INTEGER NOT NULL,"
-        " last_error TEXT NOT NULL DEFAULT '',"
-        " created_ms INTEGER NOT NULL,"
-        " updated_ms INTEGER NOT NULL);"
-        "CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (sink, state, destination, seq);");
+    if (!exec(
+            "CREATE TABLE IF NOT EXISTS outbox ("
+            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " id TEXT NOT NULL UNIQUE,"
+            " sink TEXT NOT NULL,"
+            " destination TEXT NOT NULL,"
+            " payload TEXT NOT NULL,"
+            " state TEXT NOT NULL CHECK (state IN ('pending','sent','dead','held','digested')),"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " next_attempt_ms INTEGER NOT NULL,"
+            " last_error TEXT NOT NULL DEFAULT '',"
+            " created_ms INTEGER NOT NULL,"
+            " updated_ms INTEGER NOT NULL);"
+            "CREATE INDEX IF NOT EXISTS outbox_queue ON outbox (sink, state, destination, seq);")) {
+        return false;
+    }
+    // Threads: the case id or spike key of each alert, and the service's id of a sent message.
+    return add_column("thread_key", "TEXT") && add_column("remote_ref", "TEXT") &&
+           exec(
+               "CREATE INDEX IF NOT EXISTS outbox_thread ON outbox "
+               "(sink, destination, thread_key, seq)");
+}
+
+bool Outbox::has_column(const char* column, bool& found) {
+    found = false;
+    Statement s(db_, "SELECT name FROM pragma_table_info('outbox')");
+    if (!s) return fail("table_info");
+    int rc = 0;
+    while ((rc = s.step()) == SQLITE_ROW) found = found || s.text(0) == column;
+    if (rc != SQLITE_DONE) return fail("table_info");
+    return true;
+}
+
+bool Outbox::add_column(const char* column, const char* definition) {
+    bool found = false;
+    if (!has_column(column, found)) return false;
+    if (found) return true;
+    const std::string sql =
+        std::string("ALTER TABLE outbox ADD COLUMN ") + column + " " + definition;
+    if (exec(sql.c_str())) return true;
+    // Another connection may have added it in the meantime.
+    const std::string error = error_;
+    if (has_column(column, found) && found) return true;
+    error_ = error;
+    return false;
 }
 
 Outbox::Transaction::Transaction(Outbox& outbox) : outbox_(outbox) {
@@ -182,15 +217,15 @@ EnqueueResult Outbox::enqueue(const connectors::Alert& alert, std::int64_t now_m
                               OutboxState initial) {
     Statement s(db_,
                 "INSERT INTO outbox (id, sink, destination, payload, state, next_attempt_ms, "
-                "created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6) "
-                "ON CONFLICT(id) DO NOTHING");
+                "created_ms, updated_ms, thread_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, "
+                "NULLIF(?7, '')) ON CONFLICT(id) DO NOTHING");
     if (!s) {
         fail("enqueue");
         return EnqueueResult::error;
     }
     s.bind(1, alert.id).bind(2, alert.sink).bind(3, alert.destination);
     s.bind(4, connectors::sinks::alert_to_json(alert)).bind(5, to_string(initial));
-    s.bind(6, now_ms);
+    s.bind(6, now_ms).bind(7, connectors::thread_key(alert));
     if (s.step() != SQLITE_DONE) {
         fail("enqueue");
         return EnqueueResult::error;
@@ -250,8 +285,46 @@ bool Outbox::update_state(std::string_view id, OutboxState state, std::optional<
     return true;
 }
 
-bool Outbox::mark_sent(std::string_view id, std::int64_t now_ms) {
-    return update_state(id, OutboxState::sent, std::nullopt, "", true, now_ms);
+bool Outbox::mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref) {
+    Statement s(db_,
+                "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '', "
+                "updated_ms = ?2, remote_ref = NULLIF(?3, '') WHERE id = ?1");
+    if (!s) return fail("mark_sent");
+    s.bind(1, id).bind(2, now_ms).bind(3, remote_ref);
+    if (s.step() != SQLITE_DONE) return fail("mark_sent");
+    if (sqlite3_changes(db_) == 0) {
+        error_ = "no outbox entry '" + std::string(id) + "'";
+        return false;
+    }
+    return true;
+}
+
+std::optional<connectors::sinks::ThreadRef> Outbox::thread_ref(std::string_view sink,
+                                                               std::string_view destination,
+                                                               std::string_view thread_key) {
+    if (thread_key.empty()) return std::nullopt;
+    connectors::sinks::ThreadRef ref;
+    for (const char* order : {"ASC", "DESC"}) {
+        const std::string sql = std::string(
+                                    "SELECT remote_ref FROM outbox WHERE sink = ?1 AND "
+                                    "destination = ?2 AND thread_key = ?3 AND state = 'sent' "
+                                    "AND remote_ref IS NOT NULL ORDER BY seq ") +
+                                order + " LIMIT 1";
+        Statement s(db_, sql.c_str());
+        if (!s) {
+            fail("thread_ref");
+            return std::nullopt;
+        }
+        s.bind(1, sink).bind(2, destination).bind(3, thread_key);
+        const int rc = s.step();
+        if (rc == SQLITE_DONE) return std::nullopt;
+        if (rc != SQLITE_ROW) {
+            fail("thread_ref");
+            return std::nullopt;
+        }
+        (ref.root.empty() ? ref.root : ref.latest) = s.text(0);
+    }
+    return ref;
 }
 
 bool Outbox::mark_retry(std::string_view id, std::int64_t next_attempt_ms, std::string_view error,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/alert.hpp"
+#include "connectors/sinks/sink.hpp"
 
 struct sqlite3;
 
@@ -31,6 +32,8 @@ struct OutboxEntry {
     std::string last_error;
     std::int64_t created_ms = 0;
     std::int64_t updated_ms = 0;
+    std::string thread_key;  // case id or spike group key; "" = none
+    std::string remote_ref;  // the service's id of the sent message; "" = none or unknown
 };
 
 struct OutboxCounts {
@@ -89,7 +92,13 @@ class Outbox {
     std::vector<OutboxEntry> due(std::string_view sink, std::int64_t now_ms, std::size_t limit);
     // Earliest next_attempt_ms over the heads of `sink`'s destinations; nullopt when none.
     std::optional<std::int64_t> next_due_ms(std::string_view sink);
-    bool mark_sent(std::string_view id, std::int64_t now_ms);
+    // `remote_ref`: the service's id of the message (classify's remote_ref), "" = none.
+    bool mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref = {});
+    // The refs of the sent messages of a thread (same sink, destination and thread key): the
+    // first and the latest that have one. nullopt when none was sent with a ref (yet).
+    std::optional<connectors::sinks::ThreadRef> thread_ref(std::string_view sink,
+                                                           std::string_view destination,
+                                                           std::string_view thread_key);
     bool mark_retry(std::string_view id, std::int64_t next_attempt_ms, std::string_view error,
                     std::int64_t now_ms);
     bool mark_dead(std::string_view id, std::string_view reason, std::int64_t now_ms);
@@ -109,6 +118,8 @@ class Outbox {
   private:
     Outbox(sqlite3* db, bool owned) : db_(db), owned_(owned) {}
     bool migrate();
+    bool has_column(const char* column, bool& found);
+    bool add_column(const char* column, const char* definition);
     bool exec(const char* sql);
     bool fail(std::string_view what);
     bool update_state(std::string_view id, OutboxState state, std::optional<std::int64_t> next,

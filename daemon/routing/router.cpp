@@ -1061,7 +1061,8 @@ void Router::observe_spikes(const rules::Post& post, const rules::Verdict& verdi
         state.digest_samples.clear();
         ++crises_;
         Alert alert;
-        alert.id = "crisis:" + key + ":" + std::to_string(now) + ":start";
+        alert.group_key = "crisis:" + key + ":" + std::to_string(now);
+        alert.id = alert.group_key + ":start";
         alert.kind = AlertKind::crisis_start;
         alert.sink = s.crisis.sink;
         alert.destination = s.crisis.address;
@@ -1110,6 +1111,7 @@ void Router::check_spikes(std::int64_t now, std::vector<Alert>& alerts) {
             Alert digest;
             digest.id = base + ":digest:" + std::to_string(++state.digests);
             digest.kind = AlertKind::digest;
+            digest.group_key = base;
             digest.sink = s.crisis.sink;
             digest.destination = s.crisis.address;
             digest.recipient_name = "crisis channel";
@@ -1130,6 +1132,7 @@ void Router::check_spikes(std::int64_t now, std::vector<Alert>& alerts) {
         Alert end;
         end.id = base + ":end";
         end.kind = AlertKind::crisis_end;
+        end.group_key = base;
         end.sink = s.crisis.sink;
         end.destination = s.crisis.address;
         end.recipient_name = "crisis channel";

@@ -151,3 +151,65 @@ TEST_CASE("Matrix and Teams", "[classify][matrix][teams]") {
     CHECK(run(Service::mattermost, 200, "ok").outcome == Outcome::ok);
     CHECK(run(Service::mattermost, 404, "").outcome == Outcome::disable);
 }
+
+TEST_CASE("the message id of a delivered message is kept as the thread ref", "[classify][thread]") {
+    SECTION("good: each service's id") {
+        auto slack = run(Service::slack_api, 200,
+                         R"({"ok":true,"channel":"C1","ts":"1503435956.000247","message":{}})");
+        CHECK(slack.outcome == Outcome::ok);
+        CHECK(slack.remote_ref == "1503435956.000247");
+        auto matrix = run(Service::matrix, 200, R"({"event_id":"$YUwRidLecu:example.com"})");
+        CHECK(matrix.outcome == Outcome::ok);
+        CHECK(matrix.remote_ref == "$YUwRidLecu:example.com");
+        auto telegram =
+            run(Service::telegram, 200, R"({"ok":true,"result":{"message_id":4711,"chat":{}}})");
+        CHECK(telegram.outcome == Outcome::ok);
+        CHECK(telegram.remote_ref == "4711");
+        auto discord = run(Service::discord, 200, R"({"id":"1234567890123456789","type":0})");
+        CHECK(discord.outcome == Outcome::ok);
+        CHECK(discord.remote_ref == "1234567890123456789");
+    }
+    SECTION("missing: no id, or a service that returns none") {
+        CHECK(run(Service::matrix, 200, "{}").remote_ref.empty());
+        CHECK(run(Service::discord, 204, "").remote_ref.empty());
+        CHECK(run(Service::telegram, 200, R"({"ok":true,"result":true})").remote_ref.empty());
+        CHECK(run(Service::slack_webhook, 200, "ok").remote_ref.empty());
+        CHECK(run(Service::webhook, 200, R"({"ts":"1.2","event_id":"$x"})").remote_ref.empty());
+        CHECK(run(Service::teams, 202, R"({"id":"1"})").remote_ref.empty());
+        // Failures never carry one.
+        auto failed = run(Service::slack_api, 200, R"({"ok":false,"error":"x","ts":"1.2"})");
+        CHECK(failed.outcome == Outcome::permanent);
+        CHECK(failed.remote_ref.empty());
+        CHECK(run(Service::matrix, 500, R"({"event_id":"$a:b"})").remote_ref.empty());
+    }
+    SECTION("malformed: not JSON, wrong types, ids that do not look like ids") {
+        const auto matrix = run(Service::matrix, 200, R"({"event_id":"$abc)");
+        CHECK(matrix.outcome == Outcome::ok);  // the send itself succeeded
+        CHECK(matrix.remote_ref.empty());
+        CHECK(run(Service::matrix, 200, R"({"event_id":42})").remote_ref.empty());
+        CHECK(run(Service::matrix, 200, R"({"event_id":"no-dollar"})").remote_ref.empty());
+        CHECK(run(Service::matrix, 200, R"({"event_id":"$a b"})").remote_ref.empty());
+        CHECK(run(Service::matrix, 200, "{\"event_id\":\"$a\\nb\"}").remote_ref.empty());
+        CHECK(run(Service::slack_api, 200, R"({"ok":true,"ts":"<!here>"})").remote_ref.empty());
+        CHECK(run(Service::slack_api, 200, R"({"ok":true,"ts":1503435956.1})").remote_ref.empty());
+        CHECK(run(Service::telegram, 200, R"({"ok":true,"result":{"message_id":"7"}})")
+                  .remote_ref.empty());
+        CHECK(run(Service::telegram, 200, R"({"ok":true,"result":{"message_id":-7}})")
+                  .remote_ref.empty());
+        CHECK(run(Service::discord, 200, R"({"id":"12a"})").remote_ref.empty());
+        CHECK(run(Service::discord, 200, "[1,2").remote_ref.empty());
+    }
+    SECTION("huge: a body over the limit or an id over 255 bytes gives no ref") {
+        std::string body = R"({"event_id":"$ok:example.org","pad":")";
+        body.append(kMaxRefBodyBytes, 'x');
+        body += "\"}";
+        const auto big = run(Service::matrix, 200, body);
+        CHECK(big.outcome == Outcome::ok);
+        CHECK(big.remote_ref.empty());
+        const std::string long_id = "$" + std::string(kMaxRefBytes, 'a');
+        CHECK(run(Service::matrix, 200, R"({"event_id":")" + long_id + "\"}").remote_ref.empty());
+        const std::string just_fits = "$" + std::string(kMaxRefBytes - 1, 'a');
+        CHECK(run(Service::matrix, 200, R"({"event_id":")" + just_fits + "\"}").remote_ref ==
+              just_fits);
+    }
+}

@@ -453,3 +453,93 @@ TEST_CASE("template errors carry the offset and a did-you-mean", "[sinks][templa
     CHECK(unclosed->offset == 9);
     CHECK_FALSE(check_template("{{{{text}}"));
 }
+
+TEST_CASE("thread replies match the golden files", "[sinks][golden][thread]") {
+    const std::filesystem::path dir = std::filesystem::path(SPREEKBUIS_TEST_DATA) / "sinks";
+    const bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
+    const std::vector<std::pair<Service, ThreadRef>> threaded = {
+        {Service::slack_api, {"1714572000.000100", ""}},
+        {Service::matrix, {"$root:example.org", "$latest:example.org"}},
+        {Service::telegram, {"4711", ""}},
+    };
+    for (const auto& [service, thread] : threaded) {
+        REQUIRE(threads_replies(service));
+        for (const AlertKind kind : {AlertKind::case_update, AlertKind::sla_warning}) {
+            const auto request =
+                format_request(sample_alert(kind), settings_for(service), kNowMs, thread);
+            const std::string actual = describe_request(request);
+            const auto path = dir / (std::string(to_string(service)) + "_" +
+                                     std::string(to_string(kind)) + "_thread.http");
+            INFO(path.string());
+            if (update) std::ofstream(path, std::ios::binary) << actual;
+            REQUIRE(std::filesystem::exists(path));
+            CHECK(read_file(path) == actual);
+            simdjson::dom::parser parser;
+            const auto root = parse(parser, request.body);
+            switch (service) {
+                case Service::slack_api: {
+                    CHECK(std::string_view(root["thread_ts"]) == "1714572000.000100");
+                    CHECK(bool(root["reply_broadcast"]) == (kind == AlertKind::sla_warning));
+                    break;
+                }
+                case Service::matrix: {
+                    const auto rel = root["m.relates_to"];
+                    CHECK(std::string_view(rel["rel_type"]) == "m.thread");
+                    CHECK(std::string_view(rel["event_id"]) == "$root:example.org");
+                    CHECK(bool(rel["is_falling_back"]));
+                    CHECK(std::string_view(rel["m.in_reply_to"]["event_id"]) ==
+                          "$latest:example.org");
+                    break;
+                }
+                default: {
+                    CHECK(int64_t(root["reply_parameters"]["message_id"]) == 4711);
+                    CHECK(bool(root["reply_parameters"]["allow_sending_without_reply"]));
+                    break;
+                }
+            }
+        }
+    }
+    // Matrix without a separate latest message falls back to the root.
+    const auto single =
+        format_request(sample_alert(AlertKind::case_update), settings_for(Service::matrix), kNowMs,
+                       {"$root:example.org", ""});
+    simdjson::dom::parser parser;
+    CHECK(
+        std::string_view(parse(parser, single.body)["m.relates_to"]["m.in_reply_to"]["event_id"]) ==
+        "$root:example.org");
+    // A Telegram ref that is not a message id is ignored rather than sent.
+    const auto odd = format_request(sample_alert(AlertKind::case_update),
+                                    settings_for(Service::telegram), kNowMs, {"x1", ""});
+    CHECK(odd.body.find("reply_parameters") == std::string::npos);
+}
+
+TEST_CASE("services without replies ignore the thread ref", "[sinks][thread]") {
+    const ThreadRef thread{"4711", "4712"};
+    for (const Service service : all_services()) {
+        INFO(to_string(service));
+        auto alert = sample_alert(AlertKind::case_update);
+        alert.title = "New post in your case case-42";  // as the router titles follow-ups
+        const auto plain = describe_request(format_request(alert, settings_for(service), kNowMs));
+        const auto with =
+            describe_request(format_request(alert, settings_for(service), kNowMs, thread));
+        CHECK((plain != with) == threads_replies(service));
+        // A stand-alone follow-up names its case (the router's titles do).
+        CHECK(with.find("New post in your case case") != std::string::npos);
+    }
+}
+
+TEST_CASE("the spike's group key travels through the outbox JSON", "[sinks][json][thread]") {
+    auto alert = sample_alert(AlertKind::crisis_end);
+    CHECK(alert_to_json(alert).find("group_key") == std::string::npos);
+    CHECK(thread_key(alert).empty());
+    alert.case_id = "case-7";
+    CHECK(thread_key(alert) == "case-7");
+    alert.group_key = "crisis:topic:outage:1714572000000";
+    const auto back = alert_from_json(alert_to_json(alert));
+    REQUIRE(back);
+    CHECK(back->group_key == alert.group_key);
+    CHECK(thread_key(*back) == "crisis:topic:outage:1714572000000");
+    CHECK(is_follow_up(AlertKind::crisis_end));
+    CHECK_FALSE(is_follow_up(AlertKind::crisis_start));
+    CHECK_FALSE(is_follow_up(AlertKind::new_case));
+}

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "connectors/sinks/sink_crypto.hpp"
@@ -288,4 +289,120 @@ TEST_CASE("alerts survive an outage and arrive once, in order per destination",
     CHECK(c->sent == 10);
     CHECK(c->retried >= 4);
     CHECK(c->dead == 0);
+}
+
+TEST_CASE("a case's later alerts reply in the thread of its first message",
+          "[dispatcher][thread]") {
+    for (const Service service : {Service::slack_api, Service::matrix, Service::telegram}) {
+        INFO(connectors::sinks::to_string(service));
+        Harness h;
+        int n = 0;
+        FakeHttpServer server(h.io, [&](const FakeRequest&) {
+            ++n;
+            FakeReply reply;
+            if (service == Service::slack_api) {
+                reply.body = R"({"ok":true,"channel":"D1","ts":"1714572000.00000)" +
+                             std::to_string(n) + "\"}";
+            } else if (service == Service::matrix) {
+                reply.body = R"({"event_id":"$event)" + std::to_string(n) + ":example.org\"}";
+            } else {
+                reply.body =
+                    R"({"ok":true,"result":{"message_id":)" + std::to_string(100 + n) + "}}";
+            }
+            return reply;
+        });
+        auto sink = sink_for(service, "chat", server.url(""));
+        sink.settings.token = "token";
+        sink.settings.default_destination = "C0";
+        h.make({sink});
+        auto alert = [](std::string id, connectors::AlertKind kind, std::string case_id,
+                        std::string destination) {
+            Alert a = make_alert(id, destination, "chat");
+            a.kind = kind;
+            a.case_id = std::move(case_id);
+            return a;
+        };
+        using connectors::AlertKind;
+        // In decision order: the case opens, another case opens, the first case gets a new
+        // post and a deadline warning, and an escalation goes to someone else.
+        h.enqueue(alert("c1:new", AlertKind::new_case, "case-1", "100"));
+        h.enqueue(alert("c2:new", AlertKind::new_case, "case-2", "100"));
+        h.enqueue(alert("c1:upd", AlertKind::case_update, "case-1", "100"));
+        h.enqueue(alert("c1:warn", AlertKind::sla_warning, "case-1", "100"));
+        h.enqueue(alert("c1:esc", AlertKind::escalation, "case-1", "200"));
+        h.dispatcher->start();
+        REQUIRE(run_until(h.io, [&] { return h.counts("chat").sent == 5; }));
+        REQUIRE(server.requests().size() == 5);
+        std::map<std::string, const FakeRequest*> by_alert;
+        std::map<std::string, std::string> refs;
+        for (const auto* id : {"c1:new", "c2:new", "c1:upd", "c1:warn", "c1:esc"}) {
+            refs[id] = h.entry(id).remote_ref;
+            CHECK_FALSE(refs[id].empty());
+        }
+        for (const auto& request : server.requests()) {
+            for (const auto* id : {"c1:new", "c2:new", "c1:upd", "c1:warn", "c1:esc"}) {
+                if (request.body.find("alert " + std::string(id)) != std::string::npos) {
+                    by_alert[id] = &request;
+                }
+            }
+        }
+        REQUIRE(by_alert.size() == 5);
+        auto carries = [&](const std::string& id, const std::string& ref) {
+            const std::string& body = by_alert[id]->body;
+            if (service == Service::slack_api) {
+                return body.find("\"thread_ts\":\"" + ref + "\"") != std::string::npos;
+            }
+            if (service == Service::matrix) {
+                return body.find("\"rel_type\":\"m.thread\",\"event_id\":\"" + ref + "\"") !=
+                       std::string::npos;
+            }
+            return body.find("\"reply_parameters\":{\"message_id\":" + ref) != std::string::npos;
+        };
+        auto threaded = [&](const std::string& id) {
+            const std::string& body = by_alert[id]->body;
+            return body.find("thread_ts") != std::string::npos ||
+                   body.find("m.relates_to") != std::string::npos ||
+                   body.find("reply_parameters") != std::string::npos;
+        };
+        // The update and the warning reply under the case's first message.
+        CHECK(carries("c1:upd", refs["c1:new"]));
+        CHECK(carries("c1:warn", refs["c1:new"]));
+        // Roots and other threads stand alone: the first alerts of both cases, and the
+        // escalation that went to another destination.
+        CHECK_FALSE(threaded("c1:new"));
+        CHECK_FALSE(threaded("c2:new"));
+        CHECK_FALSE(threaded("c1:esc"));
+        if (service == Service::matrix) {
+            // The reply fallback points at the thread's latest message (the update).
+            CHECK(by_alert["c1:warn"]->body.find("\"m.in_reply_to\":{\"event_id\":\"" +
+                                                 refs["c1:upd"] + "\"}") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("a webhook sink never threads but keeps Discord's message id", "[dispatcher][thread]") {
+    Harness h;
+    int n = 0;
+    FakeHttpServer server(h.io, [&](const FakeRequest& request) {
+        FakeReply reply;
+        reply.body = R"({"id":")" + std::to_string(900 + ++n) + "\"}";
+        CHECK(request.target.find("wait=true") != std::string::npos);
+        return reply;
+    });
+    h.make({sink_for(Service::discord, "hook", server.url("/api/webhooks/1/t"))});
+    Alert first = make_alert("d:new", "");
+    first.case_id = "case-1";
+    Alert second = make_alert("d:upd", "");
+    second.case_id = "case-1";
+    second.kind = connectors::AlertKind::case_update;
+    h.enqueue(first);
+    h.enqueue(second);
+    h.dispatcher->start();
+    REQUIRE(run_until(h.io, [&] { return h.counts().sent == 2; }));
+    CHECK(h.entry("d:new").remote_ref == "901");
+    CHECK(h.entry("d:upd").remote_ref == "902");
+    for (const auto& request : server.requests()) {
+        CHECK(request.body.find("901") == std::string::npos);
+        CHECK(request.body.find("message_reference") == std::string::npos);
+    }
 }

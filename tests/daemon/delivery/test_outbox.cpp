@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -326,4 +327,140 @@ TEST_CASE("outbox attaches to a connection the caller owns", "[outbox]") {
     CHECK(sqlite3_column_int(stmt, 0) == 2);
     sqlite3_finalize(stmt);
     CHECK(sqlite3_close(db) == SQLITE_OK);
+}
+
+TEST_CASE("outbox keeps message refs and finds a thread's root", "[outbox][thread]") {
+    auto outbox = memory_outbox();
+    auto alert = [](std::string id, std::string destination, std::string case_id) {
+        Alert a = make_alert(std::move(id), std::move(destination));
+        a.case_id = std::move(case_id);
+        return a;
+    };
+    auto crisis = make_alert("s-start", "#crisis");
+    crisis.group_key = "crisis:topic:baggage:1000";
+    crisis.case_id = "case-9";  // the group key wins over the case
+    for (const auto& a : {alert("c1-new", "U1", "case-1"), alert("c2-new", "U1", "case-2"),
+                          alert("c1-upd", "U1", "case-1"), alert("c1-esc", "U2", "case-1"),
+                          alert("c1-upd2", "U1", "case-1"), crisis}) {
+        REQUIRE(outbox->enqueue(a, 100) == EnqueueResult::inserted);
+    }
+    CHECK(outbox->get("c1-new")->thread_key == "case-1");
+    CHECK(outbox->get("s-start")->thread_key == "crisis:topic:baggage:1000");
+    CHECK_FALSE(outbox->thread_ref("chat", "U1", "case-1"));  // nothing sent yet
+    CHECK_FALSE(outbox->thread_ref("chat", "U1", ""));
+
+    REQUIRE(outbox->mark_sent("c1-new", 200, "1714572000.000100"));
+    REQUIRE(outbox->mark_sent("c2-new", 210, ""));  // no ref from the service
+    CHECK(outbox->get("c1-new")->remote_ref == "1714572000.000100");
+    CHECK(outbox->get("c2-new")->remote_ref.empty());
+    auto ref = outbox->thread_ref("chat", "U1", "case-1");
+    REQUIRE(ref);
+    CHECK(ref->root == "1714572000.000100");
+    CHECK(ref->latest == "1714572000.000100");
+    CHECK_FALSE(outbox->thread_ref("chat", "U1", "case-2"));
+    CHECK_FALSE(outbox->thread_ref("chat", "U2", "case-1"));   // another destination
+    CHECK_FALSE(outbox->thread_ref("other", "U1", "case-1"));  // another sink
+
+    REQUIRE(outbox->mark_sent("c1-upd", 300, "1714572000.000300"));
+    REQUIRE(outbox->mark_dead("c1-upd2", "HTTP 400", 310));
+    ref = outbox->thread_ref("chat", "U1", "case-1");
+    REQUIRE(ref);
+    CHECK(ref->root == "1714572000.000100");
+    CHECK(ref->latest == "1714572000.000300");
+
+    REQUIRE(outbox->mark_sent("s-start", 400, "$start:example.org"));
+    CHECK(outbox->thread_ref("chat", "#crisis", "crisis:topic:baggage:1000")->root ==
+          "$start:example.org");
+    CHECK_FALSE(outbox->thread_ref("chat", "#crisis", "case-9"));
+}
+
+TEST_CASE("outbox adds the thread columns to an existing outbox.db", "[outbox][thread]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("spreekbuis-outbox-old-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    {
+        // The table as the first release created it, with one sent and one pending alert.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open(path.string().c_str(), &db) == SQLITE_OK);
+        const std::string payload = connectors::sinks::alert_to_json(make_alert("old1", "C1"));
+        const std::string sql =
+            "CREATE TABLE outbox ("
+            " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+            " id TEXT NOT NULL UNIQUE,"
+            " sink TEXT NOT NULL,"
+            " destination TEXT NOT NULL,"
+            " payload TEXT NOT NULL,"
+            " state TEXT NOT NULL CHECK (state IN ('pending','sent','dead','held','digested')),"
+            " attempts INTEGER NOT NULL DEFAULT 0,"
+            " next_attempt_ms INTEGER NOT NULL,"
+            " last_error TEXT NOT NULL DEFAULT '',"
+            " created_ms INTEGER NOT NULL,"
+            " updated_ms INTEGER NOT NULL);"
+            "CREATE INDEX outbox_queue ON outbox (sink, state, destination, seq);"
+            "INSERT INTO outbox (id, sink, destination, payload, state, next_attempt_ms, "
+            "created_ms, updated_ms) VALUES ('old1', 'chat', 'C1', '" +
+            payload + "', 'sent', 5, 5, 6), ('old2', 'chat', 'C1', '" + payload +
+            "', 'pending', 5, 5, 5);";
+        char* message = nullptr;
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+        INFO((message ? message : ""));
+        sqlite3_free(message);
+        REQUIRE(rc == SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto columns = [&](Outbox& outbox) {
+        std::vector<std::string> names;
+        sqlite3_stmt* stmt = nullptr;
+        REQUIRE(sqlite3_prepare_v2(outbox.db(), "SELECT name FROM pragma_table_info('outbox')", -1,
+                                   &stmt, nullptr) == SQLITE_OK);
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+            names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+        }
+        sqlite3_finalize(stmt);
+        return names;
+    };
+    std::string error;
+    {
+        auto outbox = Outbox::open(path.string(), error);
+        INFO(error);
+        REQUIRE(outbox);
+        const auto names = columns(*outbox);
+        CHECK(names.size() == 13);
+        CHECK(std::count(names.begin(), names.end(), "remote_ref") == 1);
+        CHECK(std::count(names.begin(), names.end(), "thread_key") == 1);
+        // Old rows are intact, with no thread and no ref; the pending one is still due.
+        const auto old1 = outbox->get("old1");
+        REQUIRE(old1);
+        CHECK(old1->state == OutboxState::sent);
+        CHECK(old1->remote_ref.empty());
+        CHECK(old1->thread_key.empty());
+        CHECK(ids(outbox->due("chat", 10, 10)) == std::vector<std::string>{"old2"});
+        REQUIRE(outbox->mark_sent("old2", 20, "1.2"));
+        // New alerts use the new columns.
+        auto a = make_alert("new1", "C1");
+        a.case_id = "case-1";
+        REQUIRE(outbox->enqueue(a, 30) == EnqueueResult::inserted);
+        REQUIRE(outbox->mark_sent("new1", 40, "3.4"));
+        CHECK(outbox->thread_ref("chat", "C1", "case-1")->root == "3.4");
+        // Opening again on a second connection changes nothing (idempotent).
+        auto second = Outbox::open(path.string(), error);
+        REQUIRE(second);
+        CHECK(columns(*second).size() == 13);
+    }
+    auto reopened = Outbox::open(path.string(), error);
+    REQUIRE(reopened);
+    CHECK(columns(*reopened).size() == 13);
+    CHECK(reopened->get("old2")->remote_ref == "1.2");
+    CHECK(reopened->thread_ref("chat", "C1", "case-1")->root == "3.4");
+    // No schema version is involved.
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(reopened->db(), "PRAGMA user_version", -1, &stmt, nullptr) ==
+            SQLITE_OK);
+    REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+    CHECK(sqlite3_column_int(stmt, 0) == 0);
+    sqlite3_finalize(stmt);
+    reopened.reset();
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
 }

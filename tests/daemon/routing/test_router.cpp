@@ -507,6 +507,11 @@ TEST_CASE("a spike raises one crisis alert, groups the topic and says when it en
     REQUIRE(end);
     CHECK(contains(end->title, "Spike over: baggage"));
     CHECK(end->count == 12);
+    // One spike, one thread: the start, its digests and its end share a group key.
+    CHECK(starts[0].group_key == "crisis:topic:baggage:" + std::to_string(starts[0].created_at_ms));
+    CHECK(digest->group_key == starts[0].group_key);
+    CHECK(end->group_key == starts[0].group_key);
+    CHECK(spreekbuis::connectors::thread_key(*end) == starts[0].group_key);
     CHECK(router.find_case(grouped_case)->status == CaseStatus::resolved);
     auto normal = send("baggage");
     CHECK(normal.assignee);
