@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -294,7 +295,9 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
     if (path.size() > kSilencesPath.size()) {
         // Not only valid_silence_id: the configuration's silences may have other ids.
         id = url_decode(path.substr(kSilencesPath.size() + 1), false);
-        if (!id || id->empty() || id->size() > kMaxPathIdBytes) {
+        const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+        if (!id || id->empty() || id->size() > kMaxPathIdBytes ||
+            std::any_of(id->begin(), id->end(), control)) {
             return json_error(404, "no such silence");
         }
     }

@@ -226,6 +226,8 @@ TEST_CASE("a silence is created, listed, replaced and deleted", "[http_api][sile
     CHECK(f.call("DELETE", "/api/v1/silences/from%20config%2F1").status == 204);
     CHECK(f.call("DELETE", "/api/v1/silences/").status == 404);
     CHECK(f.call("DELETE", "/api/v1/silences/%zz").status == 404);
+    CHECK(f.call("DELETE", "/api/v1/silences/a%0Ab").status == 404);  // no log injection
+    CHECK(f.call("DELETE", "/api/v1/silences/" + std::string(1025, 'x')).status == 404);
     CHECK(f.handler->removed.size() == 3);
 }
 
