@@ -27,6 +27,7 @@
 #include "daemon/delivery/dispatcher.hpp"
 #include "daemon/delivery/noise.hpp"
 #include "daemon/delivery/outbox.hpp"
+#include "daemon/delivery/silence_store.hpp"
 #include "daemon/delivery/sink_config.hpp"
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/pipeline.hpp"
@@ -87,60 +88,148 @@ std::optional<ReplaySourceSettings> read_replay_settings(const config::PluginCon
     return settings;
 }
 
-// Case actions from the admin API run on the pipeline's emitter thread, which owns the router;
-// the I/O thread waits (bounded) for the answer.
+// Runs `work` on the pipeline's emitter thread, which owns the router, the noise filter and
+// the state database's connection, inside that batch's transaction. The I/O thread waits,
+// bounded, and gets the result only after the batch was committed.
+template <typename Result>
+Result run_on_emitter(Pipeline& pipeline, std::function<Result(routing::Router*)> work) {
+    auto promise = std::make_shared<std::promise<Result>>();
+    auto answer = promise->get_future();
+    auto result = std::make_shared<Result>();
+    Batch batch;
+    batch.action = [result, work = std::move(work)](routing::Router* router) {
+        *result = work(router);
+    };
+    batch.done = [promise, result](bool stored) {
+        if (!stored && result->status < 300) {
+            result->status = 503;
+            result->message = "the change could not be stored; try again";
+        }
+        promise->set_value(*result);
+    };
+    Result failed;
+    failed.status = 503;
+    if (!pipeline.submit(std::move(batch))) {
+        failed.message = "shutting down";
+        return failed;
+    }
+    if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+        failed.message = "busy, try again";
+        return failed;
+    }
+    return answer.get();
+}
+
 class PipelineCaseHandler final : public http_api::CaseActionHandler {
   public:
     explicit PipelineCaseHandler(Pipeline& pipeline) : pipeline_(pipeline) {}
 
     http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
-        auto promise = std::make_shared<std::promise<http_api::CaseActionResult>>();
-        auto answer = promise->get_future();
-        auto result = std::make_shared<http_api::CaseActionResult>();
-        Batch batch;
-        batch.action = [result, request](routing::Router* router) {
-            if (!router) {
-                *result = {404, "no people directory is configured"};
-                return;
-            }
-            routing::ActionResult outcome;
-            switch (request.action) {
-                case connectors::sinks::CaseAction::ack:
-                    outcome =
-                        router->acknowledge(request.case_id, "chat", "acknowledged from chat");
-                    break;
-                case connectors::sinks::CaseAction::resolve:
-                    outcome = router->resolve(request.case_id, "chat", "resolved from chat");
-                    break;
-                case connectors::sinks::CaseAction::reassign:
-                    outcome = router->reassign(request.case_id, request.to, "chat",
-                                               "reassigned from chat");
-                    break;
-            }
-            if (outcome.ok) {
-                result->message = "case " + request.case_id + ": " +
-                                  std::string(connectors::sinks::to_string(request.action)) +
-                                  " done";
-            } else {
-                result->status = outcome.error.find("unknown") != std::string::npos ? 404 : 409;
-                result->message = outcome.error;
-            }
-        };
-        batch.done = [promise, result](bool stored) {
-            if (!stored && result->status == 200) {
-                *result = {503, "the change could not be stored; try again"};
-            }
-            promise->set_value(*result);
-        };
-        if (!pipeline_.submit(std::move(batch))) return {503, "shutting down"};
-        if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
-            return {503, "busy, try again"};
-        }
-        return answer.get();
+        return run_on_emitter<http_api::CaseActionResult>(
+            pipeline_, [request](routing::Router* router) -> http_api::CaseActionResult {
+                if (!router) return {404, "no people directory is configured"};
+                routing::ActionResult outcome;
+                switch (request.action) {
+                    case connectors::sinks::CaseAction::ack:
+                        outcome =
+                            router->acknowledge(request.case_id, "chat", "acknowledged from chat");
+                        break;
+                    case connectors::sinks::CaseAction::resolve:
+                        outcome = router->resolve(request.case_id, "chat", "resolved from chat");
+                        break;
+                    case connectors::sinks::CaseAction::reassign:
+                        outcome = router->reassign(request.case_id, request.to, "chat",
+                                                   "reassigned from chat");
+                        break;
+                }
+                if (!outcome.ok) {
+                    return {outcome.error.find("unknown") != std::string::npos ? 404 : 409,
+                            outcome.error};
+                }
+                return {200, "case " + request.case_id + ": " +
+                                 std::string(connectors::sinks::to_string(request.action)) +
+                                 " done"};
+            });
     }
 
   private:
     Pipeline& pipeline_;
+};
+
+// Silences from the admin API: stored in the state database (so they outlive a restart) and
+// applied to the noise filter, both on the emitter thread. Listing shows every active silence,
+// those from the configuration included.
+class PipelineSilenceHandler final : public http_api::SilenceHandler {
+  public:
+    PipelineSilenceHandler(Pipeline& pipeline, delivery::SilenceStore& store,
+                           delivery::NoiseFilter& noise, std::set<std::string> configured_ids)
+        : pipeline_(pipeline),
+          store_(store),
+          noise_(noise),
+          configured_ids_(std::move(configured_ids)) {}
+
+    http_api::SilenceResult list_silences(std::int64_t now_ms) override {
+        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, now_ms](auto*) {
+            http_api::SilenceResult result;
+            result.silences = noise_.active_silences(now_ms);
+            return result;
+        });
+    }
+
+    http_api::SilenceResult add_silence(const delivery::Silence& silence,
+                                        std::int64_t now_ms) override {
+        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, silence, now_ms](auto*) {
+            http_api::SilenceResult result;
+            if (!store_.put(silence, now_ms)) {
+                result.status = 500;
+                result.message = "the silence could not be stored: " + store_.last_error();
+                return result;
+            }
+            auto stored = silence;
+            if (stored.created_ms == 0) stored.created_ms = now_ms;
+            noise_.add_silence(stored);
+            spdlog::info("silence {} set until {} ms: {}", stored.id, stored.expires_ms,
+                         stored.reason);
+            result.status = 201;
+            result.silences.push_back(stored);
+            return result;
+        });
+    }
+
+    http_api::SilenceResult remove_silence(const std::string& id) override {
+        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, id](auto*) {
+            http_api::SilenceResult result;
+            const auto stored = store_.remove(id);
+            if (stored == delivery::RemoveResult::not_found && configured_ids_.count(id)) {
+                // It would come back with the next start.
+                result.status = 409;
+                result.message = "silence " + id +
+                                 " comes from the configuration (routing.noise.silences); "
+                                 "remove it there";
+                return result;
+            }
+            if (stored == delivery::RemoveResult::error) {
+                result.status = 500;
+                result.message = "the silence could not be removed: " + store_.last_error();
+                return result;
+            }
+            const bool active = noise_.remove_silence(id);
+            if (stored == delivery::RemoveResult::not_found && !active) {
+                result.status = 404;
+                result.message = "no silence with id " + id;
+                return result;
+            }
+            spdlog::info("silence {} removed", id);
+            result.status = 204;
+            return result;
+        });
+    }
+
+  private:
+    Pipeline& pipeline_;
+    delivery::SilenceStore& store_;
+    delivery::NoiseFilter& noise_;
+    std::set<std::string> configured_ids_;
 };
 
 }  // namespace
@@ -271,8 +360,28 @@ int Daemon::run() {
     // their digest); the console shows everything.
     delivery::NoiseFilter noise(routing.router ? routing.router->settings().noise
                                                : delivery::NoisePolicy{});
+    std::set<std::string> configured_silences;
     if (routing.router) {
-        for (const auto& silence : routing.router->settings().silences) noise.add_silence(silence);
+        for (const auto& silence : routing.router->settings().silences) {
+            noise.add_silence(silence);
+            configured_silences.insert(silence.id);
+        }
+    }
+    // Silences set over the admin API outlive a restart; they win over a configured silence
+    // with the same id.
+    std::string silence_error;
+    auto silences = delivery::SilenceStore::attach(state_db->handle(), silence_error);
+    if (!silences) {
+        spdlog::error("cannot open the silences in {}: {}", state_db->path(), silence_error);
+        return 3;
+    }
+    {
+        const auto now = routing::SystemClock().now_ms();
+        silences->prune(now);
+        if (auto stored = silences->active(now)) {
+            for (const auto& silence : *stored) noise.add_silence(silence);
+            if (!stored->empty()) spdlog::info("{} stored silences active", stored->size());
+        }
     }
 
     ConsoleSink console(impl.console);
@@ -392,6 +501,7 @@ int Daemon::run() {
         http_api::AdminOptions options;
         options.listen = impl.setup.config.http.listen;
         options.secret = impl.setup.config.http.secret;
+        options.admin_token = impl.setup.config.http.admin_token;
         std::string error;
         admin = http_api::AdminServer::create(impl.io, options, error);
         if (!admin) {
@@ -429,6 +539,8 @@ int Daemon::run() {
         });
         if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
+        admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
+            pipeline, *silences, noise, std::move(configured_silences)));
         admin->start();
         spdlog::info("admin API on {}", impl.setup.config.http.listen);
     }

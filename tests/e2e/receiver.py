@@ -1,4 +1,5 @@
-"""A fake webhook receiver for the end-to-end tests: logs each alert's webhook-id, answers 200."""
+"""A fake webhook receiver for the end-to-end tests: logs each alert's webhook-id (and, when a
+third argument names a file, each body as one line), answers 200."""
 import http.server
 import sys
 
@@ -6,9 +7,12 @@ import sys
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("content-length", 0))
-        self.rfile.read(length)
+        body = self.rfile.read(length)
         with open(sys.argv[2], "a") as log:
             log.write(self.headers.get("webhook-id", "-") + "\n")
+        if len(sys.argv) > 3:
+            with open(sys.argv[3], "ab") as bodies:
+                bodies.write(body.replace(b"\n", b" ") + b"\n")
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b"ok")

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Admin API end to end, through `run`: a silence set over the API is stored in state.db, still
+# active after a restart and applied to the alerts (no alert of the silenced topic reaches the
+# webhook); a click on an alert's acknowledge link (GET shows a confirmation, POST acts) changes
+# the case in state.db; the silence can be removed again. Auth mistakes are refused.
+set -euo pipefail
+binary=$1
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+hook_port=$(free_port)
+api_port=$(free_port)
+token=e2e-admin-token-0123456789abcdef
+cp -r "$source_dir/config/demo/." "$work/"
+sed -i 's/chat: {console:/chat: {hook:/' "$work/people.yaml"
+: >"$work/empty.jsonl"
+python3 - "$work/spreekbuis.yaml" "$hook_port" "$api_port" "$token" <<'PY'
+import re, sys
+path, hook_port, api_port, token = sys.argv[1:]
+text = open(path).read()
+text = re.sub(r"state_dir: .*", "state_dir: state", text)
+text = text.replace("rate: 25", "rate: 0")
+text = text.replace("path: feed.jsonl", "path: ${env:E2E_FEED}")
+text = text.replace("sinks:\n", "sinks:\n  - name: hook\n    type: webhook\n"
+                    f"    url: http://127.0.0.1:{hook_port}/alerts\n"
+                    "    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n", 1)
+text = re.sub(r"(?m)^http:.*\n(  .*\n)*", "", text)
+text += (f"\nhttp:\n  listen: 127.0.0.1:{api_port}\n"
+         "  secret: e2e-action-link-secret-0123456789\n"
+         f"  admin_token: {token}\n")
+open(path, "w").write(text)
+PY
+python3 "$source_dir/tests/e2e/receiver.py" "$hook_port" "$work/ids.log" "$work/bodies.log" &
+api=http://127.0.0.1:$api_port
+status() { curl -s -o "$work/reply" -w '%{http_code}' "$@"; }
+wait_api() {
+    for _ in $(seq 100); do
+        [ "$(status "$api/healthz")" = 200 ] && return 0
+        sleep 0.1
+    done
+    fail "the admin API did not come up"
+}
+stop() { kill -INT "$1"; wait "$1"; }
+
+# 1. An empty feed: set the silence.
+E2E_FEED=empty.jsonl "$binary" run --config "$work/spreekbuis.yaml" >"$work/run1.out" 2>"$work/run1.err" &
+pid=$!
+wait_api
+[ "$(status "$api/api/v1/silences")" = 401 ] || fail "no token must be refused"
+[ "$(status -H "Authorization: Bearer wrong-token-0123456789abcdef" "$api/api/v1/silences")" = 401 ] \
+    || fail "a wrong token must be refused"
+[ "$(status -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+    -d '{"topic": "baggage", "duraton": "2h", "reason": "e2e"}' "$api/api/v1/silences")" = 400 ] \
+    || fail "a misspelt field must be refused"
+grep -q "duraton" "$work/reply" || fail "the error must name the field: $(cat "$work/reply")"
+[ "$(status -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' \
+    -d '{"id": "e2e-bag", "topic": "baggage", "duration": "2h", "reason": "known outage"}' \
+    "$api/api/v1/silences")" = 201 ] || fail "silence not created: $(cat "$work/reply")"
+stop $pid
+echo "silence set"
+
+# 2. The demo feed after a restart: the stored silence holds back every baggage alert.
+E2E_FEED=feed.jsonl "$binary" run --config "$work/spreekbuis.yaml" >"$work/run2.out" 2>"$work/run2.err" &
+pid=$!
+wait_api
+[ "$(status -H "Authorization: Bearer $token" "$api/api/v1/silences")" = 200 ] || fail "list"
+grep -q '"e2e-bag"' "$work/reply" || fail "the silence did not survive the restart: $(cat "$work/reply")"
+for _ in $(seq 300); do
+    silenced=$(curl -s "$api/metrics" | awk '/^spreekbuis_alerts_silenced_total/ {print $2}')
+    sent=$(curl -s "$api/metrics" | awk '/^spreekbuis_alerts_sent_total/ {s += $2} END {print s + 0}')
+    [ "${silenced:-0}" -gt 0 ] && [ "$sent" -gt 20 ] && break
+    sleep 0.2
+done
+echo "silenced: ${silenced:-0}, sent: $sent"
+[ "${silenced:-0}" -gt 0 ] || fail "nothing was silenced"
+python3 - "$work/bodies.log" <<'PY' || fail "an alert about baggage was delivered"
+import json, sys
+topics = [json.loads(line)["data"].get("topic") for line in open(sys.argv[1])]
+sys.exit(1 if "baggage" in topics else 0)
+PY
+
+# 3. Acknowledge a case from its alert's link.
+link=$(python3 - "$work/bodies.log" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    body = json.loads(line)
+    if body["data"].get("kind") == "new_case" and body.get("links", {}).get("acknowledge"):
+        print(body["links"]["acknowledge"])
+        break
+PY
+)
+[ -n "$link" ] || fail "no new-case alert with an acknowledge link"
+case_id=$(echo "$link" | sed -E 's#.*/cases/([^/]+)/ack.*#\1#')
+[ "$(status "$link")" = 200 ] || fail "GET of the link: $(cat "$work/reply")"
+grep -q "<form" "$work/reply" || fail "GET must only show a confirmation"
+before=$(sqlite3 "$work/state/state.db" "SELECT status FROM cases WHERE id = '$case_id'")
+[ "$(status -X POST "$link")" = 200 ] || fail "POST of the link: $(cat "$work/reply")"
+after=$(sqlite3 "$work/state/state.db" "SELECT status FROM cases WHERE id = '$case_id'")
+echo "case $case_id: $before -> $after"
+[ "$after" = acknowledged ] || fail "the case was not acknowledged"
+[ "$(status -X POST "${link/token=/token=x}")" = 403 ] || fail "a forged token must be refused"
+
+# 4. Remove the silence.
+[ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/silences/e2e-bag")" = 204 ] \
+    || fail "delete: $(cat "$work/reply")"
+[ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/silences/e2e-bag")" = 404 ] \
+    || fail "a second delete must be 404"
+status -H "Authorization: Bearer $token" "$api/api/v1/silences" >/dev/null
+grep -q '"e2e-bag"' "$work/reply" && fail "the silence is still listed"
+stop $pid
+echo "admin API test passed"
