@@ -20,6 +20,7 @@ constexpr std::size_t kMaxSpansPerSide = 1024;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
 constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
+constexpr std::uint32_t kProven = std::uint32_t{1} << 31;  // in woken_rules_: waking proves a match
 
 struct Span {
     std::uint32_t first = 0;
@@ -36,7 +37,7 @@ struct Scratch {
     std::vector<int> ids;
     std::vector<std::uint32_t> term_seen;
     std::vector<std::uint32_t> regex_seen;
-    std::vector<std::uint32_t> rule_seen;
+    std::vector<std::uint64_t> rule_seen;
     std::vector<std::uint32_t> seen_terms;
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
@@ -74,7 +75,8 @@ Scratch& scratch() {
     return instance;
 }
 
-void grow(std::vector<std::uint32_t>& values, std::size_t size) {
+template <typename T>
+void grow(std::vector<T>& values, std::size_t size) {
     if (values.size() < size) values.resize(size, 0);
 }
 
@@ -217,9 +219,26 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         rules->rule_ids_ += rule.id;
         rules->hot_rules_.push_back(hot);
     }
-    for (const auto& woken : rules->program_.term_rules) {
+    const auto& prog = rules->program_;
+    // Seeing term t proves a rule whose query is t, or an OR with t among its operands.
+    const auto proves = [&](std::uint32_t root, std::uint32_t term) {
+        const auto is_term = [&](std::uint32_t node) {
+            return prog.nodes[node].op == Op::term && prog.nodes[node].first == term;
+        };
+        if (is_term(root)) return true;
+        const auto& node = prog.nodes[root];
+        if (node.op != Op::any_of) return false;
+        for (std::uint32_t i = 0; i < node.count; ++i) {
+            if (is_term(prog.children[node.first + i])) return true;
+        }
+        return false;
+    };
+    for (std::uint32_t term = 0; term < prog.term_rules.size(); ++term) {
         rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
-        rules->woken_rules_.insert(rules->woken_rules_.end(), woken.begin(), woken.end());
+        for (const auto rule : prog.term_rules[term]) {
+            const bool sure = proves(prog.rules[rule].root, term);
+            rules->woken_rules_.push_back(rule | (sure ? kProven : 0));
+        }
     }
     rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
     rules->span_levels_ = rules->span_depth() + 4;
@@ -383,23 +402,40 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
 
-    const auto wake = [&](std::uint32_t rule) {
-        if (s.rule_seen[rule] == stamp) return;
-        s.rule_seen[rule] = stamp;
-        s.candidates.push_back(rule);
+    // rule_seen[rule]: stamp * 2, plus 1 once a seen term proved the rule matches.
+    const std::uint64_t seen = std::uint64_t{stamp} << 1;
+    const auto wake = [&](std::uint32_t rule, bool proven) {
+        auto& state = s.rule_seen[rule];
+        if ((state | 1) != (seen | 1)) {
+            state = seen;
+            s.candidates.push_back(rule);
+        }
+        if (proven) state |= 1;
     };
+    // Large packs: the rules' state is out of cache, so ask for all of it before using any.
     for (auto id : s.seen_terms) {
-        for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) wake(woken_rules_[k]);
+        for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
+            __builtin_prefetch(&s.rule_seen[woken_rules_[k] & ~kProven]);
+        }
+    }
+    for (auto id : s.seen_terms) {
+        for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
+            const auto woken = woken_rules_[k];
+            wake(woken & ~kProven, (woken & kProven) != 0);
+        }
     }
     for (auto id : s.seen_regexes) {
-        for (auto rule : program_.regex_rules[id]) wake(rule);
+        for (auto rule : program_.regex_rules[id]) wake(rule, false);
     }
-    for (auto rule : program_.always_rules) wake(rule);
+    for (auto rule : program_.always_rules) wake(rule, false);
     std::sort(s.candidates.begin(), s.candidates.end());
+    for (auto index : s.candidates) __builtin_prefetch(&hot_rules_[index]);
 
     s.matched.clear();
     for (auto index : s.candidates) {
-        if (eval(hot_rules_[index].root, context)) s.matched.push_back(index);
+        if ((s.rule_seen[index] & 1) != 0 || eval(hot_rules_[index].root, context)) {
+            s.matched.push_back(index);
+        }
     }
     verdict.rules.reserve(s.matched.size());
     std::string& why = s.why;

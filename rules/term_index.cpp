@@ -6,9 +6,8 @@
 namespace spreekbuis::rules {
 
 void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
-    terms_ = &terms;
-    info_.clear();
-    term_ids_.clear();
+    term_refs_.clear();
+    tail_.clear();
     key_text_.clear();
     prefix_lengths_ = 0;
     prefix_pairs_.fill(0);
@@ -17,7 +16,6 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     std::map<std::string, std::vector<std::uint32_t>> prefix;
     for (std::uint32_t id = 0; id < terms.size(); ++id) {
         const auto& term = terms[id];
-        info_.push_back(TermInfo{static_cast<std::uint32_t>(term.words.size()), term.hashtag_too});
         if (term.words.empty()) continue;
         const auto& first = term.words[0];
         if (first.text.empty()) continue;
@@ -33,12 +31,13 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
         }
         hashtags_ = hashtags_ || term.hashtag_too;
     }
-    fill(exact_, {exact.begin(), exact.end()});
-    fill(prefix_, {prefix.begin(), prefix.end()});
+    fill(exact_, {exact.begin(), exact.end()}, terms);
+    fill(prefix_, {prefix.begin(), prefix.end()}, terms);
 }
 
 void TermIndex::fill(Table& table,
-                     std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys) {
+                     std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
+                     const std::vector<compiled::TermPattern>& terms) {
     std::size_t size = 16;
     int bits = 4;
     while (size < keys.size() * 2) {
@@ -53,10 +52,24 @@ void TermIndex::fill(Table& table,
         Entry entry;
         entry.key_begin = static_cast<std::uint32_t>(key_text_.size());
         entry.key_size = static_cast<std::uint32_t>(key.size());
-        entry.first = static_cast<std::uint32_t>(term_ids_.size());
+        entry.first = static_cast<std::uint32_t>(term_refs_.size());
         entry.count = static_cast<std::uint32_t>(ids.size());
         key_text_ += key;
-        term_ids_.insert(term_ids_.end(), ids.begin(), ids.end());
+        for (const auto id : ids) {
+            const auto& words = terms[id].words;
+            TermRef ref;
+            ref.id = id;
+            ref.tail = static_cast<std::uint32_t>(tail_.size());
+            ref.tail_size = static_cast<std::uint32_t>(words.size() - 1);
+            ref.hashtag_too = terms[id].hashtag_too;
+            for (std::size_t j = 1; j < words.size(); ++j) {
+                tail_.push_back(TailWord{static_cast<std::uint32_t>(key_text_.size()),
+                                         static_cast<std::uint32_t>(words[j].text.size()),
+                                         words[j].prefix});
+                key_text_ += words[j].text;
+            }
+            term_refs_.push_back(ref);
+        }
         table.entries.push_back(entry);
         const std::uint64_t hash = hash_of(key);
         std::uint64_t i = home(table, hash);

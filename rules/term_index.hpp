@@ -40,7 +40,7 @@ class TermIndex {
     struct Entry {
         std::uint32_t key_begin = 0;  // into key_text_
         std::uint32_t key_size = 0;
-        std::uint32_t first = 0;  // into term_ids_
+        std::uint32_t first = 0;  // into term_refs_
         std::uint32_t count = 0;
     };
     struct Slot {
@@ -53,9 +53,17 @@ class TermIndex {
         std::uint64_t mask = 0;
         int shift = 64;
     };
-    struct TermInfo {
-        std::uint32_t words = 0;
+    // One term under a key: the words after the first are tail_[tail .. tail + tail_size).
+    struct TermRef {
+        std::uint32_t id = 0;
+        std::uint32_t tail = 0;
+        std::uint32_t tail_size = 0;
         bool hashtag_too = false;
+    };
+    struct TailWord {
+        std::uint32_t begin = 0;  // into key_text_
+        std::uint32_t size = 0;
+        bool prefix = false;
     };
 
     static constexpr std::uint64_t kOffset = 14695981039346656037ULL;
@@ -70,7 +78,8 @@ class TermIndex {
         for (char c : text) hash = step(hash, c);
         return hash;
     }
-    void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys);
+    void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
+              const std::vector<compiled::TermPattern>& terms);
     static std::uint64_t home(const Table& table, std::uint64_t hash) {
         return (hash * kMix) >> table.shift;
     }
@@ -86,9 +95,8 @@ class TermIndex {
     void check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
                Mark& mark) const;
 
-    const std::vector<compiled::TermPattern>* terms_ = nullptr;
-    std::vector<TermInfo> info_;
-    std::vector<std::uint32_t> term_ids_;
+    std::vector<TermRef> term_refs_;
+    std::vector<TailWord> tail_;
     std::string key_text_;
     Table exact_;
     Table prefix_;
@@ -117,20 +125,20 @@ template <typename Mark>
 void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
                       Mark& mark) const {
     for (std::uint32_t k = entry.first; k < entry.first + entry.count; ++k) {
-        const std::uint32_t id = term_ids_[k];
-        const TermInfo& info = info_[id];
-        if (hashtag && !info.hashtag_too) continue;
-        if (info.words > 1) {
-            if (at + info.words > tokens.size) continue;
-            const auto& words = (*terms_)[id].words;
+        const TermRef& ref = term_refs_[k];
+        if (hashtag && !ref.hashtag_too) continue;
+        if (ref.tail_size > 0) {
+            if (at + ref.tail_size >= tokens.size) continue;
             bool ok = true;
-            for (std::size_t j = 1; j < words.size() && ok; ++j) {
-                const auto token = tokens[at + j];
-                ok = words[j].prefix ? token.starts_with(words[j].text) : token == words[j].text;
+            for (std::size_t j = 0; j < ref.tail_size && ok; ++j) {
+                const TailWord& word = tail_[ref.tail + j];
+                const auto text = std::string_view(key_text_).substr(word.begin, word.size);
+                const auto token = tokens[at + 1 + j];
+                ok = word.prefix ? token.starts_with(text) : token == text;
             }
             if (!ok) continue;
         }
-        mark(id);
+        mark(ref.id);
     }
 }
 

@@ -275,6 +275,7 @@ rules:
     CHECK(verdict.rules.empty());
     CHECK_FALSE(verdict.topic);
     CHECK_FALSE(verdict.priority);
+    INFO(verdict.why);
     CHECK(verdict.why.starts_with("no rule matched; "));
     CHECK(verdict.lang == "en");
 }
@@ -478,4 +479,33 @@ TEST_CASE("broken UTF-8 in posts and rules does not crash", "[ruleset]") {
     CHECK(rules->evaluate(post_of("bag \xFF\xFE")).matched);
     auto broken = load_rule_text("broken.yaml", "rules:\n  - id: \xFF\n    query: '\xC3('\n");
     CHECK_FALSE(broken.rules);
+}
+
+TEST_CASE("a seen term proves only rules that are that term or an OR of it", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: or-and
+    query: 'alpha OR (beta AND gamma)'
+  - id: or-when
+    query: 'alpha OR beta'
+    when: 'lang:nl'
+  - id: term
+    query: 'beta'
+  - id: or-not
+    query: 'delta OR (beta NOT gamma)'
+  - id: near
+    query: 'beta NEAR/1 gamma'
+)");
+    CHECK(rules->evaluate(post_of("beta", "en")).rules ==
+          std::vector<std::string>{"term", "or-not"});
+    CHECK(rules->evaluate(post_of("beta x x gamma", "en")).rules ==
+          std::vector<std::string>{"or-and", "term"});
+    CHECK(rules->evaluate(post_of("alpha", "nl")).rules ==
+          std::vector<std::string>{"or-and", "or-when"});
+    CHECK(rules->evaluate(post_of("alpha", "en")).rules == std::vector<std::string>{"or-and"});
+    const auto verdict = rules->evaluate(post_of("delta gamma beta", "en"));
+    CHECK(verdict.rules == std::vector<std::string>{"or-and", "term", "or-not", "near"});
+    INFO(verdict.why);
+    CHECK(verdict.why.starts_with(
+        "or-and: beta, gamma; term: beta; or-not: delta; near: \"beta\" NEAR \"gamma\""));
 }
