@@ -314,6 +314,7 @@ bool matches_word(const CueWord& pattern, const NormalizedText& text, const Toke
 struct CueIndex {
     std::vector<std::vector<CueWord>> words;  // per cue
     std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
+    std::vector<std::uint8_t> number_first;   // per wildcard_first entry: starts with "#"
 
     CueIndex() {
         for (const auto& cue : kCues) {
@@ -329,8 +330,10 @@ struct CueIndex {
                 parts.push_back(word);
                 pos = end + 1;
             }
-            if (parts.front().kind != CueWord::Kind::literal)
+            if (parts.front().kind != CueWord::Kind::literal) {
                 wildcard_first.push_back(words.size());
+                number_first.push_back(parts.front().kind == CueWord::Kind::number ? 1 : 0);
+            }
             words.push_back(std::move(parts));
         }
     }
@@ -433,10 +436,9 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
                 consider(cue_ids[info->cue_first + k]);
         }
         if (any_number) {
-            for (std::size_t c : index.wildcard_first) {
-                if (numbers[i] != 0 || index.words[c].front().kind != CueWord::Kind::number) {
-                    consider(c);
-                }
+            for (std::size_t w = 0; w < index.wildcard_first.size(); ++w) {
+                if (numbers[i] != 0 || index.number_first[w] == 0)
+                    consider(index.wildcard_first[w]);
             }
         }
         if (best_length == 0 || i + best_length <= covered_until) continue;

@@ -67,10 +67,14 @@ double lookup(const LanguageLexicon& lexicon, LexiconLanguage lang, const Item& 
     const auto index = static_cast<std::size_t>(lang);
     switch (item.kind) {
         case TokenKind::word:
-            if (info != nullptr && (info->has_valence & bit) != 0) return info->valence[index];
+            if (info != nullptr && (info->has_valence & bit) != 0) {
+                return WordTable::get().valence(*info, index);
+            }
             return item.elongated ? lookup_elongated(lexicon, item.text) : 0.0;
         case TokenKind::hashtag:
-            return info != nullptr && (info->has_valence & bit) != 0 ? info->valence[index] : 0.0;
+            return info != nullptr && (info->has_valence & bit) != 0
+                       ? WordTable::get().valence(*info, index)
+                       : 0.0;
         case TokenKind::emoticon:
             return Lexicons::get().emoticon(item.text);
         case TokenKind::emoji:
@@ -200,7 +204,7 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
             double boost = 0.0;
             bool boosted = is_booster(before);
             if (boosted) {
-                boost = before.info->booster[static_cast<std::size_t>(language)];
+                boost = WordTable::get().booster(*before.info, static_cast<std::size_t>(language));
             } else if (before.elongated) {
                 std::string squeezed;
                 for (std::size_t k = 0; k < before.text.size(); ++k) {

@@ -1,6 +1,8 @@
 #include "rules/word_table.hpp"
 
+#include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "rules/lexicon.hpp"
 
@@ -38,19 +40,38 @@ const WordTable& WordTable::get() {
 }
 
 WordTable::WordTable() {
-    rehash(1u << 12);
+    static_assert(sizeof(Slot) == 32);
+    // Collected by word first (entries change as lists are read), then laid out in slots.
+    std::map<std::string, WordInfo, std::less<>> words;
+    std::map<std::uint64_t, std::uint16_t> value_ids;  // by bit pattern: exact, -0.0 kept
+    const auto value_id = [&](double value) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &value, sizeof bits);
+        const auto [it, added] = value_ids.try_emplace(bits, 0);
+        if (added) {
+            if (values_.size() > 0xFFFF) std::abort();  // compiled-in lexicons: impossible
+            it->second = static_cast<std::uint16_t>(values_.size());
+            values_.push_back(value);
+        }
+        return it->second;
+    };
+    const auto entry = [&](std::string_view word) -> WordInfo& {
+        auto it = words.find(word);
+        if (it == words.end()) it = words.emplace(std::string(word), WordInfo{}).first;
+        return it->second;
+    };
     const Lexicons& lexicons = Lexicons::get();
     for (const auto lang : {LexiconLanguage::english, LexiconLanguage::dutch}) {
         const auto index = static_cast<std::size_t>(lang);
         const LanguageLexicon& lexicon = lexicons.language(lang);
         for (const auto& [word, value] : lexicon.valence) {
             auto& info = entry(word);
-            info.valence[index] = value;
+            info.valence_value[index] = value_id(value);
             info.has_valence |= bit(lang);
         }
         for (const auto& [word, value] : lexicon.boosters) {
             auto& info = entry(word);
-            info.booster[index] = value;
+            info.booster_value[index] = value_id(value);
             info.is_booster |= bit(lang);
         }
         for (const auto& word : lexicon.negations) entry(word).negation |= bit(lang);
@@ -61,60 +82,60 @@ WordTable::WordTable() {
     for (auto word : complaint_number_words()) entry(word).number_word = true;
     for (auto word : complaint_cue_negations()) entry(word).cue_negation = true;
     // Cue lists stay in cue order per word: the matcher prefers the earlier of equal lengths.
-    std::vector<std::vector<std::uint32_t>> by_word;
+    std::map<std::string, std::vector<std::uint32_t>, std::less<>> cues_by_word;
     for (const auto& start : complaint_cue_starts()) {
         entry(start.word);
-        const WordInfo* info = find(start.word);
-        const auto index = static_cast<std::size_t>(info - infos_.data());
-        if (by_word.size() <= index) by_word.resize(index + 1);
-        by_word[index].push_back(start.cue);
+        auto it = cues_by_word.find(start.word);
+        if (it == cues_by_word.end()) {
+            it = cues_by_word.emplace(std::string(start.word), std::vector<std::uint32_t>{}).first;
+        }
+        it->second.push_back(start.cue);
     }
-    for (std::size_t i = 0; i < by_word.size(); ++i) {
-        infos_[i].cue_first = static_cast<std::uint32_t>(cues_.size());
-        infos_[i].cue_count = static_cast<std::uint32_t>(by_word[i].size());
-        cues_.insert(cues_.end(), by_word[i].begin(), by_word[i].end());
+    for (const auto& [word, cues] : cues_by_word) {
+        auto& info = words.find(word)->second;
+        if (cues_.size() > 0xFFFF || cues.size() > 0xFF) std::abort();  // impossible: fixed list
+        info.cue_first = static_cast<std::uint16_t>(cues_.size());
+        info.cue_count = static_cast<std::uint8_t>(cues.size());
+        cues_.insert(cues_.end(), cues.begin(), cues.end());
     }
-}
 
-void WordTable::rehash(std::size_t capacity) {
-    std::vector<Slot> old = std::move(slots_);
+    std::size_t capacity = 16;
+    while (capacity < words.size() * 2) capacity *= 2;
     slots_.assign(capacity, Slot{});
-    const std::size_t mask = capacity - 1;
-    for (const auto& slot : old) {
-        if (slot.info == 0) continue;
-        std::size_t at = slot.hash & mask;
-        while (slots_[at].info != 0) at = (at + 1) & mask;
+    mask_ = capacity - 1;
+    for (const auto& [word, info] : words) {
+        if (word.empty() || word.size() > 0xFF) std::abort();  // lexicon words: impossible
+        Slot slot;
+        slot.hash = hash_word(word);
+        slot.length = static_cast<std::uint8_t>(word.size());
+        if (word.size() <= kInlineKey) {
+            std::memcpy(slot.key, word.data(), word.size());
+        } else {
+            const auto offset = static_cast<std::uint32_t>(keys_.size());
+            std::memcpy(slot.key, &offset, sizeof offset);
+            keys_ += word;
+        }
+        slot.info = info;
+        std::size_t at = slot.hash & mask_;
+        while (slots_[at].length != 0) at = (at + 1) & mask_;
         slots_[at] = slot;
     }
 }
 
-WordInfo& WordTable::entry(std::string_view word) {
-    if (const WordInfo* found = find(word)) {
-        return infos_[static_cast<std::size_t>(found - infos_.data())];
-    }
-    if ((infos_.size() + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-    const std::uint32_t hash = hash_word(word);
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t at = hash & mask;
-    while (slots_[at].info != 0) at = (at + 1) & mask;
-    slots_[at] = Slot{hash, static_cast<std::uint32_t>(keys_.size()),
-                      static_cast<std::uint32_t>(word.size()),
-                      static_cast<std::uint32_t>(infos_.size() + 1)};
-    keys_.append(word);
-    infos_.emplace_back();
-    return infos_.back();
-}
-
 const WordInfo* WordTable::find(std::string_view word) const {
+    if (word.empty() || word.size() > 0xFF) return nullptr;
     const std::uint32_t hash = hash_word(word);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    for (std::size_t at = hash & mask_;; at = (at + 1) & mask_) {
         const Slot& slot = slots_[at];
-        if (slot.info == 0) return nullptr;
-        if (slot.hash == hash && slot.length == word.size() &&
-            std::memcmp(keys_.data() + slot.key, word.data(), word.size()) == 0) {
-            return &infos_[slot.info - 1];
+        if (slot.length == 0) return nullptr;
+        if (slot.hash != hash || slot.length != word.size()) continue;
+        const char* key = slot.key;
+        if (word.size() > kInlineKey) {
+            std::uint32_t offset = 0;
+            std::memcpy(&offset, slot.key, sizeof offset);
+            key = keys_.data() + offset;
         }
+        if (std::memcmp(key, word.data(), word.size()) == 0) return &slot.info;
     }
 }
 

@@ -13,18 +13,21 @@
 
 namespace spreekbuis::rules {
 
+// 18 bytes, stored inside the hash slot: one cache line per lookup.
 struct WordInfo {
-    std::array<double, 2> valence{};  // by LexiconLanguage; valid where has_valence has its bit
-    std::array<double, 2> booster{};  // by LexiconLanguage; valid where is_booster has its bit
-    std::uint8_t has_valence = 0;     // bit (1 << LexiconLanguage)
+    std::uint8_t has_valence = 0;  // bit (1 << LexiconLanguage)
     std::uint8_t is_booster = 0;
     std::uint8_t negation = 0;
     std::uint8_t contrast = 0;
     std::uint8_t stop_languages = 0;  // bit per detect_language candidate
     bool number_word = false;         // counts as a number in complaint cues ("two", "drie")
     bool cue_negation = false;        // negates a praise cue ("not", "geen")
-    std::uint32_t cue_first = 0;      // complaint cues starting with this word:
-    std::uint32_t cue_count = 0;      // WordTable::cues()[cue_first .. cue_first + cue_count)
+    std::uint8_t cue_count = 0;       // complaint cues starting with this word:
+    std::uint16_t cue_first = 0;      // WordTable::cues()[cue_first .. cue_first + cue_count)
+    // By LexiconLanguage, into WordTable's value list (exact doubles, shared by equal values);
+    // valid where has_valence / is_booster has the language's bit.
+    std::array<std::uint16_t, 2> valence_value{};
+    std::array<std::uint16_t, 2> booster_value{};
 };
 
 class WordTable {
@@ -34,22 +37,30 @@ class WordTable {
     // Null when no scorer knows the word.
     const WordInfo* find(std::string_view word) const;
     const std::vector<std::uint32_t>& cues() const { return cues_; }
+    double valence(const WordInfo& info, std::size_t lang) const {
+        return values_[info.valence_value[lang]];
+    }
+    double booster(const WordInfo& info, std::size_t lang) const {
+        return values_[info.booster_value[lang]];
+    }
 
   private:
+    static constexpr std::size_t kInlineKey = 9;
+    // A word of up to kInlineKey bytes is stored in `key`; a longer one in keys_ at the offset
+    // stored in the first four bytes of `key`.
     struct Slot {
         std::uint32_t hash = 0;
-        std::uint32_t key = 0;  // offset into keys_
-        std::uint32_t length = 0;
-        std::uint32_t info = 0;  // index into infos_ plus one; 0 marks an empty slot
+        std::uint8_t length = 0;  // 0 marks an empty slot
+        char key[kInlineKey] = {};
+        WordInfo info;
     };
 
     WordTable();
-    WordInfo& entry(std::string_view word);
-    void rehash(std::size_t capacity);
 
     std::vector<Slot> slots_;  // open addressing, linear probing, power-of-two size
+    std::size_t mask_ = 0;
     std::string keys_;
-    std::vector<WordInfo> infos_;
+    std::vector<double> values_;
     std::vector<std::uint32_t> cues_;
 };
 
