@@ -366,6 +366,7 @@ bool all_of_chars(std::string_view text, bool (*allowed)(char)) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ts_char(char c) { return is_digit(c) || c == '.'; }
 bool is_visible_ascii(char c) { return c > ' ' && c < 0x7f; }
+bool is_channel_char(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z'); }
 
 Classification classify_by_service(Service service, int status, const Headers& headers,
                                    std::string_view body, std::int64_t now_ms);
@@ -385,10 +386,17 @@ std::string extract_remote_ref(Service service, std::string_view body) {
     std::string_view text;
     std::string ref;
     switch (service) {
-        case Service::slack_api:  // "1503435956.000247"
+        case Service::slack_api:  // "D024BE91L:1503435956.000247" (channel:ts) or the ts
             if (root["ts"].get_string().get(text) == simdjson::SUCCESS &&
                 all_of_chars(text, is_ts_char)) {
                 ref = std::string(text);
+                // The conversation the message landed in (a direct message when it was
+                // addressed to a member id): replies must go there.
+                std::string_view channel;
+                if (root["channel"].get_string().get(channel) == simdjson::SUCCESS &&
+                    all_of_chars(channel, is_channel_char)) {
+                    ref = std::string(channel) + ":" + ref;
+                }
             }
             break;
         case Service::matrix:  // "$YUwRidLecu:example.com" (room v1/v2) or "$<base64>"

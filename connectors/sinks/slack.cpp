@@ -183,13 +183,21 @@ HttpRequestSpec format_slack_webhook(const Alert& alert, const SinkSettings& set
 HttpRequestSpec format_slack_api(const Alert& alert, const SinkSettings& settings,
                                  const ThreadRef& thread) {
     const MessageModel m = build_message(alert, settings);
+    // A thread ref is "<channel id>:<ts>" (the conversation the first message landed in, a
+    // direct message when it was addressed to a member id) or just the ts.
+    std::string channel = destination_of(alert, settings);
+    std::string thread_ts = thread.root;
+    if (const auto colon = thread_ts.find(':'); colon != std::string::npos) {
+        channel = thread_ts.substr(0, colon);
+        thread_ts.erase(0, colon + 1);
+    }
     JsonWriter json;
-    json.begin_object().field("channel", destination_of(alert, settings));
-    if (!thread.root.empty()) {
+    json.begin_object().field("channel", channel);
+    if (!thread_ts.empty()) {
         // A deadline warning or an escalation must be seen: it is also shown in the channel.
         const bool broadcast =
             alert.kind == AlertKind::sla_warning || alert.kind == AlertKind::escalation;
-        json.field("thread_ts", thread.root).field("reply_broadcast", broadcast);
+        json.field("thread_ts", thread_ts).field("reply_broadcast", broadcast);
     }
     write_blocks(json, m, template_for(alert, settings));
     json.field("unfurl_links", false).field("unfurl_media", false);

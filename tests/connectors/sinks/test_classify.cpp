@@ -157,7 +157,12 @@ TEST_CASE("the message id of a delivered message is kept as the thread ref", "[c
         auto slack = run(Service::slack_api, 200,
                          R"({"ok":true,"channel":"C1","ts":"1503435956.000247","message":{}})");
         CHECK(slack.outcome == Outcome::ok);
-        CHECK(slack.remote_ref == "1503435956.000247");
+        CHECK(slack.remote_ref == "C1:1503435956.000247");
+        CHECK(run(Service::slack_api, 200, R"({"ok":true,"ts":"1503435956.000247"})").remote_ref ==
+              "1503435956.000247");
+        CHECK(
+            run(Service::slack_api, 200, R"({"ok":true,"channel":"c:1","ts":"1.2"})").remote_ref ==
+            "1.2");  // an odd channel is left out
         auto matrix = run(Service::matrix, 200, R"({"event_id":"$YUwRidLecu:example.com"})");
         CHECK(matrix.outcome == Outcome::ok);
         CHECK(matrix.remote_ref == "$YUwRidLecu:example.com");

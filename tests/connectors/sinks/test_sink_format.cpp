@@ -458,7 +458,7 @@ TEST_CASE("thread replies match the golden files", "[sinks][golden][thread]") {
     const std::filesystem::path dir = std::filesystem::path(SPREEKBUIS_TEST_DATA) / "sinks";
     const bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
     const std::vector<std::pair<Service, ThreadRef>> threaded = {
-        {Service::slack_api, {"1714572000.000100", ""}},
+        {Service::slack_api, {"D0123ABC:1714572000.000100", ""}},
         {Service::matrix, {"$root:example.org", "$latest:example.org"}},
         {Service::telegram, {"4711", ""}},
     };
@@ -479,6 +479,7 @@ TEST_CASE("thread replies match the golden files", "[sinks][golden][thread]") {
             switch (service) {
                 case Service::slack_api: {
                     CHECK(std::string_view(root["thread_ts"]) == "1714572000.000100");
+                    CHECK(std::string_view(root["channel"]) == "D0123ABC");
                     CHECK(bool(root["reply_broadcast"]) == (kind == AlertKind::sla_warning));
                     break;
                 }
@@ -507,6 +508,12 @@ TEST_CASE("thread replies match the golden files", "[sinks][golden][thread]") {
     CHECK(
         std::string_view(parse(parser, single.body)["m.relates_to"]["m.in_reply_to"]["event_id"]) ==
         "$root:example.org");
+    // A Slack ref without a channel keeps the alert's destination.
+    const auto bare =
+        format_request(sample_alert(AlertKind::case_update), settings_for(Service::slack_api),
+                       kNowMs, {"1714572000.000100", ""});
+    CHECK(std::string_view(parse(parser, bare.body)["channel"]) == "C0123456");
+    CHECK(std::string_view(parse(parser, bare.body)["thread_ts"]) == "1714572000.000100");
     // A Telegram ref that is not a message id is ignored rather than sent.
     const auto odd = format_request(sample_alert(AlertKind::case_update),
                                     settings_for(Service::telegram), kNowMs, {"x1", ""});

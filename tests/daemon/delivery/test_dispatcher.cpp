@@ -350,7 +350,12 @@ TEST_CASE("a case's later alerts reply in the thread of its first message",
         auto carries = [&](const std::string& id, const std::string& ref) {
             const std::string& body = by_alert[id]->body;
             if (service == Service::slack_api) {
-                return body.find("\"thread_ts\":\"" + ref + "\"") != std::string::npos;
+                // The ref is "D1:<ts>": the reply goes to the conversation Slack reported.
+                const auto colon = ref.find(':');
+                return body.find("\"channel\":\"" + ref.substr(0, colon) + "\"") !=
+                           std::string::npos &&
+                       body.find("\"thread_ts\":\"" + ref.substr(colon + 1) + "\"") !=
+                           std::string::npos;
             }
             if (service == Service::matrix) {
                 return body.find("\"rel_type\":\"m.thread\",\"event_id\":\"" + ref + "\"") !=
