@@ -437,6 +437,10 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             s.matched.push_back(index);
         }
     }
+    for (auto index : s.matched) {
+        __builtin_prefetch(&hot_rules_[index]);
+        __builtin_prefetch(&program_.nodes[hot_rules_[index].root]);
+    }
     verdict.rules.reserve(s.matched.size());
     std::string& why = s.why;
     why.clear();

@@ -59,6 +59,9 @@ class WordTable {
 
     std::vector<Slot> slots_;  // open addressing, linear probing, power-of-two size
     std::size_t mask_ = 0;
+    // One bit per word hash (16+ bits per word): answers "unknown word" from a small bitmap.
+    std::vector<std::uint64_t> filter_;
+    std::size_t filter_mask_ = 0;
     std::string keys_;
     std::vector<double> values_;
     std::vector<std::uint32_t> cues_;
