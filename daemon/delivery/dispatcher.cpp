@@ -172,7 +172,8 @@ void Dispatcher::start() {
                     std::lock_guard lock(outbox_mutex_);
                     switch (verdict.outcome) {
                         case Outcome::ok:
-                            outbox_->mark_sent(entry.id, done, verdict.remote_ref);
+                            outbox_->mark_sent(entry.id, done, verdict.remote_ref,
+                                               connectors::thread_key(*alert));
                             loop->counters.sent++;
                             if (verdict.pause_ms)
                                 loop->limiter.pause_until(done + *verdict.pause_ms);

@@ -285,12 +285,14 @@ bool Outbox::update_state(std::string_view id, OutboxState state, std::optional<
     return true;
 }
 
-bool Outbox::mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref) {
+bool Outbox::mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref,
+                       std::string_view thread_key) {
     Statement s(db_,
                 "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = '', "
-                "updated_ms = ?2, remote_ref = NULLIF(?3, '') WHERE id = ?1");
+                "updated_ms = ?2, remote_ref = NULLIF(?3, ''), "
+                "thread_key = COALESCE(thread_key, NULLIF(?4, '')) WHERE id = ?1");
     if (!s) return fail("mark_sent");
-    s.bind(1, id).bind(2, now_ms).bind(3, remote_ref);
+    s.bind(1, id).bind(2, now_ms).bind(3, remote_ref).bind(4, thread_key);
     if (s.step() != SQLITE_DONE) return fail("mark_sent");
     if (sqlite3_changes(db_) == 0) {
         error_ = "no outbox entry '" + std::string(id) + "'";

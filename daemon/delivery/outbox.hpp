@@ -93,7 +93,9 @@ class Outbox {
     // Earliest next_attempt_ms over the heads of `sink`'s destinations; nullopt when none.
     std::optional<std::int64_t> next_due_ms(std::string_view sink);
     // `remote_ref`: the service's id of the message (classify's remote_ref), "" = none.
-    bool mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref = {});
+    // `thread_key` fills the column of a row written before it existed (an older outbox).
+    bool mark_sent(std::string_view id, std::int64_t now_ms, std::string_view remote_ref = {},
+                   std::string_view thread_key = {});
     // The refs of the sent messages of a thread (same sink, destination and thread key): the
     // first and the latest that have one. nullopt when none was sent with a ref (yet).
     std::optional<connectors::sinks::ThreadRef> thread_ref(std::string_view sink,

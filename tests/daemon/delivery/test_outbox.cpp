@@ -349,8 +349,9 @@ TEST_CASE("outbox keeps message refs and finds a thread's root", "[outbox][threa
     CHECK_FALSE(outbox->thread_ref("chat", "U1", "case-1"));  // nothing sent yet
     CHECK_FALSE(outbox->thread_ref("chat", "U1", ""));
 
-    REQUIRE(outbox->mark_sent("c1-new", 200, "1714572000.000100"));
-    REQUIRE(outbox->mark_sent("c2-new", 210, ""));  // no ref from the service
+    REQUIRE(outbox->mark_sent("c1-new", 200, "1714572000.000100", "case-other"));
+    CHECK(outbox->get("c1-new")->thread_key == "case-1");  // an existing key is kept
+    REQUIRE(outbox->mark_sent("c2-new", 210, ""));         // no ref from the service
     CHECK(outbox->get("c1-new")->remote_ref == "1714572000.000100");
     CHECK(outbox->get("c2-new")->remote_ref.empty());
     auto ref = outbox->thread_ref("chat", "U1", "case-1");
@@ -435,7 +436,11 @@ TEST_CASE("outbox adds the thread columns to an existing outbox.db", "[outbox][t
         CHECK(old1->remote_ref.empty());
         CHECK(old1->thread_key.empty());
         CHECK(ids(outbox->due("chat", 10, 10)) == std::vector<std::string>{"old2"});
-        REQUIRE(outbox->mark_sent("old2", 20, "1.2"));
+        // A pending row from before the upgrade gets its thread key when it is sent.
+        CHECK(outbox->get("old2")->thread_key.empty());
+        REQUIRE(outbox->mark_sent("old2", 20, "1.2", "case-0"));
+        CHECK(outbox->get("old2")->thread_key == "case-0");
+        CHECK(outbox->thread_ref("chat", "C1", "case-0")->root == "1.2");
         // New alerts use the new columns.
         auto a = make_alert("new1", "C1");
         a.case_id = "case-1";
