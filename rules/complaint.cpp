@@ -314,7 +314,7 @@ bool matches_word(const CueWord& pattern, const NormalizedText& text, const Toke
 struct CueIndex {
     std::vector<std::vector<CueWord>> words;  // per cue
     std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
-    std::vector<std::uint8_t> number_first;   // per wildcard_first entry: starts with "#"
+    std::vector<std::size_t> other_first;     // wildcard_first without those starting with "#"
 
     CueIndex() {
         for (const auto& cue : kCues) {
@@ -332,7 +332,8 @@ struct CueIndex {
             }
             if (parts.front().kind != CueWord::Kind::literal) {
                 wildcard_first.push_back(words.size());
-                number_first.push_back(parts.front().kind == CueWord::Kind::number ? 1 : 0);
+                if (parts.front().kind != CueWord::Kind::number)
+                    other_first.push_back(words.size());
             }
             words.push_back(std::move(parts));
         }
@@ -436,9 +437,8 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
                 consider(cue_ids[info->cue_first + k]);
         }
         if (any_number) {
-            for (std::size_t w = 0; w < index.wildcard_first.size(); ++w) {
-                if (numbers[i] != 0 || index.number_first[w] == 0)
-                    consider(index.wildcard_first[w]);
+            for (std::size_t c : numbers[i] != 0 ? index.wildcard_first : index.other_first) {
+                consider(c);
             }
         }
         if (best_length == 0 || i + best_length <= covered_until) continue;
