@@ -390,6 +390,19 @@ class Tokenizer {
         std::size_t upper_letters = 0;
         CharClass prev = CharClass::space;
         while (j < text_.size() && (flags_[j] & kUrl) == 0) {
+            const auto c = static_cast<unsigned char>(text_[j]);
+            if (c >= 'a' && c <= 'z') {
+                ++letters;
+                if ((flags_[j] & kUpper) != 0) ++upper_letters;
+                prev = CharClass::letter;
+                ++j;
+                continue;
+            }
+            if (c >= '0' && c <= '9') {
+                prev = CharClass::digit;
+                ++j;
+                continue;
+            }
             char32_t cp = 0;
             const std::size_t len = utf8::decode(text_, j, cp);
             CharClass cls = utf8::classify(cp);
