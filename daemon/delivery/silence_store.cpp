@@ -5,41 +5,13 @@
 #include <limits>
 #include <string_view>
 
+#include "daemon/sqlite_statement.hpp"
+
 namespace spreekbuis::daemon::delivery {
 
 namespace {
 
-// A prepared statement that finalizes itself.
-class Statement {
-  public:
-    Statement(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    explicit operator bool() const { return stmt_ != nullptr; }
-    Statement& bind(int index, std::string_view text) {
-        sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT);
-        return *this;
-    }
-    Statement& bind(int index, std::int64_t value) {
-        sqlite3_bind_int64(stmt_, index, value);
-        return *this;
-    }
-    int step() { return sqlite3_step(stmt_); }
-    std::int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
-    std::string text(int column) {
-        const auto* data = sqlite3_column_blob(stmt_, column);
-        const int size = sqlite3_column_bytes(stmt_, column);
-        return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size))
-                    : std::string();
-    }
-
-  private:
-    sqlite3_stmt* stmt_ = nullptr;
-};
+using Statement = SqliteStatement;
 
 constexpr const char* kCreate =
     "CREATE TABLE IF NOT EXISTS silences ("

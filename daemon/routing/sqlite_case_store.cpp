@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "daemon/sqlite_statement.hpp"
+
 namespace spreekbuis::daemon::routing {
 
 namespace {
@@ -83,19 +85,7 @@ Case read_case(sqlite3_stmt* stmt) {
     return c;
 }
 
-class Statement {
-  public:
-    Statement(sqlite3* db, const std::string& sql) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    sqlite3_stmt* get() const { return stmt_; }
-
-  private:
-    sqlite3_stmt* stmt_ = nullptr;
-};
+using Statement = SqliteStatement;
 
 }  // namespace
 
