@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "connectors/sinks/alert_json.hpp"
+#include "daemon/sqlite_statement.hpp"
 
 namespace spreekbuis::daemon::delivery {
 
@@ -32,38 +33,7 @@ OutboxState parse_state(std::string_view text) {
     return OutboxState::pending;
 }
 
-// A prepared statement that finalizes itself.
-class Statement {
-  public:
-    Statement(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    explicit operator bool() const { return stmt_ != nullptr; }
-    Statement& bind(int index, std::string_view text) {
-        sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                          SQLITE_TRANSIENT);
-        return *this;
-    }
-    Statement& bind(int index, std::int64_t value) {
-        sqlite3_bind_int64(stmt_, index, value);
-        return *this;
-    }
-    int step() { return sqlite3_step(stmt_); }
-    std::int64_t integer(int column) { return sqlite3_column_int64(stmt_, column); }
-    bool is_null(int column) { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-    std::string text(int column) {
-        const auto* data = sqlite3_column_text(stmt_, column);
-        const int size = sqlite3_column_bytes(stmt_, column);
-        return data ? std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(size))
-                    : std::string();
-    }
-
-  private:
-    sqlite3_stmt* stmt_ = nullptr;
-};
+using Statement = SqliteStatement;
 
 constexpr const char* kColumns =
     "seq, id, sink, destination, payload, state, attempts, next_attempt_ms, last_error, "
