@@ -16,8 +16,8 @@ class SqliteCaseStore final : public CaseStore {
   public:
     static constexpr int kSchemaVersion = 1;
 
-    // Opens or creates the database at `path` (e.g. <state_dir>/cases.db) and migrates it.
-    // nullptr with `error` set when the file cannot be used.
+    // Opens or creates the database at `path` (tests; the daemon attaches to state.db) and migrates
+    // it. nullptr with `error` set when the file cannot be used.
     static std::unique_ptr<SqliteCaseStore> open(const std::string& path, std::string& error);
     // Uses a connection the caller owns and keeps open longer (the daemon's state database).
     // When the caller has a transaction open, begin() and commit() join it instead, so the
