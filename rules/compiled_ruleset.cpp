@@ -41,6 +41,7 @@ struct Scratch {
     std::vector<std::uint32_t> seen_terms;
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
+    std::vector<std::uint64_t> candidate_bits;  // all zero between posts
     std::vector<std::uint32_t> matched;  // candidates whose rule matched, in load order
     std::string why;
     std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
@@ -105,6 +106,33 @@ std::string clip_utf8(const std::string& text, std::size_t limit) {
     std::size_t end = limit;
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
     return text.substr(0, end) + "...";
+}
+
+constexpr std::size_t kBitmapOrder = 32;  // fewer candidates are sorted
+
+// Sorts the (distinct) candidate rules. Many candidates in a large pack: set their bits in a
+// bitmap of all rules and read them back in order, cheaper than sorting them. `bits` is all
+// zero before and after.
+void order_candidates(std::vector<std::uint32_t>& candidates, std::vector<std::uint64_t>& bits,
+                      std::size_t rules) {
+    const std::size_t words = (rules + 63) / 64;
+    if (candidates.size() < kBitmapOrder || words > candidates.size() * 8) {
+        std::sort(candidates.begin(), candidates.end());
+        return;
+    }
+    if (bits.size() < words) bits.resize(words, 0);
+    for (auto rule : candidates) bits[rule >> 6] |= std::uint64_t{1} << (rule & 63);
+    candidates.clear();
+    for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t word = bits[w];
+        if (word == 0) continue;
+        bits[w] = 0;
+        do {
+            candidates.push_back(static_cast<std::uint32_t>(w * 64) +
+                                 static_cast<std::uint32_t>(__builtin_ctzll(word)));
+            word &= word - 1;
+        } while (word != 0);
+    }
 }
 
 }  // namespace
@@ -428,7 +456,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         for (auto rule : program_.regex_rules[id]) wake(rule, false);
     }
     for (auto rule : program_.always_rules) wake(rule, false);
-    std::sort(s.candidates.begin(), s.candidates.end());
+    order_candidates(s.candidates, s.candidate_bits, program_.rules.size());
     for (auto index : s.candidates) __builtin_prefetch(&hot_rules_[index]);
 
     s.matched.clear();

@@ -509,3 +509,26 @@ rules:
     CHECK(verdict.why.starts_with(
         "or-and: beta, gamma; term: beta; or-not: delta; near: \"beta\" NEAR \"gamma\""));
 }
+
+TEST_CASE("many candidate rules come out in load order", "[ruleset][order]") {
+    // 200 rules, woken in an order unlike their load order: r<i> is woken by word w<199-i>
+    // (listed first in the post) and must match only for even i; enough candidates for the
+    // bitmap ordering, and a second smaller pack on the same thread's scratch between posts.
+    std::string yaml = "rules:\n";
+    std::string text;
+    for (int i = 0; i < 200; ++i) {
+        const std::string word = "w" + std::to_string(199 - i);
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: '" + word +
+                (i % 2 == 0 ? " OR nothere" : " AND nothere") + "'\n";
+    }
+    for (int i = 0; i < 200; ++i) text += "w" + std::to_string(i) + " ";
+    const auto big = load_ok(yaml);
+    const auto small = load_ok("rules:\n  - id: a\n    query: w5\n  - id: b\n    query: w3\n");
+    std::vector<std::string> expected;
+    for (int i = 0; i < 200; i += 2) expected.push_back("r" + std::to_string(i));
+    for (int round = 0; round < 3; ++round) {
+        CHECK(big->evaluate(post_of(text)).rules == expected);
+        CHECK(small->evaluate(post_of("w3 w5")).rules == std::vector<std::string>{"a", "b"});
+        CHECK(big->evaluate(post_of("w199 w0")).rules == std::vector<std::string>{"r0"});
+    }
+}
