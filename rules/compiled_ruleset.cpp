@@ -42,7 +42,7 @@ struct Scratch {
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
     std::vector<std::uint64_t> candidate_bits;  // all zero between posts
-    std::vector<std::uint32_t> matched;  // candidates whose rule matched, in load order
+    std::vector<std::uint32_t> matched;         // candidates whose rule matched, in load order
     std::string why;
     std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
     std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
