@@ -10,23 +10,17 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$source_dir/tests/e2e/lib.sh"
 hook_port=$(free_port)
 api_port=$(free_port)
 token=e2e-admin-token-0123456789abcdef
-cp -r "$source_dir/config/demo/." "$work/"
-sed -i 's/chat: {console:/chat: {hook:/' "$work/people.yaml"
+demo_config "$work" "$hook_port"
 : >"$work/empty.jsonl"
-python3 - "$work/spreekbuis.yaml" "$hook_port" "$api_port" "$token" <<'PY'
+python3 - "$work/spreekbuis.yaml" "$api_port" "$token" <<'PY'
 import re, sys
-path, hook_port, api_port, token = sys.argv[1:]
+path, api_port, token = sys.argv[1:]
 text = open(path).read()
-text = re.sub(r"state_dir: .*", "state_dir: state", text)
-text = text.replace("rate: 25", "rate: 0")
 text = text.replace("path: feed.jsonl", "path: ${env:E2E_FEED}")
-text = text.replace("sinks:\n", "sinks:\n  - name: hook\n    type: webhook\n"
-                    f"    url: http://127.0.0.1:{hook_port}/alerts\n"
-                    "    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n", 1)
 text = re.sub(r"(?m)^http:.*\n(  .*\n)*", "", text)
 text += (f"\nhttp:\n  listen: 127.0.0.1:{api_port}\n"
          "  secret: e2e-action-link-secret-0123456789\n"
@@ -43,11 +37,11 @@ wait_api() {
     done
     fail "the admin API did not come up"
 }
-stop() { kill -INT "$1"; wait "$1"; }
 
 # 1. An empty feed: set the silence.
 E2E_FEED=empty.jsonl "$binary" run --config "$work/spreekbuis.yaml" >"$work/run1.out" 2>"$work/run1.err" &
 pid=$!
+wait_started "$work/run1.err"
 wait_api
 [ "$(status "$api/api/v1/silences")" = 401 ] || fail "no token must be refused"
 [ "$(status -H "Authorization: Bearer wrong-token-0123456789abcdef" "$api/api/v1/silences")" = 401 ] \
@@ -59,12 +53,13 @@ grep -q "duraton" "$work/reply" || fail "the error must name the field: $(cat "$
 [ "$(status -X POST -H "Authorization: Bearer $token" -H 'content-type: application/json' \
     -d '{"id": "e2e-bag", "topic": "baggage", "duration": "2h", "reason": "known outage"}' \
     "$api/api/v1/silences")" = 201 ] || fail "silence not created: $(cat "$work/reply")"
-stop $pid
+stop_daemon "$pid"
 echo "silence set"
 
 # 2. The demo feed after a restart: the stored silence holds back every baggage alert.
 E2E_FEED=feed.jsonl "$binary" run --config "$work/spreekbuis.yaml" >"$work/run2.out" 2>"$work/run2.err" &
 pid=$!
+wait_started "$work/run2.err"
 wait_api
 [ "$(status -H "Authorization: Bearer $token" "$api/api/v1/silences")" = 200 ] || fail "list"
 grep -q '"e2e-bag"' "$work/reply" || fail "the silence did not survive the restart: $(cat "$work/reply")"
@@ -110,5 +105,5 @@ echo "case $case_id: $before -> $after"
     || fail "a second delete must be 404"
 status -H "Authorization: Bearer $token" "$api/api/v1/silences" >/dev/null
 grep -q '"e2e-bag"' "$work/reply" && fail "the silence is still listed"
-stop $pid
+stop_daemon "$pid"
 echo "admin API test passed"

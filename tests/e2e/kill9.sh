@@ -10,21 +10,9 @@ source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source "$source_dir/tests/e2e/lib.sh"
 port=$(free_port)
-cp -r "$source_dir/config/demo/." "$work/"
-sed -i 's/chat: {console:/chat: {hook:/' "$work/people.yaml"
-python3 - "$work/spreekbuis.yaml" "$port" <<'PY'
-import re, sys
-path, port = sys.argv[1], sys.argv[2]
-text = open(path).read()
-text = re.sub(r"state_dir: .*", "state_dir: state", text)
-text = text.replace("rate: 25", "rate: 0")
-text = text.replace("sinks:\n", "sinks:\n  - name: hook\n    type: webhook\n"
-                    f"    url: http://127.0.0.1:{port}/alerts\n"
-                    "    secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n", 1)
-open(path, "w").write(text)
-PY
+demo_config "$work" "$port"
 python3 "$source_dir/tests/e2e/receiver.py" "$port" "$work/received.log" &
 touch "$work/received.log"
 
@@ -39,14 +27,14 @@ for round in 1 2; do
 done
 "$binary" run --config "$work/spreekbuis.yaml" >"$work/run3.out" 2>"$work/run3.err" &
 pid=$!
+wait_started "$work/run3.err"
 total=$(count "SELECT count(*) FROM outbox")
 for _ in $(seq 600); do
     pending=$(count "SELECT count(*) FROM outbox WHERE state <> 'sent'")
     [ "$pending" = 0 ] && break
     sleep 0.5
 done
-kill -INT "$pid"
-wait "$pid"
+stop_daemon "$pid"
 
 received=$(wc -l <"$work/received.log")
 unique=$(sort -u "$work/received.log" | wc -l)
