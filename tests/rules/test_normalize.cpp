@@ -254,3 +254,22 @@ TEST_CASE("fediverse mentions with non-ASCII domains end on a character boundary
     CHECK(n.token_text(n.tokens[0]) == "@a@\xCF\x81\xCE\xB1");
     CHECK(n.tokens[0].kind == TokenKind::mention);
 }
+
+TEST_CASE("normalize folds text that grows well beyond its input", "[normalize]") {
+    // U+00BE (2 bytes) folds to 5 bytes: the folded text is far longer than the input (its
+    // buffers were reserved at the input's size), with elongations squeezed throughout.
+    const std::string single = normalize("\xC2\xBE").folded;
+    REQUIRE(single.size() == 5);
+    std::string raw;
+    std::string expected;
+    for (int i = 0; i < 500; ++i) {
+        raw += "\xC2\xBE Soooo ";
+        if (i > 0) expected += ' ';
+        expected += single + " soo";
+    }
+    const NormalizedText text = normalize(raw);
+    CHECK(text.folded == expected);
+    std::size_t elongated = 0;
+    for (const auto& token : text.tokens) elongated += token.elongated ? 1 : 0;
+    CHECK(elongated == 500);
+}
