@@ -360,14 +360,7 @@ class Loader {
                     rules::error_at(doc_, value, "http secret is empty", diagnostics_);
                     continue;
                 }
-                if (secret->size() < kMinSecretBytes) {
-                    auto pos = rules::position_of(doc_, value);
-                    diagnostics_.warning(
-                        pos,
-                        "http secret is shorter than " + std::to_string(kMinSecretBytes) + " bytes",
-                        "use e.g. the output of 'openssl rand -hex 32'",
-                        std::string(rules::line_of(doc_.text, pos.line)));
-                }
+                warn_if_short(value, *secret, "http secret");
                 http.secret = std::move(*secret);
             } else if (name == "admin_token") {
                 read_admin_token(value, http);
@@ -399,15 +392,18 @@ class Loader {
                 return;
             }
         }
-        if (token->size() < kMinSecretBytes) {
-            auto pos = rules::position_of(doc_, value);
-            diagnostics_.warning(
-                pos,
-                "http admin_token is shorter than " + std::to_string(kMinSecretBytes) + " bytes",
-                "use e.g. the output of 'openssl rand -hex 32'",
-                std::string(rules::line_of(doc_.text, pos.line)));
-        }
+        warn_if_short(value, *token, "http admin_token");
         http.admin_token = std::move(*token);
+    }
+
+    void warn_if_short(const YAML::Node& value, const std::string& secret, const char* what) {
+        if (secret.size() >= kMinSecretBytes) return;
+        auto pos = rules::position_of(doc_, value);
+        diagnostics_.warning(
+            pos,
+            std::string(what) + " is shorter than " + std::to_string(kMinSecretBytes) + " bytes",
+            "use e.g. the output of 'openssl rand -hex 32'",
+            std::string(rules::line_of(doc_.text, pos.line)));
     }
 
     void read_plugins(const YAML::Node& node, const std::string& kind,
