@@ -232,6 +232,56 @@ class PipelineSilenceHandler final : public http_api::SilenceHandler {
     std::set<std::string> configured_ids_;
 };
 
+// Dead letters over the admin API, read and requeued on the emitter's outbox connection; the
+// sink is woken after the commit so the requeued alerts go out at once.
+class PipelineDeadLetterHandler final : public http_api::DeadLetterHandler {
+  public:
+    PipelineDeadLetterHandler(Pipeline& pipeline, delivery::Outbox& outbox,
+                              std::set<std::string> sinks,
+                              std::function<void(const std::string&)> wake_after_commit)
+        : pipeline_(pipeline),
+          outbox_(outbox),
+          sinks_(std::move(sinks)),
+          wake_after_commit_(std::move(wake_after_commit)) {}
+
+    http_api::DeadLetterResult list_dead_letters(const std::string& sink,
+                                                 std::size_t limit) override {
+        if (auto unknown = refuse_unknown(sink)) return *unknown;
+        return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink, limit](auto*) {
+            http_api::DeadLetterResult result;
+            result.entries = outbox_.list(delivery::OutboxState::dead, sink, limit);
+            return result;
+        });
+    }
+
+    http_api::DeadLetterResult requeue_dead_letters(const std::string& sink) override {
+        if (auto unknown = refuse_unknown(sink)) return *unknown;
+        return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink](auto*) {
+            http_api::DeadLetterResult result;
+            result.requeued = outbox_.requeue_dead(sink, routing::SystemClock().now_ms());
+            if (result.requeued > 0) {
+                spdlog::info("{} dead letters of sink {} requeued", result.requeued, sink);
+                wake_after_commit_(sink);
+            }
+            return result;
+        });
+    }
+
+  private:
+    std::optional<http_api::DeadLetterResult> refuse_unknown(const std::string& sink) const {
+        if (sink.empty() || sinks_.count(sink)) return std::nullopt;
+        http_api::DeadLetterResult result;
+        result.status = 404;
+        result.message = "no chat sink named '" + sink.substr(0, 64) + "'";
+        return result;
+    }
+
+    Pipeline& pipeline_;
+    delivery::Outbox& outbox_;
+    std::set<std::string> sinks_;
+    std::function<void(const std::string&)> wake_after_commit_;
+};
+
 }  // namespace
 
 struct Daemon::Impl {
@@ -438,6 +488,9 @@ int Daemon::run() {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
         }
         if (batch.tick && outbox) {
+            // A safety net: alerts put back by hand (requeued while stopped, or by another
+            // process) are picked up within a tick even when nothing else wakes their sink.
+            for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
             std::string error;
             const auto now = routing::SystemClock().now_ms();
             if (delivery::flush_due_digests(*outbox, noise.policy(), now, &error) > 0) {
@@ -541,6 +594,11 @@ int Daemon::run() {
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
             pipeline, *silences, noise, std::move(configured_silences)));
+        if (outbox) {
+            admin->set_dead_letter_handler(std::make_shared<PipelineDeadLetterHandler>(
+                pipeline, *outbox, http_sink_names,
+                [&sinks_to_wake](const std::string& sink) { sinks_to_wake.insert(sink); }));
+        }
         admin->start();
         spdlog::info("admin API on {}", impl.setup.config.http.listen);
     }

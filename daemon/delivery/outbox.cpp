@@ -350,6 +350,21 @@ std::vector<std::string> Outbox::sinks() {
     return out;
 }
 
+std::vector<OutboxEntry> Outbox::list(OutboxState state, std::string_view sink, std::size_t limit) {
+    std::vector<OutboxEntry> out;
+    const std::string sql = std::string("SELECT ") + kColumns +
+                            " FROM outbox WHERE state = ?1 AND (?2 = '' OR sink = ?2)"
+                            " ORDER BY seq LIMIT ?3";
+    Statement s(db_, sql.c_str());
+    if (!s) {
+        fail("list");
+        return out;
+    }
+    s.bind(1, to_string(state)).bind(2, sink).bind(3, static_cast<std::int64_t>(limit));
+    while (s.step() == SQLITE_ROW) out.push_back(read_entry(s));
+    return out;
+}
+
 std::int64_t Outbox::requeue_dead(std::string_view sink, std::int64_t now_ms) {
     Statement s(db_,
                 "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_ms = ?2, "

@@ -107,6 +107,8 @@ class Outbox {
     std::optional<OutboxEntry> get(std::string_view id);
     OutboxCounts counts(std::string_view sink);
     std::vector<std::string> sinks();  // sinks that have any pending alert
+    // Alerts in `state`, of `sink` ("" = every sink), oldest first, at most `limit`.
+    std::vector<OutboxEntry> list(OutboxState state, std::string_view sink, std::size_t limit);
     // Dead letters of `sink` back to pending (after fixing the sink); returns how many.
     std::int64_t requeue_dead(std::string_view sink, std::int64_t now_ms);
     // Deletes sent and digested alerts older than `before_ms`; returns how many.

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 
+#include "connectors/sinks/alert_json.hpp"
 #include "connectors/sinks/sink_crypto.hpp"
 #include "connectors/sinks/text.hpp"
 #include "daemon/http_api/silence_api.hpp"
@@ -73,6 +74,9 @@ std::optional<std::string> form_value(std::string_view form, std::string_view na
 namespace {
 
 constexpr std::string_view kSilencesPath = "/api/v1/silences";
+constexpr std::string_view kDeadLettersPath = "/api/v1/dead-letters";
+constexpr std::string_view kRequeuePath = "/api/v1/dead-letters/requeue";
+constexpr std::size_t kMaxDeadLetterList = 1000;
 constexpr std::size_t kMaxPathIdBytes = 1024;
 
 AdminReply text_reply(int status, std::string body) {
@@ -233,6 +237,11 @@ void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
     silence_handler_ = std::move(handler);
 }
 
+void AdminServer::set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler) {
+    std::lock_guard lock(mutex_);
+    dead_letter_handler_ = std::move(handler);
+}
+
 void AdminServer::add_metrics_hook(std::function<std::string()> hook) {
     std::lock_guard lock(mutex_);
     metrics_hooks_.push_back(std::move(hook));
@@ -275,13 +284,17 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
     if (path == kSilencesPath || path.rfind(std::string(kSilencesPath) + "/", 0) == 0) {
         return handle_silences(method, path, body, authorization);
     }
+    if (path == kDeadLettersPath || path == kRequeuePath) {
+        return handle_dead_letters(method, path, query, authorization);
+    }
     return text_reply(404, "not found");
 }
 
-AdminReply AdminServer::handle_silences(std::string_view method, std::string_view path,
-                                        std::string_view body, std::string_view authorization) {
+std::optional<AdminReply> AdminServer::refuse_unauthorized(std::string_view authorization,
+                                                           std::string_view feature) const {
     if (options_.admin_token.empty()) {
-        return json_error(403, "silences over the API are disabled: set http.admin_token");
+        return json_error(
+            403, std::string(feature) + " over the API are disabled: set http.admin_token");
     }
     const auto token = bearer_token(authorization);
     if (!token || !token_matches(options_.admin_token, *token)) {
@@ -291,6 +304,83 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
         reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"spreekbuis\"");
         return reply;
     }
+    return std::nullopt;
+}
+
+AdminReply AdminServer::handle_dead_letters(std::string_view method, std::string_view path,
+                                            std::string_view query,
+                                            std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "dead letters")) return *refused;
+    const bool requeue = path == kRequeuePath;
+    if (requeue ? method != "POST" : (method != "GET" && method != "HEAD")) {
+        AdminReply reply = json_error(
+            405, requeue ? "method not allowed: use POST" : "method not allowed: use GET");
+        reply.headers.emplace_back("Allow", requeue ? "POST" : "GET, HEAD");
+        return reply;
+    }
+    const auto sink = form_value(query, "sink");
+    const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+    if (sink && (sink->size() > 256 || std::any_of(sink->begin(), sink->end(), control))) {
+        return json_error(400, "'sink' is not a sink name");
+    }
+    std::size_t limit = 100;
+    if (const auto text = form_value(query, "limit")) {
+        std::size_t parsed = 0;
+        const auto* end = text->data() + text->size();
+        const auto [at, ec] = std::from_chars(text->data(), end, parsed);
+        if (ec != std::errc() || at != end || parsed == 0 || parsed > kMaxDeadLetterList) {
+            return json_error(400, "'limit' must be a whole number from 1 to " +
+                                       std::to_string(kMaxDeadLetterList));
+        }
+        limit = parsed;
+    }
+    if (requeue && (!sink || sink->empty())) {
+        return json_error(400, "say which sink: POST " + std::string(kRequeuePath) +
+                                   "?sink=NAME (after fixing what made it refuse the alerts)");
+    }
+    std::shared_ptr<DeadLetterHandler> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = dead_letter_handler_;
+    }
+    if (!handler) return json_error(503, "the outbox is not available (no chat sink configured)");
+    const DeadLetterResult result = requeue ? handler->requeue_dead_letters(*sink)
+                                            : handler->list_dead_letters(sink.value_or(""), limit);
+    if (result.status != 200) {
+        const int status = result.status >= 400 && result.status <= 599 ? result.status : 500;
+        return json_error(status,
+                          result.message.empty() ? "the outbox could not be read" : result.message);
+    }
+    connectors::JsonWriter json;
+    json.begin_object();
+    if (requeue) {
+        json.field("sink", *sink).field("requeued", result.requeued);
+    } else {
+        json.key("dead_letters").begin_array();
+        for (const auto& entry : result.entries) {
+            const auto alert = connectors::sinks::alert_from_json(entry.payload);
+            json.begin_object()
+                .field("id", entry.id)
+                .field("sink", entry.sink)
+                .field("destination", entry.destination)
+                .field("kind", alert ? std::string(connectors::to_string(alert->kind)) : "")
+                .field("case_id", alert ? alert->case_id : "")
+                .field("title", alert ? alert->title : "")
+                .field("attempts", entry.attempts)
+                .field("last_error", entry.last_error)
+                .field("created_at", entry.created_ms)
+                .field("dead_since", entry.updated_ms)
+                .end_object();
+        }
+        json.end_array();
+    }
+    json.end_object();
+    return json_reply(200, json.take() + "\n");
+}
+
+AdminReply AdminServer::handle_silences(std::string_view method, std::string_view path,
+                                        std::string_view body, std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "silences")) return *refused;
     std::optional<std::string> id;
     if (path.size() > kSilencesPath.size()) {
         // Not only valid_silence_id: the configuration's silences may have other ids.

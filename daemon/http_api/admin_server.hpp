@@ -22,6 +22,7 @@
 
 #include "connectors/sinks/action_token.hpp"
 #include "daemon/delivery/noise.hpp"
+#include "daemon/delivery/outbox.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -60,6 +61,23 @@ class SilenceHandler {
     virtual SilenceResult remove_silence(const std::string& id) = 0;
 };
 
+// Dead letters (alerts a service refused for good): listed, and put back in their sink's queue
+// once the cause is fixed. Owned by the daemon (the outbox on the router's thread).
+struct DeadLetterResult {
+    int status = 200;  // anything else is passed on to the client with `message`
+    std::string message;
+    std::vector<delivery::OutboxEntry> entries;  // list
+    std::int64_t requeued = 0;                   // requeue
+};
+
+class DeadLetterHandler {
+  public:
+    virtual ~DeadLetterHandler() = default;
+    // `sink` "" = every sink; oldest first.
+    virtual DeadLetterResult list_dead_letters(const std::string& sink, std::size_t limit) = 0;
+    virtual DeadLetterResult requeue_dead_letters(const std::string& sink) = 0;
+};
+
 struct AdminOptions {
     std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
     std::string secret;                     // verifies action tokens
@@ -88,6 +106,7 @@ class AdminServer {
     unsigned short port() const { return port_; }
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
+    void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
     // Each hook returns complete Prometheus text blocks (# HELP/# TYPE and samples).
     void add_metrics_hook(std::function<std::string()> hook);
     // Returns an empty string when healthy, else what is wrong (answered with 503).
@@ -108,6 +127,11 @@ class AdminServer {
                            std::string_view body, std::string_view content_type);
     AdminReply handle_silences(std::string_view method, std::string_view path,
                                std::string_view body, std::string_view authorization);
+    AdminReply handle_dead_letters(std::string_view method, std::string_view path,
+                                   std::string_view query, std::string_view authorization);
+    // A reply refusing the request when the bearer token is off, missing or wrong.
+    std::optional<AdminReply> refuse_unauthorized(std::string_view authorization,
+                                                  std::string_view feature) const;
 
     boost::asio::io_context& io_;
     boost::asio::ip::tcp::acceptor acceptor_;
@@ -116,6 +140,7 @@ class AdminServer {
     std::mutex mutex_;  // guards the handler and hooks
     std::shared_ptr<CaseActionHandler> handler_;
     std::shared_ptr<SilenceHandler> silence_handler_;
+    std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;
     std::function<std::string()> health_check_;
 };

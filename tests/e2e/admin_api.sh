@@ -2,7 +2,8 @@
 # Admin API end to end, through `run`: a silence set over the API is stored in state.db, still
 # active after a restart and applied to the alerts (no alert of the silenced topic reaches the
 # webhook); a click on an alert's acknowledge link (GET shows a confirmation, POST acts) changes
-# the case in state.db; the silence can be removed again. Auth mistakes are refused.
+# the case in state.db; alerts the webhook refused are listed as dead letters and, requeued,
+# delivered; the silence can be removed again. Auth mistakes are refused.
 set -euo pipefail
 binary=$1
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,7 +28,8 @@ text += (f"\nhttp:\n  listen: 127.0.0.1:{api_port}\n"
          f"  admin_token: {token}\n")
 open(path, "w").write(text)
 PY
-python3 "$source_dir/tests/e2e/receiver.py" "$hook_port" "$work/ids.log" "$work/bodies.log" &
+python3 "$source_dir/tests/e2e/receiver.py" "$hook_port" "$work/ids.log" "$work/bodies.log" \
+    "$work/refuse" &
 api=http://127.0.0.1:$api_port
 status() { curl -s -o "$work/reply" -w '%{http_code}' "$@"; }
 wait_api() {
@@ -56,7 +58,9 @@ grep -q "duraton" "$work/reply" || fail "the error must name the field: $(cat "$
 stop_daemon "$pid"
 echo "silence set"
 
-# 2. The demo feed after a restart: the stored silence holds back every baggage alert.
+# 2. The demo feed after a restart: the stored silence holds back every baggage alert, and the
+# webhook refuses every disruption alert for now (they become dead letters).
+printf '"topic":"disruption"' >"$work/refuse"
 E2E_FEED=feed.jsonl "$binary" run --config "$work/spreekbuis.yaml" >"$work/run2.out" 2>"$work/run2.err" &
 pid=$!
 wait_started "$work/run2.err"
@@ -98,7 +102,40 @@ echo "case $case_id: $before -> $after"
 [ "$after" = acknowledged ] || fail "the case was not acknowledged"
 [ "$(status -X POST "${link/token=/token=x}")" = 403 ] || fail "a forged token must be refused"
 
-# 4. Remove the silence.
+# 4. Dead letters: listed with the service's answer, requeued once the cause is gone, delivered.
+auth=(-H "Authorization: Bearer $token")
+for _ in $(seq 300); do  # until every alert of the feed was sent or refused
+    pending=$(sqlite3 "$work/state/state.db" \
+        "SELECT count(*) FROM outbox WHERE sink = 'hook' AND state = 'pending'")
+    [ "$pending" = 0 ] && break
+    sleep 0.2
+done
+status "${auth[@]}" "$api/api/v1/dead-letters?sink=hook" >/dev/null
+dead=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["dead_letters"]))' \
+    "$work/reply")
+echo "dead letters: $dead"
+[ "$dead" -gt 0 ] || fail "no dead letters although the webhook refused disruption alerts"
+grep -q "400" "$work/reply" || fail "the dead letters do not say why: $(cat "$work/reply")"
+[ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue")" = 400 ] \
+    || fail "a requeue without a sink must be refused"
+[ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue?sink=nope")" = 404 ] \
+    || fail "an unknown sink must be 404"
+rm "$work/refuse"
+[ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue?sink=hook")" = 200 ] \
+    || fail "requeue: $(cat "$work/reply")"
+grep -q "\"requeued\":$dead" "$work/reply" || fail "requeue answer: $(cat "$work/reply")"
+for _ in $(seq 150); do
+    pending=$(sqlite3 "$work/state/state.db" \
+        "SELECT count(*) FROM outbox WHERE sink = 'hook' AND state <> 'sent'")
+    [ "$pending" = 0 ] && break
+    sleep 0.2
+done
+[ "$pending" = 0 ] || fail "$pending requeued alerts were not delivered"
+delivered=$(grep -c '"topic":"disruption"' "$work/bodies.log" || true)
+echo "disruption alerts delivered after the requeue: $delivered"
+[ "$delivered" -ge "$dead" ] || fail "only $delivered of $dead requeued alerts arrived"
+
+# 5. Remove the silence.
 [ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/silences/e2e-bag")" = 204 ] \
     || fail "delete: $(cat "$work/reply")"
 [ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/silences/e2e-bag")" = 404 ] \

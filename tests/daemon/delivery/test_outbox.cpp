@@ -92,6 +92,11 @@ TEST_CASE("outbox due gives heads of line in order per destination", "[outbox]")
     CHECK(counts.sent == 2);
     CHECK(counts.dead == 1);
     CHECK(outbox->sinks() == std::vector<std::string>{"chat", "other"});
+    CHECK(ids(outbox->list(OutboxState::dead, "chat", 10)) == std::vector<std::string>{"a1"});
+    CHECK(ids(outbox->list(OutboxState::dead, "", 10)) == std::vector<std::string>{"a1"});
+    CHECK(outbox->list(OutboxState::dead, "other", 10).empty());
+    CHECK(outbox->list(OutboxState::sent, "", 1).size() == 1);  // the limit holds
+    CHECK(outbox->list(OutboxState::sent, "", 10).size() == 2);
 
     CHECK(outbox->requeue_dead("chat", 700) == 1);
     CHECK(outbox->get("a1")->state == OutboxState::pending);
