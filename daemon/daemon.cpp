@@ -434,6 +434,10 @@ int Daemon::run() {
         }
     }
 
+    const std::int64_t alert_retention_ms = routing.router
+                                                ? routing.router->settings().alert_retention_ms
+                                                : routing::RoutingSettings{}.alert_retention_ms;
+    std::int64_t last_prune_ms = 0;  // the first tick prunes
     ConsoleSink console(impl.console);
     std::set<std::string> sinks_to_wake;  // the dispatcher reads an alert only after the commit
     auto deliver = [&](const connectors::Alert& alert, const std::vector<std::string>& rule_ids) {
@@ -488,6 +492,13 @@ int Daemon::run() {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
         }
         if (batch.tick && outbox) {
+            const auto now_ms = routing::SystemClock().now_ms();
+            if (now_ms - last_prune_ms >= routing::kHourMs) {
+                last_prune_ms = now_ms;
+                const auto pruned = outbox->prune(now_ms - alert_retention_ms);
+                if (pruned > 0)
+                    spdlog::info("{} delivered alerts older than the retention deleted", pruned);
+            }
             // A safety net: alerts put back by hand (requeued while stopped, or by another
             // process) are picked up within a tick even when nothing else wakes their sink.
             for (const auto& name : http_sink_names) sinks_to_wake.insert(name);

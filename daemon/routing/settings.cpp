@@ -72,11 +72,12 @@ class Parser {
 
     void parse(const YAML::Node& root, RoutingSettings& s) {
         if (!root || root.IsNull()) return;
-        if (!rules::check_keys(doc_, root,
-                               {"affinity_window", "case_window", "reopen_window", "dedup_window",
-                                "simulated_handling", "sla", "sla_warning_at", "escalation_every",
-                                "influence", "spikes", "silence", "desk", "own_accounts", "noise"},
-                               "routing", diag_) &&
+        if (!rules::check_keys(
+                doc_, root,
+                {"affinity_window", "case_window", "reopen_window", "dedup_window",
+                 "simulated_handling", "sla", "sla_warning_at", "escalation_every", "influence",
+                 "spikes", "silence", "desk", "own_accounts", "noise", "alert_retention"},
+                "routing", diag_) &&
             !root.IsMap()) {
             return;
         }
@@ -84,6 +85,7 @@ class Parser {
         if (auto n = root["case_window"]) duration(n, s.case_window_ms, true);
         if (auto n = root["reopen_window"]) duration(n, s.reopen_window_ms, true);
         if (auto n = root["dedup_window"]) duration(n, s.dedup_window_ms, true);
+        if (auto n = root["alert_retention"]) duration(n, s.alert_retention_ms);
         if (auto n = root["simulated_handling"]) duration(n, s.simulated_handling_ms);
         if (auto n = root["escalation_every"]) duration(n, s.escalation_every_ms);
         if (auto n = root["sla_warning_at"]) fraction(n, s.sla_warning_at, 0.0, 1.0);

@@ -61,6 +61,9 @@ struct RoutingSettings {
     // silences from the configuration.
     delivery::NoisePolicy noise;
     std::vector<delivery::Silence> silences;
+    // Delivered alerts stay in the outbox this long (thread roots for follow-ups, inspection);
+    // older sent and digested ones are deleted once an hour so state.db does not grow forever.
+    std::int64_t alert_retention_ms = 30 * kDayMs;
 
     std::int64_t sla_for(rules::Priority priority) const {
         return sla_ms[static_cast<std::size_t>(priority)];

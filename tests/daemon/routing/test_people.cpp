@@ -191,6 +191,7 @@ TEST_CASE("routing settings: own accounts and noise control", "[routing][setting
     spreekbuis::rules::Diagnostics diag;
     auto doc = spreekbuis::rules::load_yaml_text("spreekbuis.yaml", R"(routing:
   own_accounts: ["@Zeevlucht", zeevlucht_help]
+  alert_retention: 14d
   noise:
     cooldown: 2m
     hourly_cap: 12
@@ -204,6 +205,7 @@ TEST_CASE("routing settings: own accounts and noise control", "[routing][setting
     INFO(ok.diagnostics.format_all());
     REQUIRE(ok.settings);
     CHECK(ok.settings->own_accounts == std::set<std::string>{"zeevlucht", "zeevlucht_help"});
+    CHECK(ok.settings->alert_retention_ms == 14 * kDayMs);
     CHECK(ok.settings->noise.cooldown_ms == 2 * kMinuteMs);
     CHECK(ok.settings->noise.hourly_cap == 12);
     CHECK(ok.settings->noise.digest_after_ms == 30 * kMinuteMs);
@@ -212,6 +214,7 @@ TEST_CASE("routing settings: own accounts and noise control", "[routing][setting
     CHECK(ok.settings->silences[0].expires_ms == utc(2026, 12, 1, 18));
 
     auto bad_doc = spreekbuis::rules::load_yaml_text("spreekbuis.yaml", R"(routing:
+  alert_retention: 0s
   noise:
     hourly_cup: 3
     silences:
@@ -224,6 +227,7 @@ TEST_CASE("routing settings: own accounts and noise control", "[routing][setting
     CHECK_FALSE(bad.settings);
     const auto text = bad.diagnostics.format_all();
     CHECK(text.find("did you mean 'hourly_cap'?") != std::string::npos);
-    CHECK(text.find("spreekbuis.yaml:5:24: error: not an RFC 3339 time") != std::string::npos);
+    CHECK(text.find("spreekbuis.yaml:6:24: error: not an RFC 3339 time") != std::string::npos);
     CHECK(text.find("a silence needs an 'id'") != std::string::npos);
+    CHECK(text.find("spreekbuis.yaml:2:20: error:") != std::string::npos);  // retention 0s
 }
