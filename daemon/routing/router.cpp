@@ -1442,28 +1442,16 @@ RoutingDecision Router::route_post(const rules::Post& post, const rules::Verdict
 
 ActionResult Router::acknowledge(const std::string& case_id, const std::string& actor,
                                  const std::string& why) {
-    ActionResult result;
-    const auto it = cases_.find(case_id);
-    if (it == cases_.end()) {
-        result.error = "unknown or archived case " + case_id;
-        return result;
-    }
-    auto& item = it->second;
-    if (!item.open() || item.status == CaseStatus::acknowledged) {
-        result.error = "case " + case_id + " is already " + std::string(to_string(item.status));
-        return result;
-    }
-    store_.begin();
-    set_status(item, CaseStatus::acknowledged, clock_.now_ms(), actor,
-               why.empty() ? "acknowledged" : why);
-    save(item);
-    if (!store_.commit()) ++store_errors_;
-    result.ok = true;
-    return result;
+    return change_status_by_hand(case_id, CaseStatus::acknowledged, actor, why);
 }
 
 ActionResult Router::resolve(const std::string& case_id, const std::string& actor,
                              const std::string& why) {
+    return change_status_by_hand(case_id, CaseStatus::resolved, actor, why);
+}
+
+ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatus to,
+                                           const std::string& actor, const std::string& why) {
     ActionResult result;
     const auto it = cases_.find(case_id);
     if (it == cases_.end()) {
@@ -1471,12 +1459,12 @@ ActionResult Router::resolve(const std::string& case_id, const std::string& acto
         return result;
     }
     auto& item = it->second;
-    if (!item.open()) {
-        result.error = "case " + case_id + " is already resolved";
+    if (!item.open() || item.status == to) {
+        result.error = "case " + case_id + " is already " + std::string(to_string(item.status));
         return result;
     }
     store_.begin();
-    set_status(item, CaseStatus::resolved, clock_.now_ms(), actor, why.empty() ? "resolved" : why);
+    set_status(item, to, clock_.now_ms(), actor, why.empty() ? std::string(to_string(to)) : why);
     save(item);
     if (!store_.commit()) ++store_errors_;
     result.ok = true;

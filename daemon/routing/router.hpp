@@ -102,6 +102,10 @@ class Router {
     RouterStats stats() const;
 
   private:
+    // Acknowledge or resolve from outside (chat link, admin): refused for an unknown case, a
+    // resolved one, or one already in `to`.
+    ActionResult change_status_by_hand(const std::string& case_id, CaseStatus to,
+                                       const std::string& actor, const std::string& why);
     Router(std::shared_ptr<const Directory> directory, RoutingSettings settings, CaseStore& store,
            Clock& clock, RouterOptions options);
     bool reload_state();

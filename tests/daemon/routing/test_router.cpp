@@ -396,12 +396,26 @@ TEST_CASE("acknowledging stops the SLA ladder", "[routing][router][sla]") {
         router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::high));
     f.clock.advance(30 * kMinuteMs);
     REQUIRE(router.acknowledge(d.case_id, "anna").ok);
-    CHECK_FALSE(router.acknowledge(d.case_id, "anna").ok);
+    const auto twice = router.acknowledge(d.case_id, "anna");
+    CHECK_FALSE(twice.ok);
+    CHECK(twice.error == "case " + d.case_id + " is already acknowledged");
     f.clock.advance(3 * kHourMs);
     CHECK(router.tick().empty());
     auto trail = router.audit_trail(d.case_id);
     CHECK(trail.back().to_status == "acknowledged");
     CHECK(trail.back().actor == "anna");
+    CHECK(trail.back().why == "acknowledged");
+
+    // Actions on unknown and resolved cases are refused with a reason and change nothing.
+    CHECK(router.acknowledge("case-999999", "anna").error ==
+          "unknown or archived case case-999999");
+    CHECK(router.resolve("case-999999", "anna").error == "unknown or archived case case-999999");
+    REQUIRE(router.resolve(d.case_id, "anna").ok);
+    CHECK(router.audit_trail(d.case_id).back().why == "resolved");
+    CHECK(router.resolve(d.case_id, "anna").error == "case " + d.case_id + " is already resolved");
+    CHECK(router.acknowledge(d.case_id, "anna").error ==
+          "case " + d.case_id + " is already resolved");
+    CHECK(router.audit_trail(d.case_id).back().to_status == "resolved");
 }
 
 TEST_CASE("the SLA counts only the team's business hours", "[routing][router][sla]") {
