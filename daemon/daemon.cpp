@@ -499,16 +499,13 @@ int Daemon::run() {
                 if (pruned > 0)
                     spdlog::info("{} delivered alerts older than the retention deleted", pruned);
             }
-            // A safety net: alerts put back by hand (requeued while stopped, or by another
-            // process) are picked up within a tick even when nothing else wakes their sink.
-            for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
             std::string error;
-            const auto now = routing::SystemClock().now_ms();
-            if (delivery::flush_due_digests(*outbox, noise.policy(), now, &error) > 0) {
-                for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
-            } else if (!error.empty()) {
-                spdlog::warn("digest flush failed: {}", error);
-            }
+            delivery::flush_due_digests(*outbox, noise.policy(), now_ms, &error);
+            if (!error.empty()) spdlog::warn("digest flush failed: {}", error);
+            // Every chat sink is woken after the tick's commit: new digests go out, and alerts
+            // put back by hand (requeued while stopped, or by another process) are picked up
+            // even when nothing else wakes their sink.
+            for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
         }
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& post = batch.items[i].post;

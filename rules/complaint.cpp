@@ -485,13 +485,23 @@ ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& 
     return out;
 }
 
-ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view,
-                                     const SentimentScore& sentiment) {
+namespace {
+
+// The cues of a text on its own (the public, fully explained entry points; evaluate shares the
+// token lookups with sentiment instead).
+CueHits named_cues(const NormalizedText& text) {
     TokenWords words;
     words.fill(text);
     CueHits cues;
     match_cues(text, words, true, cues);
-    return complaint_features(cues, sentiment);
+    return cues;
+}
+
+}  // namespace
+
+ComplaintFeatures complaint_features(const NormalizedText& text, std::string_view,
+                                     const SentimentScore& sentiment) {
+    return complaint_features(named_cues(text), sentiment);
 }
 
 ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
@@ -517,11 +527,7 @@ ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentim
 
 ComplaintScore score_complaint(const NormalizedText& text, std::string_view,
                                const SentimentScore& sentiment) {
-    TokenWords words;
-    words.fill(text);
-    CueHits cues;
-    match_cues(text, words, true, cues);
-    return score_complaint(cues, sentiment, true);
+    return score_complaint(named_cues(text), sentiment, true);
 }
 
 }  // namespace spreekbuis::rules
