@@ -17,6 +17,8 @@ using compiled::TermWord;
 namespace {
 
 constexpr std::size_t kMaxSpansPerSide = 1024;
+// Rules naming more terms (long lists) keep the node walk instead of a copy of every name.
+constexpr std::size_t kMaxFlatParts = 64;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
 constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
@@ -69,6 +71,16 @@ struct Scratch {
     }
 
     std::vector<Span>& pool(std::size_t level) { return span_pool[level]; }
+
+    // Adds one name to the matched rule's explanation, once.
+    void add_part(std::string_view part) {
+        for (const auto& seen : parts) {
+            if (std::string_view(part_text).substr(seen.first, seen.last) == part) return;
+        }
+        parts.push_back(Span{static_cast<std::uint32_t>(part_text.size()),
+                             static_cast<std::uint32_t>(part.size())});
+        part_text.append(part);
+    }
 };
 
 Scratch& scratch() {
@@ -185,7 +197,7 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
                                                               Diagnostics& diagnostics) {
     std::shared_ptr<CompiledRuleSet> rules(new CompiledRuleSet(std::move(program)));
     rules->simulate_set_failure_ = options.simulate_set_failure;
-    rules->terms_one_by_one_ = options.terms_one_by_one;
+    rules->reference_paths_ = options.reference_paths;
     const auto& regexes = rules->program_.regexes;
     rules->term_index_.build(rules->program_.terms);
 
@@ -244,6 +256,16 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             if (found == topics.end()) topics.push_back(*rule.topic);
         }
         hot.tags = !rule.tags.empty();
+        hot.flat_first = static_cast<std::uint32_t>(rules->flat_parts_.size());
+        const std::size_t text_before = rules->flat_text_.size();
+        if (!rules->reference_paths_ && rules->flatten_explanation(rule.root, false) &&
+            rules->flat_parts_.size() - hot.flat_first <= kMaxFlatParts) {
+            hot.flat_count = static_cast<std::uint32_t>(rules->flat_parts_.size() - hot.flat_first);
+        } else {
+            rules->flat_parts_.resize(hot.flat_first);
+            rules->flat_text_.resize(text_before);
+            hot.flat_count = kNotFlat;
+        }
         rules->rule_ids_ += rule.id;
         rules->hot_rules_.push_back(hot);
     }
@@ -402,7 +424,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         s.seen_regexes.push_back(id);
     };
 
-    if (terms_one_by_one_) {
+    if (reference_paths_) {
         for (std::uint32_t id = 0; id < program_.terms.size(); ++id) {
             if (term_occurs(id, context)) mark_term(id);
         }
@@ -465,9 +487,15 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             s.matched.push_back(index);
         }
     }
+    for (auto index : s.matched) __builtin_prefetch(&hot_rules_[index]);
     for (auto index : s.matched) {
-        __builtin_prefetch(&hot_rules_[index]);
-        __builtin_prefetch(&program_.nodes[hot_rules_[index].root]);
+        const HotRule& rule = hot_rules_[index];
+        if (rule.flat_count == kNotFlat) {
+            __builtin_prefetch(&program_.nodes[rule.root]);
+        } else if (rule.flat_count > 0) {
+            __builtin_prefetch(&flat_parts_[rule.flat_first]);
+            __builtin_prefetch(flat_text_.data() + flat_parts_[rule.flat_first].text_begin);
+        }
     }
     verdict.rules.reserve(s.matched.size());
     std::string& why = s.why;
@@ -494,7 +522,15 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
         s.parts.clear();
         s.part_text.clear();
-        explain(rule.root, context);
+        if (rule.flat_count == kNotFlat) {
+            explain(rule.root, context);
+        } else {
+            for (std::uint32_t k = rule.flat_first; k < rule.flat_first + rule.flat_count; ++k) {
+                const FlatPart& part = flat_parts_[k];
+                if (s.term_seen[part.term] != stamp) continue;
+                s.add_part(std::string_view(flat_text_).substr(part.text_begin, part.text_size));
+            }
+        }
         if (!why.empty()) why += "; ";
         why += id;
         for (std::size_t i = 0; i < s.parts.size(); ++i) {
@@ -742,14 +778,7 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
     const auto& node = program_.nodes[index];
     const auto* children = program_.children.data() + node.first;
     auto& s = context.s;
-    const auto add = [&](std::string_view part) {
-        for (const auto& seen : s.parts) {
-            if (std::string_view(s.part_text).substr(seen.first, seen.last) == part) return;
-        }
-        s.parts.push_back(Span{static_cast<std::uint32_t>(s.part_text.size()),
-                               static_cast<std::uint32_t>(part.size())});
-        s.part_text.append(part);
-    };
+    const auto add = [&](std::string_view part) { s.add_part(part); };
     switch (node.op) {
         case Op::term:
             if (eval(index, context)) add(program_.terms[node.first].display);
@@ -786,6 +815,38 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
             return;
         }
     }
+}
+
+// A rule whose explanation is "the names of its seen terms, in query order": terms, NOTs
+// (which name nothing), ANDs, and ORs of terms. explain() names the seen terms of every
+// operand of a matched AND (all of them are true), and of every true operand of an OR; an AND
+// inside an OR may be false while some of its terms were seen, so such rules are not flat.
+bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_parent) {
+    const auto& node = program_.nodes[index];
+    switch (node.op) {
+        case Op::term: {
+            const auto& display = program_.terms[node.first].display;
+            flat_parts_.push_back(FlatPart{node.first, static_cast<std::uint32_t>(flat_text_.size()),
+                                           static_cast<std::uint32_t>(display.size())});
+            flat_text_ += display;
+            return true;
+        }
+        case Op::negate:
+            return true;
+        case Op::all_of:
+        case Op::any_of:
+            if (node.op == Op::all_of && any_of_parent) return false;
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                if (!flatten_explanation(program_.children[node.first + i], node.op == Op::any_of))
+                    return false;
+            }
+            return true;
+        case Op::regex:
+        case Op::field:
+        case Op::near:
+            return false;
+    }
+    return false;
 }
 
 std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {

@@ -46,6 +46,17 @@ class CompiledRuleSet final : public RuleSet {
         std::int32_t topic = -1;    // into topics_, or -1 for none
         std::int8_t priority = -1;  // a Priority, or -1 for none
         bool tags = false;
+        // The rule's explanation without walking its nodes (see flatten_explanation):
+        // flat_parts_[flat_first .. flat_first + flat_count), or kNotFlat.
+        std::uint32_t flat_first = 0;
+        std::uint32_t flat_count = 0;
+    };
+    static constexpr std::uint32_t kNotFlat = 0xFFFFFFFF;
+    // A term a flat explanation names when the post has it: display in flat_text_.
+    struct FlatPart {
+        std::uint32_t term = 0;
+        std::uint32_t text_begin = 0;
+        std::uint32_t text_size = 0;
     };
 
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
@@ -59,6 +70,7 @@ class CompiledRuleSet final : public RuleSet {
                    std::uint32_t& last_a, std::uint32_t& first_b, std::uint32_t& last_b) const;
     bool field_matches(const query::FieldSpec& field, const EvalContext& context) const;
     void explain(std::uint32_t index, EvalContext& context) const;
+    bool flatten_explanation(std::uint32_t index, bool any_of_parent);
     bool term_occurs(std::uint32_t term, const EvalContext& context) const;
 
     compiled::RuleProgram program_;
@@ -68,11 +80,13 @@ class CompiledRuleSet final : public RuleSet {
     // program_.term_rules flattened: term t wakes woken_rules_[term_wakes_[t] .. term_wakes_[t+1])
     std::vector<std::uint32_t> term_wakes_;
     std::vector<std::uint32_t> woken_rules_;
+    std::vector<FlatPart> flat_parts_;  // by rule, in rule order
+    std::string flat_text_;
     std::vector<std::unique_ptr<RE2>> regexes_;
     TermIndex term_index_;
     std::vector<Shard> regex_shards_;
     bool simulate_set_failure_ = false;
-    bool terms_one_by_one_ = false;
+    bool reference_paths_ = false;
     std::size_t span_levels_ = 4;
     mutable std::atomic<std::uint64_t> set_errors_{0};
 };

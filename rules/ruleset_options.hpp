@@ -18,8 +18,10 @@ struct RuleSetOptions {
     // regex-by-regex fallback, which a real DFA exhaustion reaches only with huge rule sets.
     bool simulate_set_failure = false;
     // Test seam: find plain terms by checking every term against the tokens, one by one,
-    // instead of through the token index: the reference the index is tested against.
-    bool terms_one_by_one = false;
+    // instead of through the token index, and explain every matched rule by walking its
+    // nodes instead of from its precomputed list of names: the plain reference the fast
+    // paths are tested against.
+    bool reference_paths = false;
 };
 
 struct RuleSetStats {

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)result.diagnostics.format_all();
     if (!result.rules) return 0;
     spreekbuis::rules::RuleSetOptions one_by_one;
-    one_by_one.terms_one_by_one = true;
+    one_by_one.reference_paths = true;
     const auto reference = spreekbuis::rules::load_rule_text("fuzz.yaml", text, one_by_one);
     if (!reference.rules) std::abort();
     spreekbuis::rules::Post post;

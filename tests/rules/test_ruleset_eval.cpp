@@ -280,6 +280,55 @@ rules:
     CHECK(verdict.lang == "en");
 }
 
+TEST_CASE("why names the seen terms of each matched rule, whatever the query's shape",
+          "[ruleset]") {
+    // Shapes explained from a precomputed list of names (terms, ORs, ANDs, NOTs) and shapes
+    // that walk the nodes (an AND inside an OR, NEAR, regexes, fields), side by side.
+    const std::string yaml = R"(
+lists:
+  bags: [suitcase, "hand luggage", bag*]
+rules:
+  - id: or-list
+    query: '$bags OR refund OR "hand luggage"'
+  - id: and-not
+    query: 'lost AND ($bags OR money) AND NOT found'
+  - id: and-in-or
+    query: '(lost AND delayed) OR refund OR (suitcase AND damaged)'
+  - id: near-in-and
+    query: 'refund AND (suitcase NEAR/2 lost)'
+  - id: regex-or
+    query: 're:/bag+s/ OR money'
+  - id: field-and
+    query: 'refund AND lang:en'
+)";
+    RuleSetOptions reference_options;
+    reference_options.reference_paths = true;
+    auto rules = load_ok(yaml);
+    auto reference = load_ok(yaml, reference_options);
+    for (const auto* text : {"my suitcase got lost, baggs too, refund my money, hand luggage too",
+                             "lost and delayed, found it though", "refund", "bag lost, found"}) {
+        CHECK(rules->evaluate(post_of(text, "en")).why ==
+              reference->evaluate(post_of(text, "en")).why);
+    }
+    auto verdict = rules->evaluate(
+        post_of("my suitcase got lost, baggs too, refund my money, hand luggage too", "en"));
+    INFO(verdict.why);
+    CHECK(verdict.rules == std::vector<std::string>{"or-list", "and-not", "and-in-or",
+                                                    "near-in-and", "regex-or", "field-and"});
+    CHECK(verdict.why.starts_with(
+        "or-list: suitcase, hand luggage, bag*, refund; "
+        "and-not: lost, suitcase, hand luggage, bag*, money; "
+        "and-in-or: refund; "
+        "near-in-and: refund, \"suitcase\" NEAR \"lost\"; "
+        "regex-or: re:/bag+s/, money; "
+        "field-and: refund, lang:en; "));
+
+    verdict = rules->evaluate(post_of("lost and delayed, found it though", "en"));
+    INFO(verdict.why);
+    CHECK(verdict.rules == std::vector<std::string>{"and-in-or"});
+    CHECK(verdict.why.starts_with("and-in-or: lost, delayed; "));
+}
+
 TEST_CASE("when is ANDed with the query; field-only rules run for every post", "[ruleset]") {
     auto rules = load_ok(R"(
 rules:
@@ -342,7 +391,7 @@ TEST_CASE("the token index finds the same terms as checking every term one by on
                 " x" + std::to_string(i % 7) + (i % 5 == 0 ? "*" : "") + "\"'\n";
     }
     RuleSetOptions reference_options;
-    reference_options.terms_one_by_one = true;
+    reference_options.reference_paths = true;
     auto indexed = load_ok(yaml);
     auto reference = load_ok(yaml, reference_options);
     const std::vector<std::string> texts = {"word",
