@@ -395,7 +395,8 @@ std::string_view to_string(ComplaintFeature feature) {
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out) {
     out.hits.fill(0.0);
     out.brand_question = false;
-    out.cues.clear();
+    out.named_count = 0;
+    out.folded = text.folded;
     auto& scratch = cue_scratch();
     auto& tokens = scratch.tokens;
     auto& numbers = scratch.numbers;
@@ -415,7 +416,6 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
     }
     const CueIndex& index = cue_index();
     const auto& cue_ids = WordTable::get().cues();
-    std::size_t named = 0;
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         std::size_t best = static_cast<std::size_t>(-1);
@@ -453,35 +453,49 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
         covered_until = i + best_length;
         const auto feature = static_cast<std::size_t>(kCues[best].feature);
         out.hits[feature] += 1.0;
-        if (name_cues && named < 6) {
-            if (!out.cues.empty()) out.cues += ", ";
-            out.cues += to_string(kCues[best].feature);
-            out.cues += " '";
-            const auto begin = text.tokens[tokens[i]].begin;
-            const auto end = text.tokens[tokens[i + best_length - 1]].end;
-            out.cues += std::string_view(text.folded).substr(begin, end - begin);
-            out.cues += "'";
-            ++named;
+        if (name_cues && out.named_count < CueHits::kNamed) {
+            out.named[out.named_count++] = {kCues[best].feature, text.tokens[tokens[i]].begin,
+                                            text.tokens[tokens[i + best_length - 1]].end};
         }
     }
     out.brand_question =
         has_mention && text.questions > 0 && out.hits[static_cast<std::size_t>(F::request)] > 0;
 }
 
+void CueHits::append_names(std::string& out) const {
+    for (std::size_t i = 0; i < named_count; ++i) {
+        if (i > 0) out += ", ";
+        out += to_string(named[i].feature);
+        out += " '";
+        out += folded.substr(named[i].begin, named[i].end - named[i].begin);
+        out += "'";
+    }
+}
+
 double cue_value(const CueHits& cues, ComplaintFeature feature) {
     return std::min(cues.hits[static_cast<std::size_t>(feature)], kMaxCueHits);
 }
 
-ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment) {
-    ComplaintFeatures out;
-    auto& v = out.values;
+namespace {
+
+std::array<double, kComplaintFeatureCount> feature_values(const CueHits& cues,
+                                                          const SentimentScore& sentiment) {
+    std::array<double, kComplaintFeatureCount> v{};
     v[static_cast<std::size_t>(F::negative_sentiment)] = std::max(0.0, -sentiment.score);
     v[static_cast<std::size_t>(F::positive_sentiment)] = std::max(0.0, sentiment.score);
     for (std::size_t f = static_cast<std::size_t>(F::problem); f < kComplaintFeatureCount; ++f) {
         v[f] = std::min(cues.hits[f], kMaxCueHits);
     }
     if (cues.brand_question) v[static_cast<std::size_t>(F::brand_question)] = 1.0;
-    out.cues = cues.cues;
+    return v;
+}
+
+}  // namespace
+
+ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment) {
+    ComplaintFeatures out;
+    out.values = feature_values(cues, sentiment);
+    cues.append_names(out.cues);
     return out;
 }
 
@@ -506,9 +520,9 @@ ComplaintFeatures complaint_features(const NormalizedText& text, std::string_vie
 
 ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
                                bool explain_always) {
-    const ComplaintFeatures features = complaint_features(cues, sentiment);
+    const auto values = feature_values(cues, sentiment);
     double z = kBias;
-    for (std::size_t f = 0; f < kComplaintFeatureCount; ++f) z += kWeights[f] * features.values[f];
+    for (std::size_t f = 0; f < kComplaintFeatureCount; ++f) z += kWeights[f] * values[f];
     ComplaintScore score;
     score.score = 1.0 / (1.0 + std::exp(-z));
     score.complaint = score.score >= kThreshold;
@@ -518,9 +532,9 @@ ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentim
     append_fixed2(explanation, score.score);
     explanation += ", sentiment ";
     append_fixed2(explanation, sentiment.score, true);
-    if (!features.cues.empty()) {
+    if (cues.named_count > 0) {
         explanation += "; ";
-        explanation += features.cues;
+        cues.append_names(explanation);
     }
     return score;
 }

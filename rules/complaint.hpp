@@ -2,6 +2,7 @@
 // Complaint cues in English and Dutch and the features they give. Internal to the rule core
 // (score_complaint in scoring.hpp is the public entry); exposed for evaluation and tests.
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -39,9 +40,21 @@ ComplaintFeatures complaint_features(const NormalizedText& text, std::string_vie
 // The cues of one post before the sentiment is known: what sentiment and complaint scoring
 // share, computed once per post.
 struct CueHits {
+    static constexpr std::size_t kNamed = 6;
+    struct Named {
+        ComplaintFeature feature = ComplaintFeature::problem;
+        std::uint32_t begin = 0;  // the cue's words in the post's folded text
+        std::uint32_t end = 0;
+    };
     std::array<double, kComplaintFeatureCount> hits{};  // cue count per feature, uncapped
     bool brand_question = false;
-    std::string cues;  // the first cues that fired, named, when asked for
+    // The first cues that fired, when asked for; named only when an explanation needs them.
+    std::array<Named, kNamed> named{};
+    std::size_t named_count = 0;
+    std::string_view folded;  // the text the cues were found in
+
+    // "problem 'not working', persistence 'still'" (appended to `out`).
+    void append_names(std::string& out) const;
 };
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out);
 // A feature's value from the cues alone (problem .. praise), capped as the model expects.
