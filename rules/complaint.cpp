@@ -410,7 +410,8 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
         if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
         tokens.push_back(static_cast<std::uint32_t>(t));
         const bool number = token.kind == TokenKind::number ||
-                            (words.info[t] != nullptr && words.info[t]->number_word);
+                            (words.info[t] != nullptr &&
+                             (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
         numbers.push_back(number ? 1 : 0);
         any_number = any_number || number;
     }
@@ -446,7 +447,8 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
             bool negated = false;
             for (std::size_t d = 1; d <= 2 && d <= i; ++d) {
                 const WordInfo* before = words.info[tokens[i - d]];
-                negated = negated || (before != nullptr && before->cue_negation);
+                negated = negated ||
+                          (before != nullptr && (before->cue_marks & WordInfo::kCueNegation) != 0);
             }
             if (negated) continue;
         }

@@ -38,6 +38,7 @@ constexpr std::array<std::string_view, 36> kEnglishNegations = {
     "doesnt", "doesn't", "didnt",  "didn't", "isnt",    "isn't",    "wasnt",   "wasn't",
     "arent",  "aren't",  "wont",   "won't",  "wouldnt", "wouldn't", "havent",  "haven't",
     "hasnt",  "hasn't",  "aint",   "ain't"};
+constexpr std::array<std::string_view, 4> kEnglishRequests = {"please", "pls", "plz", "help"};
 constexpr std::array<std::string_view, 5> kEnglishContrasts = {"but", "however", "though",
                                                                "although", "yet"};
 
@@ -53,6 +54,8 @@ constexpr std::array<std::string_view, 9> kDutchDecrements = {"nogal",      "bee
                                                               "enigszins",  "tamelijk", "ietwat"};
 constexpr std::array<std::string_view, 9> kDutchNegations = {
     "niet", "geen", "nooit", "niets", "niks", "zonder", "nergens", "niemand", "noch"};
+constexpr std::array<std::string_view, 5> kDutchRequests = {"alsjeblieft", "alstublieft", "pls",
+                                                             "help", "helpen"};
 constexpr std::array<std::string_view, 4> kDutchContrasts = {"maar", "echter", "toch", "alhoewel"};
 
 // Lines "entry<TAB>number[<TAB>...]"; CRLF tolerated; bad lines skipped.
@@ -170,10 +173,12 @@ Lexicons::Lexicons() {
     add_boosters(english_.boosters, kEnglishDecrements, kBoostDecrement);
     add_words(english_.negations, kEnglishNegations);
     add_words(english_.contrasts, kEnglishContrasts);
+    add_words(english_.requests, kEnglishRequests);
     add_boosters(dutch_.boosters, kDutchIncrements, kBoostIncrement);
     add_boosters(dutch_.boosters, kDutchDecrements, kBoostDecrement);
     add_words(dutch_.negations, kDutchNegations);
     add_words(dutch_.contrasts, kDutchContrasts);
+    add_words(dutch_.requests, kDutchRequests);
     for (auto* lexicon : {&english_, &dutch_}) {
         for (const auto& negation : lexicon->negations) lexicon->valence.erase(negation);
         for (const auto& contrast : lexicon->contrasts) lexicon->valence.erase(contrast);

@@ -25,6 +25,9 @@ struct LanguageLexicon {
     ValenceMap boosters;  // folded word -> +0.293 (intensifier) or -0.293 (diminisher)
     WordSet negations;
     WordSet contrasts;  // "but", "maar": the clause after weighs more
+    // "please", "alsjeblieft", "help": request markers. General lexicons score them positive,
+    // but in a post to a brand they ask for something; the rules give them no sentiment.
+    WordSet requests;
 };
 
 class Lexicons {

@@ -161,7 +161,8 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
         item.all_caps = token.all_caps;
         item.elongated = token.elongated;
         item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
-        item.base = lookup(lexicon, language, item, item.info);
+        const bool request = rules && item.info != nullptr && (item.info->request & bit) != 0;
+        item.base = request ? 0.0 : lookup(lexicon, language, item, item.info);
         if (token.kind == TokenKind::word) {
             ++word_count;
             if (token.all_caps) ++caps_words;

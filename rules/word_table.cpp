@@ -76,11 +76,12 @@ WordTable::WordTable() {
         }
         for (const auto& word : lexicon.negations) entry(word).negation |= bit(lang);
         for (const auto& word : lexicon.contrasts) entry(word).contrast |= bit(lang);
+        for (const auto& word : lexicon.requests) entry(word).request |= bit(lang);
     }
     for (const auto& stop : language_stop_words())
         entry(stop.word).stop_languages |= stop.languages;
-    for (auto word : complaint_number_words()) entry(word).number_word = true;
-    for (auto word : complaint_cue_negations()) entry(word).cue_negation = true;
+    for (auto word : complaint_number_words()) entry(word).cue_marks |= WordInfo::kNumberWord;
+    for (auto word : complaint_cue_negations()) entry(word).cue_marks |= WordInfo::kCueNegation;
     // Cue lists stay in cue order per word: the matcher prefers the earlier of equal lengths.
     std::map<std::string, std::vector<std::uint32_t>, std::less<>> cues_by_word;
     for (const auto& start : complaint_cue_starts()) {

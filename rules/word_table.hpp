@@ -15,13 +15,16 @@ namespace spreekbuis::rules {
 
 // 18 bytes, stored inside the hash slot: one cache line per lookup.
 struct WordInfo {
+    static constexpr std::uint8_t kNumberWord = 1;   // a number in complaint cues ("two", "drie")
+    static constexpr std::uint8_t kCueNegation = 2;  // negates a praise cue ("not", "geen")
+
     std::uint8_t has_valence = 0;  // bit (1 << LexiconLanguage)
     std::uint8_t is_booster = 0;
     std::uint8_t negation = 0;
     std::uint8_t contrast = 0;
     std::uint8_t stop_languages = 0;  // bit per detect_language candidate
-    bool number_word = false;         // counts as a number in complaint cues ("two", "drie")
-    bool cue_negation = false;        // negates a praise cue ("not", "geen")
+    std::uint8_t request = 0;         // a request marker ("please"): no valence under the rules
+    std::uint8_t cue_marks = 0;       // kNumberWord | kCueNegation
     std::uint8_t cue_count = 0;       // complaint cues starting with this word:
     std::uint16_t cue_first = 0;      // WordTable::cues()[cue_first .. cue_first + cue_count)
     // By LexiconLanguage, into WordTable's value list (exact doubles, shared by equal values);
