@@ -539,7 +539,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     if (why.empty()) why = "no rule matched";
-    if (complaint.complaint) {
+    if (!is_scored_language(verdict.lang)) {
+        why += "; lang ";
+        why += verdict.lang;
+        why += " not scored (sentiment and complaint: en and nl)";
+    } else if (complaint.complaint) {
         why += "; complaint ";
         append_fixed2(why, complaint.score);
         if (!complaint.explanation.empty()) {
@@ -552,8 +556,10 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         append_fixed2(why, complaint.score);
         why += ')';
     }
-    why += "; sentiment ";
-    append_fixed2(why, sentiment.score);
+    if (is_scored_language(verdict.lang)) {
+        why += "; sentiment ";
+        append_fixed2(why, sentiment.score);
+    }
     verdict.why = why;
     return verdict;
 }

@@ -541,8 +541,13 @@ ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentim
     return score;
 }
 
-ComplaintScore score_complaint(const NormalizedText& text, std::string_view,
+ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang,
                                const SentimentScore& sentiment) {
+    if (!is_scored_language(lang)) {
+        ComplaintScore unscored;
+        unscored.explanation = "not scored (lang " + std::string(lang) + ")";
+        return unscored;
+    }
     return score_complaint(named_cues(text), sentiment, true);
 }
 

@@ -73,6 +73,10 @@ std::vector<StopWord> language_stop_words() {
     return out;
 }
 
+bool is_scored_language(std::string_view lang) {
+    return lang == "en" || lang == "nl" || lang == "und";
+}
+
 std::string detect_language(const NormalizedText& text, std::string_view declared) {
     if (!declared.empty()) return normalize_declared(declared);
     TokenWords words;

@@ -12,6 +12,11 @@ namespace spreekbuis::rules {
 // ISO 639-1 code ("en", "nl", ...) or "und". `declared` is the post's own lang, if any.
 std::string detect_language(const NormalizedText& text, std::string_view declared);
 
+// Sentiment and complaint are scored for English and Dutch, and for posts whose language is
+// unknown ("und", too little text to tell; scored as English). Other languages pass through
+// unscored: sentiment 0, neutral, no complaint, and an explanation that says so.
+bool is_scored_language(std::string_view lang);
+
 struct SentimentScore {
     double score = 0.0;  // -1..1
     Polarity polarity = Polarity::neutral;

@@ -299,6 +299,11 @@ SentimentScore score_sentiment(const NormalizedText& text, const TokenWords& wor
 }
 
 SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang) {
+    if (!is_scored_language(lang)) {
+        SentimentScore unscored;
+        unscored.explanation = "not scored (lang " + std::string(lang) + ")";
+        return unscored;
+    }
     TokenWords words;
     words.fill(text);
     CueHits cues;
@@ -312,6 +317,11 @@ void score_post(const NormalizedText& text, std::string_view declared, bool expl
     thread_local CueHits cues;
     words.fill(text);
     out.lang = detect_language(text, words, declared);
+    if (!is_scored_language(out.lang)) {
+        out.sentiment = SentimentScore{};
+        out.complaint = ComplaintScore{};
+        return;
+    }
     match_cues(text, words, true, cues);
     out.sentiment = score_sentiment(text, words, out.lang, cues, explain);
     out.complaint = score_complaint(cues, out.sentiment, explain);

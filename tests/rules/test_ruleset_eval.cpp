@@ -581,3 +581,44 @@ TEST_CASE("many candidate rules come out in load order", "[ruleset][order]") {
         CHECK(big->evaluate(post_of("w199 w0")).rules == std::vector<std::string>{"r0"});
     }
 }
+
+TEST_CASE("posts in other languages than English and Dutch pass through unscored",
+          "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: bag
+    query: 'koffer OR valise OR bag'
+  - id: complaints
+    query: 'complaint:true'
+)");
+    // Declared French with words the English lexicon knows ("horrible"): not scored.
+    auto verdict = rules->evaluate(post_of("Valise perdue, service horrible, horrible!", "fr"));
+    INFO(verdict.why);
+    CHECK(verdict.lang == "fr");
+    CHECK(verdict.rules == std::vector<std::string>{"bag"});
+    CHECK(verdict.sentiment == 0.0);
+    CHECK(verdict.polarity == Polarity::neutral);
+    CHECK_FALSE(verdict.complaint);
+    CHECK(verdict.complaint_score == 0.0);
+    CHECK(verdict.why == "bag: valise; lang fr not scored (sentiment and complaint: en and nl)");
+
+    // Detected German: the same.
+    verdict = rules->evaluate(
+        post_of("Mein Koffer ist nicht angekommen und ich bin sehr enttäuscht, horrible"));
+    INFO(verdict.why);
+    CHECK(verdict.lang == "de");
+    CHECK(verdict.sentiment == 0.0);
+    CHECK_FALSE(verdict.complaint);
+
+    // English, Dutch and too-short-to-tell ("und", scored as English) are scored.
+    for (const auto& [text, lang] : std::vector<std::pair<std::string, std::string>>{
+             {"my bag is lost, horrible service", "en"},
+             {"mijn koffer is kwijt, vreselijke service", "nl"},
+             {"bag lost. horrible!", ""}}) {
+        verdict = rules->evaluate(post_of(text, lang));
+        INFO(text << " -> " << verdict.why);
+        CHECK(verdict.complaint);
+        CHECK(verdict.polarity == Polarity::negative);
+        CHECK(verdict.rules == std::vector<std::string>{"bag", "complaints"});
+    }
+}

@@ -102,3 +102,15 @@ TEST_CASE("request markers carry no sentiment under the rules, only in the basel
     CHECK(en("please help, this is a terrible experience") < -0.05);
     CHECK(en("thanks so much, you were great, please keep it up") > 0.05);
 }
+
+TEST_CASE("sentiment of other languages is not scored", "[sentiment]") {
+    const auto s = score_sentiment(normalize("service horrible, vraiment horrible"), "fr");
+    CHECK(s.score == 0.0);
+    CHECK(s.polarity == Polarity::neutral);
+    CHECK(s.explanation == "not scored (lang fr)");
+    const auto c = score_complaint(normalize("valise perdue, service horrible"), "fr", s);
+    CHECK_FALSE(c.complaint);
+    CHECK(c.score == 0.0);
+    CHECK(is_scored_language("und"));
+    CHECK_FALSE(is_scored_language("de"));
+}
