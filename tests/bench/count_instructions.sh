@@ -1,0 +1,59 @@
+#!/bin/sh
+# Instructions per post of the rule core, counted by valgrind's callgrind: a measure that does
+# not move with the load of a shared machine, to compare two builds of the core exactly.
+# Time still decides (docs/performance.md); this says whether a change did less work.
+#
+#   tests/bench/count_instructions.sh [BENCH] [RULES]   (default build-rel/tests/bench/spreekbuis-bench, 1000)
+#
+# Needs valgrind (Debian package `valgrind`) and ../shared/datasets (as spreekbuis-bench does).
+# Prints instructions per evaluate() call and for its main parts, without the one-time build of
+# the lexicon tables on the first call.
+set -eu
+bench=${1:-build-rel/tests/bench/spreekbuis-bench}
+rules=${2:-1000}
+command -v valgrind >/dev/null || { echo "count_instructions: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
+out=$(mktemp)
+trap 'rm -f "$out" "$out.txt"' EXIT
+valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" --rules "$rules" --no-stages \
+    --min-posts 1 >/dev/null 2>&1
+callgrind_annotate --tree=calling --inclusive=yes "$out" >"$out.txt" 2>/dev/null
+python3 - "$out.txt" "$rules" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+
+def number(s):
+    return int(s.replace(",", ""))
+
+# Inclusive cost of a function (its own block, marked '*').
+def inclusive(name):
+    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text, re.M)
+    return number(m.group(1)) if m else 0
+
+# Cost and call count of a callee as seen from a caller's block.
+def callee(caller, name):
+    block = re.search(r"^\s*[\d,]+ \([^)]*\)\s+\*\s+\S*?:" + re.escape(caller) + r".*?\n\n",
+                      text, re.M | re.S)
+    if not block:
+        return 0, 0
+    cost, calls = 0, 0
+    for m in re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+>\s+\S*?:" + re.escape(name) +
+                         r".*?\(([\d,]+)x\)", block.group(0), re.M):
+        cost += number(m.group(1))
+        calls += number(m.group(2))
+    return cost, calls
+
+evaluate = "spreekbuis::rules::CompiledRuleSet::evaluate("
+cost, calls = callee("main ", evaluate)
+init = inclusive("spreekbuis::rules::WordTable::WordTable()")
+if calls == 0:
+    sys.exit("count_instructions: no evaluate() calls found in the profile")
+print(f"rules {sys.argv[2]}: {calls} evaluate() calls")
+print(f"  evaluate (whole rule core)  {(cost - init) / calls:9.0f} instructions/post")
+for label, name in [("normalise", "spreekbuis::rules::normalize_into("),
+                    ("scores", "spreekbuis::rules::score_post("),
+                    ("term index", "void spreekbuis::rules::TermIndex::scan<")]:
+    part, _ = callee(evaluate, name)
+    if name.startswith("spreekbuis::rules::score_post"):
+        part -= init
+    print(f"  {label:27} {part / calls:9.0f}")
+EOF
