@@ -1,6 +1,7 @@
 #include "rules/compiled_ruleset.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "rules/format.hpp"
 #include "rules/normalize.hpp"
@@ -45,7 +46,7 @@ struct Scratch {
     std::vector<std::uint32_t> candidates;
     std::vector<std::uint64_t> candidate_bits;  // all zero between posts
     std::vector<std::uint32_t> matched;         // candidates whose rule matched, in load order
-    std::string why;
+    std::size_t why_size = 0;  // of the last post's why
     std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
     std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
     std::vector<std::uint8_t> eval_value;
@@ -387,30 +388,41 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     s.seen_regexes.clear();
     s.candidates.clear();
 
-    s.stream.clear();
-    s.stream_begin.clear();
-    s.stream_end.clear();
-    s.folded_begin.clear();
-    s.folded_end.clear();
+    // The matcher's token stream: " tok tok tok ", sized once (tokens lie inside `folded`, so
+    // their text plus one space each is the most it can take) and written through pointers.
+    const std::size_t token_total = text.tokens.size();
+    s.stream.resize(text.folded.size() + token_total + 1);
+    s.stream_begin.resize(token_total);
+    s.stream_end.resize(token_total);
+    s.folded_begin.resize(token_total);
+    s.folded_end.resize(token_total);
+    char* const stream = s.stream.data();
+    std::size_t at = 0;
+    std::size_t kept = 0;
     for (const auto& token : text.tokens) {
         if (token.kind == TokenKind::punct || token.end <= token.begin ||
             token.end > text.folded.size()) {
             continue;
         }
-        s.stream.push_back(' ');
-        const std::size_t at = s.stream.size();
-        s.stream_begin.push_back(static_cast<std::uint32_t>(at));
+        stream[at++] = ' ';
+        s.stream_begin[kept] = static_cast<std::uint32_t>(at);
         const std::string_view token_text = text.token_text(token);
-        s.stream.append(token_text);
+        std::memcpy(stream + at, token_text.data(), token_text.size());
         if (token_text.find(' ') != std::string_view::npos) {
-            std::replace(s.stream.begin() + static_cast<std::ptrdiff_t>(at), s.stream.end(), ' ',
-                         '\x1f');
+            std::replace(stream + at, stream + at + token_text.size(), ' ', '\x1f');
         }
-        s.stream_end.push_back(static_cast<std::uint32_t>(s.stream.size()));
-        s.folded_begin.push_back(token.begin);
-        s.folded_end.push_back(token.end);
+        at += token_text.size();
+        s.stream_end[kept] = static_cast<std::uint32_t>(at);
+        s.folded_begin[kept] = token.begin;
+        s.folded_end[kept] = token.end;
+        ++kept;
     }
-    s.stream.push_back(' ');
+    stream[at++] = ' ';
+    s.stream.resize(at);
+    s.stream_begin.resize(kept);
+    s.stream_end.resize(kept);
+    s.folded_begin.resize(kept);
+    s.folded_end.resize(kept);
 
     EvalContext context{post, text, verdict, s, stamp};
     const auto mark_term = [&](std::uint32_t id) {
@@ -498,8 +510,9 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     verdict.rules.reserve(s.matched.size());
-    std::string& why = s.why;
-    why.clear();
+    // Built in place, sized like the last post's (the usual case) to grow at most once.
+    std::string& why = verdict.why;
+    why.reserve(s.why_size + 16);
     for (auto index : s.matched) {
         const HotRule& rule = hot_rules_[index];
         const std::string_view id(rule_ids_.data() + rule.id_begin, rule.id_size);
@@ -560,7 +573,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         why += "; sentiment ";
         append_fixed2(why, sentiment.score);
     }
-    verdict.why = why;
+    s.why_size = why.size();
     return verdict;
 }
 

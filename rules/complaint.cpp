@@ -400,21 +400,26 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
     auto& scratch = cue_scratch();
     auto& tokens = scratch.tokens;
     auto& numbers = scratch.numbers;
-    tokens.clear();
-    numbers.clear();
+    // Sized once, written through indices: this runs for every post.
+    tokens.resize(text.tokens.size());
+    numbers.resize(text.tokens.size());
+    std::size_t kept = 0;
     bool has_mention = false;
     bool any_number = false;
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::mention) has_mention = true;
         if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
-        tokens.push_back(static_cast<std::uint32_t>(t));
+        tokens[kept] = static_cast<std::uint32_t>(t);
         const bool number = token.kind == TokenKind::number ||
                             (words.info[t] != nullptr &&
                              (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
-        numbers.push_back(number ? 1 : 0);
+        numbers[kept] = number ? 1 : 0;
+        ++kept;
         any_number = any_number || number;
     }
+    tokens.resize(kept);
+    numbers.resize(kept);
     const CueIndex& index = cue_index();
     const auto& cue_ids = WordTable::get().cues();
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it

@@ -115,6 +115,7 @@ class Folder {
             if (!digit && static_cast<unsigned char>(lower) == last_) {
                 if (++run_ > 2) {
                     flags_.back() |= kElongated;
+                    squeezed_ = true;
                     continue;
                 }
             } else {
@@ -128,6 +129,7 @@ class Folder {
     }
 
     bool last_is_emoji() const { return !pending_space_ && last_class_emoji_; }
+    bool squeezed() const { return squeezed_; }
     void set_last_emoji(bool emoji) { last_class_emoji_ = emoji; }
 
   private:
@@ -138,6 +140,7 @@ class Folder {
             (cls == CharClass::letter || cls == CharClass::punct)) {
             if (++run_ > 2) {
                 flags_.back() |= kElongated;
+                squeezed_ = true;
                 return false;
             }
         } else {
@@ -160,11 +163,13 @@ class Folder {
     std::vector<std::uint8_t>& flags_;
     bool pending_space_ = false;
     bool last_class_emoji_ = false;
+    bool squeezed_ = false;  // some letter or mark was dropped as an elongation
     char32_t last_ = 0;
     int run_ = 0;
 };
 
-void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
+// Returns whether any elongation was squeezed (no token is elongated otherwise).
+bool fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
     const std::string_view plain = out.plain;
     Folder folder(out, flags);
     std::size_t pos = 0;
@@ -225,6 +230,7 @@ void fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
         }
         folder.set_last_emoji(cls == CharClass::emoji || cls == CharClass::emoji_modifier);
     }
+    return folder.squeezed();
 }
 
 constexpr std::array<std::string_view, 44> kEmoticons = {
@@ -257,8 +263,8 @@ CharClass class_at(std::string_view text, std::size_t at) {
 
 class Tokenizer {
   public:
-    Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags)
-        : out_(out), text_(out.folded), flags_(flags) {}
+    Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags, bool squeezed)
+        : out_(out), text_(out.folded), flags_(flags), squeezed_(squeezed) {}
 
     void run() {
         std::size_t i = 0;
@@ -319,8 +325,10 @@ class Tokenizer {
         token.begin = static_cast<std::uint32_t>(begin);
         token.end = static_cast<std::uint32_t>(end);
         token.kind = kind;
-        for (std::size_t k = begin; k < end; ++k) {
-            if ((flags_[k] & kElongated) != 0) token.elongated = true;
+        if (squeezed_) {
+            for (std::size_t k = begin; k < end; ++k) {
+                if ((flags_[k] & kElongated) != 0) token.elongated = true;
+            }
         }
         out_.tokens.push_back(token);
     }
@@ -476,6 +484,7 @@ class Tokenizer {
     NormalizedText& out_;
     std::string_view text_;
     const std::vector<std::uint8_t>& flags_;
+    bool squeezed_;
 };
 
 // Eight bytes at a time: any byte >= 0x80, '<' or '&'.
@@ -523,9 +532,9 @@ void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::
     }
     out.folded.reserve(out.plain.size());
     flags.reserve(out.plain.size() + 8);
-    fold_text(out, flags);
+    const bool squeezed = fold_text(out, flags);
     out.tokens.reserve(out.folded.size() / 4 + 1);
-    Tokenizer(out, flags).run();
+    Tokenizer(out, flags, squeezed).run();
 }
 
 }  // namespace spreekbuis::rules
