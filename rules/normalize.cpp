@@ -307,8 +307,13 @@ class Tokenizer {
                     i += n;
                 } else {
                     std::size_t j = i + len;
-                    while (j + len <= text_.size() && text_.compare(j, len, text_, i, len) == 0) {
-                        j += len;
+                    if (len == 1) {
+                        while (j < text_.size() && text_[j] == text_[i]) ++j;
+                    } else {
+                        while (j + len <= text_.size() &&
+                               text_.compare(j, len, text_, i, len) == 0) {
+                            j += len;
+                        }
                     }
                     push(i, j, TokenKind::punct);
                     i = j;
@@ -462,7 +467,7 @@ class Tokenizer {
             return 0;
         }
         for (std::string_view e : kEmoticons) {
-            if (text_.compare(i, e.size(), e) != 0) continue;
+            if (e[0] != first || text_.compare(i, e.size(), e) != 0) continue;
             bool has_alnum = false;
             for (char c : e) has_alnum = has_alnum || is_ascii_alnum(static_cast<unsigned char>(c));
             const std::size_t end = i + e.size();
