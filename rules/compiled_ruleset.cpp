@@ -260,7 +260,8 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         hot.flat_first = static_cast<std::uint32_t>(rules->flat_parts_.size());
         const std::size_t text_before = rules->flat_text_.size();
         if (!rules->reference_paths_ && rules->flatten_explanation(rule.root, false) &&
-            rules->flat_parts_.size() - hot.flat_first <= kMaxFlatParts) {
+            rules->flat_parts_.size() - hot.flat_first <= kMaxFlatParts &&
+            rules->drop_repeated_names(hot.flat_first)) {
             hot.flat_count = static_cast<std::uint32_t>(rules->flat_parts_.size() - hot.flat_first);
         } else {
             rules->flat_parts_.resize(hot.flat_first);
@@ -533,22 +534,26 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
                 }
             }
         }
-        s.parts.clear();
-        s.part_text.clear();
+        if (!why.empty()) why += "; ";
+        why += id;
         if (rule.flat_count == kNotFlat) {
+            s.parts.clear();
+            s.part_text.clear();
             explain(rule.root, context);
+            for (std::size_t i = 0; i < s.parts.size(); ++i) {
+                why += i == 0 ? ": " : ", ";
+                why.append(s.part_text, s.parts[i].first, s.parts[i].last);
+            }
         } else {
+            // Names in a flat list are distinct (drop_repeated_names): no check per post.
+            const char* separator = ": ";
             for (std::uint32_t k = rule.flat_first; k < rule.flat_first + rule.flat_count; ++k) {
                 const FlatPart& part = flat_parts_[k];
                 if (s.term_seen[part.term] != stamp) continue;
-                s.add_part(std::string_view(flat_text_).substr(part.text_begin, part.text_size));
+                why += separator;
+                why.append(flat_text_, part.text_begin, part.text_size);
+                separator = ", ";
             }
-        }
-        if (!why.empty()) why += "; ";
-        why += id;
-        for (std::size_t i = 0; i < s.parts.size(); ++i) {
-            why += i == 0 ? ": " : ", ";
-            why.append(s.part_text, s.parts[i].first, s.parts[i].last);
         }
     }
     if (why.empty()) why = "no rule matched";
@@ -834,6 +839,28 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
             return;
         }
     }
+}
+
+// A flat list names each term once, as explain() does: a later part with the name of an earlier
+// one is dropped when it is the same term (seen together); a different term under the same name
+// (which explain() would name only if the first were not seen) keeps the rule on the node walk.
+bool CompiledRuleSet::drop_repeated_names(std::uint32_t first) {
+    const auto name = [&](const FlatPart& part) {
+        return std::string_view(flat_text_).substr(part.text_begin, part.text_size);
+    };
+    std::size_t kept = first;
+    for (std::size_t k = first; k < flat_parts_.size(); ++k) {
+        bool repeated = false;
+        for (std::size_t j = first; j < kept; ++j) {
+            if (name(flat_parts_[j]) != name(flat_parts_[k])) continue;
+            if (flat_parts_[j].term != flat_parts_[k].term) return false;
+            repeated = true;
+            break;
+        }
+        if (!repeated) flat_parts_[kept++] = flat_parts_[k];
+    }
+    flat_parts_.resize(kept);
+    return true;
 }
 
 // A rule whose explanation is "the names of its seen terms, in query order": terms, NOTs

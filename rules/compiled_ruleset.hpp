@@ -71,6 +71,7 @@ class CompiledRuleSet final : public RuleSet {
     bool field_matches(const query::FieldSpec& field, const EvalContext& context) const;
     void explain(std::uint32_t index, EvalContext& context) const;
     bool flatten_explanation(std::uint32_t index, bool any_of_parent);
+    bool drop_repeated_names(std::uint32_t first);
     bool term_occurs(std::uint32_t term, const EvalContext& context) const;
 
     compiled::RuleProgram program_;
