@@ -46,9 +46,9 @@ struct Scratch {
     std::vector<std::uint32_t> candidates;
     std::vector<std::uint64_t> candidate_bits;  // all zero between posts
     std::vector<std::uint32_t> matched;         // candidates whose rule matched, in load order
-    std::size_t why_size = 0;  // of the last post's why
-    std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
-    std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
+    std::size_t why_size = 0;                   // of the last post's why
+    std::vector<std::vector<Span>> span_pool;   // sized before each post, never during one
+    std::vector<std::uint32_t> eval_stamp;      // eval() result per node, valid for `stamp`
     std::vector<std::uint8_t> eval_value;
     std::vector<std::uint32_t> node_stamp;  // span cache per node, valid for `stamp`
     std::vector<std::uint32_t> node_begin;
@@ -872,7 +872,8 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
     switch (node.op) {
         case Op::term: {
             const auto& display = program_.terms[node.first].display;
-            flat_parts_.push_back(FlatPart{node.first, static_cast<std::uint32_t>(flat_text_.size()),
+            flat_parts_.push_back(FlatPart{node.first,
+                                           static_cast<std::uint32_t>(flat_text_.size()),
                                            static_cast<std::uint32_t>(display.size())});
             flat_text_ += display;
             return true;

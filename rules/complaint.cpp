@@ -411,9 +411,9 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
         if (token.kind == TokenKind::mention) has_mention = true;
         if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
         tokens[kept] = static_cast<std::uint32_t>(t);
-        const bool number = token.kind == TokenKind::number ||
-                            (words.info[t] != nullptr &&
-                             (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
+        const bool number =
+            token.kind == TokenKind::number ||
+            (words.info[t] != nullptr && (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
         numbers[kept] = number ? 1 : 0;
         ++kept;
         any_number = any_number || number;

@@ -55,7 +55,7 @@ constexpr std::array<std::string_view, 9> kDutchDecrements = {"nogal",      "bee
 constexpr std::array<std::string_view, 9> kDutchNegations = {
     "niet", "geen", "nooit", "niets", "niks", "zonder", "nergens", "niemand", "noch"};
 constexpr std::array<std::string_view, 5> kDutchRequests = {"alsjeblieft", "alstublieft", "pls",
-                                                             "help", "helpen"};
+                                                            "help", "helpen"};
 constexpr std::array<std::string_view, 4> kDutchContrasts = {"maar", "echter", "toch", "alhoewel"};
 
 // Lines "entry<TAB>number[<TAB>...]"; CRLF tolerated; bad lines skipped.

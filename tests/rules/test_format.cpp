@@ -26,20 +26,20 @@ std::string fixed2(double value, bool plus_sign) {
 }  // namespace
 
 TEST_CASE("append_fixed2 writes what printf's %.2f writes", "[format]") {
-    const double edges[] = {0.0,     -0.0,    0.005,   0.015,  0.125,    0.375,   0.625,
-                            0.875,   -0.125,  1.005,   2.675,  0.995,    -0.995,  9.995,
-                            99.995,  0.0049,  -0.0049, 0.4999, 0.5,      -0.5,    1.0,
-                            -1.0,    0.1,     0.2,     0.3,    0.7,      123.456, 1e14,
-                            1e15,    1e300,   -1e300,  5e-324, 0.9999999, -0.99999999};
+    const double edges[] = {0.0,    -0.0,   0.005,   0.015,  0.125,     0.375,      0.625,
+                            0.875,  -0.125, 1.005,   2.675,  0.995,     -0.995,     9.995,
+                            99.995, 0.0049, -0.0049, 0.4999, 0.5,       -0.5,       1.0,
+                            -1.0,   0.1,    0.2,     0.3,    0.7,       123.456,    1e14,
+                            1e15,   1e300,  -1e300,  5e-324, 0.9999999, -0.99999999};
     for (double value : edges) {
         for (bool plus : {false, true}) {
             INFO(value << " plus " << plus);
             CHECK(fixed2(value, plus) == printf_fixed2(value, plus));
         }
     }
-    for (double value : {std::numeric_limits<double>::infinity(),
-                         -std::numeric_limits<double>::infinity(),
-                         std::numeric_limits<double>::quiet_NaN()}) {
+    for (double value :
+         {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+          std::numeric_limits<double>::quiet_NaN()}) {
         CHECK(fixed2(value, false) == printf_fixed2(value, false));
     }
     // Scores in -1..1 and sums beyond, at random and on every hundredth and its midpoints.

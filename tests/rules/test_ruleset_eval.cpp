@@ -315,13 +315,13 @@ rules:
     INFO(verdict.why);
     CHECK(verdict.rules == std::vector<std::string>{"or-list", "and-not", "and-in-or",
                                                     "near-in-and", "regex-or", "field-and"});
-    CHECK(verdict.why.starts_with(
-        "or-list: suitcase, hand luggage, bag*, refund; "
-        "and-not: lost, suitcase, hand luggage, bag*, money; "
-        "and-in-or: refund; "
-        "near-in-and: refund, \"suitcase\" NEAR \"lost\"; "
-        "regex-or: re:/bag+s/, money; "
-        "field-and: refund, lang:en; "));
+    CHECK(
+        verdict.why.starts_with("or-list: suitcase, hand luggage, bag*, refund; "
+                                "and-not: lost, suitcase, hand luggage, bag*, money; "
+                                "and-in-or: refund; "
+                                "near-in-and: refund, \"suitcase\" NEAR \"lost\"; "
+                                "regex-or: re:/bag+s/, money; "
+                                "field-and: refund, lang:en; "));
 
     verdict = rules->evaluate(post_of("lost and delayed, found it though", "en"));
     INFO(verdict.why);
@@ -582,8 +582,7 @@ TEST_CASE("many candidate rules come out in load order", "[ruleset][order]") {
     }
 }
 
-TEST_CASE("posts in other languages than English and Dutch pass through unscored",
-          "[ruleset]") {
+TEST_CASE("posts in other languages than English and Dutch pass through unscored", "[ruleset]") {
     auto rules = load_ok(R"(
 rules:
   - id: bag

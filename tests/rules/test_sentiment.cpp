@@ -96,8 +96,9 @@ TEST_CASE("request markers carry no sentiment under the rules, only in the basel
     CHECK(en("can you please help me with my booking") == 0.0);
     CHECK(en("pls help, what is the gate for AF1234") == 0.0);
     CHECK(nl("kunnen jullie mij alsjeblieft helpen met mijn boeking") == 0.0);
-    CHECK(score_sentiment_baseline(normalize("can you please help me with my booking"), "en")
-              .score > 0.05);
+    CHECK(
+        score_sentiment_baseline(normalize("can you please help me with my booking"), "en").score >
+        0.05);
     // Real sentiment beside the marker still counts.
     CHECK(en("please help, this is a terrible experience") < -0.05);
     CHECK(en("thanks so much, you were great, please keep it up") > 0.05);
