@@ -511,9 +511,10 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     verdict.rules.reserve(s.matched.size());
-    // Built in place, sized like the last post's (the usual case) to grow at most once.
+    // Built in place, sized like the last post's (the usual case) to grow at most once; the
+    // cap keeps one post that matched thousands of rules from sizing every later verdict.
     std::string& why = verdict.why;
-    why.reserve(s.why_size + 16);
+    why.reserve(std::min<std::size_t>(s.why_size, 4096) + 16);
     for (auto index : s.matched) {
         const HotRule& rule = hot_rules_[index];
         const std::string_view id(rule_ids_.data() + rule.id_begin, rule.id_size);
