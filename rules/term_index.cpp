@@ -69,7 +69,7 @@ void TermIndex::fill(Table& table,
             for (std::size_t j = 1; j < words.size(); ++j) {
                 tail_.push_back(TailWord{static_cast<std::uint32_t>(key_text_.size()),
                                          static_cast<std::uint32_t>(words[j].text.size()),
-                                         words[j].prefix});
+                                         words[j].prefix, hash_of(words[j].text)});
                 key_text_ += words[j].text;
             }
             term_refs_.push_back(ref);

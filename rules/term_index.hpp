@@ -68,6 +68,7 @@ class TermIndex {
         std::uint32_t begin = 0;  // into key_text_
         std::uint32_t size = 0;
         bool prefix = false;
+        std::uint64_t hash = 0;  // hash_of(text) of a whole word: most phrases fail on it
     };
 
     static constexpr std::uint64_t kOffset = 14695981039346656037ULL;
@@ -133,11 +134,16 @@ inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64
 template <typename Mark>
 void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
                       Mark& mark) const {
+    // The next token's hash, once per key: a phrase whose second word is a whole word is
+    // turned down by comparing hashes before any text.
+    const std::uint64_t next_hash = at + 1 < tokens.size ? hash_of(tokens[at + 1]) : 0;
     for (std::uint32_t k = entry.first; k < entry.first + entry.count; ++k) {
         const TermRef& ref = term_refs_[k];
         if (hashtag && !ref.hashtag_too) continue;
         if (ref.tail_size > 0) {
             if (at + ref.tail_size >= tokens.size) continue;
+            const TailWord& second = tail_[ref.tail];
+            if (!second.prefix && second.hash != next_hash) continue;
             bool ok = true;
             for (std::size_t j = 0; j < ref.tail_size && ok; ++j) {
                 const TailWord& word = tail_[ref.tail + j];
