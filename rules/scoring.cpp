@@ -41,6 +41,7 @@ constexpr std::array<LanguageWords, 5> kLanguages = {{
 }};
 
 constexpr std::size_t kLanguageCount = kLanguages.size();
+constexpr double kUnscoredEvidence = 1.5;  // stop-word weight needed for a language we do not score
 
 std::string normalize_declared(std::string_view declared) {
     std::string code;
@@ -122,6 +123,11 @@ std::string detect_language(const NormalizedText& text, const TokenWords& words,
     const double top = score[best];
     const double margin = top - score[second];
     if (word_count == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
+    // A post called German, French or Spanish is not scored, so one stray stop word ("he",
+    // "ha", "im" in an English tweet) must not decide it: those need more evidence than
+    // English and Dutch, and "und" (scored as English) is the safer call.
+    if (kLanguages[best].code != "en" && kLanguages[best].code != "nl" && top < kUnscoredEvidence)
+        return "und";
     return std::string(kLanguages[best].code);
 }
 
