@@ -402,16 +402,20 @@ class Tokenizer {
         std::size_t letters = 0;
         std::size_t upper_letters = 0;
         CharClass prev = CharClass::space;
-        while (j < text_.size() && (flags_[j] & kUrl) == 0) {
-            const auto c = static_cast<unsigned char>(text_[j]);
-            if (c >= 'a' && c <= 'z') {
+        // Local copies: the loop runs for every letter of every word.
+        const char* const bytes = text_.data();
+        const std::uint8_t* const flags = flags_.data();
+        const std::size_t size = text_.size();
+        while (j < size && (flags[j] & kUrl) == 0) {
+            const auto c = static_cast<unsigned char>(bytes[j]);
+            if (static_cast<unsigned char>(c - 'a') < 26) {
                 ++letters;
-                if ((flags_[j] & kUpper) != 0) ++upper_letters;
+                upper_letters += (flags[j] & kUpper) != 0 ? 1 : 0;
                 prev = CharClass::letter;
                 ++j;
                 continue;
             }
-            if (c >= '0' && c <= '9') {
+            if (static_cast<unsigned char>(c - '0') < 10) {
                 prev = CharClass::digit;
                 ++j;
                 continue;
