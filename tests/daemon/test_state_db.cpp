@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 #include "daemon/cursor_store.hpp"
 #include "daemon/delivery/outbox.hpp"
@@ -27,6 +28,25 @@ struct TempDir {
     }
     ~TempDir() { std::filesystem::remove_all(path); }
 };
+
+// The three stores the daemon attaches to one state database.
+struct Stores {
+    std::unique_ptr<SqliteCaseStore> cases;
+    std::unique_ptr<Outbox> outbox;
+    std::unique_ptr<CursorStore> cursors;
+};
+
+Stores attach_stores(StateDatabase& state) {
+    std::string error;
+    Stores stores{SqliteCaseStore::attach(state.handle(), error),
+                  Outbox::attach(state.handle(), error),
+                  CursorStore::attach(state.handle(), error)};
+    INFO(error);
+    REQUIRE(stores.cases);
+    REQUIRE(stores.outbox);
+    REQUIRE(stores.cursors);
+    return stores;
+}
 
 connectors::Alert alert(std::string id, std::string case_id) {
     connectors::Alert a;
@@ -73,12 +93,7 @@ TEST_CASE("state database: cases, alerts and the cursor commit together or not a
     auto state = StateDatabase::open(dir.path.string(), error);
     REQUIRE(state);
     CHECK(state->path() == state_db_path(dir.path.string()));
-    auto cases = SqliteCaseStore::attach(state->handle(), error);
-    auto outbox = Outbox::attach(state->handle(), error);
-    auto cursors = CursorStore::attach(state->handle(), error);
-    REQUIRE(cases);
-    REQUIRE(outbox);
-    REQUIRE(cursors);
+    auto [cases, outbox, cursors] = attach_stores(*state);
 
     auto write_batch = [&](const std::string& case_id, std::uint64_t line) {
         REQUIRE(state->begin());
@@ -157,12 +172,7 @@ TEST_CASE("state database: the separate files of an older version are imported o
     CHECK_FALSE(std::filesystem::exists(cases_path));
     CHECK(std::filesystem::exists(outbox_path + ".imported"));
     CHECK(std::filesystem::exists(cursors_path + ".imported"));
-    auto cases = SqliteCaseStore::attach(state->handle(), error);
-    auto outbox = Outbox::attach(state->handle(), error);
-    auto cursors = CursorStore::attach(state->handle(), error);
-    REQUIRE(cases);
-    REQUIRE(outbox);
-    REQUIRE(cursors);
+    auto [cases, outbox, cursors] = attach_stores(*state);
     CHECK(cases->find_case("case-old"));
     CHECK(cursors->load("feed") == 42);
     CHECK_FALSE(outbox->get("a-sent"));  // finished: not carried over
