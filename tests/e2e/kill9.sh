@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # kill -9 test: the daemon decides the demo feed and delivers alerts to a local webhook receiver;
 # it is killed with SIGKILL twice mid-delivery and restarted. Every alert in the outbox must
-# arrive exactly once (the receiver never fails here, so nothing is in flight twice), and the
-# restarted daemon must resume its feed instead of deciding the same posts again. Every case
-# must have its alert (they commit together).
+# arrive, at least once (docs/alerts.md, "At-least-once"): a kill between the receiver's answer
+# and the outbox update sends that one alert again, with the same webhook-id. The webhook sink
+# has one request in flight, so each kill can repeat at most one alert. The restarted daemon
+# must resume its feed instead of deciding the same posts again. Every case must have its
+# alert (they commit together).
 set -euo pipefail
 binary=$1
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,7 +19,8 @@ python3 "$source_dir/tests/e2e/receiver.py" "$port" "$work/received.log" &
 touch "$work/received.log"
 
 count() { sqlite3 "$work/state/state.db" "$1" 2>/dev/null || echo 0; }
-for round in 1 2; do
+kills=2
+for round in $(seq "$kills"); do
     "$binary" run --config "$work/spreekbuis.yaml" >"$work/run$round.out" 2>"$work/run$round.err" &
     pid=$!
     sleep 4
@@ -52,8 +55,9 @@ echo "cases: $cases, cases with an alert: $alerted, without: $orphans"
 grep -q "resuming after line" "$work/run2.err" || { echo "FAIL: the feed did not resume"; exit 1; }
 [ "$total" -gt 50 ] || { echo "FAIL: too few alerts decided ($total)"; exit 1; }
 [ "$sent" = "$total" ] || { echo "FAIL: not every alert was delivered"; exit 1; }
-[ "$received" = "$total" ] || { echo "FAIL: received $received for $total alerts"; exit 1; }
-[ "$unique" = "$received" ] || { echo "FAIL: duplicates arrived"; exit 1; }
+[ "$unique" = "$total" ] || { echo "FAIL: $unique distinct alerts received for $total"; exit 1; }
+[ $((received - unique)) -le "$kills" ] ||
+    { echo "FAIL: $((received - unique)) repeats for $kills kills (at most one each)"; exit 1; }
 [ "$cases" -gt 20 ] || { echo "FAIL: too few cases ($cases)"; exit 1; }
 [ "$alerted" -gt 20 ] || { echo "FAIL: alerts name no cases ($alerted)"; exit 1; }
 [ "$orphans" = 0 ] || { echo "FAIL: $orphans cases have no alert"; exit 1; }
