@@ -36,5 +36,8 @@ struct NormalizedText {
 NormalizedText normalize(std::string_view raw);
 // The same into `out`, reusing its buffers and `flags` (scratch) across posts.
 void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::uint8_t>& flags);
+// Test seam: the general path alone (UTF-8 decoding for every character), which
+// normalize_into must agree with on ASCII text, where it takes a faster path.
+NormalizedText normalize_reference(std::string_view raw);
 
 }  // namespace spreekbuis::rules

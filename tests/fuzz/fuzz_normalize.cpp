@@ -48,6 +48,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         previous_end = token.end;
     }
     check(text.tokens.size() <= text.folded.size());
+    // The fast ASCII path of normalize() must agree with the general one.
+    const NormalizedText reference = normalize_reference(raw);
+    check(reference.plain == text.plain && reference.folded == text.folded);
+    check(reference.exclamations == text.exclamations && reference.questions == text.questions);
+    check(reference.tokens.size() == text.tokens.size());
+    for (std::size_t i = 0; i < text.tokens.size(); ++i) {
+        const Token& a = text.tokens[i];
+        const Token& b = reference.tokens[i];
+        check(a.begin == b.begin && a.end == b.end && a.kind == b.kind &&
+              a.all_caps == b.all_caps && a.elongated == b.elongated);
+    }
     for (std::string_view declared : {std::string_view(), std::string_view("nl-NL")}) {
         const std::string lang = detect_language(text, declared);
         check(!lang.empty() && lang.size() <= 3);

@@ -273,3 +273,62 @@ TEST_CASE("normalize folds text that grows well beyond its input", "[normalize]"
     for (const auto& token : text.tokens) elongated += token.elongated ? 1 : 0;
     CHECK(elongated == 500);
 }
+
+namespace {
+
+// Everything a NormalizedText says, as one comparable string.
+std::string describe(const NormalizedText& n) {
+    std::string out = n.plain + "\n" + n.folded + "\n" + std::to_string(n.exclamations) + " " +
+                      std::to_string(n.questions) + "\n";
+    for (const auto& t : n.tokens) {
+        out += std::to_string(t.begin) + "-" + std::to_string(t.end) + ":" +
+               std::to_string(static_cast<int>(t.kind)) + (t.all_caps ? "C" : "") +
+               (t.elongated ? "E" : "") + " ";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("normalize's fast path agrees with the general path", "[normalize]") {
+    using spreekbuis::rules::normalize_reference;
+    // Pieces that reach every branch: URLs, tags, mentions, emoticons, elongations, numbers
+    // with separators, apostrophes, capitals, controls and runs of punctuation.
+    const std::vector<std::string> pieces = {
+        "http://x.nl/a?b=1).", "https://", "www.ex.com,", "WWW.A.B", "hTTp://q", "h", "w", "@", "#",
+        "_", "@kl@m.social.", "@a_b", "#tag_1", "##", "#_", ":)", ":-(", "(:", "):", ":/", "//",
+        ":d", "xd", "XDD", "xp", "x", "<3", "<33", "^_^", "-_-", ":3", ";p", "!!!!", "???", "?!",
+        "!", "sooooo", "NOOO", "AAaa", "bb", "111", "1.5", "3,00", "12:30", "don't", "it''s",
+        "'quoted'", "a", "I", "OK", "Ok", "e-mail", "\t", "\n", "\x01", "\x7f", " ", "  ", ".", ",",
+        "..", "-", "(", ")", "=", ";", ">:(", "</3", "hh", "ww",
+        // Other characters: accents, expansions, emoji with modifiers and joiners, flags,
+        // typographic quotes, combining marks, ignorables, broken UTF-8 and markup.
+        "\xC3\xA9\xC3\xA9\xC3\xA9", "\xC3\x89T\xC3\x89", "\xC3\x9F", "\xC4\xB0", "\xEF\xAC\x81",
+        "\xF0\x9F\x98\x80", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",
+        "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB", "\xE2\x80\x8D",
+        "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1", "\xE2\x80\x99", "\xE2\x80\x9C", "e\xCC\x81",
+        "\xE2\x80\x8B", "\xEF\xB8\x8F", "\xE2\x80\xA6", "\xC2\xA0", "\xE3\x80\x80", "\xEF\xBC\x81",
+        "\xD0\x9F\xD1\x80", "\xE2\x9D\xA4", "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\x80",
+        "\xEF\xBF\xBD", "&amp;", "&lt;3", "<p>", "</b>", "&#x1F600;", "&bogus;"};
+    std::uint64_t state = 0x2545F4914F6CDD1DULL;
+    const auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    std::vector<std::uint8_t> flags;
+    NormalizedText fast;
+    for (int round = 0; round < 30000; ++round) {
+        std::string text;
+        const std::size_t count = next() % 12;
+        for (std::size_t i = 0; i < count; ++i) {
+            text += pieces[next() % pieces.size()];
+            if (next() % 3 == 0) text += ' ';
+        }
+        spreekbuis::rules::normalize_into(text, fast, flags);
+        const auto expected = describe(normalize_reference(text));
+        INFO("text: [" << text << "]");
+        REQUIRE(describe(fast) == expected);
+    }
+}
