@@ -32,10 +32,8 @@ struct Span {
 
 // Per-thread buffers reused across posts (and across rule sets: stamps are never reused).
 struct Scratch {
-    std::string stream;
-    std::vector<std::uint32_t> stream_begin;
-    std::vector<std::uint32_t> stream_end;
-    std::vector<std::uint32_t> folded_begin;
+    std::string span_text;                    // EvalContext::span_text
+    std::vector<std::uint32_t> folded_begin;  // the tokens rules see (no punctuation)
     std::vector<std::uint32_t> folded_end;
     std::vector<int> ids;
     std::vector<std::uint32_t> term_seen;
@@ -157,14 +155,23 @@ struct EvalContext {
     Scratch& s;
     std::uint32_t stamp;
 
-    std::size_t token_count() const { return s.stream_begin.size(); }
+    std::size_t token_count() const { return s.folded_begin.size(); }
     std::string_view token(std::size_t i) const {
-        return std::string_view(s.stream).substr(s.stream_begin[i],
-                                                 s.stream_end[i] - s.stream_begin[i]);
+        return std::string_view(text.folded)
+            .substr(s.folded_begin[i], s.folded_end[i] - s.folded_begin[i]);
     }
+    // The tokens of `span` joined by single spaces (punctuation between them left out), valid
+    // until the next call.
     std::string_view span_text(const Span& span) const {
-        return std::string_view(s.stream).substr(
-            s.stream_begin[span.first], s.stream_end[span.last] - s.stream_begin[span.first]);
+        auto& out = s.span_text;
+        out.clear();
+        for (std::uint32_t i = span.first; i <= span.last; ++i) {
+            if (i > span.first) out.push_back(' ');
+            const std::size_t at = out.size();
+            out.append(token(i));
+            std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), ' ', '\x1f');
+        }
+        return out;
     }
 };
 
@@ -389,39 +396,21 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     s.seen_regexes.clear();
     s.candidates.clear();
 
-    // The matcher's token stream: " tok tok tok ", sized once (tokens lie inside `folded`, so
-    // their text plus one space each is the most it can take) and written through pointers.
+    // The tokens rules see: every token but punctuation, as offsets into `folded` (no token
+    // holds a space), sized once and written through indices.
     const std::size_t token_total = text.tokens.size();
-    s.stream.resize(text.folded.size() + token_total + 1);
-    s.stream_begin.resize(token_total);
-    s.stream_end.resize(token_total);
     s.folded_begin.resize(token_total);
     s.folded_end.resize(token_total);
-    char* const stream = s.stream.data();
-    std::size_t at = 0;
     std::size_t kept = 0;
     for (const auto& token : text.tokens) {
         if (token.kind == TokenKind::punct || token.end <= token.begin ||
             token.end > text.folded.size()) {
             continue;
         }
-        stream[at++] = ' ';
-        s.stream_begin[kept] = static_cast<std::uint32_t>(at);
-        const std::string_view token_text = text.token_text(token);
-        std::memcpy(stream + at, token_text.data(), token_text.size());
-        if (token_text.find(' ') != std::string_view::npos) {
-            std::replace(stream + at, stream + at + token_text.size(), ' ', '\x1f');
-        }
-        at += token_text.size();
-        s.stream_end[kept] = static_cast<std::uint32_t>(at);
         s.folded_begin[kept] = token.begin;
         s.folded_end[kept] = token.end;
         ++kept;
     }
-    stream[at++] = ' ';
-    s.stream.resize(at);
-    s.stream_begin.resize(kept);
-    s.stream_end.resize(kept);
     s.folded_begin.resize(kept);
     s.folded_end.resize(kept);
 
@@ -442,8 +431,8 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             if (term_occurs(id, context)) mark_term(id);
         }
     } else {
-        const TermIndex::Tokens tokens{s.stream, s.stream_begin.data(), s.stream_end.data(),
-                                       s.stream_begin.size()};
+        const TermIndex::Tokens tokens{text.folded, s.folded_begin.data(), s.folded_end.data(),
+                                       s.folded_begin.size()};
         term_index_.find(tokens, mark_term);
     }
     for (const auto& shard : regex_shards_) {

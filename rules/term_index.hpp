@@ -16,7 +16,7 @@ namespace spreekbuis::rules {
 
 class TermIndex {
   public:
-    // The tokens of one post: token i is stream[begin[i] .. end[i]).
+    // The tokens of one post: token i is stream[begin[i] .. end[i]) (the post's folded text).
     struct Tokens {
         std::string_view stream;
         const std::uint32_t* begin = nullptr;

@@ -621,3 +621,15 @@ rules:
         CHECK(verdict.rules == std::vector<std::string>{"bag", "complaints"});
     }
 }
+
+TEST_CASE("why names a NEAR match by its words without the punctuation between them", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: late-bag
+    query: '"never arrived" NEAR/3 (bag OR suitcase*)'
+)");
+    const auto verdict =
+        rules->evaluate(post_of("It NEVER... arrived!! My Suitcases, again", "en"));
+    CHECK(verdict.rules == std::vector<std::string>{"late-bag"});
+    CHECK(verdict.why.starts_with("late-bag: \"never arrived\" NEAR \"suitcases\"; "));
+}
