@@ -10,22 +10,50 @@ namespace spreekbuis::rules {
 
 namespace {
 
+std::uint64_t load8(const char* p) {
+    std::uint64_t value = 0;
+    std::memcpy(&value, p, 8);
+    return value;
+}
+
+std::uint64_t load4(const char* p) {
+    std::uint32_t value = 0;
+    std::memcpy(&value, p, 4);
+    return value;
+}
+
+// The last 1..8 bytes of a word as one integer, without a loop: two overlapping loads for 4
+// bytes or more, three single bytes below (every byte is read, so different words of one
+// length differ here).
+std::uint64_t tail_bits(const char* p, std::size_t n) {
+    if (n >= 8) return load8(p + n - 8);
+    if (n >= 4) return load4(p) | load4(p + n - 4) << 32;
+    const auto byte = [p](std::size_t i) {
+        return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+    };
+    return byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+}
+
 std::uint32_t hash_word(std::string_view word) {
     constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
     std::uint64_t hash = word.size() * kMultiplier;
     std::size_t at = 0;
-    for (; at + 8 <= word.size(); at += 8) {
-        std::uint64_t chunk = 0;
-        std::memcpy(&chunk, word.data() + at, 8);
-        hash = (hash ^ chunk) * kMultiplier;
+    for (; at + 8 < word.size(); at += 8) {
+        hash = (hash ^ load8(word.data() + at)) * kMultiplier;
         hash ^= hash >> 32;
     }
-    std::uint64_t tail = 0;
-    for (std::size_t shift = 0; at < word.size(); ++at, shift += 8) {
-        tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(word[at])) << shift;
-    }
-    hash = (hash ^ tail) * kMultiplier;
+    hash = (hash ^ tail_bits(word.data(), word.size())) * kMultiplier;
     return static_cast<std::uint32_t>(hash >> 32);
+}
+
+// Whether the stored key equals `word` (same length, 1..kInlineKey or longer): the common short
+// word is compared with two loads instead of a call to memcmp.
+bool same_bytes(const char* key, const char* word, std::size_t n) {
+    if (n >= 4 && n <= 8) {
+        return load4(key) == load4(word) && load4(key + n - 4) == load4(word + n - 4);
+    }
+    if (n < 4) return tail_bits(key, n) == tail_bits(word, n);
+    return std::memcmp(key, word, n) == 0;
 }
 
 std::uint8_t bit(LexiconLanguage lang) {
@@ -144,7 +172,7 @@ const WordInfo* WordTable::find(std::string_view word) const {
             std::memcpy(&offset, slot.key, sizeof offset);
             key = keys_.data() + offset;
         }
-        if (std::memcmp(key, word.data(), word.size()) == 0) return &slot.info;
+        if (same_bytes(key, word.data(), word.size())) return &slot.info;
     }
 }
 
