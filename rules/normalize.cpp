@@ -261,10 +261,232 @@ CharClass class_at(std::string_view text, std::size_t at) {
     return utf8::classify(cp);
 }
 
+// The fast fold: ASCII bytes folded inline through pointers, other characters as fold_text
+// folds them. normalize_into uses it; tests/rules/test_normalize.cpp and fuzz_normalize check
+// that it agrees with fold_text and the general tokenizer (normalize_reference).
+namespace ascii {
+
+enum Kind : std::uint8_t { kSpace = 0, kLetter = 1, kDigit = 2, kPunct = 3 };
+
+constexpr std::array<std::uint8_t, 128> make_kinds() {
+    std::array<std::uint8_t, 128> kinds{};
+    for (unsigned c = 0; c < 128; ++c) {
+        if (c == ' ' || (c >= 9 && c <= 13) || c < 0x20 || c == 0x7F) {
+            kinds[c] = kSpace;  // space and control characters both separate words
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            kinds[c] = kLetter;
+        } else if (c >= '0' && c <= '9') {
+            kinds[c] = kDigit;
+        } else {
+            kinds[c] = kPunct;
+        }
+    }
+    return kinds;
+}
+
+inline constexpr std::array<std::uint8_t, 128> kKinds = make_kinds();
+
+inline std::uint8_t kind(char c) { return kKinds[static_cast<unsigned char>(c) & 0x7F]; }
+inline bool is_alnum(char c) {
+    const std::uint8_t k = kind(c);
+    return k == kLetter || k == kDigit;
+}
+
+// fold_text, with ASCII bytes written through pointers and other characters as fold_text
+// writes them. Returns whether any elongation was squeezed; sets `ascii_only` when `folded`
+// has no byte >= 0x80 (the ASCII tokenizer applies).
+bool fold(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_only) {
+    const std::string_view plain = out.plain;
+    const std::size_t size = plain.size();
+    // Room for the rest of the input plus a pending space, kept by every step: an ASCII byte
+    // writes at most one byte, and a pending space stands for a space byte already read.
+    out.folded.resize(size + 1);
+    flags.resize(size + 1);
+    char* folded = out.folded.data();
+    std::uint8_t* flag = flags.data();
+    const char* const in = plain.data();
+    std::size_t o = 0;
+    bool pending_space = false;
+    bool squeezed = false;
+    bool last_emoji = false;
+    bool non_ascii = false;
+    char32_t last = 0;
+    int run = 0;
+    std::uint32_t exclamations = 0;
+    std::uint32_t questions = 0;
+    const auto flush_space = [&] {
+        if (pending_space) {
+            folded[o] = ' ';
+            flag[o++] = 0;
+            pending_space = false;
+        }
+    };
+    // Slow path, one code point of any class (fold_text's Folder::emit).
+    const auto emit = [&](char32_t cp, CharClass cls, bool upper, std::string_view bytes) {
+        if (cp == '!') ++exclamations;
+        if (cp == '?') ++questions;
+        if (cp == last && !pending_space && (cls == CharClass::letter || cls == CharClass::punct)) {
+            if (++run > 2) {
+                flag[o - 1] |= kElongated;
+                squeezed = true;
+                return;
+            }
+        } else {
+            last = cp;
+            run = 1;
+        }
+        flush_space();
+        for (char b : bytes) {
+            folded[o] = b;
+            flag[o++] = upper ? kUpper : 0;
+        }
+    };
+    std::size_t pos = 0;
+    while (pos < size) {
+        const char c = in[pos];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            // A code point folds to at most 12 bytes, plus a pending space.
+            if (out.folded.size() < o + 13 + (size - pos)) {
+                const std::size_t grown = o + 13 + (size - pos) + size;
+                out.folded.resize(grown);
+                flags.resize(grown);
+                folded = out.folded.data();
+                flag = flags.data();
+            }
+            non_ascii = true;
+            char32_t cp = 0;
+            const std::size_t n = utf8::decode(plain, pos, cp);
+            const std::string_view original = plain.substr(pos, n);
+            pos += n;
+            const CharClass cls = utf8::classify(cp);
+            if (cls == CharClass::ignorable || (cp >= 0x300 && cp <= 0x36F)) continue;
+            if (cls == CharClass::space || cls == CharClass::other) {
+                if (o > 0) pending_space = true;
+                last = 0;
+                run = 0;
+                last_emoji = false;
+                continue;
+            }
+            if (cls == CharClass::zwj) {
+                if (!pending_space && last_emoji) emit(cp, cls, false, original);
+                continue;
+            }
+            bool upper = false;
+            const std::string_view folded_form = utf8::fold(cp, upper);
+            if (folded_form.data() == nullptr) {
+                emit(cp, cls, false, original);
+            } else {
+                std::size_t at = 0;
+                while (at < folded_form.size()) {
+                    char32_t part = 0;
+                    const std::size_t len = utf8::decode(folded_form, at, part);
+                    emit(part, utf8::classify(part), upper, folded_form.substr(at, len));
+                    at += len;
+                }
+            }
+            last_emoji = cls == CharClass::emoji || cls == CharClass::emoji_modifier;
+            continue;
+        }
+        last_emoji = false;
+        const std::uint8_t k = kind(c);
+        if (k == kSpace) {
+            if (o > 0) pending_space = true;
+            last = 0;
+            run = 0;
+            ++pos;
+            continue;
+        }
+        const char lower = k == kLetter ? static_cast<char>(c | 0x20) : c;
+        if ((lower == 'h' || lower == 'w') &&
+            (o == 0 || pending_space ||
+             (static_cast<unsigned char>(folded[o - 1]) < 0x80 && !is_alnum(folded[o - 1]) &&
+              folded[o - 1] != '@' && folded[o - 1] != '#' && folded[o - 1] != '/'))) {
+            const std::size_t n = url_length(plain, pos);
+            if (n > 0) {
+                flush_space();
+                for (std::size_t i = 0; i < n; ++i) {
+                    folded[o] = ascii_lower(in[pos + i]);
+                    non_ascii = non_ascii || static_cast<unsigned char>(in[pos + i]) >= 0x80;
+                    flag[o++] = kUrl;
+                }
+                pos += n;
+                last = 0;
+                run = 0;
+                continue;
+            }
+        }
+        ++pos;
+        exclamations += lower == '!' ? 1 : 0;
+        questions += lower == '?' ? 1 : 0;
+        if (static_cast<char32_t>(static_cast<unsigned char>(lower)) == last && k != kDigit) {
+            if (++run > 2) {
+                flag[o - 1] |= kElongated;
+                squeezed = true;
+                continue;
+            }
+        } else {
+            last = static_cast<unsigned char>(lower);
+            run = 1;
+        }
+        flush_space();
+        folded[o] = lower;
+        flag[o++] = lower != c ? kUpper : 0;
+    }
+    out.folded.resize(o);
+    flags.resize(o);
+    out.exclamations = exclamations;
+    out.questions = questions;
+    ascii_only = !non_ascii;
+    return squeezed;
+}
+
+}  // namespace ascii
+
 class Tokenizer {
   public:
     Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags, bool squeezed)
         : out_(out), text_(out.folded), flags_(flags), squeezed_(squeezed) {}
+
+    // For folded text with no byte >= 0x80: the same tokens as run(), with words cut by
+    // comparing bytes instead of decoding code points (tags and emoticons, rarer, share run()'s
+    // code).
+    void run_ascii() {
+        const char* const text = text_.data();
+        const std::size_t size = text_.size();
+        std::size_t i = 0;
+        while (i < size) {
+            const char c = text[i];
+            if (c == ' ') {
+                ++i;
+                continue;
+            }
+            if ((flags_[i] & kUrl) != 0) {
+                std::size_t j = i + 1;
+                while (j < size && (flags_[j] & kUrl) != 0) ++j;
+                push(i, j, TokenKind::url);
+                i = j;
+                continue;
+            }
+            if (ascii::is_alnum(c)) {
+                i = word_ascii(i);
+            } else if (c == '#' && hashtag_start(i + 1)) {
+                i = hashtag(i);
+            } else if (c == '@' && boundary_before(i) && hashtag_start(i + 1)) {
+                i = mention(i);
+            } else {
+                const std::size_t n = emoticon(i);
+                if (n > 0) {
+                    push(i, i + n, TokenKind::emoticon);
+                    i += n;
+                } else {
+                    std::size_t j = i + 1;
+                    while (j < size && text[j] == c) ++j;
+                    push(i, j, TokenKind::punct);
+                    i = j;
+                }
+            }
+        }
+    }
 
     void run() {
         std::size_t i = 0;
@@ -445,6 +667,43 @@ class Tokenizer {
         return j;
     }
 
+    std::size_t word_ascii(std::size_t i) {
+        const char* const text = text_.data();
+        const std::size_t size = text_.size();
+        const std::uint8_t* const flags = flags_.data();
+        std::size_t j = i;
+        std::size_t letters = 0;
+        std::size_t upper_letters = 0;
+        std::uint8_t prev = ascii::kSpace;
+        while (j < size && (flags[j] & kUrl) == 0) {
+            const char c = text[j];
+            const std::uint8_t k = ascii::kind(c);
+            if (k == ascii::kLetter) {
+                ++letters;
+                upper_letters += flags[j] & kUpper;
+            } else if (k != ascii::kDigit) {
+                const std::uint8_t next =
+                    j + 1 < size ? ascii::kind(text[j + 1]) : std::uint8_t{ascii::kSpace};
+                const bool apostrophe =
+                    c == '\'' && prev == ascii::kLetter && next == ascii::kLetter;
+                const bool separator = (c == '.' || c == ',' || c == ':') &&
+                                       prev == ascii::kDigit && next == ascii::kDigit;
+                if (!apostrophe && !separator) break;
+            }
+            prev = k;
+            ++j;
+        }
+        TokenKind kind = letters == 0 ? TokenKind::number : TokenKind::word;
+        const std::size_t length = j - i;
+        if (text[i] == 'x' && (length == 2 || length == 3)) {
+            const std::string_view word(text + i, length);
+            if (word == "xd" || word == "xdd" || word == "xp") kind = TokenKind::emoticon;
+        }
+        push(i, j, kind);
+        out_.tokens.back().all_caps = letters >= 2 && upper_letters == letters;
+        return j;
+    }
+
     std::size_t emoji(std::size_t i) {
         char32_t cp = 0;
         std::size_t j = i + utf8::decode(text_, i, cp);
@@ -495,351 +754,6 @@ class Tokenizer {
     const std::vector<std::uint8_t>& flags_;
     bool squeezed_;
 };
-
-// ASCII text without markup (most posts): the same fold and tokens as fold_text and Tokenizer,
-// written through pointers into buffers sized once, with no UTF-8 decoding. normalize_into
-// checks that the two paths agree in tests/rules/test_normalize.cpp and fuzz_normalize.
-namespace ascii {
-
-enum Kind : std::uint8_t { kSpace = 0, kLetter = 1, kDigit = 2, kPunct = 3 };
-
-constexpr std::array<std::uint8_t, 128> make_kinds() {
-    std::array<std::uint8_t, 128> kinds{};
-    for (unsigned c = 0; c < 128; ++c) {
-        if (c == ' ' || (c >= 9 && c <= 13) || c < 0x20 || c == 0x7F) {
-            kinds[c] = kSpace;  // space and control characters both separate words
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-            kinds[c] = kLetter;
-        } else if (c >= '0' && c <= '9') {
-            kinds[c] = kDigit;
-        } else {
-            kinds[c] = kPunct;
-        }
-    }
-    return kinds;
-}
-
-inline constexpr std::array<std::uint8_t, 128> kKinds = make_kinds();
-
-inline std::uint8_t kind(char c) { return kKinds[static_cast<unsigned char>(c) & 0x7F]; }
-inline bool is_alnum(char c) {
-    const std::uint8_t k = kind(c);
-    return k == kLetter || k == kDigit;
-}
-
-// fold_text, with ASCII bytes written through pointers and other characters as fold_text
-// writes them. Returns whether any elongation was squeezed; sets `ascii_only` when `folded`
-// has no byte >= 0x80 (the ASCII tokenizer applies).
-bool fold(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_only) {
-    const std::string_view plain = out.plain;
-    const std::size_t size = plain.size();
-    // Room for the rest of the input plus a pending space, kept by every step: an ASCII byte
-    // writes at most one byte, and a pending space stands for a space byte already read.
-    out.folded.resize(size + 1);
-    flags.resize(size + 1);
-    char* folded = out.folded.data();
-    std::uint8_t* flag = flags.data();
-    const char* const in = plain.data();
-    std::size_t o = 0;
-    bool pending_space = false;
-    bool squeezed = false;
-    bool last_emoji = false;
-    bool non_ascii = false;
-    char32_t last = 0;
-    int run = 0;
-    std::uint32_t exclamations = 0;
-    std::uint32_t questions = 0;
-    const auto flush_space = [&] {
-        if (pending_space) {
-            folded[o] = ' ';
-            flag[o++] = 0;
-            pending_space = false;
-        }
-    };
-    // Slow path, one code point of any class (fold_text's Folder::emit).
-    const auto emit = [&](char32_t cp, CharClass cls, bool upper, std::string_view bytes) {
-        if (cp == '!') ++exclamations;
-        if (cp == '?') ++questions;
-        if (cp == last && !pending_space && (cls == CharClass::letter || cls == CharClass::punct)) {
-            if (++run > 2) {
-                flag[o - 1] |= kElongated;
-                squeezed = true;
-                return;
-            }
-        } else {
-            last = cp;
-            run = 1;
-        }
-        flush_space();
-        for (char b : bytes) {
-            folded[o] = b;
-            flag[o++] = upper ? kUpper : 0;
-        }
-    };
-    std::size_t pos = 0;
-    while (pos < size) {
-        const char c = in[pos];
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            // A code point folds to at most 12 bytes, plus a pending space.
-            if (out.folded.size() < o + 13 + (size - pos)) {
-                const std::size_t grown = o + 13 + (size - pos) + size;
-                out.folded.resize(grown);
-                flags.resize(grown);
-                folded = out.folded.data();
-                flag = flags.data();
-            }
-            non_ascii = true;
-            char32_t cp = 0;
-            const std::size_t n = utf8::decode(plain, pos, cp);
-            const std::string_view original = plain.substr(pos, n);
-            pos += n;
-            const CharClass cls = utf8::classify(cp);
-            if (cls == CharClass::ignorable || (cp >= 0x300 && cp <= 0x36F)) continue;
-            if (cls == CharClass::space || cls == CharClass::other) {
-                if (o > 0) pending_space = true;
-                last = 0;
-                run = 0;
-                last_emoji = false;
-                continue;
-            }
-            if (cls == CharClass::zwj) {
-                if (!pending_space && last_emoji) emit(cp, cls, false, original);
-                continue;
-            }
-            bool upper = false;
-            const std::string_view folded_form = utf8::fold(cp, upper);
-            if (folded_form.data() == nullptr) {
-                emit(cp, cls, false, original);
-            } else {
-                std::size_t at = 0;
-                while (at < folded_form.size()) {
-                    char32_t part = 0;
-                    const std::size_t len = utf8::decode(folded_form, at, part);
-                    emit(part, utf8::classify(part), upper, folded_form.substr(at, len));
-                    at += len;
-                }
-            }
-            last_emoji = cls == CharClass::emoji || cls == CharClass::emoji_modifier;
-            continue;
-        }
-        last_emoji = false;
-        const std::uint8_t k = kind(c);
-        if (k == kSpace) {
-            if (o > 0) pending_space = true;
-            last = 0;
-            run = 0;
-            ++pos;
-            continue;
-        }
-        const char lower = k == kLetter ? static_cast<char>(c | 0x20) : c;
-        if ((lower == 'h' || lower == 'w') &&
-            (o == 0 || pending_space ||
-             (static_cast<unsigned char>(folded[o - 1]) < 0x80 && !is_alnum(folded[o - 1]) &&
-              folded[o - 1] != '@' && folded[o - 1] != '#' && folded[o - 1] != '/'))) {
-            const std::size_t n = url_length(plain, pos);
-            if (n > 0) {
-                flush_space();
-                for (std::size_t i = 0; i < n; ++i) {
-                    folded[o] = ascii_lower(in[pos + i]);
-                    non_ascii = non_ascii || static_cast<unsigned char>(in[pos + i]) >= 0x80;
-                    flag[o++] = kUrl;
-                }
-                pos += n;
-                last = 0;
-                run = 0;
-                continue;
-            }
-        }
-        ++pos;
-        exclamations += lower == '!' ? 1 : 0;
-        questions += lower == '?' ? 1 : 0;
-        if (static_cast<char32_t>(static_cast<unsigned char>(lower)) == last && k != kDigit) {
-            if (++run > 2) {
-                flag[o - 1] |= kElongated;
-                squeezed = true;
-                continue;
-            }
-        } else {
-            last = static_cast<unsigned char>(lower);
-            run = 1;
-        }
-        flush_space();
-        folded[o] = lower;
-        flag[o++] = lower != c ? kUpper : 0;
-    }
-    out.folded.resize(o);
-    flags.resize(o);
-    out.exclamations = exclamations;
-    out.questions = questions;
-    ascii_only = !non_ascii;
-    return squeezed;
-}
-
-class Tokenizer {
-  public:
-    Tokenizer(NormalizedText& out, const std::vector<std::uint8_t>& flags, bool squeezed)
-        : out_(out),
-          text_(out.folded.data()),
-          size_(out.folded.size()),
-          flags_(flags.data()),
-          squeezed_(squeezed) {}
-
-    void run() {
-        std::size_t i = 0;
-        while (i < size_) {
-            const char c = text_[i];
-            if (c == ' ') {
-                ++i;
-                continue;
-            }
-            if ((flags_[i] & kUrl) != 0) {
-                std::size_t j = i + 1;
-                while (j < size_ && (flags_[j] & kUrl) != 0) ++j;
-                push(i, j, TokenKind::url);
-                i = j;
-                continue;
-            }
-            const std::uint8_t k = kind(c);
-            if (k == kLetter || k == kDigit) {
-                i = word(i);
-            } else if (c == '#' && tag_start(i + 1)) {
-                i = hashtag(i);
-            } else if (c == '@' && boundary_before(i) && tag_start(i + 1)) {
-                i = mention(i);
-            } else {
-                const std::size_t n = emoticon(i);
-                if (n > 0) {
-                    push(i, i + n, TokenKind::emoticon);
-                    i += n;
-                } else {
-                    std::size_t j = i + 1;
-                    while (j < size_ && text_[j] == c) ++j;
-                    push(i, j, TokenKind::punct);
-                    i = j;
-                }
-            }
-        }
-    }
-
-  private:
-    Token& push(std::size_t begin, std::size_t end, TokenKind kind) {
-        Token& token = out_.tokens.emplace_back();
-        token.begin = static_cast<std::uint32_t>(begin);
-        token.end = static_cast<std::uint32_t>(end);
-        token.kind = kind;
-        if (squeezed_) {
-            for (std::size_t k = begin; k < end; ++k) {
-                if ((flags_[k] & kElongated) != 0) token.elongated = true;
-            }
-        }
-        return token;
-    }
-
-    bool boundary_before(std::size_t i) const {
-        if (i == 0) return true;
-        const char c = text_[i - 1];
-        return !is_alnum(c) && c != '_' && c != '@';
-    }
-
-    bool tag_start(std::size_t i) const {
-        return i < size_ && (text_[i] == '_' || is_alnum(text_[i]));
-    }
-
-    std::size_t tag_body(std::size_t j) const {
-        while (j < size_ && (flags_[j] & kUrl) == 0 && (text_[j] == '_' || is_alnum(text_[j]))) {
-            ++j;
-        }
-        return j;
-    }
-
-    std::size_t hashtag(std::size_t i) {
-        const std::size_t j = tag_body(i + 1);
-        push(i, j, TokenKind::hashtag);
-        return j;
-    }
-
-    std::size_t mention(std::size_t i) {
-        std::size_t j = tag_body(i + 1);
-        // Fediverse form @user@example.social.
-        if (j + 1 < size_ && text_[j] == '@' && tag_start(j + 1)) {
-            std::size_t k = j + 1;
-            while (k < size_ && (flags_[k] & kUrl) == 0) {
-                const char c = text_[k];
-                if (!is_alnum(c) && c != '.' && c != '-' && c != '_') break;
-                ++k;
-            }
-            while (k > j + 1 && (text_[k - 1] == '.' || text_[k - 1] == '-')) --k;
-            j = k;
-        }
-        push(i, j, TokenKind::mention);
-        return j;
-    }
-
-    std::size_t word(std::size_t i) {
-        std::size_t j = i;
-        std::size_t letters = 0;
-        std::size_t upper_letters = 0;
-        std::uint8_t prev = kSpace;
-        while (j < size_ && (flags_[j] & kUrl) == 0) {
-            const char c = text_[j];
-            const std::uint8_t k = kind(c);
-            if (k == kLetter) {
-                ++letters;
-                upper_letters += flags_[j] & kUpper;
-            } else if (k != kDigit) {
-                const std::uint8_t next = j + 1 < size_ ? kind(text_[j + 1]) : std::uint8_t{kSpace};
-                const bool apostrophe = c == '\'' && prev == kLetter && next == kLetter;
-                const bool separator =
-                    (c == '.' || c == ',' || c == ':') && prev == kDigit && next == kDigit;
-                if (!apostrophe && !separator) break;
-            }
-            prev = k;
-            ++j;
-        }
-        TokenKind kind = letters == 0 ? TokenKind::number : TokenKind::word;
-        const std::size_t length = j - i;
-        if (text_[i] == 'x' && (length == 2 || length == 3)) {
-            const std::string_view text(text_ + i, length);
-            if (text == "xd" || text == "xdd" || text == "xp") kind = TokenKind::emoticon;
-        }
-        Token& token = push(i, j, kind);
-        token.all_caps = letters >= 2 && upper_letters == letters;
-        return j;
-    }
-
-    std::size_t emoticon(std::size_t i) const {
-        const char first = text_[i];
-        if (first != ':' && first != ';' && first != '<' && first != '^' && first != '>' &&
-            first != '=' && first != '-' && first != '(' && first != ')') {
-            return 0;
-        }
-        const std::string_view text(text_, size_);
-        for (std::string_view e : kEmoticons) {
-            if (e[0] != first || text.compare(i, e.size(), e) != 0) continue;
-            bool has_alnum = false;
-            for (char c : e) has_alnum = has_alnum || is_alnum(c);
-            const std::size_t end = i + e.size();
-            if (end < size_) {
-                const char next = text_[end];
-                if (is_alnum(next)) continue;
-                if (e == ":/" && next == '/') continue;
-                if (e == "(:" && next == ')') continue;
-            }
-            if (has_alnum && !boundary_before(i)) continue;
-            if ((e == "(:" || e == "):") && !boundary_before(i)) continue;
-            return e.size();
-        }
-        return 0;
-    }
-
-    NormalizedText& out_;
-    const char* text_;
-    std::size_t size_;
-    const std::uint8_t* flags_;
-    bool squeezed_;
-};
-
-}  // namespace ascii
 
 // Whether `raw` needs decode_markup: a '<' or '&' (tags, entities), or broken UTF-8 (which it
 // repairs). Eight bytes at a time; valid UTF-8 is checked only when some byte is >= 0x80.
@@ -922,7 +836,7 @@ void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::
     const bool squeezed = ascii::fold(out, flags, ascii_only);
     out.tokens.reserve(out.folded.size() / 4 + 1);
     if (ascii_only) {
-        ascii::Tokenizer(out, flags, squeezed).run();
+        Tokenizer(out, flags, squeezed).run_ascii();
     } else {
         Tokenizer(out, flags, squeezed).run();
     }
