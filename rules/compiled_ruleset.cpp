@@ -167,9 +167,7 @@ struct EvalContext {
         out.clear();
         for (std::uint32_t i = span.first; i <= span.last; ++i) {
             if (i > span.first) out.push_back(' ');
-            const std::size_t at = out.size();
             out.append(token(i));
-            std::replace(out.begin() + static_cast<std::ptrdiff_t>(at), out.end(), ' ', '\x1f');
         }
         return out;
     }
@@ -396,17 +394,15 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     s.seen_regexes.clear();
     s.candidates.clear();
 
-    // The tokens rules see: every token but punctuation, as offsets into `folded` (no token
-    // holds a space), sized once and written through indices.
+    // The tokens rules see: every token but punctuation, as offsets into `folded`, sized once
+    // and written through indices. (Tokens are non-empty, inside `folded` and hold no space:
+    // fuzz_normalize checks it.)
     const std::size_t token_total = text.tokens.size();
     s.folded_begin.resize(token_total);
     s.folded_end.resize(token_total);
     std::size_t kept = 0;
     for (const auto& token : text.tokens) {
-        if (token.kind == TokenKind::punct || token.end <= token.begin ||
-            token.end > text.folded.size()) {
-            continue;
-        }
+        if (token.kind == TokenKind::punct) continue;
         s.folded_begin[kept] = token.begin;
         s.folded_end[kept] = token.end;
         ++kept;
@@ -547,7 +543,8 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     if (why.empty()) why = "no rule matched";
-    if (!is_scored_language(verdict.lang)) {
+    const bool scored = is_scored_language(verdict.lang);
+    if (!scored) {
         why += "; lang ";
         why += verdict.lang;
         why += " not scored (sentiment and complaint: en and nl)";
@@ -564,7 +561,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         append_fixed2(why, complaint.score);
         why += ')';
     }
-    if (is_scored_language(verdict.lang)) {
+    if (scored) {
         why += "; sentiment ";
         append_fixed2(why, sentiment.score);
     }
@@ -792,16 +789,15 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
     const auto& node = program_.nodes[index];
     const auto* children = program_.children.data() + node.first;
     auto& s = context.s;
-    const auto add = [&](std::string_view part) { s.add_part(part); };
     switch (node.op) {
         case Op::term:
-            if (eval(index, context)) add(program_.terms[node.first].display);
+            if (eval(index, context)) s.add_part(program_.terms[node.first].display);
             return;
         case Op::regex:
-            if (eval(index, context)) add(program_.regexes[node.first].display);
+            if (eval(index, context)) s.add_part(program_.regexes[node.first].display);
             return;
         case Op::field:
-            if (eval(index, context)) add(program_.fields[node.first].written);
+            if (eval(index, context)) s.add_part(program_.fields[node.first].written);
             return;
         case Op::negate:
             return;
@@ -825,7 +821,7 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
             near.append("\" NEAR \"");
             near.append(context.span_text(Span{b0, b1}));
             near.push_back('"');
-            add(near);
+            s.add_part(near);
             return;
         }
     }

@@ -550,7 +550,7 @@ ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang
                                const SentimentScore& sentiment) {
     if (!is_scored_language(lang)) {
         ComplaintScore unscored;
-        unscored.explanation = "not scored (lang " + std::string(lang) + ")";
+        unscored.explanation = unscored_explanation(lang);
         return unscored;
     }
     return score_complaint(named_cues(text), sentiment, true);

@@ -261,30 +261,32 @@ CharClass class_at(std::string_view text, std::size_t at) {
     return utf8::classify(cp);
 }
 
-// The fast fold: ASCII bytes folded inline through pointers, other characters as fold_text
-// folds them. normalize_into uses it; tests/rules/test_normalize.cpp and fuzz_normalize check
-// that it agrees with fold_text and the general tokenizer (normalize_reference).
+// ASCII classes as the fast fold and the ASCII tokenizer need them: utf8's classes, with
+// space and control characters both as kSpace (they separate words alike).
 namespace ascii {
 
 enum Kind : std::uint8_t { kSpace = 0, kLetter = 1, kDigit = 2, kPunct = 3 };
 
-constexpr std::array<std::uint8_t, 128> make_kinds() {
+const std::array<std::uint8_t, 128> kKinds = [] {
     std::array<std::uint8_t, 128> kinds{};
-    for (unsigned c = 0; c < 128; ++c) {
-        if (c == ' ' || (c >= 9 && c <= 13) || c < 0x20 || c == 0x7F) {
-            kinds[c] = kSpace;  // space and control characters both separate words
-        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-            kinds[c] = kLetter;
-        } else if (c >= '0' && c <= '9') {
-            kinds[c] = kDigit;
-        } else {
-            kinds[c] = kPunct;
+    for (std::size_t c = 0; c < kinds.size(); ++c) {
+        switch (utf8::kAsciiClass[c]) {
+            case CharClass::letter:
+                kinds[c] = kLetter;
+                break;
+            case CharClass::digit:
+                kinds[c] = kDigit;
+                break;
+            case CharClass::punct:
+                kinds[c] = kPunct;
+                break;
+            default:
+                kinds[c] = kSpace;
+                break;
         }
     }
     return kinds;
-}
-
-inline constexpr std::array<std::uint8_t, 128> kKinds = make_kinds();
+}();
 
 inline std::uint8_t kind(char c) { return kKinds[static_cast<unsigned char>(c) & 0x7F]; }
 inline bool is_alnum(char c) {
@@ -292,10 +294,18 @@ inline bool is_alnum(char c) {
     return k == kLetter || k == kDigit;
 }
 
-// fold_text, with ASCII bytes written through pointers and other characters as fold_text
-// writes them. Returns whether any elongation was squeezed; sets `ascii_only` when `folded`
-// has no byte >= 0x80 (the ASCII tokenizer applies).
-bool fold(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_only) {
+}  // namespace ascii
+
+// fold_text's result, with ASCII bytes folded inline through pointers and other characters
+// folded as fold_text folds them (fold_text stays as the reference that
+// tests/rules/test_normalize.cpp and fuzz_normalize compare this with). Returns whether any
+// elongation was squeezed; sets `ascii_only` when `folded` has no byte >= 0x80 (the ASCII
+// tokenizer applies).
+bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_only) {
+    using ascii::is_alnum;
+    using ascii::kDigit;
+    using ascii::kLetter;
+    using ascii::kSpace;
     const std::string_view plain = out.plain;
     const std::size_t size = plain.size();
     // Room for the rest of the input plus a pending space, kept by every step: an ASCII byte
@@ -388,7 +398,7 @@ bool fold(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_onl
             continue;
         }
         last_emoji = false;
-        const std::uint8_t k = kind(c);
+        const std::uint8_t k = ascii::kind(c);
         if (k == kSpace) {
             if (o > 0) pending_space = true;
             last = 0;
@@ -439,8 +449,6 @@ bool fold(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& ascii_onl
     ascii_only = !non_ascii;
     return squeezed;
 }
-
-}  // namespace ascii
 
 class Tokenizer {
   public:
@@ -833,7 +841,7 @@ void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::
         out.plain.assign(raw);
     }
     bool ascii_only = true;
-    const bool squeezed = ascii::fold(out, flags, ascii_only);
+    const bool squeezed = fold_fast(out, flags, ascii_only);
     out.tokens.reserve(out.folded.size() / 4 + 1);
     if (ascii_only) {
         Tokenizer(out, flags, squeezed).run_ascii();

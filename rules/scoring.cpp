@@ -78,6 +78,10 @@ bool is_scored_language(std::string_view lang) {
     return lang == "en" || lang == "nl" || lang == "und";
 }
 
+std::string unscored_explanation(std::string_view lang) {
+    return "not scored (lang " + std::string(lang) + ")";
+}
+
 std::string detect_language(const NormalizedText& text, std::string_view declared) {
     if (!declared.empty()) return normalize_declared(declared);
     TokenWords words;
@@ -126,8 +130,7 @@ std::string detect_language(const NormalizedText& text, const TokenWords& words,
     // A post called German, French or Spanish is not scored, so one stray stop word ("he",
     // "ha", "im" in an English tweet) must not decide it: those need more evidence than
     // English and Dutch, and "und" (scored as English) is the safer call.
-    if (kLanguages[best].code != "en" && kLanguages[best].code != "nl" && top < kUnscoredEvidence)
-        return "und";
+    if (!is_scored_language(kLanguages[best].code) && top < kUnscoredEvidence) return "und";
     return std::string(kLanguages[best].code);
 }
 

@@ -16,6 +16,8 @@ std::string detect_language(const NormalizedText& text, std::string_view declare
 // unknown ("und", too little text to tell; scored as English). Other languages pass through
 // unscored: sentiment 0, neutral, no complaint, and an explanation that says so.
 bool is_scored_language(std::string_view lang);
+// "not scored (lang fr)": the explanation of a sentiment or complaint score left unscored.
+std::string unscored_explanation(std::string_view lang);
 
 struct SentimentScore {
     double score = 0.0;  // -1..1

@@ -301,7 +301,7 @@ SentimentScore score_sentiment(const NormalizedText& text, const TokenWords& wor
 SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang) {
     if (!is_scored_language(lang)) {
         SentimentScore unscored;
-        unscored.explanation = "not scored (lang " + std::string(lang) + ")";
+        unscored.explanation = unscored_explanation(lang);
         return unscored;
     }
     TokenWords words;

@@ -48,10 +48,7 @@ void TermIndex::fill(Table& table,
     table.entries.clear();
     table.mask = size - 1;
     table.shift = 64 - bits;
-    std::size_t filter_bits = 1 << 16;
-    while (filter_bits < keys.size() * 16) filter_bits *= 2;
-    table.filter.assign(filter_bits / 64, 0);
-    table.filter_mask = filter_bits - 1;
+    table.filter.reset(keys.size());
     for (const auto& [key, ids] : keys) {
         Entry entry;
         entry.key_begin = static_cast<std::uint32_t>(key_text_.size());
@@ -76,8 +73,7 @@ void TermIndex::fill(Table& table,
         }
         table.entries.push_back(entry);
         const std::uint64_t hash = hash_of(key);
-        const std::uint64_t bit = filter_bit(table, hash);
-        table.filter[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+        table.filter.add(filter_mix(hash));
         std::uint64_t i = home(table, hash);
         while (table.slots[i].entry != 0) i = (i + 1) & table.mask;
         table.slots[i] = Slot{static_cast<std::uint32_t>(hash),

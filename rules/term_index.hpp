@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rules/compiled_program.hpp"
+#include "rules/key_filter.hpp"
 
 namespace spreekbuis::rules {
 
@@ -52,10 +53,7 @@ class TermIndex {
         std::vector<Entry> entries;
         std::uint64_t mask = 0;
         int shift = 64;
-        // One bit per key hash (16+ bits per key): most tokens are no key, and this small
-        // bitmap answers that without touching the slots.
-        std::vector<std::uint64_t> filter;
-        std::uint64_t filter_mask = 0;
+        KeyFilter filter;  // most tokens are no key: answered without touching the slots
     };
     // One term under a key: the words after the first are tail_[tail .. tail + tail_size).
     struct TermRef {
@@ -88,9 +86,7 @@ class TermIndex {
     static std::uint64_t home(const Table& table, std::uint64_t hash) {
         return (hash * kMix) >> table.shift;
     }
-    static std::uint64_t filter_bit(const Table& table, std::uint64_t hash) {
-        return (hash ^ (hash >> 29)) & table.filter_mask;
-    }
+    static std::uint64_t filter_mix(std::uint64_t hash) { return hash ^ (hash >> 29); }
     static std::size_t pair_of(std::string_view word) {
         return static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 |
                static_cast<unsigned char>(word[1]);
@@ -116,8 +112,7 @@ class TermIndex {
 inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64_t hash,
                                                  std::string_view key) const {
     if (table.entries.empty()) return nullptr;
-    const std::uint64_t bit = filter_bit(table, hash);
-    if ((table.filter[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
+    if (!table.filter.may_contain(filter_mix(hash))) return nullptr;
     const auto tag = static_cast<std::uint32_t>(hash);
     for (std::uint64_t i = home(table, hash);; i = (i + 1) & table.mask) {
         const Slot slot = table.slots[i];

@@ -132,16 +132,12 @@ WordTable::WordTable() {
     while (capacity < words.size() * 2) capacity *= 2;
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
-    std::size_t filter_bits = 1 << 16;
-    while (filter_bits < words.size() * 16) filter_bits *= 2;
-    filter_.assign(filter_bits / 64, 0);
-    filter_mask_ = filter_bits - 1;
+    filter_.reset(words.size());
     for (const auto& [word, info] : words) {
         if (word.empty() || word.size() > 0xFF) std::abort();  // lexicon words: impossible
         Slot slot;
         slot.hash = hash_word(word);
-        const std::size_t bit = (slot.hash >> 13) & filter_mask_;
-        filter_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+        filter_.add(slot.hash >> 13);
         slot.length = static_cast<std::uint8_t>(word.size());
         if (word.size() <= kInlineKey) {
             std::memcpy(slot.key, word.data(), word.size());
@@ -160,8 +156,7 @@ WordTable::WordTable() {
 const WordInfo* WordTable::find(std::string_view word) const {
     if (word.empty() || word.size() > 0xFF) return nullptr;
     const std::uint32_t hash = hash_word(word);
-    const std::size_t bit = (hash >> 13) & filter_mask_;
-    if ((filter_[bit >> 6] >> (bit & 63) & 1) == 0) return nullptr;
+    if (!filter_.may_contain(hash >> 13)) return nullptr;
     for (std::size_t at = hash & mask_;; at = (at + 1) & mask_) {
         const Slot& slot = slots_[at];
         if (slot.length == 0) return nullptr;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/key_filter.hpp"
 #include "rules/normalize.hpp"
 
 namespace spreekbuis::rules {
@@ -62,9 +63,7 @@ class WordTable {
 
     std::vector<Slot> slots_;  // open addressing, linear probing, power-of-two size
     std::size_t mask_ = 0;
-    // One bit per word hash (16+ bits per word): answers "unknown word" from a small bitmap.
-    std::vector<std::uint64_t> filter_;
-    std::size_t filter_mask_ = 0;
+    KeyFilter filter_;  // answers "unknown word" without probing the slots
     std::string keys_;
     std::vector<double> values_;
     std::vector<std::uint32_t> cues_;

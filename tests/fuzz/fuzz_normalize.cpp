@@ -45,10 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(token.end <= text.folded.size());
         check(token.begin >= previous_end);
         check(valid_utf8(text.token_text(token)));
+        // Rule matching reads tokens in place and joins them with spaces: none holds one.
+        check(text.token_text(token).find(' ') == std::string_view::npos);
         previous_end = token.end;
     }
     check(text.tokens.size() <= text.folded.size());
-    // The fast ASCII path of normalize() must agree with the general one.
+    // normalize()'s fast path must agree with the general one (normalize_reference).
     const NormalizedText reference = normalize_reference(raw);
     check(reference.plain == text.plain && reference.folded == text.folded);
     check(reference.exclamations == text.exclamations && reference.questions == text.questions);

@@ -45,9 +45,9 @@ TEST_CASE("too little evidence is und", "[language]") {
 TEST_CASE("one stray stop word does not make an English post unscored", "[language]") {
     // German, French and Spanish posts are not scored, so a single word that those lists hold
     // ("he", "ha", "im") is not enough to call one; Dutch and English keep the lower bar.
-    CHECK(detect("I am glad he is home.") != "es");
-    CHECK(detect("Ha! Too true.") != "es");
-    CHECK(detect("im perfect") != "de");
+    CHECK(is_scored_language(detect("I am glad he is home.")));
+    CHECK(is_scored_language(detect("Ha! Too true.")));
+    CHECK(is_scored_language(detect("im perfect")));
     CHECK(detect("Ich bin nicht zufrieden mit dem Service") == "de");
     CHECK(detect("ik ben boos") == "nl");
 }
