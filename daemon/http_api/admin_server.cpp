@@ -319,8 +319,7 @@ AdminReply AdminServer::handle_dead_letters(std::string_view method, std::string
         return reply;
     }
     const auto sink = form_value(query, "sink");
-    const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
-    if (sink && (sink->size() > 256 || std::any_of(sink->begin(), sink->end(), control))) {
+    if (sink && (sink->size() > 256 || has_control(*sink))) {
         return json_error(400, "'sink' is not a sink name");
     }
     std::size_t limit = 100;
@@ -385,9 +384,7 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
     if (path.size() > kSilencesPath.size()) {
         // Not only valid_silence_id: the configuration's silences may have other ids.
         id = url_decode(path.substr(kSilencesPath.size() + 1), false);
-        const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
-        if (!id || id->empty() || id->size() > kMaxPathIdBytes ||
-            std::any_of(id->begin(), id->end(), control)) {
+        if (!id || id->empty() || id->size() > kMaxPathIdBytes || has_control(*id)) {
             return json_error(404, "no such silence");
         }
     }

@@ -12,6 +12,14 @@
 
 namespace spreekbuis::daemon::http_api {
 
+bool has_control(std::string_view text) {
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) return true;
+    }
+    return false;
+}
+
 namespace {
 
 constexpr std::size_t kMaxEchoedNameBytes = 64;
@@ -28,14 +36,6 @@ std::string quoted(std::string_view name) {
     out += name.substr(0, kMaxEchoedNameBytes);
     if (name.size() > kMaxEchoedNameBytes) out += "...";
     return out + "'";
-}
-
-bool has_control(std::string_view text) {
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) return true;
-    }
-    return false;
 }
 
 bool blank(std::string_view text) {

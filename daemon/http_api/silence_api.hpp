@@ -29,6 +29,9 @@ struct SilenceParse {
 // created_ms is set to now_ms.
 SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms);
 
+// Whether `text` holds an ASCII control character (below 0x20, or DEL).
+bool has_control(std::string_view text);
+
 // Letters, digits, '.', '-', '_' and ':', 1 to 64 bytes.
 bool valid_silence_id(std::string_view id);
 // "s-" and 16 random hex digits; empty when the system has no randomness to give.

@@ -110,12 +110,16 @@ for _ in $(seq 300); do  # until every alert of the feed was sent or refused
     [ "$pending" = 0 ] && break
     sleep 0.2
 done
-status "${auth[@]}" "$api/api/v1/dead-letters?sink=hook" >/dev/null
+status "${auth[@]}" "$api/api/v1/dead-letters?sink=hook&limit=1000" >/dev/null
 dead=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["dead_letters"]))' \
     "$work/reply")
 echo "dead letters: $dead"
 [ "$dead" -gt 0 ] || fail "no dead letters although the webhook refused disruption alerts"
-grep -q "400" "$work/reply" || fail "the dead letters do not say why: $(cat "$work/reply")"
+# Every dead letter carries the webhook's answer (the reply also holds times with "400" in them).
+python3 -c 'import json,sys
+letters = json.load(open(sys.argv[1]))["dead_letters"]
+sys.exit(not all(d["last_error"].startswith("HTTP 400") for d in letters))' "$work/reply" \
+    || fail "the dead letters do not say why: $(cat "$work/reply")"
 [ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue")" = 400 ] \
     || fail "a requeue without a sink must be refused"
 [ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue?sink=nope")" = 404 ] \
@@ -123,7 +127,7 @@ grep -q "400" "$work/reply" || fail "the dead letters do not say why: $(cat "$wo
 rm "$work/refuse"
 [ "$(status -X POST "${auth[@]}" "$api/api/v1/dead-letters/requeue?sink=hook")" = 200 ] \
     || fail "requeue: $(cat "$work/reply")"
-grep -q "\"requeued\":$dead" "$work/reply" || fail "requeue answer: $(cat "$work/reply")"
+grep -q "\"requeued\":$dead[,}]" "$work/reply" || fail "requeue answer: $(cat "$work/reply")"
 for _ in $(seq 150); do
     pending=$(sqlite3 "$work/state/state.db" \
         "SELECT count(*) FROM outbox WHERE sink = 'hook' AND state <> 'sent'")

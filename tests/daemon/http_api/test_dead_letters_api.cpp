@@ -45,6 +45,7 @@ connectors::Alert alert(std::string id, std::string sink) {
     a.destination = "#desk";
     a.case_id = "case-7";
     a.title = "Complaint about baggage (high)";
+    a.kind = connectors::AlertKind::sla_warning;  // not the default: the list must read it
     return a;
 }
 
@@ -99,7 +100,7 @@ TEST_CASE("dead letters: listed with their reasons and requeued per sink",
     REQUIRE(items.at(0).at_key("title").get(title) == simdjson::SUCCESS);
     CHECK(id == "a1");
     CHECK(reason == "slack: channel_not_found");
-    CHECK(kind == "new_case");
+    CHECK(kind == "sla_warning");
     CHECK(case_id == "case-7");
     CHECK(title == "Complaint about baggage (high)");
 
