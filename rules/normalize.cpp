@@ -7,6 +7,10 @@
 #include "rules/html.hpp"
 #include "rules/utf8.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace spreekbuis::rules {
 
 namespace {
@@ -296,6 +300,102 @@ inline bool is_alnum(char c) {
 
 }  // namespace ascii
 
+#if defined(__SSE2__)
+// Sixteen bytes of plain text that fold one to one: printable ASCII, no two spaces in a row,
+// no squeezed elongation, no URL start. What fold_fast's byte loop would do to them, done at
+// once; false (nothing written) when any byte needs that loop.
+struct ChunkState {
+    std::size_t out = 0;         // bytes written to folded so far
+    bool pending_space = false;  // a space read but not yet written
+    char32_t last = 0;           // fold_fast's elongation state
+    int run = 0;
+    std::uint32_t exclamations = 0;
+    std::uint32_t questions = 0;
+};
+
+bool fold_ascii_chunk(std::string_view plain, std::size_t pos, char* folded, std::uint8_t* flag,
+                      ChunkState& state) {
+    const auto byte = [](char c) { return _mm_set1_epi8(c); };
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(plain.data() + pos));
+    // Signed compares: bytes >= 0x80 are negative and fail the first test.
+    const __m128i printable =
+        _mm_and_si128(_mm_cmpgt_epi8(v, byte(0x1F)), _mm_cmplt_epi8(v, byte(0x7F)));
+    if (_mm_movemask_epi8(printable) != 0xFFFF) return false;
+    const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte(' '))));
+    if ((spaces & (spaces >> 1)) != 0 || (spaces & 0x8000) != 0) return false;
+    // A leading space is written as itself only after a word (not at the start, not after a
+    // pending space).
+    if ((spaces & 1) != 0 && (state.pending_space || state.out == 0)) return false;
+
+    const __m128i upper =
+        _mm_and_si128(_mm_cmpgt_epi8(v, byte('A' - 1)), _mm_cmplt_epi8(v, byte('Z' + 1)));
+    const __m128i lower = _mm_or_si128(v, _mm_and_si128(upper, byte(0x20)));
+    const __m128i letter =
+        _mm_and_si128(_mm_cmpgt_epi8(lower, byte('a' - 1)), _mm_cmplt_epi8(lower, byte('z' + 1)));
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(v, byte('0' - 1)), _mm_cmplt_epi8(v, byte('9' + 1)));
+
+    // Elongation: a non-digit equal to the two before it (across the chunk's start through
+    // `last` and `run`) would be squeezed.
+    const char last = state.last < 0x80 ? static_cast<char>(state.last) : 0;
+    const char before_last = state.run >= 2 ? last : 0;
+    const __m128i prev1 =
+        _mm_or_si128(_mm_slli_si128(lower, 1), _mm_cvtsi32_si128(static_cast<unsigned char>(last)));
+    const __m128i prev2 = _mm_or_si128(
+        _mm_slli_si128(lower, 2),
+        _mm_cvtsi32_si128(
+            static_cast<int>(static_cast<unsigned char>(before_last) |
+                             static_cast<unsigned>(static_cast<unsigned char>(last)) << 8)));
+    const __m128i triple = _mm_andnot_si128(
+        digit, _mm_and_si128(_mm_cmpeq_epi8(lower, prev1), _mm_cmpeq_epi8(lower, prev2)));
+    if (_mm_movemask_epi8(triple) != 0) return false;
+
+    // URL starts: 'h' or 'w' after a byte that ends no word and is none of '@', '#', '/'.
+    const unsigned hw = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w')))));
+    if (hw != 0) {
+        const __m128i wordish = _mm_or_si128(
+            _mm_or_si128(letter, digit),
+            _mm_or_si128(_mm_cmpeq_epi8(v, byte('@')),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, byte('#')), _mm_cmpeq_epi8(v, byte('/')))));
+        const unsigned after_word = static_cast<unsigned>(_mm_movemask_epi8(wordish)) << 1;
+        unsigned starts = hw & ~after_word & 0xFFFE;
+        if ((hw & 1) != 0) {
+            const bool boundary =
+                state.out == 0 || state.pending_space ||
+                (static_cast<unsigned char>(folded[-1]) < 0x80 && !ascii::is_alnum(folded[-1]) &&
+                 folded[-1] != '@' && folded[-1] != '#' && folded[-1] != '/');
+            if (boundary) starts |= 1;
+        }
+        for (; starts != 0; starts &= starts - 1) {
+            if (url_length(plain, pos + static_cast<std::size_t>(__builtin_ctz(starts))) > 0)
+                return false;
+        }
+    }
+
+    if (state.pending_space) {
+        *folded++ = ' ';
+        *flag++ = 0;
+        ++state.out;
+        state.pending_space = false;
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(folded), lower);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(flag), _mm_and_si128(upper, byte(kUpper)));
+    state.out += 16;
+    state.exclamations += static_cast<std::uint32_t>(
+        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!'))))));
+    state.questions += static_cast<std::uint32_t>(
+        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?'))))));
+    // The last two folded bytes carry the elongation state on.
+    const auto tail = static_cast<unsigned>(_mm_extract_epi16(lower, 7));
+    const unsigned last_byte = tail >> 8;
+    const unsigned before = tail & 0xFF;
+    state.last = last_byte;
+    state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
+    return true;
+}
+#endif
+
 // fold_text's result, with ASCII bytes folded inline through pointers and other characters
 // folded as fold_text folds them (fold_text stays as the reference that
 // tests/rules/test_normalize.cpp and fuzz_normalize compare this with). Returns whether any
@@ -352,7 +452,27 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
         }
     };
     std::size_t pos = 0;
+#if defined(__SSE2__)
+    std::size_t bytewise_until = 0;  // after a chunk the SIMD step refused, its bytes go one by one
+#endif
     while (pos < size) {
+#if defined(__SSE2__)
+        if (pos >= bytewise_until && size - pos >= 16) {
+            ChunkState state{o, pending_space, last, run, exclamations, questions};
+            if (fold_ascii_chunk(plain, pos, folded + o, flag + o, state)) {
+                o = state.out;
+                pending_space = state.pending_space;
+                last = state.last;
+                run = state.run;
+                exclamations = state.exclamations;
+                questions = state.questions;
+                last_emoji = false;
+                pos += 16;
+                continue;
+            }
+            bytewise_until = pos + 16;
+        }
+#endif
         const char c = in[pos];
         if (static_cast<unsigned char>(c) >= 0x80) {
             // A code point folds to at most 12 bytes, plus a pending space.
