@@ -243,6 +243,27 @@ constexpr std::array<std::string_view, 44> kEmoticons = {
     ";)",   ":p",   ";p",  ";d",  "<3",  ":/",  ":|",  ":o",  ":*",  "=)",  "=(",
     "=d",   ":]",   ":[",  "^^",  "-_-", ":@",  ":s",  ":$",  "(:",  "):",  ":3"};
 
+// kEmoticons by first byte, each group in list order (the first that fits wins).
+struct EmoticonsByFirst {
+    std::array<std::uint8_t, kEmoticons.size()> order{};
+    std::array<std::uint8_t, 129> begin{};  // group of byte b: order[begin[b] .. begin[b + 1])
+};
+
+const EmoticonsByFirst kEmoticonsByFirst = [] {
+    EmoticonsByFirst table;
+    std::size_t at = 0;
+    for (std::size_t b = 0; b < 128; ++b) {
+        table.begin[b] = static_cast<std::uint8_t>(at);
+        for (std::size_t e = 0; e < kEmoticons.size(); ++e) {
+            if (static_cast<unsigned char>(kEmoticons[e][0]) == b) {
+                table.order[at++] = static_cast<std::uint8_t>(e);
+            }
+        }
+    }
+    table.begin[128] = static_cast<std::uint8_t>(at);
+    return table;
+}();
+
 struct Cursor {
     std::string_view text;
     std::size_t pos = 0;
@@ -382,10 +403,15 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, char* folded, std
     _mm_storeu_si128(reinterpret_cast<__m128i*>(folded), lower);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(flag), _mm_and_si128(upper, byte(kUpper)));
     state.out += 16;
-    state.exclamations += static_cast<std::uint32_t>(
-        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!'))))));
-    state.questions += static_cast<std::uint32_t>(
-        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?'))))));
+    // Counted bit by bit: usually none, and the build has no popcount instruction.
+    for (auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!'))));
+         marks != 0; marks &= marks - 1) {
+        ++state.exclamations;
+    }
+    for (auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?'))));
+         marks != 0; marks &= marks - 1) {
+        ++state.questions;
+    }
     // The last two folded bytes carry the elongation state on.
     const auto tail = static_cast<unsigned>(_mm_extract_epi16(lower, 7));
     const unsigned last_byte = tail >> 8;
@@ -569,6 +595,57 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
     ascii_only = !non_ascii;
     return squeezed;
 }
+
+#if defined(__SSE2__)
+// The letters and digits outside URLs at the start of `text` (up to 16 bytes of `size`): how
+// many, and of those which are letters and which letters were upper case, as bit masks.
+struct WordRun {
+    std::size_t length = 0;
+    unsigned letters = 0;
+    unsigned upper = 0;
+};
+
+WordRun word_run(const char* text, const std::uint8_t* flags, std::size_t size, std::size_t at) {
+    __m128i v;
+    __m128i f;
+    unsigned shift = 0;  // bytes of the loaded window before `at`
+    if (size - at >= 16) {
+        v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at));
+        f = _mm_loadu_si128(reinterpret_cast<const __m128i*>(flags + at));
+    } else if (size >= 16) {
+        // Near the end: the last sixteen bytes, of which those before `at` are shifted out.
+        v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + size - 16));
+        f = _mm_loadu_si128(reinterpret_cast<const __m128i*>(flags + size - 16));
+        shift = static_cast<unsigned>(at - (size - 16));
+    } else {
+        // A short text: zero padding, which is no letter or digit.
+        alignas(16) char text_tail[16] = {};
+        alignas(16) std::uint8_t flag_tail[16] = {};
+        std::memcpy(text_tail, text + at, size - at);
+        std::memcpy(flag_tail, flags + at, size - at);
+        v = _mm_load_si128(reinterpret_cast<const __m128i*>(text_tail));
+        f = _mm_load_si128(reinterpret_cast<const __m128i*>(flag_tail));
+    }
+    const auto byte = [](char c) { return _mm_set1_epi8(c); };
+    const __m128i folded_case = _mm_or_si128(v, byte(0x20));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded_case, byte('a' - 1)),
+                                         _mm_cmplt_epi8(folded_case, byte('z' + 1)));
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(v, byte('0' - 1)), _mm_cmplt_epi8(v, byte('9' + 1)));
+    const __m128i url = _mm_cmpeq_epi8(_mm_and_si128(f, byte(kUrl)), byte(kUrl));
+    const auto word = static_cast<unsigned>(
+                          _mm_movemask_epi8(_mm_andnot_si128(url, _mm_or_si128(letter, digit)))) >>
+                      shift;
+    WordRun run;
+    run.length = static_cast<std::size_t>(__builtin_ctz(~word));  // the bits past 16 are clear
+    const unsigned inside = (1u << run.length) - 1;
+    run.letters = (static_cast<unsigned>(_mm_movemask_epi8(letter)) >> shift) & inside;
+    run.upper = static_cast<unsigned>(_mm_movemask_epi8(
+                    _mm_cmpeq_epi8(_mm_and_si128(f, byte(kUpper)), byte(kUpper)))) >>
+                shift;
+    return run;
+}
+#endif
 
 class Tokenizer {
   public:
@@ -800,35 +877,58 @@ class Tokenizer {
         const std::size_t size = text_.size();
         const std::uint8_t* const flags = flags_.data();
         std::size_t j = i;
-        std::size_t letters = 0;
-        std::size_t upper_letters = 0;
-        std::uint8_t prev = ascii::kSpace;
-        while (j < size && (flags[j] & kUrl) == 0) {
+        // What all_caps and the kind need of the letters: some, at least two, any not upper.
+        bool some_letter = false;
+        bool two_letters = false;
+        bool lower_letter = false;
+        while (j < size) {
+#if defined(__SSE2__)
+            // Sixteen bytes at a time: the run of letters and digits outside URLs from j.
+            const WordRun run = word_run(text, flags, size, j);
+            if (run.letters != 0) {
+                two_letters = two_letters || some_letter || (run.letters & (run.letters - 1)) != 0;
+                some_letter = true;
+                lower_letter = lower_letter || (run.letters & ~run.upper) != 0;
+            }
+            j += run.length;
+            if (run.length == 16) continue;
+            if (j >= size || (flags[j] & kUrl) != 0) break;
+            const char c = text[j];
+#else
+            if ((flags[j] & kUrl) != 0) break;
             const char c = text[j];
             const std::uint8_t k = ascii::kind(c);
             if (k == ascii::kLetter) {
-                ++letters;
-                upper_letters += flags[j] & kUpper;
-            } else if (k != ascii::kDigit) {
-                const std::uint8_t next =
-                    j + 1 < size ? ascii::kind(text[j + 1]) : std::uint8_t{ascii::kSpace};
-                const bool apostrophe =
-                    c == '\'' && prev == ascii::kLetter && next == ascii::kLetter;
-                const bool separator = (c == '.' || c == ',' || c == ':') &&
-                                       prev == ascii::kDigit && next == ascii::kDigit;
-                if (!apostrophe && !separator) break;
+                two_letters = two_letters || some_letter;
+                some_letter = true;
+                lower_letter = lower_letter || (flags[j] & kUpper) == 0;
+                ++j;
+                continue;
             }
-            prev = k;
+            if (k == ascii::kDigit) {
+                ++j;
+                continue;
+            }
+#endif
+            // Inside a word only "don't" (between letters) and "1.5", "3,00", "12:30" (between
+            // digits); j > i here, as the word starts with a letter or digit.
+            const std::uint8_t prev = ascii::kind(text[j - 1]);
+            const std::uint8_t next =
+                j + 1 < size ? ascii::kind(text[j + 1]) : std::uint8_t{ascii::kSpace};
+            const bool apostrophe = c == '\'' && prev == ascii::kLetter && next == ascii::kLetter;
+            const bool separator = (c == '.' || c == ',' || c == ':') && prev == ascii::kDigit &&
+                                   next == ascii::kDigit;
+            if (!apostrophe && !separator) break;
             ++j;
         }
-        TokenKind kind = letters == 0 ? TokenKind::number : TokenKind::word;
+        TokenKind kind = some_letter ? TokenKind::word : TokenKind::number;
         const std::size_t length = j - i;
         if (text[i] == 'x' && (length == 2 || length == 3)) {
             const std::string_view word(text + i, length);
             if (word == "xd" || word == "xdd" || word == "xp") kind = TokenKind::emoticon;
         }
         push(i, j, kind);
-        out_.tokens.back().all_caps = letters >= 2 && upper_letters == letters;
+        out_.tokens.back().all_caps = two_letters && !lower_letter;
         return j;
     }
 
@@ -852,13 +952,12 @@ class Tokenizer {
     }
 
     std::size_t emoticon(std::size_t i) const {
-        const char first = text_[i];
-        if (first != ':' && first != ';' && first != '<' && first != '^' && first != '>' &&
-            first != '=' && first != '-' && first != '(' && first != ')') {
-            return 0;
-        }
-        for (std::string_view e : kEmoticons) {
-            if (e[0] != first || text_.compare(i, e.size(), e) != 0) continue;
+        const auto first = static_cast<unsigned char>(text_[i]);
+        if (first >= 0x80) return 0;
+        for (std::size_t k = kEmoticonsByFirst.begin[first]; k < kEmoticonsByFirst.begin[first + 1];
+             ++k) {
+            const std::string_view e = kEmoticons[kEmoticonsByFirst.order[k]];
+            if (text_.compare(i, e.size(), e) != 0) continue;
             bool has_alnum = false;
             for (char c : e) has_alnum = has_alnum || is_ascii_alnum(static_cast<unsigned char>(c));
             const std::size_t end = i + e.size();
