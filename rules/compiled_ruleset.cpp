@@ -10,6 +10,8 @@
 
 namespace spreekbuis::rules {
 
+using namespace std::string_view_literals;
+
 using compiled::Op;
 using compiled::ProgNode;
 using compiled::TermPattern;
@@ -44,7 +46,7 @@ struct Scratch {
     std::vector<std::uint32_t> candidates;
     std::vector<std::uint64_t> candidate_bits;  // all zero between posts
     std::vector<std::uint32_t> matched;         // candidates whose rule matched, in load order
-    std::size_t why_size = 0;                   // of the last post's why
+    std::string why_buffer;                     // evaluate() writes `why` here first
     std::vector<std::vector<Span>> span_pool;   // sized before each post, never during one
     std::vector<std::uint32_t> eval_stamp;      // eval() result per node, valid for `stamp`
     std::vector<std::uint8_t> eval_value;
@@ -268,6 +270,11 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             rules->flat_parts_.size() - hot.flat_first <= kMaxFlatParts &&
             rules->drop_repeated_names(hot.flat_first)) {
             hot.flat_count = static_cast<std::uint32_t>(rules->flat_parts_.size() - hot.flat_first);
+            std::size_t most = 2 + rule.id.size();
+            for (std::size_t k = hot.flat_first; k < rules->flat_parts_.size(); ++k) {
+                most += 2 + rules->flat_parts_[k].text_size;
+            }
+            hot.why_most = static_cast<std::uint32_t>(most);
         } else {
             rules->flat_parts_.resize(hot.flat_first);
             rules->flat_text_.resize(text_before);
@@ -496,10 +503,18 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     verdict.rules.reserve(s.matched.size());
-    // Built in place, sized like the last post's (the usual case) to grow at most once; the
-    // cap keeps one post that matched thousands of rules from sizing every later verdict.
-    std::string& why = verdict.why;
-    why.reserve(std::min<std::size_t>(s.why_size, 4096) + 16);
+    // `why` is written through a pointer into a per-thread buffer, room made once per rule
+    // (for its longest explanation), then copied out once: a post can match hundreds of rules.
+    std::string& buffer = s.why_buffer;
+    std::size_t length = 0;
+    const auto make_room = [&](std::size_t bytes) {
+        if (buffer.size() < length + bytes)
+            buffer.resize(std::max(buffer.size() * 2, length + bytes));
+    };
+    const auto put = [&](std::string_view piece) {
+        std::memcpy(buffer.data() + length, piece.data(), piece.size());
+        length += piece.size();
+    };
     for (auto index : s.matched) {
         const HotRule& rule = hot_rules_[index];
         const std::string_view id(rule_ids_.data() + rule.id_begin, rule.id_size);
@@ -520,52 +535,62 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
                 }
             }
         }
-        if (!why.empty()) why += "; ";
-        why += id;
         if (rule.flat_count == kNotFlat) {
             s.parts.clear();
             s.part_text.clear();
             explain(rule.root, context);
+            make_room(2 + id.size() + s.part_text.size() + 2 * s.parts.size());
+            if (length > 0) put("; ");
+            put(id);
             for (std::size_t i = 0; i < s.parts.size(); ++i) {
-                why += i == 0 ? ": " : ", ";
-                why.append(s.part_text, s.parts[i].first, s.parts[i].last);
+                put(i == 0 ? ": " : ", ");
+                put(std::string_view(s.part_text).substr(s.parts[i].first, s.parts[i].last));
             }
         } else {
+            make_room(rule.why_most);
+            if (length > 0) put("; ");
+            put(id);
             // Names in a flat list are distinct (drop_repeated_names): no check per post.
-            const char* separator = ": ";
+            std::string_view separator = ": ";
             for (std::uint32_t k = rule.flat_first; k < rule.flat_first + rule.flat_count; ++k) {
                 const FlatPart& part = flat_parts_[k];
                 if (s.term_seen[part.term] != stamp) continue;
-                why += separator;
-                why.append(flat_text_, part.text_begin, part.text_size);
+                put(separator);
+                put(std::string_view(flat_text_).substr(part.text_begin, part.text_size));
                 separator = ", ";
             }
         }
     }
-    if (why.empty()) why = "no rule matched";
+    std::string& why = verdict.why;
+    why.reserve(length + 64 + complaint.explanation.size());
+    if (length == 0) {
+        why = "no rule matched"sv;
+    } else {
+        why.assign(buffer.data(), length);
+    }
     const bool scored = is_scored_language(verdict.lang);
     if (!scored) {
-        why += "; lang ";
+        why += "; lang "sv;
         why += verdict.lang;
-        why += " not scored (sentiment and complaint: en and nl)";
+        why += " not scored (sentiment and complaint: en and nl)"sv;
     } else if (complaint.complaint) {
-        why += "; complaint ";
+        why += "; complaint "sv;
         append_fixed2(why, complaint.score);
         if (!complaint.explanation.empty()) {
-            why += " (";
+            why += " ("sv;
             why += complaint.explanation;
             why += ')';
         }
     } else {
-        why += "; no complaint (";
+        why += "; no complaint ("sv;
         append_fixed2(why, complaint.score);
         why += ')';
     }
     if (scored) {
-        why += "; sentiment ";
+        why += "; sentiment "sv;
         append_fixed2(why, sentiment.score);
     }
-    s.why_size = why.size();
+    if (buffer.size() > kMaxKeptText) buffer = std::string{};  // as for the text: no pinning
     return verdict;
 }
 

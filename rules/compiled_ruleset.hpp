@@ -50,6 +50,8 @@ class CompiledRuleSet final : public RuleSet {
         // flat_parts_[flat_first .. flat_first + flat_count), or kNotFlat.
         std::uint32_t flat_first = 0;
         std::uint32_t flat_count = 0;
+        // Bytes the rule adds to `why` at most when flat: "; ", the id and ": name, name".
+        std::uint32_t why_most = 0;
     };
     static constexpr std::uint32_t kNotFlat = 0xFFFFFFFF;
     // A term a flat explanation names when the post has it: display in flat_text_.
