@@ -249,7 +249,13 @@ class PipelineDeadLetterHandler final : public http_api::DeadLetterHandler {
         if (auto unknown = refuse_unknown(sink)) return *unknown;
         return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink, limit](auto*) {
             http_api::DeadLetterResult result;
-            result.entries = outbox_.list(delivery::OutboxState::dead, sink, limit);
+            auto entries = outbox_.list(delivery::OutboxState::dead, sink, limit);
+            if (!entries) {
+                result.status = 500;
+                result.message = "could not read the dead letters: " + outbox_.last_error();
+                return result;
+            }
+            result.entries = std::move(*entries);
             return result;
         });
     }

@@ -124,9 +124,14 @@ std::size_t flush_due_digests(Outbox& outbox, const NoisePolicy& policy, std::in
     std::size_t written = 0;
     for (const auto& group : outbox.held_groups()) {
         if (group.oldest_created_ms + policy.digest_after_ms > now_ms) continue;
+        const auto entries = outbox.held(group.sink, group.destination);
+        if (!entries) {  // they stay held and are tried again at the next flush
+            if (error) *error = outbox.last_error();
+            continue;
+        }
         std::vector<Alert> held;
         std::vector<std::string> ids;
-        for (const auto& entry : outbox.held(group.sink, group.destination)) {
+        for (const auto& entry : *entries) {
             ids.push_back(entry.id);
             if (auto alert = connectors::sinks::alert_from_json(entry.payload)) {
                 held.push_back(std::move(*alert));

@@ -57,6 +57,13 @@ OutboxEntry read_entry(Statement& s) {
     return e;
 }
 
+// Every row of `s` into `out`; false when a step failed before the last row.
+bool read_entries(Statement& s, std::vector<OutboxEntry>& out) {
+    int rc = 0;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_entry(s));
+    return rc == SQLITE_DONE;
+}
+
 }  // namespace
 
 std::unique_ptr<Outbox> Outbox::open(const std::string& path, std::string& error) {
@@ -218,9 +225,7 @@ std::vector<OutboxEntry> Outbox::due(std::string_view sink, std::int64_t now_ms,
         return out;
     }
     s.bind(1, sink).bind(2, now_ms).bind(3, static_cast<std::int64_t>(limit));
-    int rc = 0;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_entry(s));
-    if (rc != SQLITE_DONE) fail("due");
+    if (!read_entries(s, out)) fail("due");  // the rows read so far are still due
     return out;
 }
 
@@ -350,18 +355,22 @@ std::vector<std::string> Outbox::sinks() {
     return out;
 }
 
-std::vector<OutboxEntry> Outbox::list(OutboxState state, std::string_view sink, std::size_t limit) {
-    std::vector<OutboxEntry> out;
+std::optional<std::vector<OutboxEntry>> Outbox::list(OutboxState state, std::string_view sink,
+                                                     std::size_t limit) {
     const std::string sql = std::string("SELECT ") + kColumns +
                             " FROM outbox WHERE state = ?1 AND (?2 = '' OR sink = ?2)"
                             " ORDER BY seq LIMIT ?3";
     Statement s(db_, sql.c_str());
+    std::vector<OutboxEntry> out;
     if (!s) {
         fail("list");
-        return out;
+        return std::nullopt;
     }
     s.bind(1, to_string(state)).bind(2, sink).bind(3, static_cast<std::int64_t>(limit));
-    while (s.step() == SQLITE_ROW) out.push_back(read_entry(s));
+    if (!read_entries(s, out)) {
+        fail("list");
+        return std::nullopt;
+    }
     return out;
 }
 
@@ -410,18 +419,22 @@ std::vector<HeldGroup> Outbox::held_groups() {
     return out;
 }
 
-std::vector<OutboxEntry> Outbox::held(std::string_view sink, std::string_view destination) {
-    std::vector<OutboxEntry> out;
+std::optional<std::vector<OutboxEntry>> Outbox::held(std::string_view sink,
+                                                     std::string_view destination) {
     const std::string sql = std::string("SELECT ") + kColumns +
                             " FROM outbox WHERE sink = ?1 AND destination = ?2 AND "
                             "state = 'held' ORDER BY seq";
     Statement s(db_, sql.c_str());
+    std::vector<OutboxEntry> out;
     if (!s) {
         fail("held");
-        return out;
+        return std::nullopt;
     }
     s.bind(1, sink).bind(2, destination);
-    while (s.step() == SQLITE_ROW) out.push_back(read_entry(s));
+    if (!read_entries(s, out)) {
+        fail("held");
+        return std::nullopt;
+    }
     return out;
 }
 

@@ -107,8 +107,10 @@ class Outbox {
     std::optional<OutboxEntry> get(std::string_view id);
     OutboxCounts counts(std::string_view sink);
     std::vector<std::string> sinks();  // sinks that have any pending alert
-    // Alerts in `state`, of `sink` ("" = every sink), oldest first, at most `limit`.
-    std::vector<OutboxEntry> list(OutboxState state, std::string_view sink, std::size_t limit);
+    // Alerts in `state`, of `sink` ("" = every sink), oldest first, at most `limit`; nullopt
+    // (and last_error) when the store could not be read to the end, never a partial list.
+    std::optional<std::vector<OutboxEntry>> list(OutboxState state, std::string_view sink,
+                                                 std::size_t limit);
     // Dead letters of `sink` back to pending (after fixing the sink); returns how many.
     std::int64_t requeue_dead(std::string_view sink, std::int64_t now_ms);
     // Deletes sent and digested alerts older than `before_ms`; returns how many.
@@ -116,7 +118,9 @@ class Outbox {
 
     // Noise control: alerts held for a digest.
     std::vector<HeldGroup> held_groups();
-    std::vector<OutboxEntry> held(std::string_view sink, std::string_view destination);
+    // The held alerts of one destination, oldest first; nullopt as for list().
+    std::optional<std::vector<OutboxEntry>> held(std::string_view sink,
+                                                 std::string_view destination);
     bool mark_digested(const std::vector<std::string>& ids, std::int64_t now_ms);
 
   private:

@@ -102,6 +102,13 @@ AdminReply json_error(int status, std::string_view message) {
     return json_reply(status, json.take() + "\n");
 }
 
+// A handler's failure passed on to the client: its status when it is an HTTP error (else 500)
+// and its message (else `fallback`).
+AdminReply passed_on(int status, const std::string& message, std::string_view fallback) {
+    return json_error(status >= 400 && status <= 599 ? status : 500,
+                      message.empty() ? fallback : std::string_view(message));
+}
+
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -346,9 +353,7 @@ AdminReply AdminServer::handle_dead_letters(std::string_view method, std::string
     const DeadLetterResult result = requeue ? handler->requeue_dead_letters(*sink)
                                             : handler->list_dead_letters(sink.value_or(""), limit);
     if (result.status != 200) {
-        const int status = result.status >= 400 && result.status <= 599 ? result.status : 500;
-        return json_error(status,
-                          result.message.empty() ? "the outbox could not be read" : result.message);
+        return passed_on(result.status, result.message, "the outbox could not be read");
     }
     connectors::JsonWriter json;
     json.begin_object();
@@ -407,15 +412,12 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
         handler = silence_handler_;
     }
     const std::int64_t now = now_ms();
-    const auto passed_on = [](const SilenceResult& result, std::string_view fallback) {
-        const int status = result.status >= 400 && result.status <= 599 ? result.status : 500;
-        return json_error(status, result.message.empty() ? fallback : result.message);
-    };
 
     if (method == "GET" || method == "HEAD") {
         if (!handler) return json_error(503, "the silence service is not ready");
         const SilenceResult result = handler->list_silences(now);
-        if (result.status != 200) return passed_on(result, "could not list the silences");
+        if (result.status != 200)
+            return passed_on(result.status, result.message, "could not list the silences");
         return json_reply(200, silences_json(result.silences, now));
     }
     if (method == "POST") {
@@ -427,7 +429,7 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
         if (!handler) return json_error(503, "the silence service is not ready");
         const SilenceResult result = handler->add_silence(silence, now);
         if (result.status != 201 && result.status != 200) {
-            return passed_on(result, "the silence was not stored");
+            return passed_on(result.status, result.message, "the silence was not stored");
         }
         const delivery::Silence& stored = result.silences.empty() ? silence : result.silences[0];
         connectors::JsonWriter json;
@@ -450,7 +452,7 @@ AdminReply AdminServer::handle_silences(std::string_view method, std::string_vie
         return json_error(404, result.message.empty() ? "no silence '" + id->substr(0, 64) + "'"
                                                       : result.message);
     }
-    return passed_on(result, "the silence was not removed");
+    return passed_on(result.status, result.message, "the silence was not removed");
 }
 
 AdminReply AdminServer::handle_case(std::string_view method, std::string_view path,

@@ -92,11 +92,12 @@ TEST_CASE("outbox due gives heads of line in order per destination", "[outbox]")
     CHECK(counts.sent == 2);
     CHECK(counts.dead == 1);
     CHECK(outbox->sinks() == std::vector<std::string>{"chat", "other"});
-    CHECK(ids(outbox->list(OutboxState::dead, "chat", 10)) == std::vector<std::string>{"a1"});
-    CHECK(ids(outbox->list(OutboxState::dead, "", 10)) == std::vector<std::string>{"a1"});
-    CHECK(outbox->list(OutboxState::dead, "other", 10).empty());
-    CHECK(outbox->list(OutboxState::sent, "", 1).size() == 1);  // the limit holds
-    CHECK(outbox->list(OutboxState::sent, "", 10).size() == 2);
+    CHECK(ids(outbox->list(OutboxState::dead, "chat", 10).value()) ==
+          std::vector<std::string>{"a1"});
+    CHECK(ids(outbox->list(OutboxState::dead, "", 10).value()) == std::vector<std::string>{"a1"});
+    CHECK(outbox->list(OutboxState::dead, "other", 10).value().empty());
+    CHECK(outbox->list(OutboxState::sent, "", 1).value().size() == 1);  // the limit holds
+    CHECK(outbox->list(OutboxState::sent, "", 10).value().size() == 2);
 
     CHECK(outbox->requeue_dead("chat", 700) == 1);
     CHECK(outbox->get("a1")->state == OutboxState::pending);
@@ -470,6 +471,32 @@ TEST_CASE("outbox adds the thread columns to an existing outbox.db", "[outbox][t
     CHECK(sqlite3_column_int(stmt, 0) == 0);
     sqlite3_finalize(stmt);
     reopened.reset();
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
+}
+
+TEST_CASE("listing an unreadable outbox gives no list and an error, not an empty one", "[outbox]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("spreekbuis-outbox-unreadable-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    std::string error;
+    auto outbox = Outbox::open(path.string(), error);
+    REQUIRE(outbox);
+    REQUIRE(outbox->enqueue(make_alert("a1", "#care"), 100) == EnqueueResult::inserted);
+    REQUIRE(outbox->list(OutboxState::pending, "", 10).value().size() == 1);
+
+    // Another connection takes the table away under it (as a broken or replaced file would).
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(path.string().c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "DROP TABLE outbox", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+
+    CHECK_FALSE(outbox->list(OutboxState::pending, "", 10).has_value());
+    CHECK(outbox->last_error().find("list") == 0);
+    CHECK_FALSE(outbox->held("chat", "#care").has_value());
+    CHECK(outbox->last_error().find("held") == 0);
+    outbox.reset();
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");

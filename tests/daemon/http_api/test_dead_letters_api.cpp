@@ -27,7 +27,7 @@ class OutboxDeadLetters : public DeadLetterHandler {
     }
     DeadLetterResult list_dead_letters(const std::string& sink, std::size_t limit) override {
         DeadLetterResult result;
-        result.entries = outbox->list(OutboxState::dead, sink, limit);
+        result.entries = outbox->list(OutboxState::dead, sink, limit).value();
         return result;
     }
     DeadLetterResult requeue_dead_letters(const std::string& sink) override {
