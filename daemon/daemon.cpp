@@ -437,6 +437,9 @@ int Daemon::run() {
         if (auto stored = silences->active(now)) {
             for (const auto& silence : *stored) noise.add_silence(silence);
             if (!stored->empty()) spdlog::info("{} stored silences active", stored->size());
+        } else {
+            // Not fatal: alerts still flow, but a silence set before the restart does not hold.
+            spdlog::error("cannot read the stored silences: {}", silences->last_error());
         }
     }
 
@@ -444,6 +447,8 @@ int Daemon::run() {
                                                 ? routing.router->settings().alert_retention_ms
                                                 : routing::RoutingSettings{}.alert_retention_ms;
     std::int64_t last_prune_ms = 0;  // the first tick prunes
+    // Start-up pruned the silences already: the next prune is an hour away.
+    std::int64_t last_silence_prune_ms = routing::SystemClock().now_ms();
     ConsoleSink console(impl.console);
     std::set<std::string> sinks_to_wake;  // the dispatcher reads an alert only after the commit
     auto deliver = [&](const connectors::Alert& alert, const std::vector<std::string>& rule_ids) {
@@ -496,6 +501,16 @@ int Daemon::run() {
         if (batch.action) batch.action(routing.router.get());
         if (batch.tick && routing.router) {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
+        }
+        if (batch.tick) {
+            // Expired silences no longer match; deleting them keeps the table small.
+            const auto now_ms = routing::SystemClock().now_ms();
+            if (now_ms - last_silence_prune_ms >= routing::kHourMs) {
+                last_silence_prune_ms = now_ms;
+                if (silences->prune(now_ms) < 0) {
+                    spdlog::warn("cannot delete expired silences: {}", silences->last_error());
+                }
+            }
         }
         if (batch.tick && outbox) {
             const auto now_ms = routing::SystemClock().now_ms();
