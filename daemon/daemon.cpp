@@ -503,30 +503,31 @@ int Daemon::run() {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
         }
         if (batch.tick) {
-            // Expired silences no longer match; deleting them keeps the table small.
             const auto now_ms = routing::SystemClock().now_ms();
+            // Expired silences no longer match; deleting them keeps the table small.
             if (now_ms - last_silence_prune_ms >= routing::kHourMs) {
                 last_silence_prune_ms = now_ms;
                 if (silences->prune(now_ms) < 0) {
                     spdlog::warn("cannot delete expired silences: {}", silences->last_error());
                 }
             }
-        }
-        if (batch.tick && outbox) {
-            const auto now_ms = routing::SystemClock().now_ms();
-            if (now_ms - last_prune_ms >= routing::kHourMs) {
-                last_prune_ms = now_ms;
-                const auto pruned = outbox->prune(now_ms - alert_retention_ms);
-                if (pruned > 0)
-                    spdlog::info("{} delivered alerts older than the retention deleted", pruned);
+            if (outbox) {
+                if (now_ms - last_prune_ms >= routing::kHourMs) {
+                    last_prune_ms = now_ms;
+                    const auto pruned = outbox->prune(now_ms - alert_retention_ms);
+                    if (pruned > 0) {
+                        spdlog::info("{} delivered alerts older than the retention deleted",
+                                     pruned);
+                    }
+                }
+                std::string error;
+                delivery::flush_due_digests(*outbox, noise.policy(), now_ms, &error);
+                if (!error.empty()) spdlog::warn("digest flush failed: {}", error);
+                // Every chat sink is woken after the tick's commit: new digests go out, and
+                // alerts put back by hand (requeued while stopped, or by another process) are
+                // picked up even when nothing else wakes their sink.
+                for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
             }
-            std::string error;
-            delivery::flush_due_digests(*outbox, noise.policy(), now_ms, &error);
-            if (!error.empty()) spdlog::warn("digest flush failed: {}", error);
-            // Every chat sink is woken after the tick's commit: new digests go out, and alerts
-            // put back by hand (requeued while stopped, or by another process) are picked up
-            // even when nothing else wakes their sink.
-            for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
         }
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& post = batch.items[i].post;

@@ -355,23 +355,29 @@ std::vector<std::string> Outbox::sinks() {
     return out;
 }
 
-std::optional<std::vector<OutboxEntry>> Outbox::list(OutboxState state, std::string_view sink,
-                                                     std::size_t limit) {
-    const std::string sql = std::string("SELECT ") + kColumns +
-                            " FROM outbox WHERE state = ?1 AND (?2 = '' OR sink = ?2)"
-                            " ORDER BY seq LIMIT ?3";
+std::optional<std::vector<OutboxEntry>> Outbox::select_entries(
+    const std::string& where, std::string_view what, const std::function<void(Statement&)>& bind) {
+    const std::string sql = std::string("SELECT ") + kColumns + " FROM outbox WHERE " + where;
     Statement s(db_, sql.c_str());
     std::vector<OutboxEntry> out;
     if (!s) {
-        fail("list");
+        fail(what);
         return std::nullopt;
     }
-    s.bind(1, to_string(state)).bind(2, sink).bind(3, static_cast<std::int64_t>(limit));
+    bind(s);
     if (!read_entries(s, out)) {
-        fail("list");
+        fail(what);
         return std::nullopt;
     }
     return out;
+}
+
+std::optional<std::vector<OutboxEntry>> Outbox::list(OutboxState state, std::string_view sink,
+                                                     std::size_t limit) {
+    return select_entries(
+        "state = ?1 AND (?2 = '' OR sink = ?2) ORDER BY seq LIMIT ?3", "list", [&](Statement& s) {
+            s.bind(1, to_string(state)).bind(2, sink).bind(3, static_cast<std::int64_t>(limit));
+        });
 }
 
 std::int64_t Outbox::requeue_dead(std::string_view sink, std::int64_t now_ms) {
@@ -421,21 +427,8 @@ std::vector<HeldGroup> Outbox::held_groups() {
 
 std::optional<std::vector<OutboxEntry>> Outbox::held(std::string_view sink,
                                                      std::string_view destination) {
-    const std::string sql = std::string("SELECT ") + kColumns +
-                            " FROM outbox WHERE sink = ?1 AND destination = ?2 AND "
-                            "state = 'held' ORDER BY seq";
-    Statement s(db_, sql.c_str());
-    std::vector<OutboxEntry> out;
-    if (!s) {
-        fail("held");
-        return std::nullopt;
-    }
-    s.bind(1, sink).bind(2, destination);
-    if (!read_entries(s, out)) {
-        fail("held");
-        return std::nullopt;
-    }
-    return out;
+    return select_entries("sink = ?1 AND destination = ?2 AND state = 'held' ORDER BY seq", "held",
+                          [&](Statement& s) { s.bind(1, sink).bind(2, destination); });
 }
 
 bool Outbox::mark_digested(const std::vector<std::string>& ids, std::int64_t now_ms) {

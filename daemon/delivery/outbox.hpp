@@ -4,6 +4,7 @@
 // digest. One Outbox object is used by one thread at a time; several connections (for example
 // the router's and the dispatcher's) may share the same database file.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,10 @@
 #include "connectors/sinks/sink.hpp"
 
 struct sqlite3;
+
+namespace spreekbuis::daemon {
+class SqliteStatement;
+}
 
 namespace spreekbuis::daemon::delivery {
 
@@ -130,6 +135,11 @@ class Outbox {
     bool add_column(const char* column, const char* definition);
     bool exec(const char* sql);
     bool fail(std::string_view what);
+    // Every entry `where` (the SQL after WHERE, with its ORDER BY) selects, parameters set by
+    // `bind`; nullopt (error_ names `what`) unless every row was read.
+    std::optional<std::vector<OutboxEntry>> select_entries(
+        const std::string& where, std::string_view what,
+        const std::function<void(SqliteStatement&)>& bind);
     bool update_state(std::string_view id, OutboxState state, std::optional<std::int64_t> next,
                       std::string_view error, bool count_attempt, std::int64_t now_ms);
 

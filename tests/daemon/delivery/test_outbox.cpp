@@ -36,6 +36,24 @@ std::unique_ptr<Outbox> memory_outbox() {
     return outbox;
 }
 
+// A database file of this process in the temp directory, gone (with its WAL files) before
+// and after the test.
+struct TempDatabase {
+    std::filesystem::path path;
+
+    explicit TempDatabase(const std::string& name)
+        : path(std::filesystem::temp_directory_path() /
+               ("spreekbuis-" + name + "-" + std::to_string(::getpid()) + ".db")) {
+        remove();
+    }
+    ~TempDatabase() { remove(); }
+    void remove() const {
+        std::filesystem::remove(path);
+        std::filesystem::remove(path.string() + "-wal");
+        std::filesystem::remove(path.string() + "-shm");
+    }
+};
+
 std::vector<std::string> ids(const std::vector<OutboxEntry>& entries) {
     std::vector<std::string> out;
     for (const auto& e : entries) out.push_back(e.id);
@@ -138,9 +156,8 @@ TEST_CASE("outbox transactions commit or roll back, and join the caller's", "[ou
 }
 
 TEST_CASE("outbox survives reopening the file (WAL)", "[outbox]") {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("spreekbuis-outbox-" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path);
+    const TempDatabase file("outbox");
+    const auto& path = file.path;
     std::string error;
     {
         auto outbox = Outbox::open(path.string(), error);
@@ -155,9 +172,6 @@ TEST_CASE("outbox survives reopening the file (WAL)", "[outbox]") {
         REQUIRE(outbox);
         CHECK(ids(outbox->due("chat", 5, 10)) == std::vector<std::string>{"p1"});
     }
-    std::filesystem::remove(path);
-    std::filesystem::remove(path.string() + "-wal");
-    std::filesystem::remove(path.string() + "-shm");
     CHECK_FALSE(Outbox::open("/nonexistent-dir/x/outbox.db", error));
     CHECK(error.find("cannot open outbox database") != std::string::npos);
 }
@@ -382,9 +396,8 @@ TEST_CASE("outbox keeps message refs and finds a thread's root", "[outbox][threa
 }
 
 TEST_CASE("outbox adds the thread columns to an existing outbox.db", "[outbox][thread]") {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("spreekbuis-outbox-old-" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path);
+    const TempDatabase file("outbox-old");
+    const auto& path = file.path;
     {
         // The table as the first release created it, with one sent and one pending alert.
         sqlite3* db = nullptr;
@@ -470,16 +483,11 @@ TEST_CASE("outbox adds the thread columns to an existing outbox.db", "[outbox][t
     REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
     CHECK(sqlite3_column_int(stmt, 0) == 0);
     sqlite3_finalize(stmt);
-    reopened.reset();
-    std::filesystem::remove(path);
-    std::filesystem::remove(path.string() + "-wal");
-    std::filesystem::remove(path.string() + "-shm");
 }
 
 TEST_CASE("listing an unreadable outbox gives no list and an error, not an empty one", "[outbox]") {
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("spreekbuis-outbox-unreadable-" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path);
+    const TempDatabase file("outbox-unreadable");
+    const auto& path = file.path;
     std::string error;
     auto outbox = Outbox::open(path.string(), error);
     REQUIRE(outbox);
@@ -496,8 +504,4 @@ TEST_CASE("listing an unreadable outbox gives no list and an error, not an empty
     CHECK(outbox->last_error().find("list") == 0);
     CHECK_FALSE(outbox->held("chat", "#care").has_value());
     CHECK(outbox->last_error().find("held") == 0);
-    outbox.reset();
-    std::filesystem::remove(path);
-    std::filesystem::remove(path.string() + "-wal");
-    std::filesystem::remove(path.string() + "-shm");
 }
