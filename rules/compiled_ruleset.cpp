@@ -34,9 +34,7 @@ struct Span {
 
 // Per-thread buffers reused across posts (and across rule sets: stamps are never reused).
 struct Scratch {
-    std::string span_text;                    // EvalContext::span_text
-    std::vector<std::uint32_t> folded_begin;  // the tokens rules see (no punctuation)
-    std::vector<std::uint32_t> folded_end;
+    std::string span_text;  // EvalContext::span_text
     std::vector<int> ids;
     std::vector<std::uint32_t> term_seen;
     std::vector<std::uint32_t> regex_seen;
@@ -176,11 +174,13 @@ struct EvalContext {
     const Verdict& verdict;
     Scratch& s;
     std::uint32_t stamp;
+    // The tokens rules see (no punctuation), as offsets into `text.folded`.
+    const std::vector<std::uint32_t>& kept_begin;
+    const std::vector<std::uint32_t>& kept_end;
 
-    std::size_t token_count() const { return s.folded_begin.size(); }
+    std::size_t token_count() const { return kept_begin.size(); }
     std::string_view token(std::size_t i) const {
-        return std::string_view(text.folded)
-            .substr(s.folded_begin[i], s.folded_end[i] - s.folded_begin[i]);
+        return std::string_view(text.folded).substr(kept_begin[i], kept_end[i] - kept_begin[i]);
     }
     // The tokens of `span` joined by single spaces (punctuation between them left out), valid
     // until the next call.
@@ -394,7 +394,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     }
     normalize_into(post.text, text, flags);
     thread_local PostScores scores;
-    score_post(text, post.lang, false, scores);
+    score_post(text, post.lang, scores);
     const SentimentScore& sentiment = scores.sentiment;
     const ComplaintScore& complaint = scores.complaint;
     verdict.lang = scores.lang;
@@ -421,23 +421,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     s.seen_regexes.clear();
     s.candidates.clear();
 
-    // The tokens rules see: every token but punctuation, as offsets into `folded`, sized once
-    // and written through indices. (Tokens are non-empty, inside `folded` and hold no space:
-    // fuzz_normalize checks it.)
-    const std::size_t token_total = text.tokens.size();
-    s.folded_begin.resize(token_total);
-    s.folded_end.resize(token_total);
-    std::size_t kept = 0;
-    for (const auto& token : text.tokens) {
-        if (token.kind == TokenKind::punct) continue;
-        s.folded_begin[kept] = token.begin;
-        s.folded_end[kept] = token.end;
-        ++kept;
-    }
-    s.folded_begin.resize(kept);
-    s.folded_end.resize(kept);
-
-    EvalContext context{post, text, verdict, s, stamp};
+    EvalContext context{post, text, verdict, s, stamp, scores.kept_begin, scores.kept_end};
     const auto mark_term = [&](std::uint32_t id) {
         if (s.term_seen[id] == stamp) return;
         s.term_seen[id] = stamp;
@@ -454,8 +438,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             if (term_occurs(id, context)) mark_term(id);
         }
     } else {
-        const TermIndex::Tokens tokens{text.folded, s.folded_begin.data(), s.folded_end.data(),
-                                       s.folded_begin.size()};
+        // The tokens rules see: every token but punctuation, as offsets into `folded`, which
+        // score_post collected. (Tokens are non-empty, inside `folded` and hold no space:
+        // fuzz_normalize checks it.)
+        const TermIndex::Tokens tokens{text.folded, scores.kept_begin.data(),
+                                       scores.kept_end.data(), scores.kept_begin.size()};
         term_index_.find(tokens, mark_term);
     }
     for (const auto& shard : regex_shards_) {
@@ -736,8 +723,8 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
             if (context.s.regex_seen[node.first] != context.stamp) return;
             const auto& folded = context.text.folded;
             const auto& regex = *regexes_[node.first];
-            const auto& begins = context.s.folded_begin;
-            const auto& ends = context.s.folded_end;
+            const auto& begins = context.kept_begin;
+            const auto& ends = context.kept_end;
             std::size_t pos = 0;
             re2::StringPiece match;
             for (std::size_t found = 0; found < kMaxRegexMatches && pos <= folded.size(); ++found) {

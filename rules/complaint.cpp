@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <iterator>
 #include <vector>
 
@@ -309,12 +310,12 @@ bool matches_word(const CueWord& pattern, const NormalizedText& text, const Toke
     return token.kind == TokenKind::word && text.token_text(token) == pattern.text;
 }
 
-// The words of each cue, and the cues that start with a wildcard, built once. Cues that start
-// with a word are found through WordTable.
+// The words of each cue, and the cues that start with a number, built once. Cues that start
+// with a word are found through WordTable. No cue starts with "*" or "@": matching tries only
+// positions where a cue word or a number stands.
 struct CueIndex {
     std::vector<std::vector<CueWord>> words;  // per cue
-    std::vector<std::size_t> wildcard_first;  // cues starting with "#", "@" or "*"
-    std::vector<std::size_t> other_first;     // wildcard_first without those starting with "#"
+    std::vector<std::size_t> number_first;    // cues starting with "#"
 
     CueIndex() {
         for (const auto& cue : kCues) {
@@ -330,10 +331,12 @@ struct CueIndex {
                 parts.push_back(word);
                 pos = end + 1;
             }
-            if (parts.front().kind != CueWord::Kind::literal) {
-                wildcard_first.push_back(words.size());
-                if (parts.front().kind != CueWord::Kind::number)
-                    other_first.push_back(words.size());
+            if (parts.front().kind == CueWord::Kind::number) {
+                // "# hours": matching tries these only before a word marked kNumberUnit.
+                if (parts.size() < 2 || parts[1].kind != CueWord::Kind::literal) std::abort();
+                number_first.push_back(words.size());
+            } else if (parts.front().kind != CueWord::Kind::literal) {
+                std::abort();  // a fixed list: a cue starting with "*" or "@" is a bug here
             }
             words.push_back(std::move(parts));
         }
@@ -349,6 +352,8 @@ const CueIndex& cue_index() {
 struct CueScratch {
     std::vector<std::uint32_t> tokens;  // indices into text.tokens of the cue-relevant tokens
     std::vector<std::uint8_t> numbers;
+    std::vector<const WordInfo*> info;
+    std::vector<std::uint32_t> starts;
 };
 
 CueScratch& cue_scratch() {
@@ -366,6 +371,13 @@ std::vector<CueStart> complaint_cue_starts() {
         if (first.kind != CueWord::Kind::literal) continue;
         out.push_back({first.text, static_cast<std::uint32_t>(c)});
     }
+    return out;
+}
+
+std::vector<std::string_view> complaint_number_units() {
+    std::vector<std::string_view> out;
+    const CueIndex& index = cue_index();
+    for (std::size_t c : index.number_first) out.push_back(index.words[c][1].text);
     return out;
 }
 
@@ -393,65 +405,75 @@ std::string_view to_string(ComplaintFeature feature) {
 }
 
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out) {
+    auto& scratch = cue_scratch();
+    scratch.tokens.clear();
+    scratch.numbers.clear();
+    scratch.info.clear();
+    scratch.starts.clear();
+    CueTokens cue_tokens;
+    cue_tokens.text = &text;
+    for (std::size_t t = 0; t < text.tokens.size(); ++t) {
+        const Token& token = text.tokens[t];
+        if (token.kind == TokenKind::mention) cue_tokens.has_mention = true;
+        if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
+        const bool number =
+            token.kind == TokenKind::number ||
+            (words.info[t] != nullptr && (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
+        scratch.starts.push_back(static_cast<std::uint32_t>(scratch.tokens.size()));
+        scratch.tokens.push_back(static_cast<std::uint32_t>(t));
+        scratch.numbers.push_back(number ? 1 : 0);
+        scratch.info.push_back(words.info[t]);
+    }
+    cue_tokens.token = scratch.tokens.data();
+    cue_tokens.number = scratch.numbers.data();
+    cue_tokens.info = scratch.info.data();
+    cue_tokens.size = scratch.tokens.size();
+    // Every position is tried: the reference the one-pass scorer's choice of starts is held to.
+    match_cues_at(cue_tokens, scratch.starts.data(), scratch.starts.size(), name_cues, out);
+}
+
+void match_cues_at(const CueTokens& tokens, const std::uint32_t* starts, std::size_t start_count,
+                   bool name_cues, CueHits& out) {
+    const NormalizedText& text = *tokens.text;
     out.hits.fill(0.0);
     out.brand_question = false;
     out.named_count = 0;
     out.folded = text.folded;
-    auto& scratch = cue_scratch();
-    auto& tokens = scratch.tokens;
-    auto& numbers = scratch.numbers;
-    // Sized once, written through indices: this runs for every post.
-    tokens.resize(text.tokens.size());
-    numbers.resize(text.tokens.size());
-    std::size_t kept = 0;
-    bool has_mention = false;
-    bool any_number = false;
-    for (std::size_t t = 0; t < text.tokens.size(); ++t) {
-        const Token& token = text.tokens[t];
-        if (token.kind == TokenKind::mention) has_mention = true;
-        if (token.kind == TokenKind::punct || token.kind == TokenKind::url) continue;
-        tokens[kept] = static_cast<std::uint32_t>(t);
-        const bool number =
-            token.kind == TokenKind::number ||
-            (words.info[t] != nullptr && (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
-        numbers[kept] = number ? 1 : 0;
-        ++kept;
-        any_number = any_number || number;
-    }
-    tokens.resize(kept);
-    numbers.resize(kept);
     const CueIndex& index = cue_index();
     const auto& cue_ids = WordTable::get().cues();
+    const auto token_at = [&](std::size_t position) -> const Token& {
+        return text.tokens[tokens.token[position]];
+    };
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
+    for (std::size_t s = 0; s < start_count; ++s) {
+        const std::size_t i = starts[s];
         std::size_t best = static_cast<std::size_t>(-1);
         std::size_t best_length = 0;
         const auto consider = [&](std::size_t c) {
             const auto& parts = index.words[c];
-            if (parts.size() <= best_length || i + parts.size() > tokens.size()) return;
+            if (parts.size() <= best_length || i + parts.size() > tokens.size) return;
             bool ok = true;
             for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-                ok = matches_word(parts[k], text, text.tokens[tokens[i + k]], numbers[i + k] != 0);
+                ok = matches_word(parts[k], text, token_at(i + k), tokens.number[i + k] != 0);
             }
             if (ok) {
                 best = c;
                 best_length = parts.size();
             }
         };
-        if (const WordInfo* info = words.info[tokens[i]]) {
+        if (const WordInfo* info = tokens.info[i]) {
             for (std::uint32_t k = 0; k < info->cue_count; ++k)
                 consider(cue_ids[info->cue_first + k]);
         }
-        if (any_number) {
-            for (std::size_t c : numbers[i] != 0 ? index.wildcard_first : index.other_first) {
-                consider(c);
-            }
+        if (tokens.number[i] != 0 && i + 1 < tokens.size && tokens.info[i + 1] != nullptr &&
+            (tokens.info[i + 1]->cue_marks & WordInfo::kNumberUnit) != 0) {
+            for (std::size_t c : index.number_first) consider(c);
         }
         if (best_length == 0 || i + best_length <= covered_until) continue;
         if (kCues[best].feature == F::praise) {
             bool negated = false;
             for (std::size_t d = 1; d <= 2 && d <= i; ++d) {
-                const WordInfo* before = words.info[tokens[i - d]];
+                const WordInfo* before = tokens.info[i - d];
                 negated = negated ||
                           (before != nullptr && (before->cue_marks & WordInfo::kCueNegation) != 0);
             }
@@ -461,12 +483,12 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
         const auto feature = static_cast<std::size_t>(kCues[best].feature);
         out.hits[feature] += 1.0;
         if (name_cues && out.named_count < CueHits::kNamed) {
-            out.named[out.named_count++] = {kCues[best].feature, text.tokens[tokens[i]].begin,
-                                            text.tokens[tokens[i + best_length - 1]].end};
+            out.named[out.named_count++] = {kCues[best].feature, token_at(i).begin,
+                                            token_at(i + best_length - 1).end};
         }
     }
-    out.brand_question =
-        has_mention && text.questions > 0 && out.hits[static_cast<std::size_t>(F::request)] > 0;
+    out.brand_question = tokens.has_mention && text.questions > 0 &&
+                         out.hits[static_cast<std::size_t>(F::request)] > 0;
 }
 
 void CueHits::append_names(std::string& out) const {

@@ -57,6 +57,20 @@ struct CueHits {
     void append_names(std::string& out) const;
 };
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out);
+
+// The tokens cues are matched on: every token but punctuation and URLs, by cue position.
+struct CueTokens {
+    const NormalizedText* text = nullptr;
+    const std::uint32_t* token = nullptr;   // index into text->tokens
+    const std::uint8_t* number = nullptr;   // 1 where the token counts as a number ("3", "two")
+    const WordInfo* const* info = nullptr;  // a word's WordTable entry; null for other tokens
+    std::size_t size = 0;
+    bool has_mention = false;  // the post has a mention (URLs and punctuation included)
+};
+// The cues starting at `starts`: ascending cue positions that include every position holding
+// a word that starts a cue (WordInfo::cue_count) or a number. More positions change nothing.
+void match_cues_at(const CueTokens& tokens, const std::uint32_t* starts, std::size_t start_count,
+                   bool name_cues, CueHits& out);
 // A feature's value from the cues alone (problem .. praise), capped as the model expects.
 double cue_value(const CueHits& cues, ComplaintFeature feature);
 ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment);

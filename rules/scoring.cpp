@@ -41,6 +41,7 @@ constexpr std::array<LanguageWords, 5> kLanguages = {{
 }};
 
 constexpr std::size_t kLanguageCount = kLanguages.size();
+static_assert(kLanguageCount == LanguageEvidence::kCandidates);
 constexpr double kUnscoredEvidence = 1.5;  // stop-word weight needed for a language we do not score
 
 std::string normalize_declared(std::string_view declared) {
@@ -91,28 +92,35 @@ std::string detect_language(const NormalizedText& text, std::string_view declare
 
 std::string detect_language(const NormalizedText& text, const TokenWords& words,
                             std::string_view declared) {
-    if (!declared.empty()) return normalize_declared(declared);
-    std::array<double, kLanguageCount> score{};
-    std::size_t word_count = 0;
+    if (!declared.empty()) return declared_language(declared);
+    LanguageEvidence evidence;
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
-        if (token.kind != TokenKind::word) continue;
-        ++word_count;
-        const std::string_view word = text.token_text(token);
-        const WordInfo* info = words.info[t];
-        if (info != nullptr && info->stop_languages != 0) {
-            const unsigned bits = info->stop_languages;
-            const int shared = __builtin_popcount(bits);
-            for (std::size_t l = 0; l < kLanguageCount; ++l) {
-                if ((bits & (1u << l)) != 0) score[l] += 1.0 / shared;
-            }
-        }
-        // Cheap orthographic hints.
-        if (word.find("ij") != std::string_view::npos) score[1] += 0.3;
-        if (word.size() > 3 && word.substr(word.size() - 3) == "ing") score[0] += 0.2;
-        if (word.find("sch") != std::string_view::npos) score[1] += 0.15, score[2] += 0.15;
-        if (word.find("th") != std::string_view::npos) score[0] += 0.2;
+        if (token.kind == TokenKind::word) evidence.add_word(text.token_text(token), words.info[t]);
     }
+    return evidence.decide();
+}
+
+std::string declared_language(std::string_view declared) { return normalize_declared(declared); }
+
+void LanguageEvidence::add_word(std::string_view word, const WordInfo* info) {
+    ++words_;
+    if (info != nullptr && info->stop_languages != 0) {
+        const unsigned bits = info->stop_languages;
+        const int shared = __builtin_popcount(bits);
+        for (std::size_t l = 0; l < kLanguageCount; ++l) {
+            if ((bits & (1u << l)) != 0) score_[l] += 1.0 / shared;
+        }
+    }
+    // Cheap orthographic hints.
+    if (word.find("ij") != std::string_view::npos) score_[1] += 0.3;
+    if (word.size() > 3 && word.substr(word.size() - 3) == "ing") score_[0] += 0.2;
+    if (word.find("sch") != std::string_view::npos) score_[1] += 0.15, score_[2] += 0.15;
+    if (word.find("th") != std::string_view::npos) score_[0] += 0.2;
+}
+
+std::string LanguageEvidence::decide() const {
+    const auto& score = score_;
     std::size_t best = 0;
     std::size_t second = 1;
     for (std::size_t l = 1; l < kLanguageCount; ++l) {
@@ -126,7 +134,7 @@ std::string detect_language(const NormalizedText& text, const TokenWords& words,
     if (best == second) second = best == 0 ? 1 : 0;
     const double top = score[best];
     const double margin = top - score[second];
-    if (word_count == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
+    if (words_ == 0 || top < 1.0 || margin < 0.5 || margin < 0.2 * top) return "und";
     // A post called German, French or Spanish is not scored, so one stray stop word ("he",
     // "ha", "im" in an English tweet) must not decide it: those need more evidence than
     // English and Dutch, and "und" (scored as English) is the safer call.

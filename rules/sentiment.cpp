@@ -39,26 +39,6 @@ struct Contribution {
     bool caps;
 };
 
-// "baad" (from "baaaad") is not in the lexicon; "bad" is. Tries undoing each double letter,
-// then all of them.
-double lookup_elongated(const LanguageLexicon& lexicon, std::string_view word) {
-    std::string candidate;
-    for (std::size_t i = 1; i < word.size(); ++i) {
-        if (word[i] != word[i - 1] || static_cast<unsigned char>(word[i]) >= 0x80) continue;
-        candidate.assign(word.substr(0, i));
-        candidate.append(word.substr(i + 1));
-        const auto it = lexicon.valence.find(candidate);
-        if (it != lexicon.valence.end()) return it->second;
-    }
-    candidate.clear();
-    for (std::size_t i = 0; i < word.size(); ++i) {
-        if (i > 0 && word[i] == word[i - 1] && static_cast<unsigned char>(word[i]) < 0x80) continue;
-        candidate.push_back(word[i]);
-    }
-    const auto it = lexicon.valence.find(candidate);
-    return it == lexicon.valence.end() ? 0.0 : it->second;
-}
-
 // Valence of a token before the rules; `info` is its WordTable entry (of the hashtag's word
 // for a hashtag).
 double lookup(const LanguageLexicon& lexicon, LexiconLanguage lang, const Item& item,
@@ -70,7 +50,7 @@ double lookup(const LanguageLexicon& lexicon, LexiconLanguage lang, const Item& 
             if (info != nullptr && (info->has_valence & bit) != 0) {
                 return WordTable::get().valence(*info, index);
             }
-            return item.elongated ? lookup_elongated(lexicon, item.text) : 0.0;
+            return item.elongated ? elongated_valence(lexicon, item.text) : 0.0;
         case TokenKind::hashtag:
             return info != nullptr && (info->has_valence & bit) != 0
                        ? WordTable::get().valence(*info, index)
@@ -128,6 +108,72 @@ void explain_sentiment(std::vector<Contribution>& contributions, SentimentDetail
 }
 
 }  // namespace
+
+// "baad" (from "baaaad") is not in the lexicon; "bad" is. Tries undoing each double letter,
+// then all of them.
+double elongated_valence(const LanguageLexicon& lexicon, std::string_view word) {
+    std::string candidate;
+    for (std::size_t i = 1; i < word.size(); ++i) {
+        if (word[i] != word[i - 1] || static_cast<unsigned char>(word[i]) >= 0x80) continue;
+        candidate.assign(word.substr(0, i));
+        candidate.append(word.substr(i + 1));
+        const auto it = lexicon.valence.find(candidate);
+        if (it != lexicon.valence.end()) return it->second;
+    }
+    candidate.clear();
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        if (i > 0 && word[i] == word[i - 1] && static_cast<unsigned char>(word[i]) < 0x80) continue;
+        candidate.push_back(word[i]);
+    }
+    const auto it = lexicon.valence.find(candidate);
+    return it == lexicon.valence.end() ? 0.0 : it->second;
+}
+
+bool elongated_booster(const LanguageLexicon& lexicon, std::string_view word, double& boost) {
+    std::string squeezed;
+    for (std::size_t k = 0; k < word.size(); ++k) {
+        if (k == 0 || word[k] != word[k - 1]) squeezed += word[k];
+    }
+    const auto found = lexicon.boosters.find(squeezed);
+    if (found == lexicon.boosters.end()) return false;
+    boost = found->second;
+    return true;
+}
+
+void finish_sum(const NormalizedText& text, bool rules, double sum, SentimentDetail& detail) {
+    if (rules && sum != 0.0) {
+        const double exclamation = std::min<std::uint32_t>(text.exclamations, 4) * 0.292;
+        double question = 0.0;
+        if (text.questions > 1) question = text.questions <= 3 ? text.questions * 0.18 : 0.96;
+        sum += sign(sum) * (exclamation + question);
+    }
+    detail.sum = sum;
+    detail.compound = sum / std::sqrt(sum * sum + kAlpha);
+}
+
+SentimentScore sentiment_score(SentimentDetail& detail, const CueHits& cues, bool explain) {
+    // Service failures ("my bag is still missing") are negative even without negative words.
+    const double failures =
+        cue_value(cues, ComplaintFeature::problem) + cue_value(cues, ComplaintFeature::expectation);
+    if (failures > 0) {
+        detail.sum -= kFailureValence * failures;
+        detail.compound = detail.sum / std::sqrt(detail.sum * detail.sum + kAlpha);
+        if (explain) detail.explanation += "; service failure cues";
+    }
+    SentimentScore score;
+    score.score = std::clamp(detail.compound, -1.0, 1.0);
+    if (score.score >= kPositiveThreshold) {
+        score.polarity = Polarity::positive;
+    } else if (score.score <= kNegativeThreshold) {
+        score.polarity = Polarity::negative;
+    }
+    if (explain) {
+        append_fixed2(score.explanation, score.score, true);
+        score.explanation += ' ';
+        score.explanation += detail.explanation;
+    }
+    return score;
+}
 
 LexiconLanguage lexicon_language(std::string_view lang) {
     return lang == "nl" ? LexiconLanguage::dutch : LexiconLanguage::english;
@@ -207,15 +253,7 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
             if (boosted) {
                 boost = WordTable::get().booster(*before.info, static_cast<std::size_t>(language));
             } else if (before.elongated) {
-                std::string squeezed;
-                for (std::size_t k = 0; k < before.text.size(); ++k) {
-                    if (k == 0 || before.text[k] != before.text[k - 1]) squeezed += before.text[k];
-                }
-                const auto found = lexicon.boosters.find(squeezed);
-                if (found != lexicon.boosters.end()) {
-                    boost = found->second;
-                    boosted = true;
-                }
+                boosted = elongated_booster(lexicon, before.text, boost);
             }
             if (boosted) {
                 double scalar = boost * (valence < 0 ? -1.0 : 1.0);
@@ -260,14 +298,7 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
         if (v > 0) detail.positive += v;
         if (v < 0) detail.negative -= v;
     }
-    if (rules && sum != 0.0) {
-        const double exclamation = std::min<std::uint32_t>(text.exclamations, 4) * 0.292;
-        double question = 0.0;
-        if (text.questions > 1) question = text.questions <= 3 ? text.questions * 0.18 : 0.96;
-        sum += sign(sum) * (exclamation + question);
-    }
-    detail.sum = sum;
-    detail.compound = sum / std::sqrt(sum * sum + kAlpha);
+    finish_sum(text, rules, sum, detail);
     if (explain) explain_sentiment(contributions, detail);
     return detail;
 }
@@ -275,27 +306,7 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
 SentimentScore score_sentiment(const NormalizedText& text, const TokenWords& words,
                                std::string_view lang, const CueHits& cues, bool explain) {
     SentimentDetail detail = analyse_sentiment(text, words, lang, true, explain);
-    // Service failures ("my bag is still missing") are negative even without negative words.
-    const double failures =
-        cue_value(cues, ComplaintFeature::problem) + cue_value(cues, ComplaintFeature::expectation);
-    if (failures > 0) {
-        detail.sum -= kFailureValence * failures;
-        detail.compound = detail.sum / std::sqrt(detail.sum * detail.sum + kAlpha);
-        if (explain) detail.explanation += "; service failure cues";
-    }
-    SentimentScore score;
-    score.score = std::clamp(detail.compound, -1.0, 1.0);
-    if (score.score >= kPositiveThreshold) {
-        score.polarity = Polarity::positive;
-    } else if (score.score <= kNegativeThreshold) {
-        score.polarity = Polarity::negative;
-    }
-    if (explain) {
-        append_fixed2(score.explanation, score.score, true);
-        score.explanation += ' ';
-        score.explanation += detail.explanation;
-    }
-    return score;
+    return sentiment_score(detail, cues, explain);
 }
 
 SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang) {
@@ -311,11 +322,17 @@ SentimentScore score_sentiment(const NormalizedText& text, std::string_view lang
     return score_sentiment(text, words, lang, cues, true);
 }
 
-void score_post(const NormalizedText& text, std::string_view declared, bool explain,
-                PostScores& out) {
-    thread_local TokenWords words;
-    thread_local CueHits cues;
+void score_post_reference(const NormalizedText& text, std::string_view declared, PostScores& out) {
+    TokenWords words;
+    CueHits cues;
     words.fill(text);
+    out.kept_begin.clear();
+    out.kept_end.clear();
+    for (const Token& token : text.tokens) {
+        if (token.kind == TokenKind::punct) continue;
+        out.kept_begin.push_back(token.begin);
+        out.kept_end.push_back(token.end);
+    }
     out.lang = detect_language(text, words, declared);
     if (!is_scored_language(out.lang)) {
         out.sentiment = SentimentScore{};
@@ -323,8 +340,8 @@ void score_post(const NormalizedText& text, std::string_view declared, bool expl
         return;
     }
     match_cues(text, words, true, cues);
-    out.sentiment = score_sentiment(text, words, out.lang, cues, explain);
-    out.complaint = score_complaint(cues, out.sentiment, explain);
+    out.sentiment = score_sentiment(text, words, out.lang, cues, false);
+    out.complaint = score_complaint(cues, out.sentiment, false);
 }
 
 SentimentScore score_sentiment_baseline(const NormalizedText& text, std::string_view lang) {

@@ -110,6 +110,7 @@ WordTable::WordTable() {
         entry(stop.word).stop_languages |= stop.languages;
     for (auto word : complaint_number_words()) entry(word).cue_marks |= WordInfo::kNumberWord;
     for (auto word : complaint_cue_negations()) entry(word).cue_marks |= WordInfo::kCueNegation;
+    for (auto word : complaint_number_units()) entry(word).cue_marks |= WordInfo::kNumberUnit;
     // Cue lists stay in cue order per word: the matcher prefers the earlier of equal lengths.
     std::map<std::string, std::vector<std::uint32_t>, std::less<>> cues_by_word;
     for (const auto& start : complaint_cue_starts()) {

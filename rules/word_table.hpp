@@ -18,6 +18,7 @@ namespace spreekbuis::rules {
 struct WordInfo {
     static constexpr std::uint8_t kNumberWord = 1;   // a number in complaint cues ("two", "drie")
     static constexpr std::uint8_t kCueNegation = 2;  // negates a praise cue ("not", "geen")
+    static constexpr std::uint8_t kNumberUnit = 4;   // follows a number in a cue ("hours")
 
     std::uint8_t has_valence = 0;  // bit (1 << LexiconLanguage)
     std::uint8_t is_booster = 0;
@@ -25,7 +26,7 @@ struct WordInfo {
     std::uint8_t contrast = 0;
     std::uint8_t stop_languages = 0;  // bit per detect_language candidate
     std::uint8_t request = 0;         // a request marker ("please"): no valence under the rules
-    std::uint8_t cue_marks = 0;       // kNumberWord | kCueNegation
+    std::uint8_t cue_marks = 0;       // kNumberWord | kCueNegation | kNumberUnit
     std::uint8_t cue_count = 0;       // complaint cues starting with this word:
     std::uint16_t cue_first = 0;      // WordTable::cues()[cue_first .. cue_first + cue_count)
     // By LexiconLanguage, into WordTable's value list (exact doubles, shared by equal values);
@@ -90,6 +91,7 @@ struct CueStart {
 };
 std::vector<CueStart> complaint_cue_starts();
 std::vector<std::string_view> complaint_number_words();
+std::vector<std::string_view> complaint_number_units();
 std::vector<std::string_view> complaint_cue_negations();
 
 }  // namespace spreekbuis::rules

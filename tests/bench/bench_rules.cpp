@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
             rules::PostScores scores;
             for (const auto& post : input.posts) {
                 rules::normalize_into(post.text, text, flags);
-                rules::score_post(text, post.lang, false, scores);  // as RuleSet::evaluate does
+                rules::score_post(text, post.lang, scores);  // as RuleSet::evaluate does
                 total += scores.complaint.score;
             }
             if (total < 0) std::abort();

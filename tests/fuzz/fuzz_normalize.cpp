@@ -5,6 +5,7 @@
 
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
+#include "rules/sentiment_detail.hpp"
 
 namespace {
 
@@ -69,6 +70,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check((sentiment.score >= 0.05) == (sentiment.polarity == Polarity::positive));
         const ComplaintScore complaint = score_complaint(text, lang, sentiment);
         check(complaint.score >= 0.0 && complaint.score <= 1.0);
+        // The one-pass scorer evaluate() uses must agree with the separate scorers exactly.
+        PostScores fast;
+        PostScores separate;
+        score_post(text, declared, fast);
+        score_post_reference(text, declared, separate);
+        check(fast.lang == separate.lang && fast.lang == lang);
+        check(fast.sentiment.score == separate.sentiment.score);
+        check(fast.sentiment.polarity == separate.sentiment.polarity);
+        check(fast.complaint.score == separate.complaint.score);
+        check(fast.complaint.explanation == separate.complaint.explanation);
+        check(fast.kept_begin == separate.kept_begin && fast.kept_end == separate.kept_end);
     }
     return 0;
 }

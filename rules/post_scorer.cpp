@@ -1,0 +1,257 @@
+// The one-pass scorer behind RuleSet::evaluate. One walk over the tokens looks every word up
+// once and notes what the scorers need: language evidence, the items that may carry valence,
+// the positions where a complaint cue may start, the first contrast word. Sentiment and cues
+// then work only at those places. It must give exactly what score_post_reference gives (the
+// separate scorers, each walking all tokens); tests and fuzz_normalize compare the two.
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "rules/complaint.hpp"
+#include "rules/lexicon.hpp"
+#include "rules/sentiment_detail.hpp"
+#include "rules/word_table.hpp"
+
+namespace spreekbuis::rules {
+
+namespace {
+
+constexpr double kCapsIncrement = 0.733;
+constexpr double kNegationScalar = -0.74;
+constexpr double kBeforeContrast = 0.5;
+constexpr double kAfterContrast = 1.5;
+constexpr double kElongationIncrement = 0.293;
+constexpr std::uint32_t kNone = 0xFFFFFFFF;
+
+double sign(double value) { return value < 0 ? -1.0 : 1.0; }
+
+// A token other than punctuation: what analyse_sentiment calls an item.
+struct Item {
+    std::string_view text;
+    const WordInfo* info = nullptr;  // a word's entry, or a hashtag's word's entry
+    double base = 0.0;               // lexicon valence before the rules
+    TokenKind kind = TokenKind::word;
+    bool all_caps = false;
+    bool elongated = false;
+};
+
+struct Valence {
+    std::uint32_t item;
+    double value;  // after the rules
+};
+
+// Per-thread buffers, sized once per post and written through indices.
+struct Scratch {
+    std::vector<Item> items;
+    std::vector<std::uint32_t> maybe_valence;  // items a lexicon may score, in order
+    std::vector<Valence> valences;
+    std::vector<std::uint32_t> cue_token;  // by cue position: index into text.tokens
+    std::vector<std::uint8_t> cue_number;
+    std::vector<const WordInfo*> cue_info;
+    std::vector<std::uint32_t> cue_starts;
+};
+
+Scratch& scratch() {
+    thread_local Scratch instance;
+    return instance;
+}
+
+// The valence of an item before the rules, as analyse_sentiment's lookup gives it.
+double base_valence(const Item& item, const LanguageLexicon& lexicon, std::size_t lang,
+                    std::uint8_t bit) {
+    const WordInfo* info = item.info;
+    if (info != nullptr && (info->request & bit) != 0) return 0.0;  // "please": no sentiment
+    switch (item.kind) {
+        case TokenKind::word:
+            if (info != nullptr && (info->has_valence & bit) != 0)
+                return WordTable::get().valence(*info, lang);
+            return item.elongated ? elongated_valence(lexicon, item.text) : 0.0;
+        case TokenKind::hashtag:
+            return info != nullptr && (info->has_valence & bit) != 0
+                       ? WordTable::get().valence(*info, lang)
+                       : 0.0;
+        case TokenKind::emoticon:
+            return Lexicons::get().emoticon(item.text);
+        case TokenKind::emoji:
+            return Lexicons::get().emoji(item.text);
+        default:
+            return 0.0;
+    }
+}
+
+}  // namespace
+
+void score_post(const NormalizedText& text, std::string_view declared, PostScores& out) {
+    const WordTable& table = WordTable::get();
+    auto& s = scratch();
+    const std::size_t token_count = text.tokens.size();
+    s.items.resize(token_count);
+    s.cue_token.resize(token_count);
+    s.cue_number.resize(token_count);
+    s.cue_info.resize(token_count);
+    out.kept_begin.resize(token_count);
+    out.kept_end.resize(token_count);
+    s.maybe_valence.clear();
+    s.cue_starts.clear();
+
+    const bool detect = declared.empty();
+    LanguageEvidence evidence;
+    std::array<std::uint32_t, 2> first_contrast = {kNone, kNone};  // by LexiconLanguage
+    std::size_t words = 0;
+    std::size_t caps_words = 0;
+    bool has_mention = false;
+    std::uint32_t n = 0;     // items
+    std::uint32_t cues = 0;  // cue positions
+    for (std::size_t t = 0; t < token_count; ++t) {
+        const Token& token = text.tokens[t];
+        if (token.kind == TokenKind::punct) continue;
+        out.kept_begin[n] = token.begin;
+        out.kept_end[n] = token.end;
+        Item& item = s.items[n];
+        item.text = text.token_text(token);
+        item.kind = token.kind;
+        item.all_caps = token.all_caps;
+        item.elongated = token.elongated;
+        item.base = 0.0;
+        const WordInfo* info = nullptr;
+        bool number = false;
+        bool maybe_valence = false;
+        switch (token.kind) {
+            case TokenKind::word:
+                info = table.find(item.text);
+                ++words;
+                caps_words += token.all_caps ? 1 : 0;
+                if (detect) evidence.add_word(item.text, info);
+                if (info != nullptr) {
+                    number = (info->cue_marks & WordInfo::kNumberWord) != 0;
+                    maybe_valence = info->has_valence != 0;
+                    for (std::size_t l = 0; l < first_contrast.size(); ++l) {
+                        if ((info->contrast & (1u << l)) != 0 && first_contrast[l] == kNone)
+                            first_contrast[l] = n;
+                    }
+                }
+                maybe_valence = maybe_valence || token.elongated;
+                break;
+            case TokenKind::hashtag:
+                info = table.find(item.text.substr(1));
+                maybe_valence = info != nullptr && info->has_valence != 0;
+                break;
+            case TokenKind::number:
+                number = true;
+                break;
+            case TokenKind::mention:
+                has_mention = true;
+                break;
+            case TokenKind::emoji:
+            case TokenKind::emoticon:
+                maybe_valence = true;
+                break;
+            default:
+                break;
+        }
+        item.info = info;
+        if (maybe_valence) s.maybe_valence.push_back(n);
+        if (token.kind != TokenKind::url) {
+            const WordInfo* word_info = token.kind == TokenKind::word ? info : nullptr;
+            s.cue_token[cues] = static_cast<std::uint32_t>(t);
+            s.cue_number[cues] = number ? 1 : 0;
+            s.cue_info[cues] = word_info;
+            if (number || (word_info != nullptr && word_info->cue_count != 0))
+                s.cue_starts.push_back(cues);
+            ++cues;
+        }
+        ++n;
+    }
+    out.kept_begin.resize(n);
+    out.kept_end.resize(n);
+
+    out.lang = detect ? evidence.decide() : declared_language(declared);
+    if (!is_scored_language(out.lang)) {
+        out.sentiment = SentimentScore{};
+        out.complaint = ComplaintScore{};
+        return;
+    }
+
+    thread_local CueHits hits;
+    CueTokens cue_tokens;
+    cue_tokens.text = &text;
+    cue_tokens.token = s.cue_token.data();
+    cue_tokens.number = s.cue_number.data();
+    cue_tokens.info = s.cue_info.data();
+    cue_tokens.size = cues;
+    cue_tokens.has_mention = has_mention;
+    match_cues_at(cue_tokens, s.cue_starts.data(), s.cue_starts.size(), true, hits);
+
+    // Sentiment, analyse_sentiment's rules at the items a lexicon scores.
+    const LexiconLanguage language = lexicon_language(out.lang);
+    const auto lang = static_cast<std::size_t>(language);
+    const auto bit = static_cast<std::uint8_t>(1u << lang);
+    const LanguageLexicon& lexicon = Lexicons::get().language(language);
+    for (auto index : s.maybe_valence) {
+        Item& item = s.items[index];
+        item.base = base_valence(item, lexicon, lang, bit);
+    }
+    const bool caps_differential = caps_words > 0 && caps_words < words;
+    const auto is_booster = [&](const Item& item) {
+        return item.info != nullptr && (item.info->is_booster & bit) != 0;
+    };
+    s.valences.clear();
+    for (auto i : s.maybe_valence) {
+        const Item& item = s.items[i];
+        double valence = item.base;
+        if (valence == 0.0) continue;
+        const bool is_word = item.kind == TokenKind::word;
+        const bool next_scored = i + 1 < n && s.items[i + 1].base != 0.0;
+        if (is_word && next_scored && (is_booster(item) || item.text == "no")) {
+            continue;  // "super friendly", "no problems": it scales or negates its neighbour
+        }
+        if (item.all_caps && caps_differential) valence += sign(valence) * kCapsIncrement;
+        if (item.elongated) valence += sign(valence) * kElongationIncrement;
+        bool negated = false;
+        for (std::uint32_t distance = 1; distance <= 3 && distance <= i; ++distance) {
+            const Item& before = s.items[i - distance];
+            if (before.kind != TokenKind::word) continue;
+            if (before.base != 0.0 && !is_booster(before)) continue;
+            double boost = 0.0;
+            bool boosted = is_booster(before);
+            if (boosted) {
+                boost = table.booster(*before.info, lang);
+            } else if (before.elongated) {
+                boosted = elongated_booster(lexicon, before.text, boost);
+            }
+            if (boosted) {
+                double scalar = boost * (valence < 0 ? -1.0 : 1.0);
+                if (before.elongated) scalar += sign(scalar) * kElongationIncrement;
+                if (before.all_caps && caps_differential) scalar += sign(scalar) * kCapsIncrement;
+                if (distance == 2) scalar *= 0.95;
+                if (distance == 3) scalar *= 0.9;
+                valence += scalar;
+            }
+            const bool negation = (before.info != nullptr && (before.info->negation & bit) != 0) ||
+                                  (before.text.size() > 3 && before.text.ends_with("n't"));
+            if (negation && !negated) {
+                valence *= kNegationScalar;
+                negated = true;
+            }
+        }
+        s.valences.push_back({i, valence});
+    }
+    // The first contrast word reweighs the clauses, unless it ends the post ("good though").
+    const std::uint32_t contrast = first_contrast[lang];
+    if (contrast != kNone && contrast + 1 != n) {
+        for (auto& v : s.valences) {
+            if (v.item < contrast) v.value *= kBeforeContrast;
+            if (v.item > contrast) v.value *= kAfterContrast;
+        }
+    }
+    // Summed in item order, as analyse_sentiment does (the items left out add zero).
+    double sum = 0.0;
+    for (const auto& v : s.valences) sum += v.value;
+    SentimentDetail detail;
+    finish_sum(text, true, sum, detail);
+    out.sentiment = sentiment_score(detail, hits, false);
+    out.complaint = score_complaint(hits, out.sentiment, false);
+}
+
+}  // namespace spreekbuis::rules

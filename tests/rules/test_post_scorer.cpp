@@ -1,0 +1,120 @@
+// score_post (one walk over the tokens, work only where a word was found) must give exactly
+// what the separate scorers give (score_post_reference), bit for bit: the verdict's sentiment,
+// complaint and explanation come from it.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/normalize.hpp"
+#include "rules/sentiment_detail.hpp"
+
+using namespace spreekbuis::rules;
+
+namespace {
+
+void require_same(const PostScores& fast, const PostScores& reference) {
+    REQUIRE(fast.lang == reference.lang);
+    REQUIRE(fast.sentiment.score == reference.sentiment.score);
+    REQUIRE(fast.sentiment.polarity == reference.sentiment.polarity);
+    REQUIRE(fast.sentiment.explanation == reference.sentiment.explanation);
+    REQUIRE(fast.complaint.score == reference.complaint.score);
+    REQUIRE(fast.complaint.complaint == reference.complaint.complaint);
+    REQUIRE(fast.complaint.explanation == reference.complaint.explanation);
+    REQUIRE(fast.kept_begin == reference.kept_begin);
+    REQUIRE(fast.kept_end == reference.kept_end);
+}
+
+}  // namespace
+
+TEST_CASE("the one-pass scorer agrees with the separate scorers", "[scoring]") {
+    // Pieces that reach every rule: boosters and diminishers (also elongated and in capitals),
+    // negations up to three words back, "n't", "no" before a sentiment word, contrast words
+    // (also last), request words, hashtags, emoji and emoticons, URLs and punctuation between
+    // cue words, numbers and number words before units, negated praise, Dutch and stop words.
+    const std::vector<std::string> pieces = {"good",      "GOOD",     "goooood",
+                                             "baaad",     "bad",      "terrible",
+                                             "love",      "great",    "not",
+                                             "never",     "don't",    "isn't",
+                                             "no",        "problems", "very",
+                                             "VERY",      "sooo",     "barely",
+                                             "super",     "heel",     "erg",
+                                             "echt",      "but",      "maar",
+                                             "though",    "please",   "alsjeblieft",
+                                             "help",      "thanks",   "#fail",
+                                             "#love",     "#",        "@airline",
+                                             "😀",         "😡",        ":)",
+                                             ":(",        "<3",       "http://x.nl/a",
+                                             "www.y.com", ".",        ",",
+                                             "!",         "?",        "!!!",
+                                             "3",         "two",      "a",
+                                             "an",        "hours",    "hour",
+                                             "days",      "uur",      "dagen",
+                                             "still",     "waiting",  "nog",
+                                             "steeds",    "niet",     "geen",
+                                             "ontvangen", "werkt",    "kapot",
+                                             "my",        "bag",      "is",
+                                             "lost",      "again",    "the",
+                                             "de",        "het",      "een",
+                                             "ik",        "je",       "jullie",
+                                             "you",       "your",     "app",
+                                             "why",       "when",     "will",
+                                             "can",       "refund",   "thank",
+                                             "geweldig",  "slecht",   "nooit",
+                                             "weer",      "where",    "'s",
+                                             "der",       "und",      "le",
+                                             "est",       "es",       "muy",
+                                             "ijs",       "schip",    "thing",
+                                             "broken",    "NOT",      "working",
+                                             "werkt"};
+    const std::vector<std::string> declared = {"", "", "", "en", "nl", "fr", "EN-gb", "x1"};
+    std::uint64_t state = 0x853C49E6748FEA9BULL;
+    const auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    PostScores fast;
+    PostScores reference;
+    std::vector<std::uint8_t> flags;
+    NormalizedText text;
+    std::size_t complaints = 0;
+    std::size_t scored = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string raw;
+        const std::size_t count = next() % 16;
+        for (std::size_t i = 0; i < count; ++i) {
+            raw += pieces[next() % pieces.size()];
+            if (next() % 4 != 0) raw += ' ';
+        }
+        const std::string& lang = declared[next() % declared.size()];
+        normalize_into(raw, text, flags);
+        score_post(text, lang, fast);
+        score_post_reference(text, lang, reference);
+        INFO("text: [" << raw << "] declared: [" << lang << "]");
+        require_same(fast, reference);
+        complaints += fast.complaint.complaint ? 1 : 0;
+        scored += fast.sentiment.score != 0.0 ? 1 : 0;
+    }
+    // The texts reach both outcomes, so agreement is not agreement on zeros.
+    CHECK(complaints > 1000);
+    CHECK(scored > 5000);
+}
+
+TEST_CASE("the one-pass scorer gives the documented scores of known posts", "[scoring]") {
+    PostScores scores;
+    score_post(normalize("@airline my bag is STILL missing after 3 days, why???"), "", scores);
+    CHECK(scores.lang == "en");
+    CHECK(scores.complaint.complaint);
+    CHECK(scores.sentiment.polarity == Polarity::negative);
+    CHECK(scores.complaint.explanation.find("duration '3 days'") != std::string::npos);
+    score_post(normalize("Thanks, the crew was great!"), "en", scores);
+    CHECK_FALSE(scores.complaint.complaint);
+    CHECK(scores.sentiment.polarity == Polarity::positive);
+    score_post(normalize("Le vol est en retard"), "fr", scores);
+    CHECK(scores.lang == "fr");
+    CHECK(scores.sentiment.score == 0.0);
+    CHECK_FALSE(scores.complaint.complaint);
+    CHECK(scores.kept_begin.size() == 5);
+}
