@@ -25,7 +25,7 @@ class TermIndex {
         std::size_t size = 0;
 
         std::string_view operator[](std::size_t i) const {
-            return stream.substr(begin[i], end[i] - begin[i]);
+            return std::string_view(stream.data() + begin[i], end[i] - begin[i]);
         }
     };
 

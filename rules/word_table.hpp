@@ -5,6 +5,7 @@
 // the lexicons, the stop-word lists and the cue list; immutable afterwards; any thread.
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,57 @@
 #include "rules/normalize.hpp"
 
 namespace spreekbuis::rules {
+
+// The table's hash and key comparison, inline: find() runs for every word of every post.
+namespace word_hash {
+
+inline std::uint64_t load8(const char* p) {
+    std::uint64_t value = 0;
+    std::memcpy(&value, p, 8);
+    return value;
+}
+
+inline std::uint64_t load4(const char* p) {
+    std::uint32_t value = 0;
+    std::memcpy(&value, p, 4);
+    return value;
+}
+
+// The last 1..8 bytes of a word as one integer, without a loop: two overlapping loads for 4
+// bytes or more, three single bytes below (every byte is read, so different words of one
+// length differ here).
+inline std::uint64_t tail_bits(const char* p, std::size_t n) {
+    if (n >= 8) return load8(p + n - 8);
+    if (n >= 4) return load4(p) | load4(p + n - 4) << 32;
+    const auto byte = [p](std::size_t i) {
+        return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+    };
+    return byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+}
+
+inline std::uint32_t hash_word(std::string_view word) {
+    constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t hash = word.size() * kMultiplier;
+    std::size_t at = 0;
+    for (; at + 8 < word.size(); at += 8) {
+        hash = (hash ^ load8(word.data() + at)) * kMultiplier;
+        hash ^= hash >> 32;
+    }
+    hash = (hash ^ tail_bits(word.data(), word.size())) * kMultiplier;
+    return static_cast<std::uint32_t>(hash >> 32);
+}
+
+// Whether the stored key equals `word` (same length, 1..kInlineKey or longer): the common short
+// word is compared with two loads instead of a call to memcmp.
+inline bool same_bytes(const char* key, const char* word, std::size_t n) {
+    if (n >= 4 && n <= 8) {
+        return load4(key) == load4(word) && load4(key + n - 4) == load4(word + n - 4);
+    }
+    if (n < 4) return tail_bits(key, n) == tail_bits(word, n);
+    return std::memcmp(key, word, n) == 0;
+}
+
+}  // namespace word_hash
 
 // 18 bytes, stored inside the hash slot: one cache line per lookup.
 struct WordInfo {
@@ -39,7 +91,7 @@ class WordTable {
   public:
     static const WordTable& get();
 
-    // Null when no scorer knows the word.
+    // Null when no scorer knows the word. Inline: every word of every post comes here.
     const WordInfo* find(std::string_view word) const;
     const std::vector<std::uint32_t>& cues() const { return cues_; }
     double valence(const WordInfo& info, std::size_t lang) const {
@@ -69,6 +121,24 @@ class WordTable {
     std::vector<double> values_;
     std::vector<std::uint32_t> cues_;
 };
+
+inline const WordInfo* WordTable::find(std::string_view word) const {
+    if (word.empty() || word.size() > 0xFF) return nullptr;
+    const std::uint32_t hash = word_hash::hash_word(word);
+    if (!filter_.may_contain(hash >> 13)) return nullptr;
+    for (std::size_t at = hash & mask_;; at = (at + 1) & mask_) {
+        const Slot& slot = slots_[at];
+        if (slot.length == 0) return nullptr;
+        if (slot.hash != hash || slot.length != word.size()) continue;
+        const char* key = slot.key;
+        if (word.size() > kInlineKey) {
+            std::uint32_t offset = 0;
+            std::memcpy(&offset, slot.key, sizeof offset);
+            key = keys_.data() + offset;
+        }
+        if (word_hash::same_bytes(key, word.data(), word.size())) return &slot.info;
+    }
+}
 
 // The WordInfo of each token of `text` by token index: words look up their text, hashtags
 // their text without '#' (hashtag_info); null for anything else or an unknown word.
