@@ -442,7 +442,8 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         // score_post collected. (Tokens are non-empty, inside `folded` and hold no space:
         // fuzz_normalize checks it.)
         const TermIndex::Tokens tokens{text.folded, scores.kept_begin.data(),
-                                       scores.kept_end.data(), scores.kept_begin.size()};
+                                       scores.kept_end.data(), scores.kept_hash.data(),
+                                       scores.kept_begin.size()};
         term_index_.find(tokens, mark_term);
     }
     for (const auto& shard : regex_shards_) {

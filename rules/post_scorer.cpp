@@ -92,6 +92,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     s.cue_info.resize(token_count);
     out.kept_begin.resize(token_count);
     out.kept_end.resize(token_count);
+    out.kept_hash.resize(token_count);
     s.maybe_valence.clear();
     s.cue_starts.clear();
 
@@ -110,6 +111,8 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         out.kept_end[n] = token.end;
         Item& item = s.items[n];
         item.text = text.token_text(token);
+        const std::uint32_t hash = word_hash::hash_word(item.text);
+        out.kept_hash[n] = hash;
         item.kind = token.kind;
         item.all_caps = token.all_caps;
         item.elongated = token.elongated;
@@ -119,7 +122,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         bool maybe_valence = false;
         switch (token.kind) {
             case TokenKind::word:
-                info = table.find(item.text);
+                info = table.find(item.text, hash);
                 ++words;
                 caps_words += token.all_caps ? 1 : 0;
                 if (detect) evidence.add_word(item.text, info);
@@ -165,6 +168,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     }
     out.kept_begin.resize(n);
     out.kept_end.resize(n);
+    out.kept_hash.resize(n);
 
     out.lang = detect ? evidence.decide() : declared_language(declared);
     if (!is_scored_language(out.lang)) {

@@ -328,10 +328,12 @@ void score_post_reference(const NormalizedText& text, std::string_view declared,
     words.fill(text);
     out.kept_begin.clear();
     out.kept_end.clear();
+    out.kept_hash.clear();
     for (const Token& token : text.tokens) {
         if (token.kind == TokenKind::punct) continue;
         out.kept_begin.push_back(token.begin);
         out.kept_end.push_back(token.end);
+        out.kept_hash.push_back(word_hash::hash_word(text.token_text(token)));
     }
     out.lang = detect_language(text, words, declared);
     if (!is_scored_language(out.lang)) {

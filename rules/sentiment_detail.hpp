@@ -75,6 +75,7 @@ struct PostScores {
     // the way for the term index.
     std::vector<std::uint32_t> kept_begin;
     std::vector<std::uint32_t> kept_end;
+    std::vector<std::uint32_t> kept_hash;  // word_hash::hash_word of each
 };
 // One walk over the tokens, then work only where a sentiment word or a cue start was seen
 // (post_scorer.cpp).

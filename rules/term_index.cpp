@@ -10,6 +10,7 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     tail_.clear();
     key_text_.clear();
     prefix_lengths_ = 0;
+    longest_prefix_ = 0;
     prefix_pairs_.fill(0);
     hashtags_ = false;
     std::map<std::string, std::vector<std::uint32_t>> exact;
@@ -22,6 +23,7 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
         if (first.prefix) {
             prefix[first.text].push_back(id);
             prefix_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(first.text.size(), 63);
+            longest_prefix_ = std::max(longest_prefix_, first.text.size());
             if (first.text.size() >= 2) {
                 const std::size_t pair = pair_of(first.text);
                 prefix_pairs_[pair >> 6] |= std::uint64_t{1} << (pair & 63);
@@ -31,13 +33,13 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
         }
         hashtags_ = hashtags_ || term.hashtag_too;
     }
-    fill(exact_, {exact.begin(), exact.end()}, terms);
-    fill(prefix_, {prefix.begin(), prefix.end()}, terms);
+    fill(exact_, {exact.begin(), exact.end()}, terms, KeyKind::whole_word);
+    fill(prefix_, {prefix.begin(), prefix.end()}, terms, KeyKind::prefix);
 }
 
 void TermIndex::fill(Table& table,
                      std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-                     const std::vector<compiled::TermPattern>& terms) {
+                     const std::vector<compiled::TermPattern>& terms, KeyKind kind) {
     std::size_t size = 16;
     int bits = 4;
     while (size < keys.size() * 2) {
@@ -66,13 +68,14 @@ void TermIndex::fill(Table& table,
             for (std::size_t j = 1; j < words.size(); ++j) {
                 tail_.push_back(TailWord{static_cast<std::uint32_t>(key_text_.size()),
                                          static_cast<std::uint32_t>(words[j].text.size()),
-                                         words[j].prefix, hash_of(words[j].text)});
+                                         words[j].prefix, word_hash::hash_word(words[j].text)});
                 key_text_ += words[j].text;
             }
             term_refs_.push_back(ref);
         }
         table.entries.push_back(entry);
-        const std::uint64_t hash = hash_of(key);
+        const std::uint64_t hash =
+            kind == KeyKind::prefix ? hash_of(key) : word_hash::hash_word(key);
         table.filter.add(filter_mix(hash));
         std::uint64_t i = home(table, hash);
         while (table.slots[i].entry != 0) i = (i + 1) & table.mask;

@@ -12,16 +12,19 @@
 
 #include "rules/compiled_program.hpp"
 #include "rules/key_filter.hpp"
+#include "rules/word_table.hpp"
 
 namespace spreekbuis::rules {
 
 class TermIndex {
   public:
-    // The tokens of one post: token i is stream[begin[i] .. end[i]) (the post's folded text).
+    // The tokens of one post: token i is stream[begin[i] .. end[i]) (the post's folded text),
+    // and hash[i] is word_hash::hash_word of it (the scorer computed it for its own lookup).
     struct Tokens {
         std::string_view stream;
         const std::uint32_t* begin = nullptr;
         const std::uint32_t* end = nullptr;
+        const std::uint32_t* hash = nullptr;
         std::size_t size = 0;
 
         std::string_view operator[](std::size_t i) const {
@@ -66,13 +69,15 @@ class TermIndex {
         std::uint32_t begin = 0;  // into key_text_
         std::uint32_t size = 0;
         bool prefix = false;
-        std::uint64_t hash = 0;  // hash_of(text) of a whole word: most phrases fail on it
+        std::uint32_t hash = 0;  // hash_word(text) of a whole word: most phrases fail on it
     };
 
     static constexpr std::uint64_t kOffset = 14695981039346656037ULL;
     static constexpr std::uint64_t kPrime = 1099511628211ULL;
     static constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ULL;
 
+    // Prefix keys are hashed a byte at a time (FNV-1a), so every prefix of a token is hashed on
+    // the way; whole-word keys with word_hash::hash_word, the hash the tokens arrive with.
     static std::uint64_t step(std::uint64_t hash, char c) {
         return (hash ^ static_cast<unsigned char>(c)) * kPrime;
     }
@@ -81,8 +86,9 @@ class TermIndex {
         for (char c : text) hash = step(hash, c);
         return hash;
     }
+    enum class KeyKind { whole_word, prefix };
     void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-              const std::vector<compiled::TermPattern>& terms);
+              const std::vector<compiled::TermPattern>& terms, KeyKind kind);
     static std::uint64_t home(const Table& table, std::uint64_t hash) {
         return (hash * kMix) >> table.shift;
     }
@@ -93,8 +99,8 @@ class TermIndex {
     }
     const Entry* lookup(const Table& table, std::uint64_t hash, std::string_view key) const;
     template <typename Mark>
-    void scan(const Tokens& tokens, std::size_t at, std::string_view word, bool hashtag,
-              Mark& mark) const;
+    void scan(const Tokens& tokens, std::size_t at, std::string_view word, std::uint32_t hash,
+              bool hashtag, Mark& mark) const;
     template <typename Mark>
     void check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
                Mark& mark) const;
@@ -105,6 +111,7 @@ class TermIndex {
     Table exact_;
     Table prefix_;
     std::uint64_t prefix_lengths_ = 0;  // bit L: some prefix has L bytes (bit 63: 63 or more)
+    std::size_t longest_prefix_ = 0;
     std::array<std::uint64_t, 1024> prefix_pairs_{};  // bit per first two bytes of a prefix
     bool hashtags_ = false;                           // some term also matches as #word
 };
@@ -131,7 +138,7 @@ void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, 
                       Mark& mark) const {
     // The next token's hash, once per key: a phrase whose second word is a whole word is
     // turned down by comparing hashes before any text.
-    const std::uint64_t next_hash = at + 1 < tokens.size ? hash_of(tokens[at + 1]) : 0;
+    const std::uint32_t next_hash = at + 1 < tokens.size ? tokens.hash[at + 1] : 0;
     for (std::uint32_t k = entry.first; k < entry.first + entry.count; ++k) {
         const TermRef& ref = term_refs_[k];
         if (hashtag && !ref.hashtag_too) continue;
@@ -153,22 +160,21 @@ void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, 
 }
 
 template <typename Mark>
-void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word, bool hashtag,
-                     Mark& mark) const {
-    std::uint64_t hash = kOffset;
+void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word,
+                     std::uint32_t hash, bool hashtag, Mark& mark) const {
     const std::size_t pair = word.size() >= 2 ? pair_of(word) : 0;
     if (word.size() >= 2 && (prefix_pairs_[pair >> 6] >> (pair & 63) & 1) != 0) {
-        for (std::size_t i = 0; i < word.size(); ++i) {
-            hash = step(hash, word[i]);
+        std::uint64_t prefix_hash = kOffset;
+        const std::size_t most = word.size() < longest_prefix_ ? word.size() : longest_prefix_;
+        for (std::size_t i = 0; i < most; ++i) {
+            prefix_hash = step(prefix_hash, word[i]);
             const std::size_t length = i + 1;
             if ((prefix_lengths_ >> (length < 63 ? length : 63) & 1) != 0) {
-                if (const Entry* entry = lookup(prefix_, hash, word.substr(0, length))) {
+                if (const Entry* entry = lookup(prefix_, prefix_hash, word.substr(0, length))) {
                     check(*entry, tokens, at, hashtag, mark);
                 }
             }
         }
-    } else {
-        hash = hash_of(word);
     }
     if (const Entry* entry = lookup(exact_, hash, word)) check(*entry, tokens, at, hashtag, mark);
 }
@@ -177,9 +183,10 @@ template <typename Mark>
 void TermIndex::find(const Tokens& tokens, Mark&& mark) const {
     for (std::size_t i = 0; i < tokens.size; ++i) {
         const auto token = tokens[i];
-        scan(tokens, i, token, false, mark);
+        scan(tokens, i, token, tokens.hash[i], false, mark);
         if (hashtags_ && token.size() > 1 && token[0] == '#') {
-            scan(tokens, i, token.substr(1), true, mark);
+            const auto tag = token.substr(1);
+            scan(tokens, i, tag, word_hash::hash_word(tag), true, mark);
         }
     }
 }

@@ -43,6 +43,7 @@ inline std::uint64_t tail_bits(const char* p, std::size_t n) {
 }
 
 inline std::uint32_t hash_word(std::string_view word) {
+    if (word.empty()) return 0;
     constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
     std::uint64_t hash = word.size() * kMultiplier;
     std::size_t at = 0;
@@ -92,7 +93,11 @@ class WordTable {
     static const WordTable& get();
 
     // Null when no scorer knows the word. Inline: every word of every post comes here.
-    const WordInfo* find(std::string_view word) const;
+    const WordInfo* find(std::string_view word) const {
+        return find(word, word_hash::hash_word(word));
+    }
+    // The same when the caller has word_hash::hash_word(word) already.
+    const WordInfo* find(std::string_view word, std::uint32_t hash) const;
     const std::vector<std::uint32_t>& cues() const { return cues_; }
     double valence(const WordInfo& info, std::size_t lang) const {
         return values_[info.valence_value[lang]];
@@ -122,9 +127,8 @@ class WordTable {
     std::vector<std::uint32_t> cues_;
 };
 
-inline const WordInfo* WordTable::find(std::string_view word) const {
+inline const WordInfo* WordTable::find(std::string_view word, std::uint32_t hash) const {
     if (word.empty() || word.size() > 0xFF) return nullptr;
-    const std::uint32_t hash = word_hash::hash_word(word);
     if (!filter_.may_contain(hash >> 13)) return nullptr;
     for (std::size_t at = hash & mask_;; at = (at + 1) & mask_) {
         const Slot& slot = slots_[at];

@@ -81,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(fast.complaint.score == separate.complaint.score);
         check(fast.complaint.explanation == separate.complaint.explanation);
         check(fast.kept_begin == separate.kept_begin && fast.kept_end == separate.kept_end);
+        check(fast.kept_hash == separate.kept_hash);
     }
     return 0;
 }

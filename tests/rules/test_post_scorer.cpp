@@ -23,6 +23,7 @@ void require_same(const PostScores& fast, const PostScores& reference) {
     REQUIRE(fast.complaint.explanation == reference.complaint.explanation);
     REQUIRE(fast.kept_begin == reference.kept_begin);
     REQUIRE(fast.kept_end == reference.kept_end);
+    REQUIRE(fast.kept_hash == reference.kept_hash);
 }
 
 }  // namespace
