@@ -22,10 +22,12 @@ inline void append_fixed2_slow(std::string& out, double value, bool plus_sign) {
 inline void append_fixed2(std::string& out, double value, bool plus_sign = false) {
     const double scaled = std::fabs(value) * 100.0;
     if (!(scaled < 1e15)) return append_fixed2_slow(out, value, plus_sign);  // also NaN
-    const double whole = std::floor(scaled);
-    const double fraction = scaled - whole;
+    // Truncation is floor here (scaled is not negative), without a call to floor() on a
+    // baseline x86-64 build.
+    const auto whole = static_cast<std::uint64_t>(scaled);
+    const double fraction = scaled - static_cast<double>(whole);
     if (std::fabs(fraction - 0.5) < 1e-7) return append_fixed2_slow(out, value, plus_sign);
-    auto cents = static_cast<std::uint64_t>(whole) + (fraction > 0.5 ? 1 : 0);
+    auto cents = whole + (fraction > 0.5 ? 1 : 0);
     char buffer[32];
     char* const end = buffer + sizeof buffer;
     char* at = end;

@@ -45,16 +45,18 @@ static_assert(kLanguageCount == LanguageEvidence::kCandidates);
 constexpr double kUnscoredEvidence = 1.5;  // stop-word weight needed for a language we do not score
 
 std::string normalize_declared(std::string_view declared) {
-    std::string code;
+    // Letters up to '-' or '_', lower-cased; two or three of them, or "und". Built in a small
+    // buffer: every post with a lang comes here.
+    char code[3];
+    std::size_t size = 0;
     for (char c : declared) {
         if (c == '-' || c == '_') break;
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c < 'a' || c > 'z') return "und";
-        code.push_back(c);
-        if (code.size() > 3) return "und";
+        if (c < 'a' || c > 'z' || size == 3) return "und";
+        code[size++] = c;
     }
-    if (code.size() < 2) return "und";
-    return code;
+    if (size < 2) return "und";
+    return std::string(code, size);
 }
 
 }  // namespace

@@ -20,6 +20,12 @@ TEST_CASE("declared language wins and is normalised", "[language]") {
     CHECK(detect("x", "de_DE") == "de");
     CHECK(detect("x", "1234") == "und");
     CHECK(detect("x", "verylongcode") == "und");
+    // ISO 639-2 and -3 codes have three letters; four letters are no code.
+    CHECK(detect("x", "nld") == "nld");
+    CHECK(detect("x", "FRA-fr") == "fra");
+    CHECK(detect("x", "engl") == "und");
+    CHECK(detect("x", "e") == "und");
+    CHECK(detect("x", "-en") == "und");
 }
 
 TEST_CASE("Dutch and English are told apart", "[language]") {
