@@ -281,6 +281,9 @@ bool is_word_class(CharClass cls) {
 
 CharClass class_at(std::string_view text, std::size_t at) {
     if (at >= text.size()) return CharClass::space;
+    // Tags, mentions and emoticons ask for their neighbours' class, nearly always ASCII.
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte < 0x80) return utf8::kAsciiClass[byte];
     char32_t cp = 0;
     utf8::decode(text, at, cp);
     return utf8::classify(cp);
@@ -782,7 +785,9 @@ class Tokenizer {
 
     std::size_t tag_body(std::size_t j) const {
         while (j < text_.size() && (flags_[j] & kUrl) == 0) {
-            if (text_[j] == '_') {
+            const auto byte = static_cast<unsigned char>(text_[j]);
+            if (byte < 0x80) {  // the common case, without decoding
+                if (byte != '_' && !is_word_class(utf8::kAsciiClass[byte])) break;
                 ++j;
                 continue;
             }
