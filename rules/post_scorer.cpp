@@ -17,24 +17,9 @@ namespace spreekbuis::rules {
 
 namespace {
 
-constexpr double kCapsIncrement = 0.733;
-constexpr double kNegationScalar = -0.74;
 constexpr double kBeforeContrast = 0.5;
 constexpr double kAfterContrast = 1.5;
-constexpr double kElongationIncrement = 0.293;
 constexpr std::uint32_t kNone = 0xFFFFFFFF;
-
-double sign(double value) { return value < 0 ? -1.0 : 1.0; }
-
-// A token other than punctuation: what analyse_sentiment calls an item.
-struct Item {
-    std::string_view text;
-    const WordInfo* info = nullptr;  // a word's entry, or a hashtag's word's entry
-    double base = 0.0;               // lexicon valence before the rules
-    TokenKind kind = TokenKind::word;
-    bool all_caps = false;
-    bool elongated = false;
-};
 
 struct Valence {
     std::uint32_t item;
@@ -43,7 +28,7 @@ struct Valence {
 
 // Per-thread buffers, sized once per post and written through indices.
 struct Scratch {
-    std::vector<Item> items;
+    std::vector<SentimentItem> items;
     std::vector<std::uint32_t> maybe_valence;  // items a lexicon may score, in order
     std::vector<Valence> valences;
     std::vector<std::uint32_t> cue_token;  // by cue position: index into text.tokens
@@ -55,29 +40,6 @@ struct Scratch {
 Scratch& scratch() {
     thread_local Scratch instance;
     return instance;
-}
-
-// The valence of an item before the rules, as analyse_sentiment's lookup gives it.
-double base_valence(const Item& item, const LanguageLexicon& lexicon, std::size_t lang,
-                    std::uint8_t bit) {
-    const WordInfo* info = item.info;
-    if (info != nullptr && (info->request & bit) != 0) return 0.0;  // "please": no sentiment
-    switch (item.kind) {
-        case TokenKind::word:
-            if (info != nullptr && (info->has_valence & bit) != 0)
-                return WordTable::get().valence(*info, lang);
-            return item.elongated ? elongated_valence(lexicon, item.text) : 0.0;
-        case TokenKind::hashtag:
-            return info != nullptr && (info->has_valence & bit) != 0
-                       ? WordTable::get().valence(*info, lang)
-                       : 0.0;
-        case TokenKind::emoticon:
-            return Lexicons::get().emoticon(item.text);
-        case TokenKind::emoji:
-            return Lexicons::get().emoji(item.text);
-        default:
-            return 0.0;
-    }
 }
 
 }  // namespace
@@ -109,7 +71,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         if (token.kind == TokenKind::punct) continue;
         out.kept_begin[n] = token.begin;
         out.kept_end[n] = token.end;
-        Item& item = s.items[n];
+        SentimentItem& item = s.items[n];
         item.text = text.token_text(token);
         const std::uint32_t hash = word_hash::hash_word(item.text);
         out.kept_hash[n] = hash;
@@ -193,53 +155,23 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     const auto bit = static_cast<std::uint8_t>(1u << lang);
     const LanguageLexicon& lexicon = Lexicons::get().language(language);
     for (auto index : s.maybe_valence) {
-        Item& item = s.items[index];
-        item.base = base_valence(item, lexicon, lang, bit);
+        SentimentItem& item = s.items[index];
+        item.base = item_valence(item, lexicon, lang, true);
     }
-    const bool caps_differential = caps_words > 0 && caps_words < words;
-    const auto is_booster = [&](const Item& item) {
-        return item.info != nullptr && (item.info->is_booster & bit) != 0;
-    };
+    const SentimentRules rules{lexicon, lang, bit, caps_words > 0 && caps_words < words};
     s.valences.clear();
     for (auto i : s.maybe_valence) {
-        const Item& item = s.items[i];
-        double valence = item.base;
-        if (valence == 0.0) continue;
+        const SentimentItem& item = s.items[i];
+        if (item.base == 0.0) continue;
         const bool is_word = item.kind == TokenKind::word;
         const bool next_scored = i + 1 < n && s.items[i + 1].base != 0.0;
-        if (is_word && next_scored && (is_booster(item) || item.text == "no")) {
+        const bool booster = item.info != nullptr && (item.info->is_booster & bit) != 0;
+        if (is_word && next_scored && (booster || item.text == "no")) {
             continue;  // "super friendly", "no problems": it scales or negates its neighbour
         }
-        if (item.all_caps && caps_differential) valence += sign(valence) * kCapsIncrement;
-        if (item.elongated) valence += sign(valence) * kElongationIncrement;
+        bool caps = false;
         bool negated = false;
-        for (std::uint32_t distance = 1; distance <= 3 && distance <= i; ++distance) {
-            const Item& before = s.items[i - distance];
-            if (before.kind != TokenKind::word) continue;
-            if (before.base != 0.0 && !is_booster(before)) continue;
-            double boost = 0.0;
-            bool boosted = is_booster(before);
-            if (boosted) {
-                boost = table.booster(*before.info, lang);
-            } else if (before.elongated) {
-                boosted = elongated_booster(lexicon, before.text, boost);
-            }
-            if (boosted) {
-                double scalar = boost * (valence < 0 ? -1.0 : 1.0);
-                if (before.elongated) scalar += sign(scalar) * kElongationIncrement;
-                if (before.all_caps && caps_differential) scalar += sign(scalar) * kCapsIncrement;
-                if (distance == 2) scalar *= 0.95;
-                if (distance == 3) scalar *= 0.9;
-                valence += scalar;
-            }
-            const bool negation = (before.info != nullptr && (before.info->negation & bit) != 0) ||
-                                  (before.text.size() > 3 && before.text.ends_with("n't"));
-            if (negation && !negated) {
-                valence *= kNegationScalar;
-                negated = true;
-            }
-        }
-        s.valences.push_back({i, valence});
+        s.valences.push_back({i, rule_valence(s.items.data(), i, rules, caps, negated)});
     }
     // The first contrast word reweighs the clauses, unless it ends the post ("good though").
     const std::uint32_t contrast = first_contrast[lang];

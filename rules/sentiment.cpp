@@ -13,24 +13,12 @@ namespace spreekbuis::rules {
 
 namespace {
 
-constexpr double kCapsIncrement = 0.733;
-constexpr double kNegationScalar = -0.74;
 constexpr double kAlpha = 15.0;
 constexpr double kBeforeContrast = 0.5;
 constexpr double kAfterContrast = 1.5;
-constexpr double kElongationIncrement = 0.293;
 constexpr double kPositiveThreshold = 0.05;
 constexpr double kNegativeThreshold = -0.05;
 constexpr double kFailureValence = 1.0;  // per failure cue, capped at two per kind
-
-struct Item {
-    std::string_view text;
-    TokenKind kind = TokenKind::word;
-    bool all_caps = false;
-    bool elongated = false;
-    const WordInfo* info = nullptr;  // of the word, or of a hashtag's word
-    double base = 0.0;               // lexicon valence before the rules
-};
 
 struct Contribution {
     std::string_view text;
@@ -39,36 +27,9 @@ struct Contribution {
     bool caps;
 };
 
-// Valence of a token before the rules; `info` is its WordTable entry (of the hashtag's word
-// for a hashtag).
-double lookup(const LanguageLexicon& lexicon, LexiconLanguage lang, const Item& item,
-              const WordInfo* info) {
-    const auto bit = static_cast<std::uint8_t>(1u << static_cast<unsigned>(lang));
-    const auto index = static_cast<std::size_t>(lang);
-    switch (item.kind) {
-        case TokenKind::word:
-            if (info != nullptr && (info->has_valence & bit) != 0) {
-                return WordTable::get().valence(*info, index);
-            }
-            return item.elongated ? elongated_valence(lexicon, item.text) : 0.0;
-        case TokenKind::hashtag:
-            return info != nullptr && (info->has_valence & bit) != 0
-                       ? WordTable::get().valence(*info, index)
-                       : 0.0;
-        case TokenKind::emoticon:
-            return Lexicons::get().emoticon(item.text);
-        case TokenKind::emoji:
-            return Lexicons::get().emoji(item.text);
-        default:
-            return 0.0;
-    }
-}
-
-double sign(double value) { return value < 0 ? -1.0 : 1.0; }
-
 // Per-thread buffers of analyse_sentiment, reused across posts.
 struct SentimentScratch {
-    std::vector<Item> items;
+    std::vector<SentimentItem> items;
     std::vector<double> valences;
     std::vector<Contribution> contributions;
 };
@@ -140,12 +101,18 @@ bool elongated_booster(const LanguageLexicon& lexicon, std::string_view word, do
     return true;
 }
 
+Polarity polarity_of(double score) {
+    if (score >= kPositiveThreshold) return Polarity::positive;
+    if (score <= kNegativeThreshold) return Polarity::negative;
+    return Polarity::neutral;
+}
+
 void finish_sum(const NormalizedText& text, bool rules, double sum, SentimentDetail& detail) {
     if (rules && sum != 0.0) {
         const double exclamation = std::min<std::uint32_t>(text.exclamations, 4) * 0.292;
         double question = 0.0;
         if (text.questions > 1) question = text.questions <= 3 ? text.questions * 0.18 : 0.96;
-        sum += sign(sum) * (exclamation + question);
+        sum += sentiment_sign(sum) * (exclamation + question);
     }
     detail.sum = sum;
     detail.compound = sum / std::sqrt(sum * sum + kAlpha);
@@ -162,11 +129,7 @@ SentimentScore sentiment_score(SentimentDetail& detail, const CueHits& cues, boo
     }
     SentimentScore score;
     score.score = std::clamp(detail.compound, -1.0, 1.0);
-    if (score.score >= kPositiveThreshold) {
-        score.polarity = Polarity::positive;
-    } else if (score.score <= kNegativeThreshold) {
-        score.polarity = Polarity::negative;
-    }
+    score.polarity = polarity_of(score.score);
     if (explain) {
         append_fixed2(score.explanation, score.score, true);
         score.explanation += ' ';
@@ -201,28 +164,29 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
-        Item& item = items.emplace_back();
+        SentimentItem& item = items.emplace_back();
         item.text = text.token_text(token);
         item.kind = token.kind;
         item.all_caps = token.all_caps;
         item.elongated = token.elongated;
         item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
-        const bool request = rules && item.info != nullptr && (item.info->request & bit) != 0;
-        item.base = request ? 0.0 : lookup(lexicon, language, item, item.info);
+        item.base = item_valence(item, lexicon, static_cast<std::size_t>(language), rules);
         if (token.kind == TokenKind::word) {
             ++word_count;
             if (token.all_caps) ++caps_words;
         }
     }
     const bool caps_differential = caps_words > 0 && caps_words < word_count;
-    const auto is_booster = [&](const Item& item) {
+    const SentimentRules sentiment_rules{lexicon, static_cast<std::size_t>(language), bit,
+                                         caps_differential};
+    const auto is_booster = [&](const SentimentItem& item) {
         return item.info != nullptr && (item.info->is_booster & bit) != 0;
     };
 
     SentimentDetail detail;
     valences.assign(items.size(), 0.0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const Item& item = items[i];
+        const SentimentItem& item = items[i];
         double valence = item.base;
         if (valence == 0.0) continue;
         if (!rules) {
@@ -238,38 +202,8 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
             continue;  // "no problems" is handled as a negation of "problems"
         }
         bool caps = false;
-        if (item.all_caps && caps_differential) {
-            valence += sign(valence) * kCapsIncrement;
-            caps = true;
-        }
-        if (item.elongated) valence += sign(valence) * kElongationIncrement;
         bool negated = false;
-        for (std::size_t distance = 1; distance <= 3 && distance <= i; ++distance) {
-            const Item& before = items[i - distance];
-            if (before.kind != TokenKind::word) continue;
-            if (before.base != 0.0 && !is_booster(before)) continue;
-            double boost = 0.0;
-            bool boosted = is_booster(before);
-            if (boosted) {
-                boost = WordTable::get().booster(*before.info, static_cast<std::size_t>(language));
-            } else if (before.elongated) {
-                boosted = elongated_booster(lexicon, before.text, boost);
-            }
-            if (boosted) {
-                double scalar = boost * (valence < 0 ? -1.0 : 1.0);
-                if (before.elongated) scalar += sign(scalar) * kElongationIncrement;
-                if (before.all_caps && caps_differential) scalar += sign(scalar) * kCapsIncrement;
-                if (distance == 2) scalar *= 0.95;
-                if (distance == 3) scalar *= 0.9;
-                valence += scalar;
-            }
-            const bool negation = (before.info != nullptr && (before.info->negation & bit) != 0) ||
-                                  (before.text.size() > 3 && before.text.ends_with("n't"));
-            if (negation && !negated) {
-                valence *= kNegationScalar;
-                negated = true;
-            }
-        }
+        valence = rule_valence(items.data(), i, sentiment_rules, caps, negated);
         valences[i] = valence;
         if (explain) contributions.push_back({item.text, valence, negated, caps});
         if (negated) ++detail.negations;
@@ -350,11 +284,7 @@ SentimentScore score_sentiment_baseline(const NormalizedText& text, std::string_
     SentimentDetail detail = analyse_sentiment(text, lang, false);
     SentimentScore score;
     score.score = std::clamp(detail.compound, -1.0, 1.0);
-    if (score.score >= kPositiveThreshold) {
-        score.polarity = Polarity::positive;
-    } else if (score.score <= kNegativeThreshold) {
-        score.polarity = Polarity::negative;
-    }
+    score.polarity = polarity_of(score.score);
     score.explanation = std::move(detail.explanation);
     return score;
 }

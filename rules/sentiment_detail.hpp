@@ -56,10 +56,103 @@ class LanguageEvidence {
 };
 
 // Pieces of the sentiment rules shared by analyse_sentiment and the one-pass scorer.
+// A token other than punctuation, as the sentiment rules see it.
+struct SentimentItem {
+    std::string_view text;
+    const WordInfo* info = nullptr;  // of the word, or of a hashtag's word
+    double base = 0.0;               // lexicon valence before the rules
+    TokenKind kind = TokenKind::word;
+    bool all_caps = false;
+    bool elongated = false;
+};
 // The valence of an elongated word that is not in the lexicon as written ("baaad" -> "bad").
 double elongated_valence(const LanguageLexicon& lexicon, std::string_view word);
 // Whether an elongated word is a booster once squeezed ("sooo" -> "so"), and its value.
 bool elongated_booster(const LanguageLexicon& lexicon, std::string_view word, double& boost);
+struct SentimentRules {
+    const LanguageLexicon& lexicon;
+    std::size_t lang;        // LexiconLanguage, as an index
+    std::uint8_t bit;        // 1 << lang, for WordInfo's per-language bits
+    bool caps_differential;  // some words of the post are in capitals, not all
+};
+inline constexpr double kCapsIncrement = 0.733;
+inline constexpr double kNegationScalar = -0.74;
+inline constexpr double kElongationIncrement = 0.293;
+inline double sentiment_sign(double value) { return value < 0 ? -1.0 : 1.0; }
+
+// The lexicon valence of an item before the rules; `rules` gives request words ("please") none.
+// Inline, as rule_valence: both run for every scored word of every post.
+inline double item_valence(const SentimentItem& item, const LanguageLexicon& lexicon,
+                           std::size_t lang, bool rules) {
+    const WordInfo* info = item.info;
+    const auto bit = static_cast<std::uint8_t>(1u << lang);
+    if (rules && info != nullptr && (info->request & bit) != 0) return 0.0;  // "please"
+    switch (item.kind) {
+        case TokenKind::word:
+            if (info != nullptr && (info->has_valence & bit) != 0)
+                return WordTable::get().valence(*info, lang);
+            return item.elongated ? elongated_valence(lexicon, item.text) : 0.0;
+        case TokenKind::hashtag:
+            return info != nullptr && (info->has_valence & bit) != 0
+                       ? WordTable::get().valence(*info, lang)
+                       : 0.0;
+        case TokenKind::emoticon:
+            return Lexicons::get().emoticon(item.text);
+        case TokenKind::emoji:
+            return Lexicons::get().emoji(item.text);
+        default:
+            return 0.0;
+    }
+}
+
+// Item i's valence under VADER's rules: its own capitals and elongation, then boosters and the
+// first negation among the three words before it. `caps` and `negated` say what applied.
+inline double rule_valence(const SentimentItem* items, std::size_t i, const SentimentRules& rules,
+                           bool& caps, bool& negated) {
+    const SentimentItem& item = items[i];
+    const auto is_booster = [&](const SentimentItem& candidate) {
+        return candidate.info != nullptr && (candidate.info->is_booster & rules.bit) != 0;
+    };
+    double valence = item.base;
+    caps = false;
+    if (item.all_caps && rules.caps_differential) {
+        valence += sentiment_sign(valence) * kCapsIncrement;
+        caps = true;
+    }
+    if (item.elongated) valence += sentiment_sign(valence) * kElongationIncrement;
+    negated = false;
+    for (std::size_t distance = 1; distance <= 3 && distance <= i; ++distance) {
+        const SentimentItem& before = items[i - distance];
+        if (before.kind != TokenKind::word) continue;
+        if (before.base != 0.0 && !is_booster(before)) continue;
+        double boost = 0.0;
+        bool boosted = is_booster(before);
+        if (boosted) {
+            boost = WordTable::get().booster(*before.info, rules.lang);
+        } else if (before.elongated) {
+            boosted = elongated_booster(rules.lexicon, before.text, boost);
+        }
+        if (boosted) {
+            double scalar = boost * (valence < 0 ? -1.0 : 1.0);
+            if (before.elongated) scalar += sentiment_sign(scalar) * kElongationIncrement;
+            if (before.all_caps && rules.caps_differential)
+                scalar += sentiment_sign(scalar) * kCapsIncrement;
+            if (distance == 2) scalar *= 0.95;
+            if (distance == 3) scalar *= 0.9;
+            valence += scalar;
+        }
+        const bool negation =
+            (before.info != nullptr && (before.info->negation & rules.bit) != 0) ||
+            (before.text.size() > 3 && before.text.ends_with("n't"));
+        if (negation && !negated) {
+            valence *= kNegationScalar;
+            negated = true;
+        }
+    }
+    return valence;
+}
+
+Polarity polarity_of(double score);
 // Sets detail.sum and compound from the rules' valence sum: '!' and '?' emphasis, then -1..1.
 void finish_sum(const NormalizedText& text, bool rules, double sum, SentimentDetail& detail);
 // The score of a detail once the post's failure cues are known.
