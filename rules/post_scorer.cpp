@@ -20,6 +20,8 @@ namespace {
 constexpr double kBeforeContrast = 0.5;
 constexpr double kAfterContrast = 1.5;
 constexpr std::uint32_t kNone = 0xFFFFFFFF;
+// One huge post must not pin its buffers: above this many tokens they are let go afterwards.
+constexpr std::size_t kMaxKeptTokens = std::size_t{1} << 16;
 
 struct Valence {
     std::uint32_t item;
@@ -48,6 +50,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     const WordTable& table = WordTable::get();
     auto& s = scratch();
     const std::size_t token_count = text.tokens.size();
+    if (s.items.capacity() > kMaxKeptTokens && token_count <= kMaxKeptTokens) s = Scratch{};
     s.items.resize(token_count);
     s.cue_token.resize(token_count);
     s.cue_number.resize(token_count);
