@@ -388,13 +388,12 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     Verdict verdict;
     thread_local NormalizedText text;
     thread_local std::vector<std::uint8_t> flags;
-    thread_local PostScores scores;
     if (text.plain.capacity() > kMaxKeptText) {  // one huge post must not pin its memory
         text = NormalizedText{};
         flags = {};
-        scores = PostScores{};
     }
     normalize_into(post.text, text, flags);
+    thread_local PostScores scores;
     score_post(text, post.lang, scores);
     const SentimentScore& sentiment = scores.sentiment;
     const ComplaintScore& complaint = scores.complaint;

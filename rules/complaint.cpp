@@ -348,19 +348,6 @@ const CueIndex& cue_index() {
     return index;
 }
 
-// Per-thread buffers of match_cues, reused across posts.
-struct CueScratch {
-    std::vector<std::uint32_t> tokens;  // indices into text.tokens of the cue-relevant tokens
-    std::vector<std::uint8_t> numbers;
-    std::vector<const WordInfo*> info;
-    std::vector<std::uint32_t> starts;
-};
-
-CueScratch& cue_scratch() {
-    thread_local CueScratch instance;
-    return instance;
-}
-
 }  // namespace
 
 std::vector<CueStart> complaint_cue_starts() {
@@ -405,13 +392,8 @@ std::string_view to_string(ComplaintFeature feature) {
 }
 
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out) {
-    auto& scratch = cue_scratch();
-    scratch.tokens.clear();
-    scratch.numbers.clear();
-    scratch.info.clear();
-    scratch.starts.clear();
-    CueTokens cue_tokens;
-    cue_tokens.text = &text;
+    thread_local CueTokens cue_tokens;
+    cue_tokens.reset(text.tokens.size());
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::mention) cue_tokens.has_mention = true;
@@ -419,22 +401,14 @@ void match_cues(const NormalizedText& text, const TokenWords& words, bool name_c
         const bool number =
             token.kind == TokenKind::number ||
             (words.info[t] != nullptr && (words.info[t]->cue_marks & WordInfo::kNumberWord) != 0);
-        scratch.starts.push_back(static_cast<std::uint32_t>(scratch.tokens.size()));
-        scratch.tokens.push_back(static_cast<std::uint32_t>(t));
-        scratch.numbers.push_back(number ? 1 : 0);
-        scratch.info.push_back(words.info[t]);
+        // Every position is a start: the reference the one-pass scorer's choice is held to.
+        cue_tokens.add(static_cast<std::uint32_t>(t), number, words.info[t], true);
     }
-    cue_tokens.token = scratch.tokens.data();
-    cue_tokens.number = scratch.numbers.data();
-    cue_tokens.info = scratch.info.data();
-    cue_tokens.size = scratch.tokens.size();
-    // Every position is tried: the reference the one-pass scorer's choice of starts is held to.
-    match_cues_at(cue_tokens, scratch.starts.data(), scratch.starts.size(), name_cues, out);
+    match_cues_at(text, cue_tokens, name_cues, out);
 }
 
-void match_cues_at(const CueTokens& tokens, const std::uint32_t* starts, std::size_t start_count,
-                   bool name_cues, CueHits& out) {
-    const NormalizedText& text = *tokens.text;
+void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool name_cues,
+                   CueHits& out) {
     out.hits.fill(0.0);
     out.brand_question = false;
     out.named_count = 0;
@@ -445,8 +419,7 @@ void match_cues_at(const CueTokens& tokens, const std::uint32_t* starts, std::si
         return text.tokens[tokens.token[position]];
     };
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
-    for (std::size_t s = 0; s < start_count; ++s) {
-        const std::size_t i = starts[s];
+    for (const std::size_t i : tokens.starts) {
         std::size_t best = static_cast<std::size_t>(-1);
         std::size_t best_length = 0;
         const auto consider = [&](std::size_t c) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
@@ -58,19 +59,39 @@ struct CueHits {
 };
 void match_cues(const NormalizedText& text, const TokenWords& words, bool name_cues, CueHits& out);
 
-// The tokens cues are matched on: every token but punctuation and URLs, by cue position.
+// The tokens cues are matched on (every token but punctuation and URLs), by cue position, and
+// the positions where matching starts. Filled by match_cues or the one-pass scorer; the
+// buffers are reused across posts.
 struct CueTokens {
-    const NormalizedText* text = nullptr;
-    const std::uint32_t* token = nullptr;   // index into text->tokens
-    const std::uint8_t* number = nullptr;   // 1 where the token counts as a number ("3", "two")
-    const WordInfo* const* info = nullptr;  // a word's WordTable entry; null for other tokens
-    std::size_t size = 0;
+    std::vector<std::uint32_t> token;   // index into text.tokens
+    std::vector<std::uint8_t> number;   // 1 where the token counts as a number ("3", "two")
+    std::vector<const WordInfo*> info;  // a word's WordTable entry; null for other tokens
+    // Ascending positions that include every one holding a word that starts a cue
+    // (WordInfo::cue_count) or a number. More positions change nothing.
+    std::vector<std::uint32_t> starts;
+    std::size_t size = 0;      // positions in use (the buffers may be longer)
     bool has_mention = false;  // the post has a mention (URLs and punctuation included)
+
+    // Empties it for a post of `tokens` tokens (at most that many positions).
+    void reset(std::size_t tokens) {
+        token.resize(tokens);
+        number.resize(tokens);
+        info.resize(tokens);
+        starts.clear();
+        size = 0;
+        has_mention = false;
+    }
+    void add(std::uint32_t token_index, bool is_number, const WordInfo* word, bool start) {
+        token[size] = token_index;
+        number[size] = is_number ? 1 : 0;
+        info[size] = word;
+        if (start) starts.push_back(static_cast<std::uint32_t>(size));
+        ++size;
+    }
 };
-// The cues starting at `starts`: ascending cue positions that include every position holding
-// a word that starts a cue (WordInfo::cue_count) or a number. More positions change nothing.
-void match_cues_at(const CueTokens& tokens, const std::uint32_t* starts, std::size_t start_count,
-                   bool name_cues, CueHits& out);
+// The cues starting at `tokens.starts`.
+void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool name_cues,
+                   CueHits& out);
 // A feature's value from the cues alone (problem .. praise), capped as the model expects.
 double cue_value(const CueHits& cues, ComplaintFeature feature);
 ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& sentiment);

@@ -17,8 +17,6 @@ namespace spreekbuis::rules {
 
 namespace {
 
-constexpr double kBeforeContrast = 0.5;
-constexpr double kAfterContrast = 1.5;
 constexpr std::uint32_t kNone = 0xFFFFFFFF;
 // One huge post must not pin its buffers: above this many tokens they are let go afterwards.
 constexpr std::size_t kMaxKeptTokens = std::size_t{1} << 16;
@@ -33,10 +31,7 @@ struct Scratch {
     std::vector<SentimentItem> items;
     std::vector<std::uint32_t> maybe_valence;  // items a lexicon may score, in order
     std::vector<Valence> valences;
-    std::vector<std::uint32_t> cue_token;  // by cue position: index into text.tokens
-    std::vector<std::uint8_t> cue_number;
-    std::vector<const WordInfo*> cue_info;
-    std::vector<std::uint32_t> cue_starts;
+    CueTokens cues;
 };
 
 Scratch& scratch() {
@@ -50,25 +45,25 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     const WordTable& table = WordTable::get();
     auto& s = scratch();
     const std::size_t token_count = text.tokens.size();
-    if (s.items.capacity() > kMaxKeptTokens && token_count <= kMaxKeptTokens) s = Scratch{};
+    if (s.items.capacity() > kMaxKeptTokens && token_count <= kMaxKeptTokens) {
+        s = Scratch{};
+        out.kept_begin = {};
+        out.kept_end = {};
+        out.kept_hash = {};
+    }
     s.items.resize(token_count);
-    s.cue_token.resize(token_count);
-    s.cue_number.resize(token_count);
-    s.cue_info.resize(token_count);
+    s.cues.reset(token_count);
     out.kept_begin.resize(token_count);
     out.kept_end.resize(token_count);
     out.kept_hash.resize(token_count);
     s.maybe_valence.clear();
-    s.cue_starts.clear();
 
     const bool detect = declared.empty();
     LanguageEvidence evidence;
     std::array<std::uint32_t, 2> first_contrast = {kNone, kNone};  // by LexiconLanguage
     std::size_t words = 0;
     std::size_t caps_words = 0;
-    bool has_mention = false;
-    std::uint32_t n = 0;     // items
-    std::uint32_t cues = 0;  // cue positions
+    std::uint32_t n = 0;  // items
     for (std::size_t t = 0; t < token_count; ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
@@ -109,7 +104,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
                 number = true;
                 break;
             case TokenKind::mention:
-                has_mention = true;
+                s.cues.has_mention = true;
                 break;
             case TokenKind::emoji:
             case TokenKind::emoticon:
@@ -122,12 +117,8 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         if (maybe_valence) s.maybe_valence.push_back(n);
         if (token.kind != TokenKind::url) {
             const WordInfo* word_info = token.kind == TokenKind::word ? info : nullptr;
-            s.cue_token[cues] = static_cast<std::uint32_t>(t);
-            s.cue_number[cues] = number ? 1 : 0;
-            s.cue_info[cues] = word_info;
-            if (number || (word_info != nullptr && word_info->cue_count != 0))
-                s.cue_starts.push_back(cues);
-            ++cues;
+            s.cues.add(static_cast<std::uint32_t>(t), number, word_info,
+                       number || (word_info != nullptr && word_info->cue_count != 0));
         }
         ++n;
     }
@@ -143,14 +134,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     }
 
     thread_local CueHits hits;
-    CueTokens cue_tokens;
-    cue_tokens.text = &text;
-    cue_tokens.token = s.cue_token.data();
-    cue_tokens.number = s.cue_number.data();
-    cue_tokens.info = s.cue_info.data();
-    cue_tokens.size = cues;
-    cue_tokens.has_mention = has_mention;
-    match_cues_at(cue_tokens, s.cue_starts.data(), s.cue_starts.size(), true, hits);
+    match_cues_at(text, s.cues, true, hits);
 
     // Sentiment, analyse_sentiment's rules at the items a lexicon scores.
     const LexiconLanguage language = lexicon_language(out.lang);

@@ -14,8 +14,6 @@ namespace spreekbuis::rules {
 namespace {
 
 constexpr double kAlpha = 15.0;
-constexpr double kBeforeContrast = 0.5;
-constexpr double kAfterContrast = 1.5;
 constexpr double kPositiveThreshold = 0.05;
 constexpr double kNegativeThreshold = -0.05;
 constexpr double kFailureValence = 1.0;  // per failure cue, capped at two per kind

@@ -78,6 +78,9 @@ struct SentimentRules {
 inline constexpr double kCapsIncrement = 0.733;
 inline constexpr double kNegationScalar = -0.74;
 inline constexpr double kElongationIncrement = 0.293;
+// The first contrast word ("but", "maar") weighs the clause before it down, the one after up.
+inline constexpr double kBeforeContrast = 0.5;
+inline constexpr double kAfterContrast = 1.5;
 inline double sentiment_sign(double value) { return value < 0 ? -1.0 : 1.0; }
 
 // The lexicon valence of an item before the rules; `rules` gives request words ("please") none.
