@@ -522,23 +522,29 @@ ComplaintFeatures complaint_features(const NormalizedText& text, std::string_vie
 
 ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
                                bool explain_always) {
+    ComplaintScore score;
+    score_complaint(cues, sentiment, explain_always, score);
+    return score;
+}
+
+void score_complaint(const CueHits& cues, const SentimentScore& sentiment, bool explain_always,
+                     ComplaintScore& out) {
     const auto values = feature_values(cues, sentiment);
     double z = kBias;
     for (std::size_t f = 0; f < kComplaintFeatureCount; ++f) z += kWeights[f] * values[f];
-    ComplaintScore score;
-    score.score = 1.0 / (1.0 + std::exp(-z));
-    score.complaint = score.score >= kThreshold;
-    if (!explain_always && !score.complaint) return score;
-    auto& explanation = score.explanation;
-    explanation = "p=";
-    append_fixed2(explanation, score.score);
+    out.score = 1.0 / (1.0 + std::exp(-z));
+    out.complaint = out.score >= kThreshold;
+    auto& explanation = out.explanation;
+    explanation.clear();
+    if (!explain_always && !out.complaint) return;
+    explanation += "p=";
+    append_fixed2(explanation, out.score);
     explanation += ", sentiment ";
     append_fixed2(explanation, sentiment.score, true);
     if (cues.named_count > 0) {
         explanation += "; ";
         cues.append_names(explanation);
     }
-    return score;
 }
 
 ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang,

@@ -98,6 +98,9 @@ ComplaintFeatures complaint_features(const CueHits& cues, const SentimentScore& 
 // `explain_always` false leaves the explanation empty when the post is not a complaint.
 ComplaintScore score_complaint(const CueHits& cues, const SentimentScore& sentiment,
                                bool explain_always);
+// The same into `out`, reusing its explanation's buffer (evaluate scores every post).
+void score_complaint(const CueHits& cues, const SentimentScore& sentiment, bool explain_always,
+                     ComplaintScore& out);
 
 std::string_view to_string(ComplaintFeature feature);
 

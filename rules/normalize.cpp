@@ -1,5 +1,6 @@
 #include "rules/normalize.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstring>
@@ -242,11 +243,17 @@ constexpr std::array<std::string_view, 44> kEmoticons = {
     ":-p",  ":-/",  ":-|", ":-o", ":-*", ":))", ":((", "<33", ":)",  ":(",  ":d",
     ";)",   ":p",   ";p",  ";d",  "<3",  ":/",  ":|",  ":o",  ":*",  "=)",  "=(",
     "=d",   ":]",   ":[",  "^^",  "-_-", ":@",  ":s",  ":$",  "(:",  "):",  ":3"};
+static_assert(std::all_of(kEmoticons.begin(), kEmoticons.end(),
+                          [](std::string_view e) { return e.size() >= 2; }),
+              "emoticon() turns a mark down by its second byte");
 
 // kEmoticons by first byte, each group in list order (the first that fits wins).
 struct EmoticonsByFirst {
     std::array<std::uint8_t, kEmoticons.size()> order{};
     std::array<std::uint8_t, 129> begin{};  // group of byte b: order[begin[b] .. begin[b + 1])
+    // Bit c of seconds[b]: some emoticon starts with bytes b, c. Most marks (": ", "),") are
+    // turned down here, before the group's list is compared.
+    std::array<std::array<std::uint64_t, 2>, 128> seconds{};
 };
 
 const EmoticonsByFirst kEmoticonsByFirst = [] {
@@ -257,6 +264,8 @@ const EmoticonsByFirst kEmoticonsByFirst = [] {
         for (std::size_t e = 0; e < kEmoticons.size(); ++e) {
             if (static_cast<unsigned char>(kEmoticons[e][0]) == b) {
                 table.order[at++] = static_cast<std::uint8_t>(e);
+                const auto second = static_cast<unsigned char>(kEmoticons[e][1]);
+                table.seconds[b][second >> 6] |= std::uint64_t{1} << (second & 63);
             }
         }
     }
@@ -337,16 +346,21 @@ struct ChunkState {
     std::uint32_t questions = 0;
 };
 
-bool fold_ascii_chunk(std::string_view plain, std::size_t pos, char* folded, std::uint8_t* flag,
-                      ChunkState& state) {
+// The last chunk of a text may be shorter: `length` (1..16) bytes at `bytes`, which has 16
+// readable bytes; fold_fast keeps 16 bytes of room past what it writes for the store.
+bool fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes,
+                      std::size_t length, char* folded, std::uint8_t* flag, ChunkState& state) {
     const auto byte = [](char c) { return _mm_set1_epi8(c); };
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(plain.data() + pos));
+    const unsigned valid = length >= 16 ? 0xFFFFu : (1u << length) - 1;
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
     // Signed compares: bytes >= 0x80 are negative and fail the first test.
     const __m128i printable =
         _mm_and_si128(_mm_cmpgt_epi8(v, byte(0x1F)), _mm_cmplt_epi8(v, byte(0x7F)));
-    if (_mm_movemask_epi8(printable) != 0xFFFF) return false;
-    const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte(' '))));
-    if ((spaces & (spaces >> 1)) != 0 || (spaces & 0x8000) != 0) return false;
+    if ((static_cast<unsigned>(_mm_movemask_epi8(printable)) & valid) != valid) return false;
+    const unsigned spaces =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte(' ')))) & valid;
+    // A space last is left to the byte loop, which keeps it pending for what follows.
+    if ((spaces & (spaces >> 1)) != 0 || (spaces & (valid ^ (valid >> 1))) != 0) return false;
     // A leading space is written as itself only after a word (not at the start, not after a
     // pending space).
     if ((spaces & 1) != 0 && (state.pending_space || state.out == 0)) return false;
@@ -372,11 +386,12 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, char* folded, std
                              static_cast<unsigned>(static_cast<unsigned char>(last)) << 8)));
     const __m128i triple = _mm_andnot_si128(
         digit, _mm_and_si128(_mm_cmpeq_epi8(lower, prev1), _mm_cmpeq_epi8(lower, prev2)));
-    if (_mm_movemask_epi8(triple) != 0) return false;
+    if ((static_cast<unsigned>(_mm_movemask_epi8(triple)) & valid) != 0) return false;
 
     // URL starts: 'h' or 'w' after a byte that ends no word and is none of '@', '#', '/'.
-    const unsigned hw = static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w')))));
+    const unsigned hw = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                            _mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w'))))) &
+                        valid;
     if (hw != 0) {
         const __m128i wordish = _mm_or_si128(
             _mm_or_si128(letter, digit),
@@ -405,22 +420,27 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, char* folded, std
     }
     _mm_storeu_si128(reinterpret_cast<__m128i*>(folded), lower);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(flag), _mm_and_si128(upper, byte(kUpper)));
-    state.out += 16;
+    state.out += length;
     // Counted bit by bit: usually none, and the build has no popcount instruction.
-    for (auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!'))));
+    for (auto marks =
+             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!')))) & valid;
          marks != 0; marks &= marks - 1) {
         ++state.exclamations;
     }
-    for (auto marks = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?'))));
+    for (auto marks =
+             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?')))) & valid;
          marks != 0; marks &= marks - 1) {
         ++state.questions;
     }
-    // The last two folded bytes carry the elongation state on.
-    const auto tail = static_cast<unsigned>(_mm_extract_epi16(lower, 7));
-    const unsigned last_byte = tail >> 8;
-    const unsigned before = tail & 0xFF;
-    state.last = last_byte;
-    state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
+    // The last two folded bytes carry the elongation state on (a short chunk ends the text:
+    // nothing follows that needs it).
+    if (length >= 16) {
+        const auto tail = static_cast<unsigned>(_mm_extract_epi16(lower, 7));
+        const unsigned last_byte = tail >> 8;
+        const unsigned before = tail & 0xFF;
+        state.last = last_byte;
+        state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
+    }
     return true;
 }
 #endif
@@ -438,9 +458,11 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
     const std::string_view plain = out.plain;
     const std::size_t size = plain.size();
     // Room for the rest of the input plus a pending space, kept by every step: an ASCII byte
-    // writes at most one byte, and a pending space stands for a space byte already read.
-    out.folded.resize(size + 1);
-    flags.resize(size + 1);
+    // writes at most one byte, and a pending space stands for a space byte already read. And
+    // kChunkRoom more, for the sixteen-byte store of a short last chunk.
+    constexpr std::size_t kChunkRoom = 16;
+    out.folded.resize(size + 1 + kChunkRoom);
+    flags.resize(size + 1 + kChunkRoom);
     char* folded = out.folded.data();
     std::uint8_t* flag = flags.data();
     const char* const in = plain.data();
@@ -486,9 +508,17 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
 #endif
     while (pos < size) {
 #if defined(__SSE2__)
-        if (pos >= bytewise_until && size - pos >= 16) {
+        if (pos >= bytewise_until) {
             ChunkState state{o, pending_space, last, run, exclamations, questions};
-            if (fold_ascii_chunk(plain, pos, folded + o, flag + o, state)) {
+            // The last bytes, fewer than sixteen, are read from a copy padded with zeros.
+            const std::size_t length = size - pos < 16 ? size - pos : 16;
+            alignas(16) char padded[16] = {};
+            const char* bytes = in + pos;
+            if (length < 16) {
+                std::memcpy(padded, bytes, length);
+                bytes = padded;
+            }
+            if (fold_ascii_chunk(plain, pos, bytes, length, folded + o, flag + o, state)) {
                 o = state.out;
                 pending_space = state.pending_space;
                 last = state.last;
@@ -496,17 +526,17 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
                 exclamations = state.exclamations;
                 questions = state.questions;
                 last_emoji = false;
-                pos += 16;
+                pos += length;
                 continue;
             }
-            bytewise_until = pos + 16;
+            bytewise_until = pos + length;
         }
 #endif
         const char c = in[pos];
         if (static_cast<unsigned char>(c) >= 0x80) {
             // A code point folds to at most 12 bytes, plus a pending space.
-            if (out.folded.size() < o + 13 + (size - pos)) {
-                const std::size_t grown = o + 13 + (size - pos) + size;
+            if (out.folded.size() < o + 13 + kChunkRoom + (size - pos)) {
+                const std::size_t grown = o + 13 + kChunkRoom + (size - pos) + size;
                 out.folded.resize(grown);
                 flags.resize(grown);
                 folded = out.folded.data();
@@ -958,7 +988,12 @@ class Tokenizer {
 
     std::size_t emoticon(std::size_t i) const {
         const auto first = static_cast<unsigned char>(text_[i]);
-        if (first >= 0x80) return 0;
+        if (first >= 0x80 || i + 1 >= text_.size()) return 0;  // every emoticon has two bytes
+        const auto second = static_cast<unsigned char>(text_[i + 1]);
+        if (second >= 0x80 ||
+            (kEmoticonsByFirst.seconds[first][second >> 6] >> (second & 63) & 1) == 0) {
+            return 0;
+        }
         for (std::size_t k = kEmoticonsByFirst.begin[first]; k < kEmoticonsByFirst.begin[first + 1];
              ++k) {
             const std::string_view e = kEmoticons[kEmoticonsByFirst.order[k]];

@@ -174,7 +174,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     SentimentDetail detail;
     finish_sum(text, true, sum, detail);
     out.sentiment = sentiment_score(detail, hits, false);
-    out.complaint = score_complaint(hits, out.sentiment, false);
+    score_complaint(hits, out.sentiment, false, out.complaint);
 }
 
 }  // namespace spreekbuis::rules
