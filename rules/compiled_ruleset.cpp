@@ -1,6 +1,7 @@
 #include "rules/compiled_ruleset.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "rules/format.hpp"
@@ -569,34 +570,49 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             }
         }
     }
-    std::string& why = verdict.why;
-    why.reserve(length + 64 + complaint.explanation.size());
-    if (length == 0) {
-        why = "no rule matched"sv;
-    } else {
-        why.assign(buffer.data(), length);
-    }
+    // The scores' part is put together as pieces and written with one resize: the numbers
+    // formatted on the stack, the rest text the verdict already holds.
     const bool scored = is_scored_language(verdict.lang);
+    char complaint_number[kFixed2Room];
+    char sentiment_number[kFixed2Room];
+    std::array<std::string_view, 8> tail;
+    std::size_t pieces = 0;
     if (!scored) {
-        why += "; lang "sv;
-        why += verdict.lang;
-        why += " not scored (sentiment and complaint: en and nl)"sv;
-    } else if (complaint.complaint) {
-        why += "; complaint "sv;
-        append_fixed2(why, complaint.score);
-        if (!complaint.explanation.empty()) {
-            why += " ("sv;
-            why += complaint.explanation;
-            why += ')';
-        }
+        tail[pieces++] = "; lang "sv;
+        tail[pieces++] = verdict.lang;
+        tail[pieces++] = " not scored (sentiment and complaint: en and nl)"sv;
     } else {
-        why += "; no complaint ("sv;
-        append_fixed2(why, complaint.score);
-        why += ')';
+        const std::string_view score(complaint_number,
+                                     format_fixed2(complaint_number, complaint.score));
+        if (complaint.complaint) {
+            tail[pieces++] = "; complaint "sv;
+            tail[pieces++] = score;
+            if (!complaint.explanation.empty()) {
+                tail[pieces++] = " ("sv;
+                tail[pieces++] = complaint.explanation;
+                tail[pieces++] = ")"sv;
+            }
+        } else {
+            tail[pieces++] = "; no complaint ("sv;
+            tail[pieces++] = score;
+            tail[pieces++] = ")"sv;
+        }
+        tail[pieces++] = "; sentiment "sv;
+        tail[pieces++] = std::string_view(sentiment_number,
+                                          format_fixed2(sentiment_number, sentiment.score));
     }
-    if (scored) {
-        why += "; sentiment "sv;
-        append_fixed2(why, sentiment.score);
+    const std::string_view head = length == 0 ? "no rule matched"sv
+                                              : std::string_view(buffer.data(), length);
+    std::size_t total = head.size();
+    for (std::size_t i = 0; i < pieces; ++i) total += tail[i].size();
+    std::string& why = verdict.why;
+    why.resize(total);
+    char* at = why.data();
+    std::memcpy(at, head.data(), head.size());
+    at += head.size();
+    for (std::size_t i = 0; i < pieces; ++i) {
+        copy_bytes(at, tail[i].data(), tail[i].size());
+        at += tail[i].size();
     }
     if (buffer.size() > kMaxKeptText) buffer = std::string{};  // as for the text: no pinning
     return verdict;
