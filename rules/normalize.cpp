@@ -638,6 +638,8 @@ struct WordRun {
     unsigned upper = 0;
 };
 
+// With `kUnderscore`, '_' counts as a letter or digit too (the body of a tag).
+template <bool kUnderscore = false>
 WordRun word_run(const char* text, const std::uint8_t* flags, std::size_t size, std::size_t at) {
     __m128i v;
     __m128i f;
@@ -666,9 +668,10 @@ WordRun word_run(const char* text, const std::uint8_t* flags, std::size_t size, 
     const __m128i digit =
         _mm_and_si128(_mm_cmpgt_epi8(v, byte('0' - 1)), _mm_cmplt_epi8(v, byte('9' + 1)));
     const __m128i url = _mm_cmpeq_epi8(_mm_and_si128(f, byte(kUrl)), byte(kUrl));
-    const auto word = static_cast<unsigned>(
-                          _mm_movemask_epi8(_mm_andnot_si128(url, _mm_or_si128(letter, digit)))) >>
-                      shift;
+    __m128i wordish = _mm_or_si128(letter, digit);
+    if constexpr (kUnderscore) wordish = _mm_or_si128(wordish, _mm_cmpeq_epi8(v, byte('_')));
+    const auto word =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(url, wordish))) >> shift;
     WordRun run;
     run.length = static_cast<std::size_t>(__builtin_ctz(~word));  // the bits past 16 are clear
     const unsigned inside = (1u << run.length) - 1;
@@ -814,7 +817,16 @@ class Tokenizer {
     }
 
     std::size_t tag_body(std::size_t j) const {
-        while (j < text_.size() && (flags_[j] & kUrl) == 0) {
+        const std::size_t size = text_.size();
+        while (j < size) {
+#if defined(__SSE2__)
+            // ASCII letters, digits and '_' outside URLs, sixteen bytes at a time.
+            const std::size_t run = word_run<true>(text_.data(), flags_.data(), size, j).length;
+            j += run;
+            if (run == 16) continue;
+            if (j >= size) break;
+#endif
+            if ((flags_[j] & kUrl) != 0) break;
             const auto byte = static_cast<unsigned char>(text_[j]);
             if (byte < 0x80) {  // the common case, without decoding
                 if (byte != '_' && !is_word_class(utf8::kAsciiClass[byte])) break;

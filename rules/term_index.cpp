@@ -9,9 +9,8 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     term_refs_.clear();
     tail_.clear();
     key_text_.clear();
-    prefix_lengths_ = 0;
+    std::fill(prefix_lengths_.begin(), prefix_lengths_.end(), 0);
     longest_prefix_ = 0;
-    prefix_pairs_.fill(0);
     hashtags_ = false;
     std::map<std::string, std::vector<std::uint32_t>> exact;
     std::map<std::string, std::vector<std::uint32_t>> prefix;
@@ -22,24 +21,23 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
         if (first.text.empty()) continue;
         if (first.prefix) {
             prefix[first.text].push_back(id);
-            prefix_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(first.text.size(), 63);
             longest_prefix_ = std::max(longest_prefix_, first.text.size());
-            if (first.text.size() >= 2) {
-                const std::size_t pair = pair_of(first.text);
-                prefix_pairs_[pair >> 6] |= std::uint64_t{1} << (pair & 63);
+            if (first.text.size() >= 2) {  // the query compiler asks for two or more
+                prefix_lengths_[pair_bucket(first.text)] |=
+                    std::uint64_t{1} << std::min<std::size_t>(first.text.size(), 63);
             }
         } else {
             exact[first.text].push_back(id);
         }
         hashtags_ = hashtags_ || term.hashtag_too;
     }
-    fill(exact_, {exact.begin(), exact.end()}, terms, KeyKind::whole_word);
-    fill(prefix_, {prefix.begin(), prefix.end()}, terms, KeyKind::prefix);
+    fill(exact_, {exact.begin(), exact.end()}, terms);
+    fill(prefix_, {prefix.begin(), prefix.end()}, terms);
 }
 
 void TermIndex::fill(Table& table,
                      std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-                     const std::vector<compiled::TermPattern>& terms, KeyKind kind) {
+                     const std::vector<compiled::TermPattern>& terms) {
     std::size_t size = 16;
     int bits = 4;
     while (size < keys.size() * 2) {
@@ -74,8 +72,7 @@ void TermIndex::fill(Table& table,
             term_refs_.push_back(ref);
         }
         table.entries.push_back(entry);
-        const std::uint64_t hash =
-            kind == KeyKind::prefix ? hash_of(key) : word_hash::hash_word(key);
+        const std::uint64_t hash = word_hash::hash_word(key);
         table.filter.add(filter_mix(hash));
         std::uint64_t i = home(table, hash);
         while (table.slots[i].entry != 0) i = (i + 1) & table.mask;

@@ -72,30 +72,22 @@ class TermIndex {
         std::uint32_t hash = 0;  // hash_word(text) of a whole word: most phrases fail on it
     };
 
-    static constexpr std::uint64_t kOffset = 14695981039346656037ULL;
-    static constexpr std::uint64_t kPrime = 1099511628211ULL;
     static constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ULL;
+    static constexpr std::size_t kPairBuckets = 4096;
 
-    // Prefix keys are hashed a byte at a time (FNV-1a), so every prefix of a token is hashed on
-    // the way; whole-word keys with word_hash::hash_word, the hash the tokens arrive with.
-    static std::uint64_t step(std::uint64_t hash, char c) {
-        return (hash ^ static_cast<unsigned char>(c)) * kPrime;
-    }
-    static std::uint64_t hash_of(std::string_view text) {
-        std::uint64_t hash = kOffset;
-        for (char c : text) hash = step(hash, c);
-        return hash;
-    }
-    enum class KeyKind { whole_word, prefix };
+    // Keys are hashed with word_hash::hash_word: whole words arrive with that hash, and a
+    // token's prefix is hashed only at the lengths some prefix key of its first two bytes has.
     void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-              const std::vector<compiled::TermPattern>& terms, KeyKind kind);
+              const std::vector<compiled::TermPattern>& terms);
     static std::uint64_t home(const Table& table, std::uint64_t hash) {
         return (hash * kMix) >> table.shift;
     }
     static std::uint64_t filter_mix(std::uint64_t hash) { return hash ^ (hash >> 29); }
-    static std::size_t pair_of(std::string_view word) {
-        return static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 |
-               static_cast<unsigned char>(word[1]);
+    // The bucket of a word's first two bytes (two or more bytes), in prefix_lengths_.
+    static std::size_t pair_bucket(std::string_view word) {
+        const std::size_t pair = static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 |
+                                 static_cast<unsigned char>(word[1]);
+        return (pair * 0x9E37u >> 4) & (kPairBuckets - 1);
     }
     const Entry* lookup(const Table& table, std::uint64_t hash, std::string_view key) const;
     template <typename Mark>
@@ -110,10 +102,11 @@ class TermIndex {
     std::string key_text_;
     Table exact_;
     Table prefix_;
-    std::uint64_t prefix_lengths_ = 0;  // bit L: some prefix has L bytes (bit 63: 63 or more)
+    // By pair_bucket of a prefix key's first two bytes: bit L, some such key has L bytes
+    // (bit 63: 63 bytes or more). Most buckets are empty, and turn a token down at once.
+    std::vector<std::uint64_t> prefix_lengths_ = std::vector<std::uint64_t>(kPairBuckets);
     std::size_t longest_prefix_ = 0;
-    std::array<std::uint64_t, 1024> prefix_pairs_{};  // bit per first two bytes of a prefix
-    bool hashtags_ = false;                           // some term also matches as #word
+    bool hashtags_ = false;  // some term also matches as #word
 };
 
 inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64_t hash,
@@ -162,16 +155,20 @@ void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, 
 template <typename Mark>
 void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word,
                      std::uint32_t hash, bool hashtag, Mark& mark) const {
-    const std::size_t pair = word.size() >= 2 ? pair_of(word) : 0;
-    if (word.size() >= 2 && (prefix_pairs_[pair >> 6] >> (pair & 63) & 1) != 0) {
-        std::uint64_t prefix_hash = kOffset;
-        const std::size_t most = word.size() < longest_prefix_ ? word.size() : longest_prefix_;
-        for (std::size_t i = 0; i < most; ++i) {
-            prefix_hash = step(prefix_hash, word[i]);
-            const std::size_t length = i + 1;
-            if ((prefix_lengths_ >> (length < 63 ? length : 63) & 1) != 0) {
-                if (const Entry* entry = lookup(prefix_, prefix_hash, word.substr(0, length))) {
-                    check(*entry, tokens, at, hashtag, mark);
+    if (word.size() >= 2) {
+        std::uint64_t lengths = prefix_lengths_[pair_bucket(word)];
+        if (lengths != 0) {
+            // Lengths past the word's own are no prefix of it; bit 63 stands for 63 and more.
+            const std::size_t most = word.size() < longest_prefix_ ? word.size() : longest_prefix_;
+            if (most < 63) lengths &= (std::uint64_t{2} << most) - 1;
+            for (; lengths != 0; lengths &= lengths - 1) {
+                const auto length = static_cast<std::size_t>(__builtin_ctzll(lengths));
+                const std::size_t last = length < 63 ? length : most;
+                for (std::size_t n = length; n <= last; ++n) {
+                    const auto prefix = word.substr(0, n);
+                    if (const Entry* entry = lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
+                        check(*entry, tokens, at, hashtag, mark);
+                    }
                 }
             }
         }

@@ -84,6 +84,41 @@ TEST_CASE("suffix wildcard", "[ruleset]") {
     CHECK(matches("koffer*", "#kofferbak"));
 }
 
+TEST_CASE("wildcards of many lengths, sharing their first letters, and very long ones",
+          "[ruleset]") {
+    // The index tries a token's prefixes only at the lengths that keys with its first two
+    // bytes have; 63 bytes and more share one mark.
+    // (No letter three times in a row: that would be squeezed as an elongation.)
+    const auto repeat = [](const std::string& piece, std::size_t times) {
+        std::string out;
+        for (std::size_t i = 0; i < times; ++i) out += piece;
+        return out;
+    };
+    const std::string long_stem = repeat("ab", 35);
+    const std::string longer_stem = repeat("cd", 32) + "st";
+    auto rules = load_ok("rules:\n"
+                         "  - id: short\n    query: 're*'\n"
+                         "  - id: mid\n    query: 'refun*'\n"
+                         "  - id: phrase\n    query: '\"delay* flig*\"'\n"
+                         "  - id: long\n    query: '" + long_stem + "*'\n"
+                         "  - id: longer\n    query: '" + longer_stem + "*'\n");
+    const auto ids = [&](const std::string& text) {
+        return rules->evaluate(post_of(text)).rules;
+    };
+    using Ids = std::vector<std::string>;
+    CHECK(ids("refunded") == Ids{"short", "mid"});
+    CHECK(ids("ref") == Ids{"short"});
+    CHECK(ids("r") == Ids{});
+    CHECK(ids("delayed flight") == Ids{"phrase"});
+    CHECK(ids("delayed") == Ids{});
+    CHECK(ids(long_stem) == Ids{"long"});
+    CHECK(ids(long_stem + "abx") == Ids{"long"});
+    CHECK(ids(long_stem.substr(0, 69)) == Ids{});
+    CHECK(ids(longer_stem + "uff") == Ids{"longer"});
+    CHECK(ids(repeat("cd", 32) + "su") == Ids{});
+    CHECK(ids(repeat("cd", 33)) == Ids{});
+}
+
 TEST_CASE("phrases match consecutive words", "[ruleset]") {
     CHECK(matches("\"hand luggage\"", "my hand luggage is gone"));
     CHECK(matches("\"hand luggage\"", "Hand   Luggage"));
