@@ -348,7 +348,40 @@ const CueIndex& cue_index() {
     return index;
 }
 
+// The WordInfo of every literal cue word, by cue and part (null for "#", "*", "@"): WordTable
+// holds every cue word (complaint_cue_words), so a literal matches a word token exactly when the
+// token's WordInfo is this one, and no text is compared.
+const std::vector<std::vector<const WordInfo*>>& cue_part_infos() {
+    static const auto infos = [] {
+        const CueIndex& index = cue_index();
+        const WordTable& table = WordTable::get();
+        std::vector<std::vector<const WordInfo*>> out(index.words.size());
+        for (std::size_t c = 0; c < index.words.size(); ++c) {
+            for (const CueWord& part : index.words[c]) {
+                const WordInfo* info = nullptr;
+                if (part.kind == CueWord::Kind::literal) {
+                    info = table.find(part.text);
+                    if (info == nullptr) std::abort();  // impossible: the table is built with them
+                }
+                out[c].push_back(info);
+            }
+        }
+        return out;
+    }();
+    return infos;
+}
+
 }  // namespace
+
+std::vector<std::string_view> complaint_cue_words() {
+    std::vector<std::string_view> out;
+    for (const auto& parts : cue_index().words) {
+        for (const CueWord& part : parts) {
+            if (part.kind == CueWord::Kind::literal) out.push_back(part.text);
+        }
+    }
+    return out;
+}
 
 std::vector<CueStart> complaint_cue_starts() {
     std::vector<CueStart> out;
@@ -414,6 +447,7 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
     out.named_count = 0;
     out.folded = text.folded;
     const CueIndex& index = cue_index();
+    const auto& part_infos = cue_part_infos();
     const auto& cue_ids = WordTable::get().cues();
     const auto token_at = [&](std::size_t position) -> const Token& {
         return text.tokens[tokens.token[position]];
@@ -426,8 +460,11 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
             const auto& parts = index.words[c];
             if (parts.size() <= best_length || i + parts.size() > tokens.size) return;
             bool ok = true;
+            const auto& infos = part_infos[c];
             for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-                ok = matches_word(parts[k], text, token_at(i + k), tokens.number[i + k] != 0);
+                ok = parts[k].kind == CueWord::Kind::literal
+                         ? tokens.info[i + k] == infos[k]
+                         : matches_word(parts[k], text, token_at(i + k), tokens.number[i + k] != 0);
             }
             if (ok) {
                 best = c;

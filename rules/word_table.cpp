@@ -67,6 +67,7 @@ WordTable::WordTable() {
     for (auto word : complaint_number_units()) entry(word).cue_marks |= WordInfo::kNumberUnit;
     // Cue lists stay in cue order per word: the matcher prefers the earlier of equal lengths.
     std::map<std::string, std::vector<std::uint32_t>, std::less<>> cues_by_word;
+    for (auto word : complaint_cue_words()) entry(word);  // match_cues compares WordInfos
     for (const auto& start : complaint_cue_starts()) {
         entry(start.word);
         auto it = cues_by_word.find(start.word);

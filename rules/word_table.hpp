@@ -164,6 +164,7 @@ struct CueStart {
     std::uint32_t cue;  // index into the complaint cue list, in list order
 };
 std::vector<CueStart> complaint_cue_starts();
+std::vector<std::string_view> complaint_cue_words();  // every literal word of every cue
 std::vector<std::string_view> complaint_number_words();
 std::vector<std::string_view> complaint_number_units();
 std::vector<std::string_view> complaint_cue_negations();
