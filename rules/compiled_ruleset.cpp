@@ -598,11 +598,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             tail[pieces++] = ")"sv;
         }
         tail[pieces++] = "; sentiment "sv;
-        tail[pieces++] = std::string_view(sentiment_number,
-                                          format_fixed2(sentiment_number, sentiment.score));
+        tail[pieces++] =
+            std::string_view(sentiment_number, format_fixed2(sentiment_number, sentiment.score));
     }
-    const std::string_view head = length == 0 ? "no rule matched"sv
-                                              : std::string_view(buffer.data(), length);
+    const std::string_view head =
+        length == 0 ? "no rule matched"sv : std::string_view(buffer.data(), length);
     std::size_t total = head.size();
     for (std::size_t i = 0; i < pieces; ++i) total += tail[i].size();
     std::string& why = verdict.why;

@@ -85,7 +85,8 @@ class TermIndex {
     static std::uint64_t filter_mix(std::uint64_t hash) { return hash ^ (hash >> 29); }
     // The bucket of a word's first two bytes (two or more bytes), in prefix_lengths_.
     static std::size_t pair_bucket(std::string_view word) {
-        const std::size_t pair = static_cast<std::size_t>(static_cast<unsigned char>(word[0])) << 8 |
+        const std::size_t pair = static_cast<std::size_t>(static_cast<unsigned char>(word[0]))
+                                     << 8 |
                                  static_cast<unsigned char>(word[1]);
         return (pair * 0x9E37u >> 4) & (kPairBuckets - 1);
     }
@@ -166,7 +167,8 @@ void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word
                 const std::size_t last = length < 63 ? length : most;
                 for (std::size_t n = length; n <= last; ++n) {
                     const auto prefix = word.substr(0, n);
-                    if (const Entry* entry = lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
+                    if (const Entry* entry =
+                            lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
                         check(*entry, tokens, at, hashtag, mark);
                     }
                 }

@@ -96,15 +96,17 @@ TEST_CASE("wildcards of many lengths, sharing their first letters, and very long
     };
     const std::string long_stem = repeat("ab", 35);
     const std::string longer_stem = repeat("cd", 32) + "st";
-    auto rules = load_ok("rules:\n"
-                         "  - id: short\n    query: 're*'\n"
-                         "  - id: mid\n    query: 'refun*'\n"
-                         "  - id: phrase\n    query: '\"delay* flig*\"'\n"
-                         "  - id: long\n    query: '" + long_stem + "*'\n"
-                         "  - id: longer\n    query: '" + longer_stem + "*'\n");
-    const auto ids = [&](const std::string& text) {
-        return rules->evaluate(post_of(text)).rules;
-    };
+    auto rules = load_ok(
+        "rules:\n"
+        "  - id: short\n    query: 're*'\n"
+        "  - id: mid\n    query: 'refun*'\n"
+        "  - id: phrase\n    query: '\"delay* flig*\"'\n"
+        "  - id: long\n    query: '" +
+        long_stem +
+        "*'\n"
+        "  - id: longer\n    query: '" +
+        longer_stem + "*'\n");
+    const auto ids = [&](const std::string& text) { return rules->evaluate(post_of(text)).rules; };
     using Ids = std::vector<std::string>;
     CHECK(ids("refunded") == Ids{"short", "mid"});
     CHECK(ids("ref") == Ids{"short"});
