@@ -295,8 +295,9 @@ struct CueWord {
     std::string_view text;
 };
 
-bool matches_word(const CueWord& pattern, const NormalizedText& text, const Token& token,
-                  bool number) {
+// Whether `token` fills a placeholder of a cue: "#" (a number), "*" (any word), "@" (a
+// mention). Literal words are compared by WordInfo instead (cue_part_infos).
+bool fills_placeholder(const CueWord& pattern, const Token& token, bool number) {
     switch (pattern.kind) {
         case CueWord::Kind::number:
             return number;
@@ -307,7 +308,7 @@ bool matches_word(const CueWord& pattern, const NormalizedText& text, const Toke
         case CueWord::Kind::literal:
             break;
     }
-    return token.kind == TokenKind::word && text.token_text(token) == pattern.text;
+    return false;
 }
 
 // The words of each cue, and the cues that start with a number, built once. Cues that start
@@ -464,7 +465,7 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
             for (std::size_t k = 0; k < parts.size() && ok; ++k) {
                 ok = parts[k].kind == CueWord::Kind::literal
                          ? tokens.info[i + k] == infos[k]
-                         : matches_word(parts[k], text, token_at(i + k), tokens.number[i + k] != 0);
+                         : fills_placeholder(parts[k], token_at(i + k), tokens.number[i + k] != 0);
             }
             if (ok) {
                 best = c;

@@ -512,9 +512,10 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
             ChunkState state{o, pending_space, last, run, exclamations, questions};
             // The last bytes, fewer than sixteen, are read from a copy padded with zeros.
             const std::size_t length = size - pos < 16 ? size - pos : 16;
-            alignas(16) char padded[16] = {};
+            alignas(16) char padded[16];
             const char* bytes = in + pos;
             if (length < 16) {
+                std::memset(padded, 0, sizeof padded);
                 std::memcpy(padded, bytes, length);
                 bytes = padded;
             }
