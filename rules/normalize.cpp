@@ -1036,16 +1036,28 @@ class Tokenizer {
 };
 
 // Whether `raw` needs decode_markup: a '<' or '&' (tags, entities), or broken UTF-8 (which it
-// repairs). Eight bytes at a time; valid UTF-8 is checked only when some byte is >= 0x80.
+// repairs). Sixteen (or eight) bytes at a time; valid UTF-8 is checked only when some byte is
+// >= 0x80.
 bool needs_markup_pass(std::string_view raw) {
+    bool non_ascii = false;
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    unsigned high = 0;
+    for (; i + 16 <= raw.size(); i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw.data() + i));
+        const __m128i markup =
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+        if (_mm_movemask_epi8(markup) != 0) return true;
+        high |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    }
+    non_ascii = high != 0;
+#endif
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
     const auto has_byte = [](std::uint64_t chunk, unsigned char byte) {
         const std::uint64_t x = chunk ^ (kOnes * byte);
         return ((x - kOnes) & ~x & kHigh) != 0;
     };
-    bool non_ascii = false;
-    std::size_t i = 0;
     for (; i + 8 <= raw.size(); i += 8) {
         std::uint64_t chunk = 0;
         std::memcpy(&chunk, raw.data() + i, 8);

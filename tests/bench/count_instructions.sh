@@ -3,7 +3,8 @@
 # not move with the load of a shared machine, to compare two builds of the core exactly.
 # Time still decides (docs/performance.md); this says whether a change did less work.
 #
-#   tests/bench/count_instructions.sh [BENCH] [RULES]   (default build-rel/tests/bench/spreekbuis-bench, 1000)
+#   tests/bench/count_instructions.sh [BENCH] [RULES] [POST FILES...]
+#   (default build-rel/tests/bench/spreekbuis-bench, 1000, the bench's default input)
 #
 # Needs valgrind (Debian package `valgrind`) and ../shared/datasets (as spreekbuis-bench does).
 # Prints instructions per evaluate() call and for its main parts, without the one-time build of
@@ -11,11 +12,12 @@
 set -eu
 bench=${1:-build-rel/tests/bench/spreekbuis-bench}
 rules=${2:-1000}
+[ $# -ge 2 ] && shift 2 || shift $#
 command -v valgrind >/dev/null || { echo "count_instructions: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 out=$(mktemp)
 trap 'rm -f "$out" "$out.txt"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" --rules "$rules" --no-stages \
-    --min-posts 1 >/dev/null 2>&1
+    --min-posts 1 "$@" >/dev/null 2>&1
 callgrind_annotate --tree=calling --inclusive=yes "$out" >"$out.txt" 2>/dev/null
 python3 - "$out.txt" "$rules" <<'EOF'
 import re, sys
@@ -43,7 +45,10 @@ def callee(caller, name):
     return cost, calls
 
 evaluate = "spreekbuis::rules::CompiledRuleSet::evaluate("
+# All calls: from main (the timed loop, inlined) and from evaluate_warm (the latency loop).
 cost, calls = callee("main ", evaluate)
+warm_cost, warm_calls = callee("(anonymous namespace)::evaluate_warm(", evaluate)
+cost, calls = cost + warm_cost, calls + warm_calls
 init = inclusive("spreekbuis::rules::WordTable::WordTable()")
 if calls == 0:
     sys.exit("count_instructions: no evaluate() calls found in the profile")
