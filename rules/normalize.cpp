@@ -334,9 +334,9 @@ inline bool is_alnum(char c) {
 }  // namespace ascii
 
 #if defined(__SSE2__)
-// Sixteen bytes of plain text that fold one to one: printable ASCII, no two spaces in a row,
-// no squeezed elongation, no URL start. What fold_fast's byte loop would do to them, done at
-// once; false (nothing written) when any byte needs that loop.
+// Up to sixteen bytes of plain text that fold one to one: printable ASCII, no two spaces in a
+// row, no squeezed elongation, no URL start. What fold_fast's byte loop would do to them,
+// done at once for the longest such prefix; the byte loop takes the byte that ends it.
 struct ChunkState {
     std::size_t out = 0;         // bytes written to folded so far
     bool pending_space = false;  // a space read but not yet written
@@ -346,24 +346,28 @@ struct ChunkState {
     std::uint32_t questions = 0;
 };
 
-// The last chunk of a text may be shorter: `length` (1..16) bytes at `bytes`, which has 16
-// readable bytes; fold_fast keeps 16 bytes of room past what it writes for the store.
-bool fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes,
-                      std::size_t length, char* folded, std::uint8_t* flag, ChunkState& state) {
+// The chunk is `length` (1..16) bytes at `bytes`, which has 16 readable bytes; fold_fast
+// keeps 16 bytes of room past what it writes for the store. Returns how many bytes were
+// folded (0: none, nothing written); `refused_at_start` says the first byte is not printable
+// ASCII (UTF-8 or a control character), where going byte by byte for a while pays.
+std::size_t fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes,
+                             std::size_t length, char* folded, std::uint8_t* flag,
+                             ChunkState& state, bool& refused_at_start) {
     const auto byte = [](char c) { return _mm_set1_epi8(c); };
     const unsigned valid = length >= 16 ? 0xFFFFu : (1u << length) - 1;
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes));
     // Signed compares: bytes >= 0x80 are negative and fail the first test.
     const __m128i printable =
         _mm_and_si128(_mm_cmpgt_epi8(v, byte(0x1F)), _mm_cmplt_epi8(v, byte(0x7F)));
-    if ((static_cast<unsigned>(_mm_movemask_epi8(printable)) & valid) != valid) return false;
+    const unsigned not_printable =
+        ~static_cast<unsigned>(_mm_movemask_epi8(printable)) & valid;
+    refused_at_start = (not_printable & 1) != 0;
     const unsigned spaces =
         static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte(' ')))) & valid;
-    // A space last is left to the byte loop, which keeps it pending for what follows.
-    if ((spaces & (spaces >> 1)) != 0 || (spaces & (valid ^ (valid >> 1))) != 0) return false;
-    // A leading space is written as itself only after a word (not at the start, not after a
-    // pending space).
-    if ((spaces & 1) != 0 && (state.pending_space || state.out == 0)) return false;
+    // Bytes the byte loop must take: the first of two spaces; a space last (kept pending for
+    // what follows); a leading space not after a word (at the start, after a pending space).
+    unsigned refused = not_printable | (spaces & (spaces >> 1)) | (spaces & (valid ^ (valid >> 1)));
+    if ((spaces & 1) != 0 && (state.pending_space || state.out == 0)) refused |= 1;
 
     const __m128i upper =
         _mm_and_si128(_mm_cmpgt_epi8(v, byte('A' - 1)), _mm_cmplt_epi8(v, byte('Z' + 1)));
@@ -386,12 +390,19 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes
                              static_cast<unsigned>(static_cast<unsigned char>(last)) << 8)));
     const __m128i triple = _mm_andnot_si128(
         digit, _mm_and_si128(_mm_cmpeq_epi8(lower, prev1), _mm_cmpeq_epi8(lower, prev2)));
-    if ((static_cast<unsigned>(_mm_movemask_epi8(triple)) & valid) != 0) return false;
+    refused |= static_cast<unsigned>(_mm_movemask_epi8(triple)) & valid;
 
-    // URL starts: 'h' or 'w' after a byte that ends no word and is none of '@', '#', '/'.
-    const unsigned hw = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-                            _mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w'))))) &
-                        valid;
+    // URL starts: "http" or "www" after a byte that ends no word and is none of '@', '#',
+    // '/'. (The byte after the chunk's last is not in `lower`: its 'h' or 'w' is a candidate.)
+    const __m128i next = _mm_srli_si128(lower, 1);
+    const unsigned hw =
+        (static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+             _mm_and_si128(_mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(next, byte('t'))),
+             _mm_and_si128(_mm_cmpeq_epi8(lower, byte('w')), _mm_cmpeq_epi8(next, byte('w')))))) |
+         (static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+              _mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w'))))) &
+          0x8000u)) &
+        valid;
     if (hw != 0) {
         const __m128i wordish = _mm_or_si128(
             _mm_or_si128(letter, digit),
@@ -406,11 +417,22 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes
                  folded[-1] != '@' && folded[-1] != '#' && folded[-1] != '/');
             if (boundary) starts |= 1;
         }
+        // Only starts before the first refused byte matter.
+        if (refused != 0) starts &= (1u << __builtin_ctz(refused)) - 1;
         for (; starts != 0; starts &= starts - 1) {
-            if (url_length(plain, pos + static_cast<std::size_t>(__builtin_ctz(starts))) > 0)
-                return false;
+            const auto at = static_cast<unsigned>(__builtin_ctz(starts));
+            if (url_length(plain, pos + at) > 0) {
+                refused |= 1u << at;
+                break;
+            }
         }
     }
+
+    std::size_t take = refused == 0 ? length : static_cast<std::size_t>(__builtin_ctz(refused));
+    // A space that ends the prefix stays for the byte loop, which keeps it pending.
+    if (take > 0 && take < length && bytes[take - 1] == ' ') --take;
+    if (take == 0) return 0;
+    const unsigned taken = take >= 16 ? 0xFFFFu : (1u << take) - 1;
 
     if (state.pending_space) {
         *folded++ = ' ';
@@ -420,28 +442,26 @@ bool fold_ascii_chunk(std::string_view plain, std::size_t pos, const char* bytes
     }
     _mm_storeu_si128(reinterpret_cast<__m128i*>(folded), lower);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(flag), _mm_and_si128(upper, byte(kUpper)));
-    state.out += length;
+    state.out += take;
     // Counted bit by bit: usually none, and the build has no popcount instruction.
     for (auto marks =
-             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!')))) & valid;
+             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('!')))) & taken;
          marks != 0; marks &= marks - 1) {
         ++state.exclamations;
     }
     for (auto marks =
-             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?')))) & valid;
+             static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte('?')))) & taken;
          marks != 0; marks &= marks - 1) {
         ++state.questions;
     }
-    // The last two folded bytes carry the elongation state on (a short chunk ends the text:
-    // nothing follows that needs it).
-    if (length >= 16) {
-        const auto tail = static_cast<unsigned>(_mm_extract_epi16(lower, 7));
-        const unsigned last_byte = tail >> 8;
-        const unsigned before = tail & 0xFF;
-        state.last = last_byte;
-        state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
-    }
-    return true;
+    // The elongation state after the prefix's last byte (never a space): the byte, and
+    // whether the one before it is the same non-digit.
+    const auto last_byte = static_cast<unsigned char>(folded[take - 1]);
+    const auto before = take >= 2 ? static_cast<unsigned char>(folded[take - 2])
+                                  : static_cast<unsigned char>(last);
+    state.last = last_byte;
+    state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
+    return take;
 }
 #endif
 
@@ -504,7 +524,7 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
     };
     std::size_t pos = 0;
 #if defined(__SSE2__)
-    std::size_t bytewise_until = 0;  // after a chunk the SIMD step refused, its bytes go one by one
+    std::size_t bytewise_until = 0;  // bytes the SIMD step refused go one by one up to here
 #endif
     while (pos < size) {
 #if defined(__SSE2__)
@@ -519,7 +539,10 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
                 std::memcpy(padded, bytes, length);
                 bytes = padded;
             }
-            if (fold_ascii_chunk(plain, pos, bytes, length, folded + o, flag + o, state)) {
+            bool refused_at_start = false;
+            const std::size_t taken = fold_ascii_chunk(plain, pos, bytes, length, folded + o,
+                                                       flag + o, state, refused_at_start);
+            if (taken > 0) {
                 o = state.out;
                 pending_space = state.pending_space;
                 last = state.last;
@@ -527,10 +550,14 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
                 exclamations = state.exclamations;
                 questions = state.questions;
                 last_emoji = false;
-                pos += length;
+                pos += taken;
+                // The byte that ended the prefix goes through the loop below next.
+                bytewise_until = taken < length ? pos + 1 : pos;
                 continue;
             }
-            bytewise_until = pos + length;
+            // Not printable ASCII first (UTF-8 text, likely more of it): byte by byte through
+            // the chunk; otherwise only the refused byte (a space, an elongation, a URL).
+            bytewise_until = refused_at_start ? pos + length : pos + 1;
         }
 #endif
         const char c = in[pos];
