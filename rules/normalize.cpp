@@ -614,7 +614,10 @@ bool fold_fast(NormalizedText& out, std::vector<std::uint8_t>& flags, bool& asci
             continue;
         }
         const char lower = k == kLetter ? static_cast<char>(c | 0x20) : c;
-        if ((lower == 'h' || lower == 'w') &&
+        // A URL starts "http" or "www": the next byte first, before the boundary and
+        // url_length.
+        if ((lower == 'h' || lower == 'w') && pos + 1 < size &&
+            (in[pos + 1] | 0x20) == (lower == 'h' ? 't' : 'w') &&
             (o == 0 || pending_space ||
              (static_cast<unsigned char>(folded[o - 1]) < 0x80 && !is_alnum(folded[o - 1]) &&
               folded[o - 1] != '@' && folded[o - 1] != '#' && folded[o - 1] != '/'))) {

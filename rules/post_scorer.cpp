@@ -70,7 +70,8 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         out.kept_begin[n] = token.begin;
         out.kept_end[n] = token.end;
         SentimentItem& item = s.items[n];
-        item.text = text.token_text(token);
+        // In place, without substr's bounds check: tokens lie inside `folded`.
+        item.text = std::string_view(text.folded.data() + token.begin, token.end - token.begin);
         const std::uint32_t hash = word_hash::hash_word(item.text);
         out.kept_hash[n] = hash;
         item.kind = token.kind;

@@ -121,7 +121,7 @@ inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64
         if (slot.tag != tag) continue;
         const Entry& entry = table.entries[slot.entry - 1];
         if (entry.key_size == key.size() &&
-            std::string_view(key_text_).substr(entry.key_begin, entry.key_size) == key) {
+            word_hash::same_bytes(key_text_.data() + entry.key_begin, key.data(), key.size())) {
             return &entry;
         }
     }
@@ -143,9 +143,12 @@ void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, 
             bool ok = true;
             for (std::size_t j = 0; j < ref.tail_size && ok; ++j) {
                 const TailWord& word = tail_[ref.tail + j];
-                const auto text = std::string_view(key_text_).substr(word.begin, word.size);
                 const auto token = tokens[at + 1 + j];
-                ok = word.prefix ? token.starts_with(text) : token == text;
+                const char* const text = key_text_.data() + word.begin;
+                ok = word.prefix ? token.size() >= word.size &&
+                                       word_hash::same_bytes(text, token.data(), word.size)
+                                 : token.size() == word.size &&
+                                       word_hash::same_bytes(text, token.data(), word.size);
             }
             if (!ok) continue;
         }
@@ -166,7 +169,7 @@ void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word
                 const auto length = static_cast<std::size_t>(__builtin_ctzll(lengths));
                 const std::size_t last = length < 63 ? length : most;
                 for (std::size_t n = length; n <= last; ++n) {
-                    const auto prefix = word.substr(0, n);
+                    const std::string_view prefix(word.data(), n);  // n <= word.size()
                     if (const Entry* entry =
                             lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
                         check(*entry, tokens, at, hashtag, mark);

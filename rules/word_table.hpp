@@ -55,13 +55,16 @@ inline std::uint32_t hash_word(std::string_view word) {
     return static_cast<std::uint32_t>(hash >> 32);
 }
 
-// Whether the stored key equals `word` (same length, 1..kInlineKey or longer): the common short
-// word is compared with two loads instead of a call to memcmp.
+// Whether the stored key equals `word` (same length, 1..kInlineKey or longer): a word of up to
+// sixteen bytes is compared with two loads instead of a call to memcmp.
 inline bool same_bytes(const char* key, const char* word, std::size_t n) {
     if (n >= 4 && n <= 8) {
         return load4(key) == load4(word) && load4(key + n - 4) == load4(word + n - 4);
     }
     if (n < 4) return tail_bits(key, n) == tail_bits(word, n);
+    if (n <= 16) {
+        return load8(key) == load8(word) && load8(key + n - 8) == load8(word + n - 8);
+    }
     return std::memcmp(key, word, n) == 0;
 }
 
