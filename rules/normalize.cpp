@@ -989,7 +989,9 @@ class Tokenizer {
             }
 #endif
             // Inside a word only "don't" (between letters) and "1.5", "3,00", "12:30" (between
-            // digits); j > i here, as the word starts with a letter or digit.
+            // digits); j > i here, as the word starts with a letter or digit. Most words end at
+            // a space, which is none of those.
+            if (c != '\'' && c != '.' && c != ',' && c != ':') break;
             const std::uint8_t prev = ascii::kind(text[j - 1]);
             const std::uint8_t next =
                 j + 1 < size ? ascii::kind(text[j + 1]) : std::uint8_t{ascii::kSpace};
