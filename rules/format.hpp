@@ -31,6 +31,20 @@ inline std::size_t format_fixed2(char* out, double value, bool plus_sign = false
     const double fraction = scaled - static_cast<double>(whole);
     if (std::fabs(fraction - 0.5) < 1e-7) return format_fixed2_slow(out, value, plus_sign);
     auto cents = whole + (fraction > 0.5 ? 1 : 0);
+    if (cents < 1000) {  // scores: one digit before the point, written in place
+        char* at = out;
+        if (std::signbit(value)) {
+            *at++ = '-';
+        } else if (plus_sign) {
+            *at++ = '+';
+        }
+        const auto units = static_cast<unsigned>(cents);
+        at[0] = static_cast<char>('0' + units / 100);
+        at[1] = '.';
+        at[2] = static_cast<char>('0' + units / 10 % 10);
+        at[3] = static_cast<char>('0' + units % 10);
+        return static_cast<std::size_t>(at + 4 - out);
+    }
     char digits[24];
     char* const end = digits + sizeof digits;
     char* at = end;
