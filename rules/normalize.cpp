@@ -359,8 +359,7 @@ std::size_t fold_ascii_chunk(std::string_view plain, std::size_t pos, const char
     // Signed compares: bytes >= 0x80 are negative and fail the first test.
     const __m128i printable =
         _mm_and_si128(_mm_cmpgt_epi8(v, byte(0x1F)), _mm_cmplt_epi8(v, byte(0x7F)));
-    const unsigned not_printable =
-        ~static_cast<unsigned>(_mm_movemask_epi8(printable)) & valid;
+    const unsigned not_printable = ~static_cast<unsigned>(_mm_movemask_epi8(printable)) & valid;
     refused_at_start = (not_printable & 1) != 0;
     const unsigned spaces =
         static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, byte(' ')))) & valid;
@@ -399,8 +398,8 @@ std::size_t fold_ascii_chunk(std::string_view plain, std::size_t pos, const char
         (static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
              _mm_and_si128(_mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(next, byte('t'))),
              _mm_and_si128(_mm_cmpeq_epi8(lower, byte('w')), _mm_cmpeq_epi8(next, byte('w')))))) |
-         (static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-              _mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w'))))) &
+         (static_cast<unsigned>(_mm_movemask_epi8(
+              _mm_or_si128(_mm_cmpeq_epi8(lower, byte('h')), _mm_cmpeq_epi8(lower, byte('w'))))) &
           0x8000u)) &
         valid;
     if (hw != 0) {
@@ -457,8 +456,8 @@ std::size_t fold_ascii_chunk(std::string_view plain, std::size_t pos, const char
     // The elongation state after the prefix's last byte (never a space): the byte, and
     // whether the one before it is the same non-digit.
     const auto last_byte = static_cast<unsigned char>(folded[take - 1]);
-    const auto before = take >= 2 ? static_cast<unsigned char>(folded[take - 2])
-                                  : static_cast<unsigned char>(last);
+    const auto before =
+        take >= 2 ? static_cast<unsigned char>(folded[take - 2]) : static_cast<unsigned char>(last);
     state.last = last_byte;
     state.run = before == last_byte && (last_byte < '0' || last_byte > '9') ? 2 : 1;
     return take;
@@ -1077,8 +1076,8 @@ bool needs_markup_pass(std::string_view raw) {
     unsigned high = 0;
     for (; i + 16 <= raw.size(); i += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw.data() + i));
-        const __m128i markup =
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+        const __m128i markup = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
         if (_mm_movemask_epi8(markup) != 0) return true;
         high |= static_cast<unsigned>(_mm_movemask_epi8(v));
     }
