@@ -144,11 +144,11 @@ void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, 
             for (std::size_t j = 0; j < ref.tail_size && ok; ++j) {
                 const TailWord& word = tail_[ref.tail + j];
                 const auto token = tokens[at + 1 + j];
-                const char* const text = key_text_.data() + word.begin;
-                ok = word.prefix ? token.size() >= word.size &&
-                                       word_hash::same_bytes(text, token.data(), word.size)
-                                 : token.size() == word.size &&
-                                       word_hash::same_bytes(text, token.data(), word.size);
+                // A prefix word compares with the token's start, a whole word with all of it.
+                const bool fits =
+                    word.prefix ? token.size() >= word.size : token.size() == word.size;
+                ok = fits &&
+                     word_hash::same_bytes(key_text_.data() + word.begin, token.data(), word.size);
             }
             if (!ok) continue;
         }
