@@ -15,8 +15,7 @@ namespace {
 
 using F = ComplaintFeature;
 
-// A cue is a phrase of folded words; "#" matches a number ("3", "drie"), "@" a mention, "*"
-// any one word.
+// A cue is a phrase of folded words; "#" matches a number ("3", "drie").
 struct Cue {
     std::string_view phrase;
     F feature;
@@ -289,31 +288,16 @@ constexpr double kMaxCueHits = 2.0;
 constexpr std::string_view kCueNegations[] = {"not",    "no",   "never", "isn't",
                                               "wasn't", "niet", "geen",  "nooit"};
 
-// One word of a cue: a literal folded word, or "#" (a number), "*" (any word), "@" (a mention).
+// One word of a cue: a literal folded word (compared by WordInfo, cue_part_infos), or "#" (a
+// number).
 struct CueWord {
-    enum class Kind : std::uint8_t { literal, number, any, mention } kind = Kind::literal;
+    enum class Kind : std::uint8_t { literal, number } kind = Kind::literal;
     std::string_view text;
 };
 
-// Whether `token` fills a placeholder of a cue: "#" (a number), "*" (any word), "@" (a
-// mention). Literal words are compared by WordInfo instead (cue_part_infos).
-bool fills_placeholder(const CueWord& pattern, const Token& token, bool number) {
-    switch (pattern.kind) {
-        case CueWord::Kind::number:
-            return number;
-        case CueWord::Kind::any:
-            return token.kind == TokenKind::word || token.kind == TokenKind::number;
-        case CueWord::Kind::mention:
-            return token.kind == TokenKind::mention;
-        case CueWord::Kind::literal:
-            break;
-    }
-    return false;
-}
-
 // The words of each cue, and the cues that start with a number, built once. Cues that start
-// with a word are found through WordTable. No cue starts with "*" or "@": matching tries only
-// positions where a cue word or a number stands.
+// with a word are found through WordTable: matching tries only positions where a cue word or a
+// number stands.
 struct CueIndex {
     std::vector<std::vector<CueWord>> words;  // per cue
     std::vector<std::size_t> number_first;    // cues starting with "#"
@@ -327,8 +311,6 @@ struct CueIndex {
                 if (end == std::string_view::npos) end = cue.phrase.size();
                 CueWord word{CueWord::Kind::literal, cue.phrase.substr(pos, end - pos)};
                 if (word.text == "#") word.kind = CueWord::Kind::number;
-                if (word.text == "*") word.kind = CueWord::Kind::any;
-                if (word.text == "@") word.kind = CueWord::Kind::mention;
                 parts.push_back(word);
                 pos = end + 1;
             }
@@ -336,8 +318,6 @@ struct CueIndex {
                 // "# hours": matching tries these only before a word marked kNumberUnit.
                 if (parts.size() < 2 || parts[1].kind != CueWord::Kind::literal) std::abort();
                 number_first.push_back(words.size());
-            } else if (parts.front().kind != CueWord::Kind::literal) {
-                std::abort();  // a fixed list: a cue starting with "*" or "@" is a bug here
             }
             words.push_back(std::move(parts));
         }
@@ -463,9 +443,8 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
             bool ok = true;
             const auto& infos = part_infos[c];
             for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-                ok = parts[k].kind == CueWord::Kind::literal
-                         ? tokens.info[i + k] == infos[k]
-                         : fills_placeholder(parts[k], token_at(i + k), tokens.number[i + k] != 0);
+                ok = parts[k].kind == CueWord::Kind::literal ? tokens.info[i + k] == infos[k]
+                                                             : tokens.number[i + k] != 0;
             }
             if (ok) {
                 best = c;
