@@ -23,8 +23,8 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
             prefix[first.text].push_back(id);
             longest_prefix_ = std::max(longest_prefix_, first.text.size());
             if (first.text.size() >= 2) {  // the query compiler asks for two or more
-                prefix_lengths_[pair_bucket(first.text)] |=
-                    std::uint64_t{1} << std::min<std::size_t>(first.text.size(), 63);
+                prefix_lengths_[pair_bucket(first.text)] |= static_cast<std::uint16_t>(
+                    1u << std::min<std::size_t>(first.text.size(), kLongPrefix));
             }
         } else {
             exact[first.text].push_back(id);

@@ -104,8 +104,10 @@ class TermIndex {
     Table exact_;
     Table prefix_;
     // By pair_bucket of a prefix key's first two bytes: bit L, some such key has L bytes
-    // (bit 63: 63 bytes or more). Most buckets are empty, and turn a token down at once.
-    std::vector<std::uint64_t> prefix_lengths_ = std::vector<std::uint64_t>(kPairBuckets);
+    // (bit kLongPrefix: that many bytes or more). Most buckets are empty, and turn a token down
+    // at once. Sixteen bits keep the table at 8 KB, beside the other tables in the L1 cache.
+    static constexpr std::size_t kLongPrefix = 15;
+    std::vector<std::uint16_t> prefix_lengths_ = std::vector<std::uint16_t>(kPairBuckets);
     std::size_t longest_prefix_ = 0;
     bool hashtags_ = false;  // some term also matches as #word
 };
@@ -160,14 +162,15 @@ template <typename Mark>
 void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word,
                      std::uint32_t hash, bool hashtag, Mark& mark) const {
     if (word.size() >= 2) {
-        std::uint64_t lengths = prefix_lengths_[pair_bucket(word)];
+        std::uint32_t lengths = prefix_lengths_[pair_bucket(word)];
         if (lengths != 0) {
-            // Lengths past the word's own are no prefix of it; bit 63 stands for 63 and more.
+            // Lengths past the word's own are no prefix of it; the last bit stands for
+            // kLongPrefix bytes and more, each of which is tried.
             const std::size_t most = word.size() < longest_prefix_ ? word.size() : longest_prefix_;
-            if (most < 63) lengths &= (std::uint64_t{2} << most) - 1;
+            if (most < kLongPrefix) lengths &= (2u << most) - 1;
             for (; lengths != 0; lengths &= lengths - 1) {
-                const auto length = static_cast<std::size_t>(__builtin_ctzll(lengths));
-                const std::size_t last = length < 63 ? length : most;
+                const auto length = static_cast<std::size_t>(__builtin_ctz(lengths));
+                const std::size_t last = length < kLongPrefix ? length : most;
                 for (std::size_t n = length; n <= last; ++n) {
                     const std::string_view prefix(word.data(), n);  // n <= word.size()
                     if (const Entry* entry =

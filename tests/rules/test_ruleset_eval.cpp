@@ -87,7 +87,7 @@ TEST_CASE("suffix wildcard", "[ruleset]") {
 TEST_CASE("wildcards of many lengths, sharing their first letters, and very long ones",
           "[ruleset]") {
     // The index tries a token's prefixes only at the lengths that keys with its first two
-    // bytes have; 63 bytes and more share one mark.
+    // bytes have; 15 bytes and more share one mark, and each of those lengths is tried.
     // (No letter three times in a row: that would be squeezed as an elongation.)
     const auto repeat = [](const std::string& piece, std::size_t times) {
         std::string out;
@@ -119,6 +119,25 @@ TEST_CASE("wildcards of many lengths, sharing their first letters, and very long
     CHECK(ids(longer_stem + "uff") == Ids{"longer"});
     CHECK(ids(repeat("cd", 32) + "su") == Ids{});
     CHECK(ids(repeat("cd", 33)) == Ids{});
+
+    // Around the shared mark: 14, 15, 16 and 20 bytes, all with the same first two bytes.
+    const std::string s14 = "qwertyuiopasdf";
+    const std::string s15 = s14 + "g";
+    const std::string s16 = s15 + "h";
+    const std::string s20 = s16 + "jklz";
+    auto around = load_ok("rules:\n  - id: s14\n    query: '" + s14 +
+                          "*'\n  - id: s15\n    query: '" + s15 + "*'\n  - id: s16\n    query: '" +
+                          s16 + "*'\n  - id: s20\n    query: '" + s20 + "*'\n");
+    const auto around_ids = [&](const std::string& text) {
+        return around->evaluate(post_of(text)).rules;
+    };
+    CHECK(around_ids(s14) == Ids{"s14"});
+    CHECK(around_ids(s15 + "x") == Ids{"s14", "s15"});
+    CHECK(around_ids(s16) == Ids{"s14", "s15", "s16"});
+    CHECK(around_ids(s20 + "abc") == Ids{"s14", "s15", "s16", "s20"});
+    CHECK(around_ids(s14 + "zh") == Ids{"s14"});
+    CHECK(around_ids(s16 + "jkl") == Ids{"s14", "s15", "s16"});
+    CHECK(around_ids(s14.substr(0, 13)) == Ids{});
 }
 
 TEST_CASE("phrases match consecutive words", "[ruleset]") {
