@@ -232,7 +232,8 @@ void Dispatcher::start() {
 
 void Dispatcher::stop() {
     stopped_->store(true);
-    for (auto& [name, loop] : loops_) {
+    for (auto& entry : loops_) {
+        auto loop = entry.second;  // not a structured binding: clang 14 cannot capture one
         asio::post(loop->strand, [loop] { loop->timer.cancel(); });
     }
 }

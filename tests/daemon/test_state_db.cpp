@@ -93,7 +93,11 @@ TEST_CASE("state database: cases, alerts and the cursor commit together or not a
     auto state = StateDatabase::open(dir.path.string(), error);
     REQUIRE(state);
     CHECK(state->path() == state_db_path(dir.path.string()));
-    auto [cases, outbox, cursors] = attach_stores(*state);
+    // Named members, not a structured binding: clang 14 cannot use one inside a lambda.
+    Stores stores = attach_stores(*state);
+    auto& cases = stores.cases;
+    auto& outbox = stores.outbox;
+    auto& cursors = stores.cursors;
 
     auto write_batch = [&](const std::string& case_id, std::uint64_t line) {
         REQUIRE(state->begin());
@@ -172,7 +176,11 @@ TEST_CASE("state database: the separate files of an older version are imported o
     CHECK_FALSE(std::filesystem::exists(cases_path));
     CHECK(std::filesystem::exists(outbox_path + ".imported"));
     CHECK(std::filesystem::exists(cursors_path + ".imported"));
-    auto [cases, outbox, cursors] = attach_stores(*state);
+    // Named members, not a structured binding: clang 14 cannot use one inside a lambda.
+    Stores stores = attach_stores(*state);
+    auto& cases = stores.cases;
+    auto& outbox = stores.outbox;
+    auto& cursors = stores.cursors;
     CHECK(cases->find_case("case-old"));
     CHECK(cursors->load("feed") == 42);
     CHECK_FALSE(outbox->get("a-sent"));  // finished: not carried over
