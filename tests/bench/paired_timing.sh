@@ -19,8 +19,13 @@ round=1
 while [ "$round" -le "$rounds" ]; do
     core_a=$((round % 2))
     core_b=$((1 - core_a))
-    taskset -c "$core_a" "$a" --rules "$rules" --no-stages --min-posts 300000 >"$out/a" 2>&1 &
-    taskset -c "$core_b" "$b" --rules "$rules" --no-stages --min-posts 300000 >"$out/b" 2>&1 &
+    # Fresh copies each round: two copies of one binary differ by up to 4% in speed, by where
+    # their pages land in memory, so each round draws that anew instead of keeping one draw.
+    rm -f "$out/a.bin" "$out/b.bin"
+    cp "$a" "$out/a.bin"
+    cp "$b" "$out/b.bin"
+    taskset -c "$core_a" "$out/a.bin" --rules "$rules" --no-stages --min-posts 300000 >"$out/a" 2>&1 &
+    taskset -c "$core_b" "$out/b.bin" --rules "$rules" --no-stages --min-posts 300000 >"$out/b" 2>&1 &
     wait
     ra=$(rate "$out/a")
     rb=$(rate "$out/b")
