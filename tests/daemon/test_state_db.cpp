@@ -176,11 +176,7 @@ TEST_CASE("state database: the separate files of an older version are imported o
     CHECK_FALSE(std::filesystem::exists(cases_path));
     CHECK(std::filesystem::exists(outbox_path + ".imported"));
     CHECK(std::filesystem::exists(cursors_path + ".imported"));
-    // Named members, not a structured binding: clang 14 cannot use one inside a lambda.
-    Stores stores = attach_stores(*state);
-    auto& cases = stores.cases;
-    auto& outbox = stores.outbox;
-    auto& cursors = stores.cursors;
+    auto [cases, outbox, cursors] = attach_stores(*state);
     CHECK(cases->find_case("case-old"));
     CHECK(cursors->load("feed") == 42);
     CHECK_FALSE(outbox->get("a-sent"));  // finished: not carried over
