@@ -863,12 +863,18 @@ class Tokenizer {
                 ++j;
                 continue;
             }
-            char32_t cp = 0;
-            const std::size_t len = utf8::decode(text_, j, cp);
-            if (!is_word_class(utf8::classify(cp))) break;
+            const std::size_t len = word_code_point(j);
+            if (len == 0) break;
             j += len;
         }
         return j;
+    }
+
+    // The bytes of the (non-ASCII) code point at `at` when it belongs in a word, else 0.
+    std::size_t word_code_point(std::size_t at) const {
+        char32_t cp = 0;
+        const std::size_t len = utf8::decode(text_, at, cp);
+        return is_word_class(utf8::classify(cp)) ? len : 0;
     }
 
     std::size_t hashtag(std::size_t i) {
@@ -889,9 +895,8 @@ class Tokenizer {
                     ++k;
                     continue;
                 }
-                char32_t cp = 0;
-                const std::size_t len = utf8::decode(text_, k, cp);
-                if (!is_word_class(utf8::classify(cp))) break;
+                const std::size_t len = word_code_point(k);
+                if (len == 0) break;
                 k += len;
             }
             while (k > j + 1 && (text_[k - 1] == '.' || text_[k - 1] == '-')) --k;
