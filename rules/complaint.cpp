@@ -92,6 +92,19 @@ constexpr Cue kCues[] = {
     {"fail", F::problem},
     {"sucks", F::problem},
     {"never again", F::problem},
+    {"was told", F::problem},
+    {"were told", F::problem},
+    {"told me", F::problem},
+    {"supposed to", F::problem},
+    {"instead of", F::problem},
+    {"paid for", F::problem},
+    {"poor", F::problem},
+    {"refused", F::problem},
+    {"denied", F::problem},
+    {"not happy", F::problem},
+    {"glitch", F::problem},
+    {"faulty", F::problem},
+    {"defective", F::problem},
     // Dutch failure vocabulary.
     {"kapot", F::problem},
     {"werkt niet", F::problem},
@@ -129,6 +142,13 @@ constexpr Cue kCues[] = {
     {"onbereikbaar", F::problem},
     {"lukt niet", F::problem},
     {"teleurgesteld", F::problem},
+    {"niet tevreden", F::problem},
+    {"werd verteld", F::problem},
+    {"zou moeten", F::problem},
+    {"in plaats van", F::problem},
+    {"betaald voor", F::problem},
+    {"defect", F::problem},
+    {"geweigerd", F::problem},
     // Persistence in time.
     {"still", F::persistence},
     {"again", F::persistence},
@@ -170,6 +190,10 @@ constexpr Cue kCues[] = {
     {"never", F::expectation},
     {"where is my", F::expectation},
     {"where's my", F::expectation},
+    {"heard back", F::expectation},
+    {"any update", F::expectation},
+    {"any updates", F::expectation},
+    {"not yet", F::expectation},
     {"nooit ontvangen", F::expectation},
     {"niet ontvangen", F::expectation},
     {"niet geleverd", F::expectation},
@@ -213,6 +237,8 @@ constexpr Cue kCues[] = {
     {"why did", F::request},
     {"how do i", F::request},
     {"what is going on", F::request},
+    {"what's going on", F::request},
+    {"why", F::request},
     {"dm", F::request},
     {"kunnen jullie", F::request},
     {"kun je", F::request},
@@ -260,6 +286,40 @@ constexpr Cue kCues[] = {
     {"fijn", F::praise},
     {"prima", F::praise},
     {"goed geholpen", F::praise},
+    // Negation: complaints say what did not happen or does not work; the most telling single
+    // words of Preotiuc-Pietro et al. 2019 ("not", "no", "n't" forms) and their Dutch peers.
+    {"not", F::negation},
+    {"no", F::negation},
+    {"nothing", F::negation},
+    {"can't", F::negation},
+    {"cant", F::negation},
+    {"won't", F::negation},
+    {"wont", F::negation},
+    {"don't", F::negation},
+    {"dont", F::negation},
+    {"doesn't", F::negation},
+    {"doesnt", F::negation},
+    {"didn't", F::negation},
+    {"didnt", F::negation},
+    {"isn't", F::negation},
+    {"isnt", F::negation},
+    {"wasn't", F::negation},
+    {"wasnt", F::negation},
+    {"aren't", F::negation},
+    {"weren't", F::negation},
+    {"haven't", F::negation},
+    {"havent", F::negation},
+    {"hasn't", F::negation},
+    {"hasnt", F::negation},
+    {"hadn't", F::negation},
+    {"couldn't", F::negation},
+    {"couldnt", F::negation},
+    {"wouldn't", F::negation},
+    {"shouldn't", F::negation},
+    {"niet", F::negation},
+    {"geen", F::negation},
+    {"niks", F::negation},
+    {"niets", F::negation},
 };
 
 constexpr std::string_view kNumberWords[] = {
@@ -269,18 +329,19 @@ constexpr std::string_view kNumberWords[] = {
 
 // Logistic regression weights fitted on the pooled English development sets (airline and
 // complaints, see docs/accuracy.md), rounded; the Dutch cues share the English weights.
-constexpr double kBias = -0.05;
+constexpr double kBias = -0.69;
 constexpr std::array<double, kComplaintFeatureCount> kWeights = {
-    1.0,    // negative_sentiment
-    -0.9,   // positive_sentiment
-    1.2,    // problem
-    0.4,    // persistence
-    0.5,    // expectation
-    0.9,    // duration
-    0.2,    // request
-    0.3,    // blame
-    0.2,    // brand_question
-    -0.75,  // praise
+    2.06,   // negative_sentiment
+    -1.15,  // positive_sentiment
+    1.21,   // problem
+    0.72,   // persistence
+    1.28,   // expectation
+    1.90,   // duration
+    0.09,   // request
+    1.00,   // blame
+    0.58,   // brand_question
+    -0.89,  // praise
+    1.21,   // negation
 };
 constexpr double kThreshold = 0.5;
 constexpr double kMaxCueHits = 2.0;
@@ -401,7 +462,8 @@ std::string_view to_string(ComplaintFeature feature) {
         "request",
         "blame",
         "brand_question",
-        "praise"};
+        "praise",
+        "negation"};
     return kNames[static_cast<std::size_t>(feature)];
 }
 

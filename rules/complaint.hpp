@@ -24,6 +24,7 @@ enum class ComplaintFeature : std::size_t {
     blame,               // second person blame: you lost, jullie hebben
     brand_question,      // addressed to an account and asking why/when/how
     praise,              // thanks for, great service, bedankt
+    negation,            // not, no, can't, didn't, niet, geen: complaints deny what was expected
     count,
 };
 

@@ -64,3 +64,30 @@ TEST_CASE("negated praise is not praise", "[complaint]") {
     const auto f = complaint_features(n, "en", SentimentScore{});
     CHECK(f.values[static_cast<std::size_t>(ComplaintFeature::praise)] == 0.0);
 }
+
+TEST_CASE("negations are a complaint feature of their own", "[complaint]") {
+    const auto value = [](std::string_view text, ComplaintFeature feature) {
+        return complaint_features(normalize(text), "en", SentimentScore{})
+            .values[static_cast<std::size_t>(feature)];
+    };
+    // "n't" forms (straight or curly apostrophe), "not", "no", and the Dutch peers count...
+    CHECK(value("@shop the parcel didn't come", ComplaintFeature::negation) == 1.0);
+    CHECK(value("@shop the parcel didn’t come", ComplaintFeature::negation) == 1.0);
+    CHECK(value("@shop the app won't open and the site is not loading",
+                ComplaintFeature::negation) == 2.0);
+    CHECK(value("@bol het pakket is er niet", ComplaintFeature::negation) == 1.0);
+    // ...capped like every cue count...
+    CHECK(value("no no no not not", ComplaintFeature::negation) == 2.0);
+    // ...and a longer cue that starts with the negation takes the words instead.
+    CHECK(value("@shop still not here", ComplaintFeature::negation) == 0.0);
+    CHECK(value("@shop still not here", ComplaintFeature::expectation) == 1.0);
+    CHECK(value("@shop the app is not working", ComplaintFeature::negation) == 0.0);
+    CHECK(value("@shop the app is not working", ComplaintFeature::problem) == 1.0);
+    CHECK(value("@shop my order arrived", ComplaintFeature::negation) == 0.0);
+
+    // A flat statement of what did not happen is a complaint, the same words without it not.
+    CHECK(complaint("@SamsungMobileUS just got the note 8 but can't send messages", "en")
+              .complaint);
+    CHECK_FALSE(complaint("@SamsungMobileUS just got the note 8 and sent messages", "en")
+                    .complaint);
+}
