@@ -86,8 +86,8 @@ TEST_CASE("negations are a complaint feature of their own", "[complaint]") {
     CHECK(value("@shop my order arrived", ComplaintFeature::negation) == 0.0);
 
     // A flat statement of what did not happen is a complaint, the same words without it not.
-    CHECK(complaint("@SamsungMobileUS just got the note 8 but can't send messages", "en")
-              .complaint);
-    CHECK_FALSE(complaint("@SamsungMobileUS just got the note 8 and sent messages", "en")
-                    .complaint);
+    CHECK(
+        complaint("@SamsungMobileUS just got the note 8 but can't send messages", "en").complaint);
+    CHECK_FALSE(
+        complaint("@SamsungMobileUS just got the note 8 and sent messages", "en").complaint);
 }
