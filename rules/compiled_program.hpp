@@ -55,6 +55,18 @@ struct CompiledRule {
     std::vector<RuleTestDef> tests;
 };
 
+inline constexpr std::size_t kMaxWakeGroups = 8;
+
+// One seen term's or regex's effect on one rule: group `group` of the rule's `groups` is seen.
+struct RuleWake {
+    std::uint32_t rule = 0;
+    std::uint8_t group = 0;
+    std::uint8_t groups = 1;
+    // Seeing it proves the group, and all groups proven prove the rule (a rule that is only
+    // an AND of terms and ORs of terms): no evaluation needed.
+    bool sure = false;
+};
+
 struct RuleProgram {
     std::vector<TermPattern> terms;
     std::vector<RegexPattern> regexes;
@@ -62,9 +74,11 @@ struct RuleProgram {
     std::vector<ProgNode> nodes;
     std::vector<std::uint32_t> children;
     std::vector<CompiledRule> rules;  // in load order
-    // Which rules a seen term or regex wakes (one of their required terms), by rule index.
-    std::vector<std::vector<std::uint32_t>> term_rules;
-    std::vector<std::vector<std::uint32_t>> regex_rules;
+    // Which rules a seen term or regex wakes, by term or regex id. A rule's query is split into
+    // up to kMaxWakeGroups groups that must all be seen for it to match (the operands of its
+    // top-level AND and NEAR), each a set of terms of which one must be seen.
+    std::vector<std::vector<RuleWake>> term_rules;
+    std::vector<std::vector<RuleWake>> regex_rules;
     std::vector<std::uint32_t> always_rules;
 };
 

@@ -26,7 +26,6 @@ constexpr std::size_t kMaxFlatParts = 64;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
 constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
-constexpr std::uint32_t kProven = std::uint32_t{1} << 31;  // in woken_rules_: waking proves a match
 
 struct Span {
     std::uint32_t first = 0;
@@ -305,25 +304,9 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         rules->hot_rules_.push_back(hot);
     }
     const auto& prog = rules->program_;
-    // Seeing term t proves a rule whose query is t, or an OR with t among its operands.
-    const auto proves = [&](std::uint32_t root, std::uint32_t term) {
-        const auto is_term = [&](std::uint32_t node) {
-            return prog.nodes[node].op == Op::term && prog.nodes[node].first == term;
-        };
-        if (is_term(root)) return true;
-        const auto& node = prog.nodes[root];
-        if (node.op != Op::any_of) return false;
-        for (std::uint32_t i = 0; i < node.count; ++i) {
-            if (is_term(prog.children[node.first + i])) return true;
-        }
-        return false;
-    };
-    for (std::uint32_t term = 0; term < prog.term_rules.size(); ++term) {
+    for (const auto& wakes : prog.term_rules) {
         rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
-        for (const auto rule : prog.term_rules[term]) {
-            const bool sure = proves(prog.rules[rule].root, term);
-            rules->woken_rules_.push_back(rule | (sure ? kProven : 0));
-        }
+        for (const auto& wake : wakes) rules->woken_rules_.push_back(Wake::of(wake));
     }
     rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
     rules->span_levels_ = rules->span_depth() + 4;
@@ -466,38 +449,51 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
 
-    // rule_seen[rule]: stamp * 2, plus 1 once a seen term proved the rule matches.
-    const std::uint64_t seen = std::uint64_t{stamp} << 1;
-    const auto wake = [&](std::uint32_t rule, bool proven) {
+    // rule_seen[rule]: the stamp in the high half; bit g of the low byte once group g of the
+    // rule was seen, bit g of the next byte once it was proven. A rule becomes a candidate
+    // when its last group is seen.
+    const std::uint64_t seen = std::uint64_t{stamp} << 32;
+    const auto wake = [&](std::uint32_t rule, Wake::Bits bits) {
         auto& state = s.rule_seen[rule];
-        if ((state | 1) != (seen | 1)) {
-            state = seen;
+        if ((state & ~std::uint64_t{0xFFFFFFFF}) != seen) state = seen;
+        const auto before = static_cast<std::uint8_t>(state);
+        state |= bits.mark;
+        if (static_cast<std::uint8_t>(state) == bits.full && before != bits.full) {
             s.candidates.push_back(rule);
         }
-        if (proven) state |= 1;
     };
     // Large packs: the rules' state is out of cache, so ask for all of it before using any.
     for (auto id : s.seen_terms) {
         for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
-            __builtin_prefetch(&s.rule_seen[woken_rules_[k] & ~kProven]);
+            __builtin_prefetch(&s.rule_seen[woken_rules_[k].rule]);
         }
     }
     for (auto id : s.seen_terms) {
         for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
-            const auto woken = woken_rules_[k];
-            wake(woken & ~kProven, (woken & kProven) != 0);
+            wake(woken_rules_[k].rule, woken_rules_[k].bits);
         }
     }
     for (auto id : s.seen_regexes) {
-        for (auto rule : program_.regex_rules[id]) wake(rule, false);
+        for (const auto& w : program_.regex_rules[id]) wake(w.rule, Wake::of(w).bits);
     }
-    for (auto rule : program_.always_rules) wake(rule, false);
+    for (auto rule : program_.always_rules) wake(rule, Wake::Bits{1, 1});
+    if (reference_paths_) {
+        // Every rule is evaluated, none taken as proven: the reference for waking.
+        s.candidates.clear();
+        for (std::uint32_t rule = 0; rule < program_.rules.size(); ++rule) {
+            s.candidates.push_back(rule);
+            s.rule_seen[rule] = seen | 1;  // seen, not proven
+        }
+    }
     order_candidates(s.candidates, s.candidate_bits, program_.rules.size());
     for (auto index : s.candidates) __builtin_prefetch(&hot_rules_[index]);
 
     s.matched.clear();
     for (auto index : s.candidates) {
-        if ((s.rule_seen[index] & 1) != 0 || eval(hot_rules_[index].root, context)) {
+        const auto state = s.rule_seen[index];
+        const bool proven =
+            static_cast<std::uint8_t>(state >> 8) == static_cast<std::uint8_t>(state);
+        if (proven || eval(hot_rules_[index].root, context)) {
             s.matched.push_back(index);
         }
     }

@@ -54,6 +54,21 @@ class CompiledRuleSet final : public RuleSet {
         std::uint32_t why_most = 0;
     };
     static constexpr std::uint32_t kNotFlat = 0xFFFFFFFF;
+    // A compiled::RuleWake as evaluate() applies it to the rule's state (see evaluate).
+    struct Wake {
+        struct Bits {
+            std::uint16_t mark = 0;  // the group's seen bit, and its proven bit when sure
+            std::uint8_t full = 1;   // the seen bits of all the rule's groups
+        };
+        std::uint32_t rule = 0;
+        Bits bits;
+        static Wake of(const compiled::RuleWake& wake) {
+            const auto bit = static_cast<std::uint16_t>(1U << wake.group);
+            return {wake.rule,
+                    {static_cast<std::uint16_t>(bit | (wake.sure ? bit << 8 : 0)),
+                     static_cast<std::uint8_t>((1U << wake.groups) - 1)}};
+        }
+    };
     // A term a flat explanation names when the post has it: display in flat_text_.
     struct FlatPart {
         std::uint32_t term = 0;
@@ -82,7 +97,7 @@ class CompiledRuleSet final : public RuleSet {
     std::vector<std::string> topics_;  // distinct topics
     // program_.term_rules flattened: term t wakes woken_rules_[term_wakes_[t] .. term_wakes_[t+1])
     std::vector<std::uint32_t> term_wakes_;
-    std::vector<std::uint32_t> woken_rules_;
+    std::vector<Wake> woken_rules_;
     std::vector<FlatPart> flat_parts_;  // by rule, in rule order
     std::string flat_text_;
     std::vector<std::unique_ptr<RE2>> regexes_;

@@ -11,9 +11,11 @@
 
 namespace spreekbuis::rules {
 
+using compiled::kMaxWakeGroups;
 using compiled::Op;
 using compiled::ProgNode;
 using compiled::RuleProgram;
+using compiled::RuleWake;
 using compiled::TermPattern;
 using compiled::TermWord;
 
@@ -128,17 +130,34 @@ class Compiler {
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());
         for (std::uint32_t r = 0; r < program_.rules.size(); ++r) {
-            std::vector<TermRef> required;
             auto& rule = program_.rules[r];
-            if (!required_terms(rule.root, required, 0)) {
+            std::vector<WakeGroup> groups;
+            bool provable = true;
+            wake_groups(rule.root, groups, provable, 0);
+            if (groups.empty()) {
                 rule.always = true;
                 program_.always_rules.push_back(r);
                 continue;
             }
-            std::sort(required.begin(), required.end());
-            required.erase(std::unique(required.begin(), required.end()), required.end());
-            for (const auto& ref : required) {
-                (ref.regex ? program_.regex_rules : program_.term_rules)[ref.id].push_back(r);
+            if (groups.size() > kMaxWakeGroups) {
+                // Any of the groups is a necessary condition: keep the ones that wake least.
+                std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+                    return a.terms.size() < b.terms.size();
+                });
+                groups.resize(kMaxWakeGroups);
+                provable = false;
+            }
+            for (std::size_t g = 0; g < groups.size(); ++g) {
+                auto& required = groups[g].terms;
+                std::sort(required.begin(), required.end());
+                required.erase(std::unique(required.begin(), required.end()), required.end());
+                for (const auto& ref : required) {
+                    const RuleWake wake{r, static_cast<std::uint8_t>(g),
+                                        static_cast<std::uint8_t>(groups.size()),
+                                        provable && proves(groups[g].node, ref)};
+                    (ref.regex ? program_.regex_rules : program_.term_rules)[ref.id].push_back(
+                        wake);
+                }
             }
         }
         return std::move(program_);
@@ -495,6 +514,53 @@ class Compiler {
         out.tests = rule.tests;
         out.root = when ? add_group(Op::all_of, {*query, *when}) : *query;
         program_.rules.push_back(std::move(out));
+    }
+
+    struct WakeGroup {
+        std::uint32_t node = 0;
+        std::vector<TermRef> terms;
+    };
+
+    // The groups of terms that must all be seen for `index` to match: one per operand of an
+    // AND (or NEAR) at the top, nested ANDs flattened; operands that can match without any
+    // term (fields, NOT) give none. `provable` stays true only when seeing a proving term of
+    // every group proves the whole node (ANDs all the way down to terms and ORs of terms).
+    void wake_groups(std::uint32_t index, std::vector<WakeGroup>& out, bool& provable,
+                     std::size_t depth) const {
+        const auto& node = program_.nodes[index];
+        if (depth > 4 * kMaxExpansionDepth) {
+            out.clear();
+            provable = false;
+            return;
+        }
+        if (node.op == Op::all_of || node.op == Op::near) {
+            if (node.op == Op::near) provable = false;
+            for (std::uint32_t i = 0; i < node.count; ++i) {
+                wake_groups(program_.children[node.first + i], out, provable, depth + 1);
+            }
+            return;
+        }
+        WakeGroup group{index, {}};
+        if (required_terms(index, group.terms, depth)) {
+            out.push_back(std::move(group));
+        } else {
+            provable = false;
+        }
+    }
+
+    // Seeing `ref` proves `index`: it is that term, or an OR with that term among its operands.
+    bool proves(std::uint32_t index, const TermRef& ref) const {
+        const auto is_ref = [&](std::uint32_t node) {
+            const auto& n = program_.nodes[node];
+            return n.op == (ref.regex ? Op::regex : Op::term) && n.first == ref.id;
+        };
+        if (is_ref(index)) return true;
+        const auto& node = program_.nodes[index];
+        if (node.op != Op::any_of) return false;
+        for (std::uint32_t i = 0; i < node.count; ++i) {
+            if (is_ref(program_.children[node.first + i])) return true;
+        }
+        return false;
     }
 
     // A set of terms of which at least one must be seen for `index` to match; false when the

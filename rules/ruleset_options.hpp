@@ -19,8 +19,8 @@ struct RuleSetOptions {
     bool simulate_set_failure = false;
     // Test seam: find plain terms by checking every term against the tokens, one by one,
     // instead of through the token index, and explain every matched rule by walking its
-    // nodes instead of from its precomputed list of names: the plain reference the fast
-    // paths are tested against.
+    // nodes instead of from its precomputed list of names, and evaluate every rule instead of
+    // those its seen terms wake: the plain reference the fast paths are tested against.
     bool reference_paths = false;
 };
 
