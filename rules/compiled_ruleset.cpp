@@ -304,9 +304,12 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         rules->hot_rules_.push_back(hot);
     }
     const auto& prog = rules->program_;
-    for (const auto& wakes : prog.term_rules) {
-        rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
-        for (const auto& wake : wakes) rules->woken_rules_.push_back(Wake::of(wake));
+    // Terms first, then regexes: regex r's entries are at slot terms.size() + r.
+    for (const auto* table : {&prog.term_rules, &prog.regex_rules}) {
+        for (const auto& wakes : *table) {
+            rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
+            for (const auto& wake : wakes) rules->woken_rules_.push_back(Wake::of(wake));
+        }
     }
     rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
     rules->span_levels_ = rules->span_depth() + 4;
@@ -473,8 +476,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             wake(woken_rules_[k].rule, woken_rules_[k].bits);
         }
     }
+    const auto regex_slot = static_cast<std::uint32_t>(program_.terms.size());
     for (auto id : s.seen_regexes) {
-        for (const auto& w : program_.regex_rules[id]) wake(w.rule, Wake::of(w).bits);
+        for (auto k = term_wakes_[regex_slot + id]; k < term_wakes_[regex_slot + id + 1]; ++k) {
+            wake(woken_rules_[k].rule, woken_rules_[k].bits);
+        }
     }
     for (auto rule : program_.always_rules) wake(rule, Wake::Bits{1, 1});
     if (reference_paths_) {

@@ -95,7 +95,8 @@ class CompiledRuleSet final : public RuleSet {
     std::vector<HotRule> hot_rules_;   // by rule index
     std::string rule_ids_;             // every rule id, back to back
     std::vector<std::string> topics_;  // distinct topics
-    // program_.term_rules flattened: term t wakes woken_rules_[term_wakes_[t] .. term_wakes_[t+1])
+    // program_.term_rules, then regex_rules, flattened: term t wakes
+    // woken_rules_[term_wakes_[t] .. term_wakes_[t+1]), regex r the same at slot terms + r.
     std::vector<std::uint32_t> term_wakes_;
     std::vector<Wake> woken_rules_;
     std::vector<FlatPart> flat_parts_;  // by rule, in rule order
