@@ -272,36 +272,15 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         }
     };
     for (const auto& rule : rules->program_.rules) {
-        HotRule hot;
-        hot.root = rule.root;
-        hot.id_begin = static_cast<std::uint32_t>(rules->rule_ids_.size());
-        hot.id_size = static_cast<std::uint32_t>(rule.id.size());
-        hot.priority = rule.priority ? static_cast<std::int8_t>(*rule.priority) : -1;
-        if (rule.topic) {
-            auto& topics = rules->topics_;
-            const auto found = std::find(topics.begin(), topics.end(), *rule.topic);
-            hot.topic = static_cast<std::int32_t>(found - topics.begin());
-            if (found == topics.end()) topics.push_back(*rule.topic);
+        if (rule.topic && std::find(rules->topics_.begin(), rules->topics_.end(), *rule.topic) ==
+                              rules->topics_.end()) {
+            rules->topics_.push_back(*rule.topic);
         }
-        hot.tags = !rule.tags.empty();
-        hot.flat_first = static_cast<std::uint32_t>(rules->flat_parts_.size());
-        const std::size_t text_before = rules->flat_text_.size();
-        if (!rules->reference_paths_ && rules->flatten_explanation(rule.root, false) &&
-            rules->flat_parts_.size() - hot.flat_first <= kMaxFlatParts &&
-            rules->drop_repeated_names(hot.flat_first)) {
-            hot.flat_count = static_cast<std::uint32_t>(rules->flat_parts_.size() - hot.flat_first);
-            std::size_t most = 2 + rule.id.size();
-            for (std::size_t k = hot.flat_first; k < rules->flat_parts_.size(); ++k) {
-                most += 2 + rules->flat_parts_[k].text_size;
-            }
-            hot.why_most = static_cast<std::uint32_t>(most);
-        } else {
-            rules->flat_parts_.resize(hot.flat_first);
-            rules->flat_text_.resize(text_before);
-            hot.flat_count = kNotFlat;
-        }
-        rules->rule_ids_ += rule.id;
-        rules->hot_rules_.push_back(hot);
+        FlatList flat;
+        const bool is_flat = !rules->reference_paths_ &&
+                             rules->flatten_explanation(rule.root, false, flat) &&
+                             flat.parts.size() <= kMaxFlatParts && drop_repeated_names(flat);
+        rules->add_card(rule, is_flat ? &flat : nullptr);
     }
     const auto& prog = rules->program_;
     // Terms first, then regexes: regex r's entries are at slot terms.size() + r.
@@ -328,6 +307,53 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
     build_shards(regex_patterns, rules->regex_shards_, "regular expression");
     if (!ok) return nullptr;
     return rules;
+}
+
+// Appends the rule's card (see CardHead); `flat` is its flat explanation, or null. A flat
+// card must keep its names within 64 KiB of its start, or the rule keeps the node walk.
+void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatList* flat) {
+    CardHead head;
+    head.root = rule.root;
+    head.id_size = static_cast<std::uint32_t>(rule.id.size());
+    head.priority = rule.priority ? static_cast<std::int8_t>(*rule.priority) : -1;
+    head.tags = !rule.tags.empty();
+    if (rule.topic) {
+        const auto found = std::find(topics_.begin(), topics_.end(), *rule.topic);
+        head.topic = static_cast<std::int32_t>(found - topics_.begin());
+    }
+    const std::size_t parts_at = sizeof(CardHead);
+    std::size_t size = parts_at + rule.id.size();
+    if (flat) {
+        size += flat->parts.size() * sizeof(CardPart) + flat->text.size();
+        if (size > 0xFFFF) flat = nullptr;
+    }
+    if (!flat) size = parts_at + rule.id.size();
+    const std::size_t at = (cards_.size() + 7) & ~std::size_t{7};
+    card_at_.push_back(static_cast<std::uint32_t>(at));
+    cards_.resize(at + size);
+    char* card = cards_.data() + at;
+    std::size_t text_at = parts_at;
+    head.flat_count = kNotFlat;
+    if (flat) {
+        head.flat_count = static_cast<std::uint16_t>(flat->parts.size());
+        text_at += flat->parts.size() * sizeof(CardPart);
+    }
+    std::memcpy(card + text_at, rule.id.data(), rule.id.size());
+    text_at += rule.id.size();
+    if (flat) {
+        std::size_t most = 2 + rule.id.size();
+        for (std::size_t k = 0; k < flat->parts.size(); ++k) {
+            const FlatPart& part = flat->parts[k];
+            const CardPart written{part.term, static_cast<std::uint16_t>(text_at),
+                                   static_cast<std::uint16_t>(part.text_size)};
+            std::memcpy(card + parts_at + k * sizeof(CardPart), &written, sizeof written);
+            std::memcpy(card + text_at, flat->text.data() + part.text_begin, part.text_size);
+            text_at += part.text_size;
+            most += 2 + part.text_size;
+        }
+        head.why_most = static_cast<std::uint32_t>(most);
+    }
+    std::memcpy(card, &head, sizeof head);
 }
 
 // Deepest span_pool level spans() can reach: all_of adds one level, near two.
@@ -492,26 +518,23 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
     order_candidates(s.candidates, s.candidate_bits, program_.rules.size());
-    for (auto index : s.candidates) __builtin_prefetch(&hot_rules_[index]);
+    const char* const cards = cards_.data();
+    for (auto index : s.candidates) __builtin_prefetch(cards + card_at_[index]);
 
     s.matched.clear();
     for (auto index : s.candidates) {
         const auto state = s.rule_seen[index];
         const bool proven =
             static_cast<std::uint8_t>(state >> 8) == static_cast<std::uint8_t>(state);
-        if (proven || eval(hot_rules_[index].root, context)) {
+        if (proven || eval(card_head(index).root, context)) {
             s.matched.push_back(index);
         }
     }
-    for (auto index : s.matched) __builtin_prefetch(&hot_rules_[index]);
+    // A card's first line was fetched for the candidates; its second holds names, mostly.
+    for (auto index : s.matched) __builtin_prefetch(cards + card_at_[index] + 64);
     for (auto index : s.matched) {
-        const HotRule& rule = hot_rules_[index];
-        if (rule.flat_count == kNotFlat) {
-            __builtin_prefetch(&program_.nodes[rule.root]);
-        } else if (rule.flat_count > 0) {
-            __builtin_prefetch(&flat_parts_[rule.flat_first]);
-            __builtin_prefetch(flat_text_.data() + flat_parts_[rule.flat_first].text_begin);
-        }
+        const CardHead rule = card_head(index);
+        if (rule.flat_count == kNotFlat) __builtin_prefetch(&program_.nodes[rule.root]);
     }
     verdict.rules.reserve(s.matched.size());
     // `why` is written through a pointer into a per-thread buffer, room made once per rule
@@ -527,8 +550,13 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         length += piece.size();
     };
     for (auto index : s.matched) {
-        const HotRule& rule = hot_rules_[index];
-        const std::string_view id(rule_ids_.data() + rule.id_begin, rule.id_size);
+        const char* const card = cards + card_at_[index];
+        CardHead rule;
+        std::memcpy(&rule, card, sizeof rule);
+        const bool flat = rule.flat_count != kNotFlat;
+        const char* const parts = card + sizeof(CardHead);
+        const std::string_view id(parts + (flat ? rule.flat_count * sizeof(CardPart) : 0),
+                                  rule.id_size);
         verdict.matched = true;
         verdict.rules.emplace_back(id);
         if (!verdict.topic && rule.topic >= 0) {
@@ -546,7 +574,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
                 }
             }
         }
-        if (rule.flat_count == kNotFlat) {
+        if (!flat) {
             s.parts.clear();
             s.part_text.clear();
             explain(rule.root, context);
@@ -563,11 +591,12 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             put(id);
             // Names in a flat list are distinct (drop_repeated_names): no check per post.
             std::string_view separator = ": ";
-            for (std::uint32_t k = rule.flat_first; k < rule.flat_first + rule.flat_count; ++k) {
-                const FlatPart& part = flat_parts_[k];
+            for (std::uint32_t k = 0; k < rule.flat_count; ++k) {
+                CardPart part;
+                std::memcpy(&part, parts + k * sizeof(CardPart), sizeof part);
                 if (s.term_seen[part.term] != stamp) continue;
                 put(separator);
-                put(std::string_view(flat_text_).substr(part.text_begin, part.text_size));
+                put(std::string_view(card + part.text_begin, part.text_size));
                 separator = ", ";
             }
         }
@@ -881,22 +910,23 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
 // A flat list names each term once, as explain() does: a later part with the name of an earlier
 // one is dropped when it is the same term (seen together); a different term under the same name
 // (which explain() would name only if the first were not seen) keeps the rule on the node walk.
-bool CompiledRuleSet::drop_repeated_names(std::uint32_t first) {
+bool CompiledRuleSet::drop_repeated_names(FlatList& flat) {
+    auto& parts = flat.parts;
     const auto name = [&](const FlatPart& part) {
-        return std::string_view(flat_text_).substr(part.text_begin, part.text_size);
+        return std::string_view(flat.text).substr(part.text_begin, part.text_size);
     };
-    std::size_t kept = first;
-    for (std::size_t k = first; k < flat_parts_.size(); ++k) {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
         bool repeated = false;
-        for (std::size_t j = first; j < kept; ++j) {
-            if (name(flat_parts_[j]) != name(flat_parts_[k])) continue;
-            if (flat_parts_[j].term != flat_parts_[k].term) return false;
+        for (std::size_t j = 0; j < kept; ++j) {
+            if (name(parts[j]) != name(parts[k])) continue;
+            if (parts[j].term != parts[k].term) return false;
             repeated = true;
             break;
         }
-        if (!repeated) flat_parts_[kept++] = flat_parts_[k];
+        if (!repeated) parts[kept++] = parts[k];
     }
-    flat_parts_.resize(kept);
+    parts.resize(kept);
     return true;
 }
 
@@ -904,15 +934,15 @@ bool CompiledRuleSet::drop_repeated_names(std::uint32_t first) {
 // (which name nothing), ANDs, and ORs of terms. explain() names the seen terms of every
 // operand of a matched AND (all of them are true), and of every true operand of an OR; an AND
 // inside an OR may be false while some of its terms were seen, so such rules are not flat.
-bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_parent) {
+bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_parent,
+                                          FlatList& flat) const {
     const auto& node = program_.nodes[index];
     switch (node.op) {
         case Op::term: {
             const auto& display = program_.terms[node.first].display;
-            flat_parts_.push_back(FlatPart{node.first,
-                                           static_cast<std::uint32_t>(flat_text_.size()),
-                                           static_cast<std::uint32_t>(display.size())});
-            flat_text_ += display;
+            flat.parts.push_back(FlatPart{node.first, static_cast<std::uint32_t>(flat.text.size()),
+                                          static_cast<std::uint32_t>(display.size())});
+            flat.text += display;
             return true;
         }
         case Op::negate:
@@ -921,8 +951,10 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
         case Op::any_of:
             if (node.op == Op::all_of && any_of_parent) return false;
             for (std::uint32_t i = 0; i < node.count; ++i) {
-                if (!flatten_explanation(program_.children[node.first + i], node.op == Op::any_of))
+                if (!flatten_explanation(program_.children[node.first + i],
+                                         node.op == Op::any_of, flat)) {
                     return false;
+                }
             }
             return true;
         case Op::regex:

@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,22 +39,28 @@ class CompiledRuleSet final : public RuleSet {
         std::vector<std::uint32_t> ids;  // set pattern index -> regex id
     };
 
-    // What evaluate() reads of every candidate and matched rule, packed for the cache.
-    struct HotRule {
+    // A rule's card: what evaluate() reads of a candidate and of a matched rule, in one place,
+    // so that a matched rule costs a line or two of cache instead of one per table (at 10,000
+    // rules the tables are far out of cache). In cards_: this head, then flat_count CardParts,
+    // then the id, then the parts' names. Read through memcpy (cards_ is plain bytes).
+    struct CardHead {
         std::uint32_t root = 0;
-        std::uint32_t id_begin = 0;  // into rule_ids_
+        std::int32_t topic = -1;  // into topics_, or -1 for none
         std::uint32_t id_size = 0;
-        std::int32_t topic = -1;    // into topics_, or -1 for none
-        std::int8_t priority = -1;  // a Priority, or -1 for none
-        bool tags = false;
-        // The rule's explanation without walking its nodes (see flatten_explanation):
-        // flat_parts_[flat_first .. flat_first + flat_count), or kNotFlat.
-        std::uint32_t flat_first = 0;
-        std::uint32_t flat_count = 0;
         // Bytes the rule adds to `why` at most when flat: "; ", the id and ": name, name".
         std::uint32_t why_most = 0;
+        // The explanation's parts (see flatten_explanation), or kNotFlat for the node walk.
+        std::uint16_t flat_count = 0;
+        std::int8_t priority = -1;  // a Priority, or -1 for none
+        bool tags = false;
     };
-    static constexpr std::uint32_t kNotFlat = 0xFFFFFFFF;
+    // A term a flat explanation names when the post has it.
+    struct CardPart {
+        std::uint32_t term = 0;
+        std::uint16_t text_begin = 0;  // the name, in bytes from the card's start
+        std::uint16_t text_size = 0;
+    };
+    static constexpr std::uint16_t kNotFlat = 0xFFFF;
     // A compiled::RuleWake as evaluate() applies it to the rule's state (see evaluate).
     struct Wake {
         struct Bits {
@@ -69,11 +76,15 @@ class CompiledRuleSet final : public RuleSet {
                      static_cast<std::uint8_t>((1U << wake.groups) - 1)}};
         }
     };
-    // A term a flat explanation names when the post has it: display in flat_text_.
+    // A flat explanation while it is built: the names, back to back in `text`.
     struct FlatPart {
         std::uint32_t term = 0;
         std::uint32_t text_begin = 0;
         std::uint32_t text_size = 0;
+    };
+    struct FlatList {
+        std::vector<FlatPart> parts;
+        std::string text;
     };
 
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
@@ -87,20 +98,24 @@ class CompiledRuleSet final : public RuleSet {
                    std::uint32_t& last_a, std::uint32_t& first_b, std::uint32_t& last_b) const;
     bool field_matches(const query::FieldSpec& field, const EvalContext& context) const;
     void explain(std::uint32_t index, EvalContext& context) const;
-    bool flatten_explanation(std::uint32_t index, bool any_of_parent);
-    bool drop_repeated_names(std::uint32_t first);
+    bool flatten_explanation(std::uint32_t index, bool any_of_parent, FlatList& flat) const;
+    static bool drop_repeated_names(FlatList& flat);
+    void add_card(const compiled::CompiledRule& rule, const FlatList* flat);
+    CardHead card_head(std::uint32_t rule) const {
+        CardHead head;
+        std::memcpy(&head, cards_.data() + card_at_[rule], sizeof head);
+        return head;
+    }
     bool term_occurs(std::uint32_t term, const EvalContext& context) const;
 
     compiled::RuleProgram program_;
-    std::vector<HotRule> hot_rules_;   // by rule index
-    std::string rule_ids_;             // every rule id, back to back
+    std::string cards_;                   // every rule's card, each at a multiple of 8
+    std::vector<std::uint32_t> card_at_;  // rule index -> offset of its card in cards_
     std::vector<std::string> topics_;  // distinct topics
     // program_.term_rules, then regex_rules, flattened: term t wakes
     // woken_rules_[term_wakes_[t] .. term_wakes_[t+1]), regex r the same at slot terms + r.
     std::vector<std::uint32_t> term_wakes_;
     std::vector<Wake> woken_rules_;
-    std::vector<FlatPart> flat_parts_;  // by rule, in rule order
-    std::string flat_text_;
     std::vector<std::unique_ptr<RE2>> regexes_;
     TermIndex term_index_;
     std::vector<Shard> regex_shards_;
