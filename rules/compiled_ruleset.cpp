@@ -951,8 +951,8 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
         case Op::any_of:
             if (node.op == Op::all_of && any_of_parent) return false;
             for (std::uint32_t i = 0; i < node.count; ++i) {
-                if (!flatten_explanation(program_.children[node.first + i],
-                                         node.op == Op::any_of, flat)) {
+                if (!flatten_explanation(program_.children[node.first + i], node.op == Op::any_of,
+                                         flat)) {
                     return false;
                 }
             }

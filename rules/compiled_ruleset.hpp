@@ -111,7 +111,7 @@ class CompiledRuleSet final : public RuleSet {
     compiled::RuleProgram program_;
     std::string cards_;                   // every rule's card, each at a multiple of 8
     std::vector<std::uint32_t> card_at_;  // rule index -> offset of its card in cards_
-    std::vector<std::string> topics_;  // distinct topics
+    std::vector<std::string> topics_;     // distinct topics
     // program_.term_rules, then regex_rules, flattened: term t wakes
     // woken_rules_[term_wakes_[t] .. term_wakes_[t+1]), regex r the same at slot terms + r.
     std::vector<std::uint32_t> term_wakes_;

@@ -754,3 +754,28 @@ rules:
     CHECK(verdict.rules == std::vector<std::string>{"late-bag"});
     CHECK(verdict.why.starts_with("late-bag: \"never arrived\" NEAR \"suitcases\"; "));
 }
+
+TEST_CASE("rules with names or ids longer than a rule card holds still explain themselves",
+          "[ruleset]") {
+    // A rule's card keeps its names within 64 KiB; past that the rule walks its nodes instead.
+    std::string words;
+    std::vector<std::string> long_words;
+    for (int k = 0; k < 40; ++k) {
+        long_words.push_back("w" + std::to_string(k) + std::string(2000, 'x'));
+        words += (k == 0 ? "" : " OR ") + long_words.back();
+    }
+    const std::string long_id = "id-" + std::string(70000, 'i');
+    const std::string yaml = "rules:\n  - id: long-names\n    query: '" + words +
+                             "'\n  - id: " + long_id + "\n    query: 'refund OR money'\n" +
+                             "  - id: after\n    query: 'refund OR " + long_words[9] + "'\n";
+    RuleSetOptions reference_options;
+    reference_options.reference_paths = true;
+    auto rules = load_ok(yaml);
+    auto reference = load_ok(yaml, reference_options);
+    const auto post = post_of("my " + long_words[5] + " and " + long_words[9] + " refund", "en");
+    const auto verdict = rules->evaluate(post);
+    CHECK(verdict.rules == std::vector<std::string>{"long-names", long_id, "after"});
+    CHECK(verdict.why.starts_with("long-names: " + long_words[5] + ", " + long_words[9] + "; " +
+                                  long_id + ": refund; after: refund, " + long_words[9] + "; "));
+    CHECK(verdict.why == reference->evaluate(post).why);
+}
