@@ -20,7 +20,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run      --config FILE                      run the daemon in the foreground\n"
-    "  replay   --config FILE --input FILE|- [--summary]\n"
+    "  replay   --config FILE --input FILE|- [--summary] [--rule-hits]\n"
     "                                              decide posts from a file, send nothing\n"
     "  check    --config FILE                      validate config, rules and people\n"
     "  test     --config FILE                      run the rule files' embedded tests\n"
@@ -42,11 +42,13 @@ const std::map<std::string, CommandHelp>& command_help() {
           "(the old rules keep serving if the new ones fail to load or fail their tests).\n"
           "Queued posts are handled before it exits.\n"}},
         {"replay",
-         {"usage: spreekbuis replay --config FILE --input FILE|- [--summary]\n"
+         {"usage: spreekbuis replay --config FILE --input FILE|- [--summary] [--rule-hits]\n"
           "Runs posts (post format v1, JSON Lines; '-' reads stdin) through the configured\n"
           "pipeline without sending anything, and prints one decision record per post, in\n"
           "input order, as JSON Lines on stdout. Bad lines are reported on stderr with their\n"
-          "line number and skipped. --summary prints only totals and throughput on stderr.\n"}},
+          "line number and skipped. --summary prints only totals and throughput on stderr.\n"
+          "--rule-hits prints on stderr how many posts each rule matched, in load order,\n"
+          "and how many rules never matched.\n"}},
         {"check",
          {"usage: spreekbuis check --config FILE\n"
           "Validates the configuration, the rule files (including their embedded tests) and\n"
@@ -86,8 +88,11 @@ Arguments parse_arguments(int argc, const char* const* argv) {
         return args;
     }
     if (args.command == "--version") args.command = "version";
-    static const std::map<std::string, bool> takes_value = {
-        {"--config", true}, {"--input", true}, {"--summary", false}, {"--sink", true}};
+    static const std::map<std::string, bool> takes_value = {{"--config", true},
+                                                            {"--input", true},
+                                                            {"--summary", false},
+                                                            {"--rule-hits", false},
+                                                            {"--sink", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -167,7 +172,7 @@ int command_test(const std::string& config_path, std::FILE* out, std::FILE* err)
 }
 
 int command_replay(const std::string& config_path, const std::string& input, bool summary,
-                   std::FILE* out, std::FILE* err) {
+                   bool rule_hits, std::FILE* out, std::FILE* err) {
     auto setup = load_or_report(config_path, false, err);
     if (!setup) return kExitBadInput;
     std::FILE* file = input == "-" ? stdin : std::fopen(input.c_str(), "rb");
@@ -179,9 +184,12 @@ int command_replay(const std::string& config_path, const std::string& input, boo
     ReplayOptions options;
     options.input_label = input == "-" ? "<stdin>" : input;
     options.print_records = !summary;
+    RuleHits hits;
+    if (rule_hits) options.rule_hits = &hits;
     const auto stats = replay_posts(*setup, file, out, err, options);
     if (file != stdin) std::fclose(file);
     if (summary) std::fputs(format_replay_summary(stats).c_str(), err);
+    if (rule_hits) std::fputs(format_rule_hits(hits.snapshot(), stats.posts).c_str(), err);
     return kExitOk;
 }
 
@@ -220,8 +228,10 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         return usage_error(err, "missing --config FILE", help->second.text);
     }
     if (args.command != "replay" &&
-        (args.options.count("--input") || args.options.count("--summary"))) {
-        return usage_error(err, "--input and --summary belong to 'replay'", help->second.text);
+        (args.options.count("--input") || args.options.count("--summary") ||
+         args.options.count("--rule-hits"))) {
+        return usage_error(err, "--input, --summary and --rule-hits belong to 'replay'",
+                           help->second.text);
     }
     if ((args.command == "notify-test") != (args.options.count("--sink") > 0)) {
         return usage_error(err,
@@ -242,7 +252,7 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
             return usage_error(err, "missing --input FILE|-", help->second.text);
         }
         return command_replay(config->second, input->second, args.options.count("--summary") > 0,
-                              out, err);
+                              args.options.count("--rule-hits") > 0, out, err);
     }
     return command_run(config->second, out, err);
 }

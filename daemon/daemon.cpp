@@ -32,6 +32,7 @@
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/router_setup.hpp"
+#include "daemon/rule_hits.hpp"
 #include "daemon/state_db.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -300,9 +301,11 @@ struct Daemon::Impl {
     std::vector<ReplaySourceSettings> replay_sources;
     std::unique_ptr<RuleSetHolder> holder;
     std::mutex reload_mutex;
+    RuleHits rule_hits;  // per-rule match counters for /metrics
 
     Impl(Setup s, std::FILE* out) : setup(std::move(s)), console(out) {
         holder = std::make_unique<RuleSetHolder>(setup.rules);
+        rule_hits.set_rules(setup.rules->rule_ids());
     }
 };
 
@@ -328,6 +331,7 @@ bool Daemon::reload_rules() {
         return false;
     }
     impl_->holder->set(next);
+    impl_->rule_hits.set_rules(next->rule_ids());
     ++stats_.reloads;
     spdlog::info("rules reloaded: {} rules", next->rule_count());
     return true;
@@ -529,6 +533,7 @@ int Daemon::run() {
                 for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
             }
         }
+        impl.rule_hits.count(batch.verdicts);
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& post = batch.items[i].post;
             const auto& verdict = batch.verdicts[i];
@@ -618,7 +623,7 @@ int Daemon::run() {
                     stats_.reloads.load());
             counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",
                     stats_.reload_failures.load());
-            return out;
+            return out + impl_->rule_hits.prometheus();
         });
         if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));

@@ -62,8 +62,10 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
     std::vector<PostItem> kept_posts;
     std::vector<rules::Verdict> kept_verdicts;
     std::string records;
+    if (options.rule_hits) options.rule_hits->set_rules(setup.rules->rule_ids());
     Pipeline pipeline(holder, {setup.config.workers, 64}, [&](Batch& batch) {
         records.clear();
+        if (options.rule_hits) options.rule_hits->count(batch.verdicts);
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const auto& verdict = batch.verdicts[i];
             stats.matched += verdict.matched;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "daemon/rule_hits.hpp"
 #include "daemon/setup.hpp"
 
 namespace spreekbuis::daemon {
@@ -24,6 +25,7 @@ struct ReplayStats {
 struct ReplayOptions {
     std::string input_label = "-";  // file name used in error messages
     bool print_records = true;
+    RuleHits* rule_hits = nullptr;  // counts each rule's matches when set
 };
 
 ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, std::FILE* err,

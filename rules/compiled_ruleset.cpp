@@ -375,6 +375,13 @@ std::size_t CompiledRuleSet::span_depth() const {
     return deepest;
 }
 
+std::vector<std::string> CompiledRuleSet::rule_ids() const {
+    std::vector<std::string> ids;
+    ids.reserve(program_.rules.size());
+    for (const auto& rule : program_.rules) ids.push_back(rule.id);
+    return ids;
+}
+
 RuleSetStats CompiledRuleSet::stats() const {
     RuleSetStats stats;
     stats.rules = program_.rules.size();

@@ -31,6 +31,7 @@ class CompiledRuleSet final : public RuleSet {
     Verdict evaluate(const Post& post) const override;
     std::vector<RuleTestOutcome> run_tests() const override;
     std::size_t rule_count() const override { return program_.rules.size(); }
+    std::vector<std::string> rule_ids() const override;
     RuleSetStats stats() const;
 
   private:

@@ -37,6 +37,8 @@ class RuleSet {
     virtual Verdict evaluate(const Post& post) const = 0;
     virtual std::vector<RuleTestOutcome> run_tests() const = 0;
     virtual std::size_t rule_count() const = 0;
+    // Every rule's id, in load order (the order of Verdict::rules).
+    virtual std::vector<std::string> rule_ids() const = 0;
 };
 
 }  // namespace spreekbuis::rules

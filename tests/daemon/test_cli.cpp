@@ -172,6 +172,24 @@ TEST_CASE("cli: replay --summary prints totals and throughput only on stderr", "
     CHECK(result.err.find("MB/s") != std::string::npos);
 }
 
+TEST_CASE("cli: replay --rule-hits prints each rule's matches on stderr", "[cli]") {
+    Workspace ws;
+    ws.write("posts.jsonl",
+             "{\"id\":\"a\",\"text\":\"suitcase\"}\n{\"id\":\"b\",\"text\":\"hi\"}\n"
+             "{\"id\":\"c\",\"text\":\"my suitcase again\"}\n");
+    auto result = run({"replay", "--config", ws.path("spreekbuis.yaml"), "--input",
+                       ws.path("posts.jsonl"), "--summary", "--rule-hits"});
+    CHECK(result.code == 0);
+    INFO(result.err);
+    CHECK(result.err.find("posts: 3") != std::string::npos);
+    CHECK(result.err.find("      2  66.7%  lost-bag\n") != std::string::npos);
+    CHECK(result.err.find("0 of 1 rules never matched") != std::string::npos);
+
+    auto misplaced = run({"check", "--config", ws.path("spreekbuis.yaml"), "--rule-hits"});
+    CHECK(misplaced.code == daemon::kExitUsage);
+    CHECK(misplaced.err.find("belong to 'replay'") != std::string::npos);
+}
+
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
     Workspace ws;
     auto result =

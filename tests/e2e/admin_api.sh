@@ -75,6 +75,13 @@ for _ in $(seq 300); do
 done
 echo "silenced: ${silenced:-0}, sent: $sent"
 [ "${silenced:-0}" -gt 0 ] || fail "nothing was silenced"
+# Every loaded rule has a match counter, and the feed's posts moved some of them.
+curl -s "$api/metrics" >"$work/metrics"
+rule_counters=$(grep -c '^spreekbuis_rule_matches_total{rule="' "$work/metrics" || true)
+rule_matches=$(awk '/^spreekbuis_rule_matches_total\{/ {s += $2} END {print s + 0}' "$work/metrics")
+echo "rule counters: $rule_counters, matches: $rule_matches"
+[ "$rule_counters" -gt 10 ] || fail "no per-rule counters in /metrics"
+[ "$rule_matches" -gt 20 ] || fail "the per-rule counters did not count the feed's matches"
 python3 - "$work/bodies.log" <<'PY' || fail "an alert about baggage was delivered"
 import json, sys
 topics = [json.loads(line)["data"].get("topic") for line in open(sys.argv[1])]
