@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "rules/normalize.hpp"
 #include "rules/query_parser.hpp"
@@ -126,6 +127,7 @@ class Compiler {
         for (const auto& file : files_) {
             for (const auto& rule : file->rules) compile_rule(rule);
         }
+        leave_out_disabled_rules();
         if (diagnostics_.has_errors()) return std::nullopt;
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());
@@ -489,6 +491,40 @@ class Compiler {
         for (const auto& error : parsed.errors) report(src, error);
         if (!parsed.root) return std::nullopt;
         return compile_ast(*parsed.root, src, 0);
+    }
+
+    // Rules with `enabled: false` and rules named by any file's disable_rules were compiled and
+    // checked like the others (a typo in a disabled rule is still an error); they are left out
+    // of the program, their tests with them.
+    void leave_out_disabled_rules() {
+        std::unordered_set<std::string> disabled;
+        for (const auto& file : files_) {
+            for (const auto& rule : file->rules) {
+                if (!rule.enabled) disabled.insert(rule.id.text);
+            }
+        }
+        for (const auto& file : files_) {
+            for (const auto& id : file->disable_rules) {
+                if (rule_ids_.count(id.text) == 0) {
+                    std::vector<std::string> ids;
+                    for (const auto& [known, ref] : rule_ids_) ids.push_back(known);
+                    std::sort(ids.begin(), ids.end());
+                    std::string hint = "no loaded file defines a rule with this id";
+                    if (auto best = closest_match(id.text, ids); !best.empty()) {
+                        hint = "did you mean '" + best + "'?";
+                    }
+                    error_in_scalar(id, 0, "disable_rules names an unknown rule '" + id.text + "'",
+                                    diagnostics_, hint);
+                    continue;
+                }
+                disabled.insert(id.text);
+            }
+        }
+        if (disabled.empty()) return;
+        auto& rules = program_.rules;
+        rules.erase(std::remove_if(rules.begin(), rules.end(),
+                                   [&](const auto& rule) { return disabled.count(rule.id) > 0; }),
+                    rules.end());
     }
 
     void compile_rule(const RuleDef& rule) {

@@ -258,9 +258,10 @@ void read_test(const YamlDocument& document, const YAML::Node& node, RuleDef& ru
 
 void read_rule(const YamlDocument& document, const YAML::Node& node, RuleFile& file,
                Diagnostics& diagnostics) {
-    if (!check_keys(document, node,
-                    {"id", "description", "query", "when", "topic", "priority", "tags", "tests"},
-                    "a rule", diagnostics)) {
+    if (!check_keys(
+            document, node,
+            {"id", "description", "query", "when", "topic", "priority", "tags", "tests", "enabled"},
+            "a rule", diagnostics)) {
         if (!node.IsMap()) return;
     }
     RuleDef rule;
@@ -298,6 +299,9 @@ void read_rule(const YamlDocument& document, const YAML::Node& node, RuleFile& f
     if (const auto tags = node["tags"]) {
         if (auto values = read_string_list(document, tags, diagnostics)) rule.tags = *values;
     }
+    if (const auto enabled = node["enabled"]) {
+        if (auto value = read_bool(document, enabled, diagnostics)) rule.enabled = *value;
+    }
     if (const auto tests = node["tests"]) {
         if (!tests.IsSequence()) {
             error_at(document, tests, "'tests' must be a list", diagnostics,
@@ -315,8 +319,8 @@ void read_rule_file(RuleFile& file, Diagnostics& diagnostics) {
     const auto& document = file.document;
     const auto& root = document.root;
     if (!root || root.IsNull()) return;
-    if (!check_keys(document, root, {"lists", "extend_lists", "macros", "rules"}, "a rule file",
-                    diagnostics)) {
+    if (!check_keys(document, root, {"lists", "extend_lists", "macros", "rules", "disable_rules"},
+                    "a rule file", diagnostics)) {
         if (!root.IsMap()) return;
     }
     if (const auto lists = root["lists"]) {
@@ -326,6 +330,18 @@ void read_rule_file(RuleFile& file, Diagnostics& diagnostics) {
         read_lists(document, extend, "extend_lists", file.extend_lists, diagnostics);
     }
     if (const auto macros = root["macros"]) read_macros(document, macros, file, diagnostics);
+    if (const auto disable = root["disable_rules"]) {
+        if (!disable.IsSequence()) {
+            error_at(document, disable, "'disable_rules' must be a list of rule ids", diagnostics,
+                     "disable_rules: [rule-id, other-rule-id]");
+        } else {
+            for (const auto& id : disable) {
+                if (auto text = read_text(document, id, diagnostics)) {
+                    file.disable_rules.push_back(std::move(*text));
+                }
+            }
+        }
+    }
     if (const auto rules = root["rules"]) {
         if (!rules.IsSequence()) {
             error_at(document, rules, "'rules' must be a list of rules", diagnostics,

@@ -56,6 +56,7 @@ struct RuleDef {
     std::optional<Priority> priority;
     std::vector<std::string> tags;
     std::vector<RuleTestDef> tests;
+    bool enabled = true;  // `enabled: false`: checked like any rule, then left out
 };
 
 struct RuleFile {
@@ -64,6 +65,7 @@ struct RuleFile {
     std::vector<ListDef> extend_lists;
     std::vector<MacroDef> macros;
     std::vector<RuleDef> rules;
+    std::vector<TextRef> disable_rules;  // ids of rules of any file to leave out
 };
 
 // Fills `file` from `file.document` (which must already be parsed); reports every problem of

@@ -176,3 +176,62 @@ TEST_CASE("the example pack's own tests pass", "[ruleset]") {
         CHECK(outcome.passed);
     }
 }
+
+TEST_CASE("disabled rules are checked, then left out with their tests", "[ruleset]") {
+    const auto dir = fs::temp_directory_path() / ("spreekbuis-disable-" + std::to_string(::rand()));
+    fs::create_directories(dir);
+    const auto write = [&](const std::string& name, const std::string& text) {
+        std::ofstream(dir / name) << text;
+        return (dir / name).string();
+    };
+    const auto pack =
+        write("pack.yaml",
+              "rules:\n"
+              "  - id: refund\n    query: refund\n"
+              "  - id: late\n    query: late\n"
+              "    tests:\n      - text: 'late again'\n        expect: {match: true}\n"
+              "  - id: off\n    query: broken\n    enabled: false\n"
+              "    tests:\n      - text: 'broken'\n        expect: {match: true}\n");
+    const auto local = write("local.yaml", "disable_rules: [late]\n");
+    auto result = load_rule_files({pack, local});
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    CHECK(result.rules->rule_ids() == std::vector<std::string>{"refund"});
+    Post post;
+    post.text = "refund, late and broken";
+    CHECK(result.rules->evaluate(post).rules == std::vector<std::string>{"refund"});
+    CHECK(result.rules->run_tests().empty());  // the tests of both disabled rules are not run
+
+    // Without the second file only `off` is left out.
+    result = load_rule_files({pack});
+    REQUIRE(result.rules);
+    CHECK(result.rules->rule_ids() == std::vector<std::string>{"refund", "late"});
+
+    // A disabled rule is still checked: its typo stops the load.
+    const auto typo = write("typo.yaml",
+                            "rules:\n  - id: off\n    query: 'bag lnag:nl'\n"
+                            "    enabled: false\n");
+    result = load_rule_files({typo});
+    CHECK_FALSE(result.rules);
+    CHECK(result.diagnostics.format_all().find("unknown field 'lnag'") != std::string::npos);
+
+    // An unknown id in disable_rules points at itself, with the closest id.
+    const auto unknown = write("unknown.yaml", "disable_rules: [refund, lat]\n");
+    result = load_rule_files({pack, unknown});
+    CHECK_FALSE(result.rules);
+    REQUIRE(result.diagnostics.items().size() == 1);
+    const auto& d = result.diagnostics.items()[0];
+    CHECK(d.message == "disable_rules names an unknown rule 'lat'");
+    CHECK(d.pos.line == 1);
+    CHECK(d.pos.column == 25);
+    CHECK(d.hint == "did you mean 'late'?");
+
+    // `enabled` takes true or false only; disable_rules must be a list.
+    const auto bad = write("bad.yaml",
+                           "disable_rules: late\nrules:\n  - id: x\n    query: x\n"
+                           "    enabled: nope\n");
+    result = load_rule_files({pack, bad});
+    CHECK_FALSE(result.rules);
+    CHECK(result.diagnostics.error_count() == 2);
+    fs::remove_all(dir);
+}
