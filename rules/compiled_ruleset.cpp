@@ -272,10 +272,6 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         }
     };
     for (const auto& rule : rules->program_.rules) {
-        if (rule.topic && std::find(rules->topics_.begin(), rules->topics_.end(), *rule.topic) ==
-                              rules->topics_.end()) {
-            rules->topics_.push_back(*rule.topic);
-        }
         FlatList flat;
         const bool is_flat = !rules->reference_paths_ &&
                              rules->flatten_explanation(rule.root, false, flat) &&
@@ -320,6 +316,7 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
     if (rule.topic) {
         const auto found = std::find(topics_.begin(), topics_.end(), *rule.topic);
         head.topic = static_cast<std::int32_t>(found - topics_.begin());
+        if (found == topics_.end()) topics_.push_back(*rule.topic);
     }
     const std::size_t parts_at = sizeof(CardHead);
     std::size_t size = parts_at + rule.id.size();
