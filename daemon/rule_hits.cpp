@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "daemon/prometheus.hpp"
+
 namespace spreekbuis::daemon {
 
 std::size_t RuleHits::slot(const std::string& id) {
@@ -42,22 +44,6 @@ std::vector<RuleHit> RuleHits::snapshot() const {
     std::sort(removed.begin(), removed.end(),
               [](const RuleHit& a, const RuleHit& b) { return a.rule < b.rule; });
     out.insert(out.end(), removed.begin(), removed.end());
-    return out;
-}
-
-std::string prometheus_label(const std::string& value) {
-    std::string out;
-    out.reserve(value.size());
-    for (char c : value) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
     return out;
 }
 

@@ -41,7 +41,4 @@ class RuleHits {
 // A table for operators: matches, share of posts and id per rule, then how many never matched.
 std::string format_rule_hits(const std::vector<RuleHit>& hits, std::uint64_t posts);
 
-// A Prometheus label value: backslash, double quote and newline escaped.
-std::string prometheus_label(const std::string& value);
-
 }  // namespace spreekbuis::daemon

@@ -11,6 +11,7 @@
 
 #include "connectors/sinks/alert_json.hpp"
 #include "connectors/sinks/classify.hpp"
+#include "daemon/prometheus.hpp"
 
 namespace spreekbuis::daemon::delivery {
 
@@ -35,22 +36,6 @@ struct Dispatcher::SinkLoop {
     mutable std::mutex reason_mutex;
     std::string disabled_reason;
 };
-
-std::string prometheus_label(std::string_view value) {
-    std::string out;
-    for (const char c : value) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '"') {
-            out += "\\\"";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
 
 Dispatcher::Dispatcher(asio::io_context& io, std::unique_ptr<Outbox> outbox,
                        std::shared_ptr<asio::ssl::context> tls, std::vector<SinkDelivery> sinks,

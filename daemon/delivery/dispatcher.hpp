@@ -87,7 +87,4 @@ class Dispatcher {
     std::shared_ptr<std::atomic<int>> running_;
 };
 
-// Prometheus label value escaping.
-std::string prometheus_label(std::string_view value);
-
 }  // namespace spreekbuis::daemon::delivery

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/prometheus.hpp"
 #include "daemon/rule_hits.hpp"
 
 using namespace spreekbuis;
