@@ -1,5 +1,6 @@
 #include "daemon/cli.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <string>
@@ -22,7 +23,7 @@ constexpr const char* kUsage =
     "  run      --config FILE                      run the daemon in the foreground\n"
     "  replay   --config FILE --input FILE|- [--summary] [--rule-hits]\n"
     "                                              decide posts from a file, send nothing\n"
-    "  check    --config FILE                      validate config, rules and people\n"
+    "  check    --config FILE [--strict]           validate config, rules and people\n"
     "  test     --config FILE                      run the rule files' embedded tests\n"
     "  notify-test --config FILE --sink NAME       send a test message through one sink\n"
     "  version                                     print the version\n"
@@ -50,14 +51,17 @@ const std::map<std::string, CommandHelp>& command_help() {
           "--rule-hits prints on stderr how many posts each rule matched, in load order,\n"
           "and how many rules never matched.\n"}},
         {"check",
-         {"usage: spreekbuis check --config FILE\n"
+         {"usage: spreekbuis check --config FILE [--strict]\n"
           "Validates the configuration, the rule files (including their embedded tests) and\n"
           "the people directory. Prints every problem as file:line:col with the line and a\n"
-          "caret; exits 1 if there is any error.\n"}},
+          "caret; exits 1 if there is any error. Warnings (a list or macro no rule uses, a\n"
+          "common word that makes a rule match most posts) do not stop a load; with\n"
+          "--strict they make check exit 1 too.\n"}},
         {"test",
          {"usage: spreekbuis test --config FILE\n"
           "Runs every embedded test of the configured rule files and reports them like a\n"
-          "test runner; exits 1 if any test fails.\n"}},
+          "test runner; exits 1 if any test fails. Tests of switched-off rules are listed\n"
+          "as skipped, and rules without any test are named at the end.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
         {"notify-test",
          {"usage: spreekbuis notify-test --config FILE --sink NAME\n"
@@ -92,6 +96,7 @@ Arguments parse_arguments(int argc, const char* const* argv) {
                                                             {"--input", true},
                                                             {"--summary", false},
                                                             {"--rule-hits", false},
+                                                            {"--strict", false},
                                                             {"--sink", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
@@ -134,7 +139,12 @@ std::optional<Setup> load_or_report(const std::string& config_path, bool run_rul
     return std::move(result.setup);
 }
 
-int command_check(const std::string& config_path, std::FILE* out, std::FILE* err) {
+std::string plural(std::size_t count, const char* noun) {
+    return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+int command_check(const std::string& config_path, bool strict, std::FILE* out,
+                  std::FILE* err) {
     auto result = load_setup(config_path, true);
     const auto text = result.diagnostics.format_all();
     if (!text.empty()) std::fputs(text.c_str(), err);
@@ -142,11 +152,44 @@ int command_check(const std::string& config_path, std::FILE* out, std::FILE* err
         std::fprintf(err, "%zu error(s)\n", result.diagnostics.error_count());
         return kExitBadInput;
     }
-    const auto tests = result.setup->rules->run_tests();
-    std::fprintf(out, "%s: ok (%zu rules, %zu rule tests passed, %zu sources, %zu sinks)\n",
-                 config_path.c_str(), result.setup->rules->rule_count(), tests.size(),
+    const auto warnings = result.diagnostics.warning_count();
+    if (strict && warnings > 0) {
+        std::fprintf(err, "%s (--strict makes them errors)\n", plural(warnings, "warning").c_str());
+        return kExitBadInput;
+    }
+    std::size_t passed = 0;
+    std::size_t skipped = 0;
+    for (const auto& outcome : result.setup->rules->run_tests()) {
+        ++(outcome.skipped ? skipped : passed);
+    }
+    std::string tests = std::to_string(passed) + " rule tests passed";
+    if (skipped > 0) tests += ", " + std::to_string(skipped) + " skipped";
+    if (warnings > 0) tests += ", " + plural(warnings, "warning");
+    std::fprintf(out, "%s: ok (%zu rules, %s, %zu sources, %zu sinks)\n", config_path.c_str(),
+                 result.setup->rules->rule_count(), tests.c_str(),
                  result.setup->config.sources.size(), result.setup->config.sinks.size());
     return kExitOk;
+}
+
+// Rules with no test of their own, named in load order (at most `shown`, then a count).
+std::string untested_rules_line(const std::vector<std::string>& rule_ids,
+                                const std::vector<rules::RuleTestOutcome>& outcomes,
+                                std::size_t shown) {
+    std::vector<std::string> tested;
+    for (const auto& outcome : outcomes) tested.push_back(outcome.rule_id);
+    std::sort(tested.begin(), tested.end());
+    std::vector<std::string> untested;
+    for (const auto& id : rule_ids) {
+        if (!std::binary_search(tested.begin(), tested.end(), id)) untested.push_back(id);
+    }
+    if (untested.empty()) return {};
+    std::string line = std::to_string(untested.size()) + " of " + plural(rule_ids.size(), "rule") +
+                       (untested.size() == 1 ? " has" : " have") + " no test: ";
+    for (std::size_t i = 0; i < untested.size() && i < shown; ++i) {
+        line += (i == 0 ? "" : ", ") + untested[i];
+    }
+    if (untested.size() > shown) line += ", and " + std::to_string(untested.size() - shown) + " more";
+    return line + "\n";
 }
 
 int command_test(const std::string& config_path, std::FILE* out, std::FILE* err) {
@@ -154,7 +197,14 @@ int command_test(const std::string& config_path, std::FILE* out, std::FILE* err)
     if (!setup) return kExitBadInput;
     std::size_t passed = 0;
     std::size_t failed = 0;
-    for (const auto& outcome : setup->rules->run_tests()) {
+    std::size_t skipped = 0;
+    const auto outcomes = setup->rules->run_tests();
+    for (const auto& outcome : outcomes) {
+        if (outcome.skipped) {
+            ++skipped;
+            std::fprintf(out, "SKIP %s (%s)\n", outcome.name.c_str(), outcome.detail.c_str());
+            continue;
+        }
         if (outcome.passed) {
             ++passed;
             std::fprintf(out, "PASS %s\n", outcome.name.c_str());
@@ -167,7 +217,10 @@ int command_test(const std::string& config_path, std::FILE* out, std::FILE* err)
         diagnostic.hint = outcome.detail;
         std::fprintf(out, "%s", rules::format_diagnostic(diagnostic).c_str());
     }
-    std::fprintf(out, "%zu passed, %zu failed\n", passed, failed);
+    std::fprintf(out, "%zu passed, %zu failed", passed, failed);
+    if (skipped > 0) std::fprintf(out, ", %zu skipped (rules switched off)", skipped);
+    std::fputs("\n", out);
+    std::fputs(untested_rules_line(setup->rules->rule_ids(), outcomes, 10).c_str(), out);
     return failed == 0 ? kExitOk : kExitBadInput;
 }
 
@@ -244,7 +297,12 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         if (!setup) return kExitBadInput;
         return send_test_alert(setup->config, args.options["--sink"], out, err);
     }
-    if (args.command == "check") return command_check(config->second, out, err);
+    if (args.command != "check" && args.options.count("--strict")) {
+        return usage_error(err, "--strict belongs to 'check'", help->second.text);
+    }
+    if (args.command == "check") {
+        return command_check(config->second, args.options.count("--strict") > 0, out, err);
+    }
     if (args.command == "test") return command_test(config->second, out, err);
     if (args.command == "replay") {
         const auto input = args.options.find("--input");

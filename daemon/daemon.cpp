@@ -334,6 +334,9 @@ bool Daemon::reload_rules() {
     impl_->rule_hits.set_rules(next->rule_ids());
     ++stats_.reloads;
     spdlog::info("rules reloaded: {} rules", next->rule_count());
+    if (!diagnostics.empty()) {
+        spdlog::warn("the reloaded rules have warnings:\n{}", diagnostics.format_all());
+    }
     return true;
 }
 

@@ -74,6 +74,9 @@ struct RuleProgram {
     std::vector<ProgNode> nodes;
     std::vector<std::uint32_t> children;
     std::vector<CompiledRule> rules;  // in load order
+    // Rules switched off (enabled: false, disable_rules): kept only to report their tests as
+    // skipped.
+    std::vector<CompiledRule> disabled_rules;
     // Which rules a seen term or regex wakes, by term or regex id. A rule's query is split into
     // up to kMaxWakeGroups groups that must all be seen for it to match (the operands of its
     // top-level AND and NEAR), each a set of terms of which one must be seen.

@@ -975,6 +975,7 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
         for (const auto& test : rule.tests) {
             RuleTestOutcome outcome;
             outcome.pos = test.pos;
+            outcome.rule_id = rule.id;
             outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
             const auto verdict = evaluate(test.post);
             const bool matched = std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) !=
@@ -1001,6 +1002,18 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
             }
             outcome.passed = problems.empty();
             if (!outcome.passed) outcome.detail = problems + " (" + verdict.why + ")";
+            outcomes.push_back(std::move(outcome));
+        }
+    }
+    for (const auto& rule : program_.disabled_rules) {
+        for (const auto& test : rule.tests) {
+            RuleTestOutcome outcome;
+            outcome.pos = test.pos;
+            outcome.rule_id = rule.id;
+            outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+            outcome.passed = true;
+            outcome.skipped = true;
+            outcome.detail = "rule switched off";
             outcomes.push_back(std::move(outcome));
         }
     }

@@ -40,6 +40,7 @@ class Diagnostics {
 
     bool has_errors() const;
     std::size_t error_count() const;
+    std::size_t warning_count() const { return items_.size() - error_count(); }
     const std::vector<Diagnostic>& items() const { return items_; }
     bool empty() const { return items_.empty(); }
     std::string format_all() const;

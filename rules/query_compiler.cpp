@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "rules/normalize.hpp"
 #include "rules/query_parser.hpp"
+#include "rules/scoring.hpp"
 
 namespace spreekbuis::rules {
 
@@ -103,6 +105,7 @@ struct ListEntry {
     std::vector<const TextRef*> items;
     std::optional<std::uint32_t> node;
     bool bad = false;
+    bool used = false;  // some rule's query or condition reaches it
 };
 
 struct MacroEntry {
@@ -110,6 +113,7 @@ struct MacroEntry {
     std::unique_ptr<query::Node> ast;
     std::optional<std::uint32_t> node;
     bool bad = false;
+    bool used = false;
     int state = 0;  // 0 unvisited, 1 on the DFS stack, 2 done
 };
 
@@ -129,6 +133,7 @@ class Compiler {
         }
         leave_out_disabled_rules();
         if (diagnostics_.has_errors()) return std::nullopt;
+        warn_unused_names();
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());
         for (std::uint32_t r = 0; r < program_.rules.size(); ++r) {
@@ -428,6 +433,7 @@ class Compiler {
             }
             case NodeKind::var: {
                 if (auto it = lists_.find(node.text); it != lists_.end()) {
+                    it->second.used = true;
                     if (it->second.bad) return std::nullopt;
                     if (!it->second.node) {
                         error_in_scalar(src, node.offset, "list '$" + node.text + "' is empty",
@@ -439,6 +445,7 @@ class Compiler {
                 }
                 if (auto it = macros_.find(node.text); it != macros_.end()) {
                     auto& macro = it->second;
+                    macro.used = true;
                     if (macro.bad || !macro.ast) return std::nullopt;
                     if (!macro.node) {
                         macro.node = compile_ast(*macro.ast, macro.def->body, depth + 1);
@@ -486,11 +493,85 @@ class Compiler {
         return std::nullopt;
     }
 
-    std::optional<std::uint32_t> compile_query(const TextRef& src) {
+    // `rule_id`: the rule whose query this is, to warn about common words it matches alone
+    // (empty for conditions, which only narrow a query).
+    std::optional<std::uint32_t> compile_query(const TextRef& src, const std::string& rule_id) {
         auto parsed = query::parse_query(src.text);
         for (const auto& error : parsed.errors) report(src, error);
         if (!parsed.root) return std::nullopt;
-        return compile_ast(*parsed.root, src, 0);
+        auto node = compile_ast(*parsed.root, src, 0);
+        if (node && !rule_id.empty()) warn_common_words(*parsed.root, src, rule_id, 0);
+        return node;
+    }
+
+    // A term is a common word (a stop word of language detection) that is enough on its own
+    // for the query to match: the query is that term, or reaches it through ORs, lists and
+    // macros only. Such a rule matches most posts. Reported once per place it is written.
+    void warn_common_words(const query::Node& node, const TextRef& src, const std::string& rule_id,
+                           std::size_t depth) {
+        if (depth > kMaxExpansionDepth) return;
+        switch (node.kind) {
+            case query::NodeKind::term:
+                warn_if_common(node.text, src, node.offset, rule_id);
+                return;
+            case query::NodeKind::any_of:
+                for (const auto& child : node.children) {
+                    warn_common_words(*child, src, rule_id, depth + 1);
+                }
+                return;
+            case query::NodeKind::var:
+                if (auto it = lists_.find(node.text); it != lists_.end()) {
+                    for (const auto* item : it->second.items) {
+                        if (!item->text.starts_with("re:/")) {
+                            warn_if_common(item->text, *item, 0, rule_id);
+                        }
+                    }
+                } else if (auto macro = macros_.find(node.text);
+                           macro != macros_.end() && macro->second.ast) {
+                    warn_common_words(*macro->second.ast, macro->second.def->body, rule_id,
+                                      depth + 1);
+                }
+                return;
+            default:
+                return;  // AND, NEAR, NOT, phrases, regexes and fields are not one common word
+        }
+    }
+
+    void warn_if_common(const std::string& text, const TextRef& src, std::size_t offset,
+                        const std::string& rule_id) {
+        std::string error;
+        std::size_t error_offset = 0;
+        const auto pattern = fold_term(text, false, error, error_offset);
+        if (!pattern || pattern->words.size() != 1 || pattern->words[0].prefix) return;
+        const auto language = common_word_language(pattern->words[0].text);
+        if (language.empty()) return;
+        if (!common_words_warned_.insert({&src, offset}).second) return;
+        std::string line_text;
+        const auto pos = position_in_scalar(src, offset, line_text);
+        diagnostics_.warning(pos,
+                             "'" + text + "' is one of the most common words (" +
+                                 std::string(language) + "): on its own it makes rule '" +
+                                 rule_id + "' match most posts",
+                             "combine it with AND or NEAR, or use it inside a \"phrase\"",
+                             line_text);
+    }
+
+    // Lists and macros that no rule reaches (checked only when everything compiled).
+    void warn_unused_names() {
+        for (const auto& [name, entry] : lists_) {
+            if (entry.used) continue;
+            std::string line_text;
+            const auto pos = position_in_scalar(entry.def->name, 0, line_text);
+            diagnostics_.warning(pos, "list '$" + name + "' is not used by any rule",
+                                 "use it in a query as $" + name + ", or remove it", line_text);
+        }
+        for (const auto& [name, entry] : macros_) {
+            if (entry.used) continue;
+            std::string line_text;
+            const auto pos = position_in_scalar(entry.def->name, 0, line_text);
+            diagnostics_.warning(pos, "macro '$" + name + "' is not used by any rule",
+                                 "use it in a query as $" + name + ", or remove it", line_text);
+        }
     }
 
     // Rules with `enabled: false` and rules named by any file's disable_rules were compiled and
@@ -522,9 +603,12 @@ class Compiler {
         }
         if (disabled.empty()) return;
         auto& rules = program_.rules;
-        rules.erase(std::remove_if(rules.begin(), rules.end(),
-                                   [&](const auto& rule) { return disabled.count(rule.id) > 0; }),
-                    rules.end());
+        const auto kept = std::stable_partition(rules.begin(), rules.end(), [&](const auto& rule) {
+            return disabled.count(rule.id) == 0;
+        });
+        program_.disabled_rules.assign(std::make_move_iterator(kept),
+                                       std::make_move_iterator(rules.end()));
+        rules.erase(kept, rules.end());
     }
 
     void compile_rule(const RuleDef& rule) {
@@ -534,10 +618,10 @@ class Compiler {
                                 "; rule ids must be unique across all files");
         }
         if (!rule.query) return;
-        auto query = compile_query(*rule.query);
+        auto query = compile_query(*rule.query, rule.id.text);
         std::optional<std::uint32_t> when;
         if (rule.when) {
-            when = compile_query(*rule.when);
+            when = compile_query(*rule.when, {});
             if (!when) return;
         }
         if (!query) return;
@@ -649,6 +733,7 @@ class Compiler {
     std::vector<std::uint32_t> term_nodes_;
     std::unordered_map<std::string, std::uint32_t> regex_nodes_;
     std::unordered_map<std::string, const TextRef*> rule_ids_;
+    std::set<std::pair<const TextRef*, std::size_t>> common_words_warned_;
 };
 
 }  // namespace

@@ -14,9 +14,11 @@ namespace spreekbuis::rules {
 class RuleSet;
 
 struct RuleTestOutcome {
-    SourcePos pos;     // where the test is written
-    std::string name;  // rule id plus the test's text or name
+    SourcePos pos;        // where the test is written
+    std::string rule_id;  // the rule the test is written under
+    std::string name;     // rule id plus the test's text or name
     bool passed = false;
+    bool skipped = false;  // its rule is switched off: not run, and not a failure (passed too)
     std::string detail;  // what was expected and what came out, when it failed
 };
 

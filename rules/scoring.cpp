@@ -1,6 +1,7 @@
 // Language detection: the declared language when there is one, otherwise stop-word evidence.
 #include "rules/scoring.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -75,6 +76,18 @@ std::vector<StopWord> language_stop_words() {
         }
     }
     return out;
+}
+
+std::string_view common_word_language(std::string_view word) {
+    for (const auto& language : kLanguages) {
+        std::string_view words = language.words;
+        while (!words.empty()) {
+            const auto end = std::min(words.find(' '), words.size());
+            if (words.substr(0, end) == word) return language.code;
+            words.remove_prefix(std::min(end + 1, words.size()));
+        }
+    }
+    return {};
 }
 
 bool is_scored_language(std::string_view lang) {

@@ -19,6 +19,10 @@ bool is_scored_language(std::string_view lang);
 // "not scored (lang fr)": the explanation of a sentiment or complaint score left unscored.
 std::string unscored_explanation(std::string_view lang);
 
+// The language ("en", "nl", ...) whose stop-word list (those of language detection) holds the
+// folded word, or "" when none does. For the rule checks: such a word occurs in most posts.
+std::string_view common_word_language(std::string_view word);
+
 struct SentimentScore {
     double score = 0.0;  // -1..1
     Polarity polarity = Polarity::neutral;

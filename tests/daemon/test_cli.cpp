@@ -308,7 +308,59 @@ TEST_CASE("every shipped configuration passes check, rule tests included", "[cli
         INFO(result.diagnostics.format_all());
         CHECK(result.setup.has_value());
         CHECK_FALSE(result.diagnostics.has_errors());
+        CHECK(result.diagnostics.warning_count() == 0);  // shipped packs pass check --strict
     }
+}
+
+TEST_CASE("cli: check --strict fails on warnings; test names skipped and untested rules",
+          "[cli]") {
+    Workspace ws;
+    ws.write("rules/demo.yaml",
+             "lists:\n"
+             "  spare: [koffer]\n"
+             "rules:\n"
+             "  - id: lost-bag\n"
+             "    query: 'suitcase OR the'\n"
+             "    tests:\n"
+             "      - text: 'where is my suitcase'\n"
+             "        expect: {match: true}\n"
+             "  - id: untested\n"
+             "    query: 'refund'\n"
+             "  - id: switched-off\n"
+             "    query: 'broken'\n"
+             "    enabled: false\n"
+             "    tests:\n"
+             "      - text: 'broken'\n"
+             "        expect: {match: true}\n");
+    auto check = run({"check", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(check.code == daemon::kExitOk);
+    CHECK(check.err.find("demo.yaml:2:3: warning: list '$spare' is not used by any rule") !=
+          std::string::npos);
+    CHECK(check.err.find("demo.yaml:5:25: warning: 'the' is one of the most common words") !=
+          std::string::npos);
+    CHECK(check.out.find("1 rule tests passed, 1 skipped, 2 warnings") != std::string::npos);
+
+    auto strict = run({"check", "--strict", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(strict.code == daemon::kExitBadInput);
+    CHECK(strict.err.find("2 warnings (--strict makes them errors)") != std::string::npos);
+    CHECK(strict.out.empty());
+
+    auto test = run({"test", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(test.code == daemon::kExitOk);
+    const auto lines = lines_of(test.out);
+    CHECK(lines == std::vector<std::string>{
+                       "PASS lost-bag: where is my suitcase",
+                       "SKIP switched-off: broken (rule switched off)",
+                       "1 passed, 0 failed, 1 skipped (rules switched off)",
+                       "1 of 2 rules has no test: untested",
+                   });
+    CHECK(run({"test", "--strict", "--config", ws.path("spreekbuis.yaml")}).code ==
+          daemon::kExitUsage);
+
+    // Without warnings, --strict passes.
+    Workspace clean;
+    CHECK(run({"check", "--strict", "--config", clean.path("spreekbuis.yaml")}).code ==
+          daemon::kExitOk);
 }
 
 TEST_CASE("cli: notify-test sends through the console sink and rejects unknown sinks", "[cli]") {

@@ -200,7 +200,17 @@ TEST_CASE("disabled rules are checked, then left out with their tests", "[rulese
     Post post;
     post.text = "refund, late and broken";
     CHECK(result.rules->evaluate(post).rules == std::vector<std::string>{"refund"});
-    CHECK(result.rules->run_tests().empty());  // the tests of both disabled rules are not run
+    // The tests of both disabled rules are not run: they are reported as skipped.
+    const auto outcomes = result.rules->run_tests();
+    REQUIRE(outcomes.size() == 2);
+    for (const auto& outcome : outcomes) {
+        CHECK(outcome.skipped);
+        CHECK(outcome.passed);  // a skipped test is no failure
+    }
+    CHECK(outcomes[0].rule_id == "late");
+    CHECK(outcomes[0].name == "late: late again");
+    CHECK(outcomes[0].pos.line == 7);
+    CHECK(outcomes[1].rule_id == "off");
 
     // Without the second file only `off` is left out.
     result = load_rule_files({pack});
@@ -234,4 +244,75 @@ TEST_CASE("disabled rules are checked, then left out with their tests", "[rulese
     CHECK_FALSE(result.rules);
     CHECK(result.diagnostics.error_count() == 2);
     fs::remove_all(dir);
+}
+
+namespace {
+
+std::vector<std::string> warnings_of(const RuleLoadResult& result) {
+    std::vector<std::string> out;
+    for (const auto& d : result.diagnostics.items()) {
+        if (d.severity != Severity::warning) continue;
+        out.push_back(std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) + " " +
+                      d.message);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("rule checks warn about unused lists and macros and rules any common word matches",
+          "[ruleset][lint]") {
+    const std::string text =
+        "lists:\n"                                   // 1
+        "  brands: [acme, '@acme']\n"                // 2
+        "  unused_words: [foo, bar]\n"               // 3
+        "  fillers: [refund, the]\n"                 // 4
+        "macros:\n"                                  // 5
+        "  never: 'x AND y'\n"                       // 6
+        "  common: '(niet OR \"no way\")'\n"         // 7
+        "  narrow: 'de NEAR/2 trein'\n"              // 8
+        "rules:\n"                                   // 9
+        "  - id: broad\n"                            // 10
+        "    query: 'refund OR the OR $fillers'\n"   // 11
+        "  - id: through-macro\n"                    // 12
+        "    query: '$common OR $brands'\n"          // 13
+        "  - id: and-is-fine\n"                      // 14
+        "    query: 'the AND refund AND NOT not'\n"  // 15
+        "  - id: phrase-and-prefix-are-fine\n"       // 16
+        "    query: '\"the app\" OR th* OR $narrow'\n"  // 17
+        "  - id: again\n"                            // 18
+        "    query: '$fillers'\n"                    // 19
+        "    when: 'the'\n";                         // 20
+    auto result = load_rule_text("lint.yaml", text);
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);  // warnings never stop a load
+    CHECK_FALSE(result.diagnostics.has_errors());
+    CHECK(result.rules->rule_count() == 5);
+    // In file order; the list item is reported once although two rules reach it, and a
+    // condition (`when`) only narrows a query, so its common word is no warning.
+    CHECK(warnings_of(result) ==
+          std::vector<std::string>{
+              "3:3 list '$unused_words' is not used by any rule",
+              "4:21 'the' is one of the most common words (en): on its own it makes rule "
+              "'broad' match most posts",
+              "6:3 macro '$never' is not used by any rule",
+              "7:13 'niet' is one of the most common words (nl): on its own it makes rule "
+              "'through-macro' match most posts",
+              "11:23 'the' is one of the most common words (en): on its own it makes rule "
+              "'broad' match most posts",
+          });
+    CHECK(result.diagnostics.format_all().find("lint.yaml:11:23: warning: ") != std::string::npos);
+
+    // A list or macro used only by a switched-off rule is used: the rule is still checked.
+    result = load_rule_text("off.yaml",
+                            "lists:\n  l: [a]\nrules:\n  - id: x\n    query: $l\n"
+                            "    enabled: false\n");
+    REQUIRE(result.rules);
+    CHECK(result.diagnostics.empty());
+
+    // With errors, unused names are not reported (the error may be why they look unused).
+    result = load_rule_text("err.yaml",
+                            "lists:\n  l: [a]\nrules:\n  - id: x\n    query: '$l AND ('\n");
+    CHECK_FALSE(result.rules);
+    CHECK(result.diagnostics.warning_count() == 0);
 }
