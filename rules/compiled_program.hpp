@@ -27,15 +27,24 @@ struct TermPattern {
     std::string display;       // as written: suitcase*, "hand luggage"
 };
 
+// A case-sensitive term, {Word} or {"Exact Phrase"}: its words as written (split at spaces),
+// found in the post's text with its original case and accents.
+struct ExactCasePattern {
+    std::vector<std::string> words;
+    std::string display;  // {Next}, {"Bank of America"}
+};
+
 struct RegexPattern {
     std::string pattern;
     std::string display;  // re:/pattern/
 };
 
-enum class Op : std::uint8_t { term, regex, field, all_of, any_of, negate, near };
+enum class Op : std::uint8_t { term, regex, field, all_of, any_of, negate, near, exact_case };
 
 // term/regex/field: `first` indexes the terms/regexes/fields. all_of/any_of/near: children are
-// children[first .. first+count). negate: children[first] is the excluded node.
+// children[first .. first+count). negate: children[first] is the excluded node. exact_case:
+// children[first] is the folded term (it wakes the rule and gives positions), `distance`
+// indexes exact_case_patterns (checked on the post's text with its case).
 struct ProgNode {
     Op op = Op::term;
     bool ordered = false;
@@ -70,6 +79,7 @@ struct RuleWake {
 struct RuleProgram {
     std::vector<TermPattern> terms;
     std::vector<RegexPattern> regexes;
+    std::vector<ExactCasePattern> exact_case_patterns;
     std::vector<query::FieldSpec> fields;
     std::vector<ProgNode> nodes;
     std::vector<std::uint32_t> children;

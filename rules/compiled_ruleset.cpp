@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "rules/exact_case.hpp"
 #include "rules/format.hpp"
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
@@ -735,6 +736,10 @@ bool CompiledRuleSet::eval_uncached(std::uint32_t index, EvalContext& context) c
             std::uint32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
             return near_pair(index, context, a0, a1, b0, b1);
         }
+        case Op::exact_case:
+            return eval(children[0], context) &&
+                   exact_case_occurs(program_.exact_case_patterns[node.distance].words,
+                                     context.text.plain);
     }
     return false;
 }
@@ -797,6 +802,10 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
         }
         case Op::field:
         case Op::negate:
+            return;
+        case Op::exact_case:
+            // Where the folded term is, once the post holds it in the exact case.
+            if (eval(index, context)) spans(children[0], context, depth);
             return;
         case Op::any_of:
             for (std::uint32_t i = 0; i < node.count; ++i) spans(children[i], context, depth);
@@ -883,6 +892,11 @@ void CompiledRuleSet::explain(std::uint32_t index, EvalContext& context) const {
         case Op::field:
             if (eval(index, context)) s.add_part(program_.fields[node.first].written);
             return;
+        case Op::exact_case:
+            if (eval(index, context)) {
+                s.add_part(program_.exact_case_patterns[node.distance].display);
+            }
+            return;
         case Op::negate:
             return;
         case Op::any_of:
@@ -964,6 +978,7 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
         case Op::regex:
         case Op::field:
         case Op::near:
+        case Op::exact_case:  // its term may be seen while the case differs
             return false;
     }
     return false;

@@ -59,6 +59,7 @@ struct Node {
     FieldSpec field;
     int distance = 0;
     bool ordered = false;
+    bool exact_case = false;  // term or phrase written in braces: {Next}, {"Bank of America"}
     std::vector<std::unique_ptr<Node>> children;
 };
 

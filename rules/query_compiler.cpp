@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "rules/exact_case.hpp"
 #include "rules/normalize.hpp"
 #include "rules/query_parser.hpp"
 #include "rules/scoring.hpp"
@@ -282,6 +283,47 @@ class Compiler {
         return term_node(*pattern);
     }
 
+    std::uint32_t exact_case_node(std::uint32_t term, const std::string& text, bool phrase) {
+        const std::string display = phrase ? "{\"" + text + "\"}" : "{" + text + "}";
+        if (auto it = exact_case_nodes_.find(display); it != exact_case_nodes_.end()) {
+            return it->second;
+        }
+        compiled::ExactCasePattern pattern;
+        pattern.display = display;
+        pattern.words = word_runs(text);
+        const auto id = static_cast<std::int32_t>(program_.exact_case_patterns.size());
+        program_.exact_case_patterns.push_back(std::move(pattern));
+        ProgNode node{Op::exact_case, false, static_cast<std::uint32_t>(program_.children.size()),
+                      1, id};
+        program_.children.push_back(term);
+        const auto index = add_node(node);
+        exact_case_nodes_.emplace(display, index);
+        return index;
+    }
+
+    // A list item: a word or phrase, {Exact Case}, or re:/pattern/.
+    std::optional<std::uint32_t> compile_list_item(const TextRef& item) {
+        const auto& text = item.text;
+        if (text.starts_with("re:/") && text.size() > 5 && text.back() == '/') {
+            return compile_regex(text.substr(4, text.size() - 5), item, 0);
+        }
+        if (text.size() > 2 && text.front() == '{' && text.back() == '}') {
+            std::string inner = text.substr(1, text.size() - 2);
+            const bool phrase = inner.size() > 2 && inner.front() == '"' && inner.back() == '"';
+            if (phrase) inner = inner.substr(1, inner.size() - 2);
+            if (!phrase && inner.ends_with('*')) {
+                error_in_scalar(item, inner.size(), "a case-sensitive term cannot end in '*'",
+                                diagnostics_,
+                                "write {Word} for the exact word, or word* without braces");
+                return std::nullopt;
+            }
+            auto term = compile_term(inner, phrase, item, 1);
+            if (!term) return std::nullopt;
+            return exact_case_node(*term, inner, phrase);
+        }
+        return compile_term(text, false, item, 0);
+    }
+
     std::optional<std::uint32_t> compile_regex(const std::string& pattern, const TextRef& src,
                                                std::size_t offset) {
         if (auto it = regex_nodes_.find(pattern); it != regex_nodes_.end()) return it->second;
@@ -307,13 +349,7 @@ class Compiler {
         for (auto& [name, entry] : lists_) {
             std::vector<std::uint32_t> children;
             for (const auto* item : entry.items) {
-                const auto& text = item->text;
-                std::optional<std::uint32_t> node;
-                if (text.starts_with("re:/") && text.size() > 5 && text.back() == '/') {
-                    node = compile_regex(text.substr(4, text.size() - 5), *item, 0);
-                } else {
-                    node = compile_term(text, false, *item, 0);
-                }
+                const auto node = compile_list_item(*item);
                 if (node) {
                     children.push_back(*node);
                 } else {
@@ -396,6 +432,7 @@ class Compiler {
         switch (node.op) {
             case Op::term:
             case Op::regex:
+            case Op::exact_case:
                 return true;
             case Op::field:
             case Op::negate:
@@ -421,9 +458,14 @@ class Compiler {
         using query::NodeKind;
         switch (node.kind) {
             case NodeKind::term:
-                return compile_term(node.text, false, src, node.offset);
-            case NodeKind::phrase:
-                return compile_term(node.text, true, src, node.offset);
+            case NodeKind::phrase: {
+                const bool phrase = node.kind == NodeKind::phrase;
+                if (!node.exact_case) return compile_term(node.text, phrase, src, node.offset);
+                // The folded term sits after '{' (and the quote of a phrase).
+                auto term = compile_term(node.text, phrase, src, node.offset + 1);
+                if (!term) return std::nullopt;
+                return exact_case_node(*term, node.text, phrase);
+            }
             case NodeKind::regex:
                 return compile_regex(node.text, src, node.offset);
             case NodeKind::field: {
@@ -695,6 +737,8 @@ class Compiler {
             case Op::regex:
                 out.push_back(TermRef{true, node.first});
                 return true;
+            case Op::exact_case:  // its folded term must be seen; seeing it proves nothing
+                return required_terms(program_.children[node.first], out, depth + 1);
             case Op::field:
             case Op::negate:
                 return false;
@@ -732,6 +776,7 @@ class Compiler {
     std::unordered_map<std::string, std::uint32_t> term_ids_;
     std::vector<std::uint32_t> term_nodes_;
     std::unordered_map<std::string, std::uint32_t> regex_nodes_;
+    std::unordered_map<std::string, std::uint32_t> exact_case_nodes_;
     std::unordered_map<std::string, const TextRef*> rule_ids_;
     std::set<std::pair<const TextRef*, std::size_t>> common_words_warned_;
 };

@@ -6,6 +6,38 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
+
+// {Word} or {"Exact Phrase"} from text[i] == '{': the text inside, or an error.
+std::optional<ParseError> lex_exact(std::string_view text, std::size_t i, QueryToken& token) {
+    const std::string hint = "write {Word} or {\"Exact Phrase\"} for a case-sensitive match";
+    const std::size_t n = text.size();
+    std::size_t j = i + 1;
+    token.type = TokenType::exact;
+    if (j < n && text[j] == '"') {
+        token.quoted = true;
+        ++j;
+        while (j < n && text[j] != '"') token.text.push_back(text[j++]);
+        if (j >= n) return ParseError{i + 1, "unterminated phrase: no closing '\"'", hint};
+        ++j;
+    } else {
+        while (j < n && text[j] != '}' && !is_space(text[j]) && text[j] != '(' &&
+               text[j] != ')' && text[j] != '"' && text[j] != '{') {
+            token.text.push_back(text[j++]);
+        }
+    }
+    if (j >= n || text[j] != '}') {
+        return ParseError{j < n ? j : i, j < n ? "expected '}' here" : "no closing '}'",
+                          j < n && is_space(text[j]) && !token.quoted
+                              ? "put words that belong together in quotes: {\"Bank of America\"}"
+                              : hint};
+    }
+    if (token.text.empty()) return ParseError{i, "empty case-sensitive term", hint};
+    if (j + 1 < n && !ends_word(text[j + 1])) {
+        return ParseError{j + 1, "unexpected text after '}'", "put a space after the '}'"};
+    }
+    token.length = j + 1 - i;
+    return std::nullopt;
+}
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
@@ -91,6 +123,12 @@ LexResult lex_query(std::string_view text) {
             }
             token.length = j + 1 - i;
             i = j + 1;
+        } else if (c == '{') {
+            if (auto error = lex_exact(text, i, token)) {
+                result.error = std::move(error);
+                return result;
+            }
+            i += token.length;
         } else if (text.substr(i).starts_with("re:/")) {
             token.type = TokenType::regex;
             std::size_t j = i + 4;

@@ -15,6 +15,7 @@ enum class TokenType : std::uint8_t {
     word,    // bare term, field (name:value), operator candidate
     phrase,  // "..."
     regex,   // re:/.../
+    exact,   // {Word} or {"Exact Phrase"}: case- and accent-sensitive
     var,     // $name
     lparen,
     rparen,
@@ -32,6 +33,7 @@ struct QueryToken {
     std::string text;  // word text, unescaped phrase, regex pattern or variable name
     int distance = 0;  // NEAR/n
     bool ordered = false;
+    bool quoted = false;  // exact: {"a phrase"} rather than {Word}
 };
 
 struct LexResult {

@@ -206,7 +206,7 @@ class Parser {
 
     static bool starts_operand(TokenType type) {
         return type == TokenType::word || type == TokenType::phrase || type == TokenType::regex ||
-               type == TokenType::var || type == TokenType::lparen || type == TokenType::op_not;
+               type == TokenType::exact || type == TokenType::var || type == TokenType::lparen || type == TokenType::op_not;
     }
 
     static std::unique_ptr<Node> make(NodeKind kind, std::size_t offset) {
@@ -291,7 +291,7 @@ class Parser {
             const auto op = advance();
             const auto next = peek().type;
             if (next != TokenType::word && next != TokenType::phrase && next != TokenType::regex &&
-                next != TokenType::var && next != TokenType::lparen) {
+                next != TokenType::exact && next != TokenType::var && next != TokenType::lparen) {
                 return fail(op.offset, op.text + " needs a term, phrase or (group) on both sides",
                             "e.g. luggage " + op.text + " lost");
             }
@@ -317,6 +317,18 @@ class Parser {
                 const auto& phrase = advance();
                 auto node = make(NodeKind::phrase, phrase.offset);
                 node->text = phrase.text;
+                return node;
+            }
+            case TokenType::exact: {
+                const auto& exact = advance();
+                if (!exact.quoted && exact.text.ends_with('*')) {
+                    return fail(exact.offset + exact.text.size(),
+                                "a case-sensitive term cannot end in '*'",
+                                "write {Word} for the exact word, or word* without braces");
+                }
+                auto node = make(exact.quoted ? NodeKind::phrase : NodeKind::term, exact.offset);
+                node->text = exact.text;
+                node->exact_case = true;
                 return node;
             }
             case TokenType::regex: {
