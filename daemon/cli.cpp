@@ -92,12 +92,9 @@ Arguments parse_arguments(int argc, const char* const* argv) {
         return args;
     }
     if (args.command == "--version") args.command = "version";
-    static const std::map<std::string, bool> takes_value = {{"--config", true},
-                                                            {"--input", true},
-                                                            {"--summary", false},
-                                                            {"--rule-hits", false},
-                                                            {"--strict", false},
-                                                            {"--sink", true}};
+    static const std::map<std::string, bool> takes_value = {
+        {"--config", true},     {"--input", true},   {"--summary", false},
+        {"--rule-hits", false}, {"--strict", false}, {"--sink", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -143,8 +140,7 @@ std::string plural(std::size_t count, const char* noun) {
     return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-int command_check(const std::string& config_path, bool strict, std::FILE* out,
-                  std::FILE* err) {
+int command_check(const std::string& config_path, bool strict, std::FILE* out, std::FILE* err) {
     auto result = load_setup(config_path, true);
     const auto text = result.diagnostics.format_all();
     if (!text.empty()) std::fputs(text.c_str(), err);
@@ -188,7 +184,8 @@ std::string untested_rules_line(const std::vector<std::string>& rule_ids,
     for (std::size_t i = 0; i < untested.size() && i < shown; ++i) {
         line += (i == 0 ? "" : ", ") + untested[i];
     }
-    if (untested.size() > shown) line += ", and " + std::to_string(untested.size() - shown) + " more";
+    if (untested.size() > shown)
+        line += ", and " + std::to_string(untested.size() - shown) + " more";
     return line + "\n";
 }
 

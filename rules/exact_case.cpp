@@ -27,7 +27,8 @@ bool word_char_before(std::string_view text, std::size_t pos) {
     if (pos == 0) return false;
     std::size_t start = pos - 1;
     // Back over UTF-8 continuation bytes, at most three.
-    while (start > 0 && pos - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+    while (start > 0 && pos - start < 4 &&
+           (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
         --start;
     }
     char32_t cp = 0;

@@ -590,12 +590,11 @@ class Compiler {
         if (!common_words_warned_.insert({&src, offset}).second) return;
         std::string line_text;
         const auto pos = position_in_scalar(src, offset, line_text);
-        diagnostics_.warning(pos,
-                             "'" + text + "' is one of the most common words (" +
-                                 std::string(language) + "): on its own it makes rule '" +
-                                 rule_id + "' match most posts",
-                             "combine it with AND or NEAR, or use it inside a \"phrase\"",
-                             line_text);
+        diagnostics_.warning(
+            pos,
+            "'" + text + "' is one of the most common words (" + std::string(language) +
+                "): on its own it makes rule '" + rule_id + "' match most posts",
+            "combine it with AND or NEAR, or use it inside a \"phrase\"", line_text);
     }
 
     // Lists and macros that no rule reaches (checked only when everything compiled).

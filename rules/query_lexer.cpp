@@ -20,8 +20,8 @@ std::optional<ParseError> lex_exact(std::string_view text, std::size_t i, QueryT
         if (j >= n) return ParseError{i + 1, "unterminated phrase: no closing '\"'", hint};
         ++j;
     } else {
-        while (j < n && text[j] != '}' && !is_space(text[j]) && text[j] != '(' &&
-               text[j] != ')' && text[j] != '"' && text[j] != '{') {
+        while (j < n && text[j] != '}' && !is_space(text[j]) && text[j] != '(' && text[j] != ')' &&
+               text[j] != '"' && text[j] != '{') {
             token.text.push_back(text[j++]);
         }
     }

@@ -206,7 +206,8 @@ class Parser {
 
     static bool starts_operand(TokenType type) {
         return type == TokenType::word || type == TokenType::phrase || type == TokenType::regex ||
-               type == TokenType::exact || type == TokenType::var || type == TokenType::lparen || type == TokenType::op_not;
+               type == TokenType::exact || type == TokenType::var || type == TokenType::lparen ||
+               type == TokenType::op_not;
     }
 
     static std::unique_ptr<Node> make(NodeKind kind, std::size_t offset) {

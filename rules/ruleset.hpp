@@ -19,7 +19,7 @@ struct RuleTestOutcome {
     std::string name;     // rule id plus the test's text or name
     bool passed = false;
     bool skipped = false;  // its rule is switched off: not run, and not a failure (passed too)
-    std::string detail;  // what was expected and what came out, when it failed
+    std::string detail;    // what was expected and what came out, when it failed
 };
 
 struct RuleLoadResult {

@@ -312,8 +312,7 @@ TEST_CASE("every shipped configuration passes check, rule tests included", "[cli
     }
 }
 
-TEST_CASE("cli: check --strict fails on warnings; test names skipped and untested rules",
-          "[cli]") {
+TEST_CASE("cli: check --strict fails on warnings; test names skipped and untested rules", "[cli]") {
     Workspace ws;
     ws.write("rules/demo.yaml",
              "lists:\n"

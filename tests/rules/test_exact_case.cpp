@@ -51,7 +51,7 @@ TEST_CASE("exact-case words are found whole, with their case and accents", "[exa
     CHECK_FALSE(occurs("Next", "NEXT order"));
     CHECK_FALSE(occurs("Next", "Nexting"));
     CHECK_FALSE(occurs("Next", "UnNext"));
-    CHECK_FALSE(occurs("Next", "Nextè"));    // a non-ASCII letter continues the word
+    CHECK_FALSE(occurs("Next", "Nextè"));  // a non-ASCII letter continues the word
     CHECK_FALSE(occurs("Next", "\u00e9Next"));
     CHECK(occurs("Next", "Nexting, then Next"));  // a later occurrence counts
     CHECK(occurs("Café", "Café Noir"));
@@ -71,7 +71,8 @@ TEST_CASE("exact-case phrases allow any non-word gap between their words", "[exa
     CHECK_FALSE(occurs("Bank of America", "Bank of"));
     CHECK(occurs("Bank of America", "Bank of Bank of America"));
     // Broken UTF-8 around a match is read, never past the end.
-    CHECK(occurs("Next", std::string("\xff" " Next \xe2\x82")));
+    CHECK(occurs("Next", std::string("\xff"
+                                     " Next \xe2\x82")));
     CHECK_FALSE(occurs("Next", std::string("\xe2\x82Next").substr(0, 4)));
 }
 

@@ -263,26 +263,26 @@ std::vector<std::string> warnings_of(const RuleLoadResult& result) {
 TEST_CASE("rule checks warn about unused lists and macros and rules any common word matches",
           "[ruleset][lint]") {
     const std::string text =
-        "lists:\n"                                   // 1
-        "  brands: [acme, '@acme']\n"                // 2
-        "  unused_words: [foo, bar]\n"               // 3
-        "  fillers: [refund, the]\n"                 // 4
-        "macros:\n"                                  // 5
-        "  never: 'x AND y'\n"                       // 6
-        "  common: '(niet OR \"no way\")'\n"         // 7
-        "  narrow: 'de NEAR/2 trein'\n"              // 8
-        "rules:\n"                                   // 9
-        "  - id: broad\n"                            // 10
-        "    query: 'refund OR the OR $fillers'\n"   // 11
-        "  - id: through-macro\n"                    // 12
-        "    query: '$common OR $brands'\n"          // 13
-        "  - id: and-is-fine\n"                      // 14
-        "    query: 'the AND refund AND NOT not'\n"  // 15
-        "  - id: phrase-and-prefix-are-fine\n"       // 16
+        "lists:\n"                                      // 1
+        "  brands: [acme, '@acme']\n"                   // 2
+        "  unused_words: [foo, bar]\n"                  // 3
+        "  fillers: [refund, the]\n"                    // 4
+        "macros:\n"                                     // 5
+        "  never: 'x AND y'\n"                          // 6
+        "  common: '(niet OR \"no way\")'\n"            // 7
+        "  narrow: 'de NEAR/2 trein'\n"                 // 8
+        "rules:\n"                                      // 9
+        "  - id: broad\n"                               // 10
+        "    query: 'refund OR the OR $fillers'\n"      // 11
+        "  - id: through-macro\n"                       // 12
+        "    query: '$common OR $brands'\n"             // 13
+        "  - id: and-is-fine\n"                         // 14
+        "    query: 'the AND refund AND NOT not'\n"     // 15
+        "  - id: phrase-and-prefix-are-fine\n"          // 16
         "    query: '\"the app\" OR th* OR $narrow'\n"  // 17
-        "  - id: again\n"                            // 18
-        "    query: '$fillers'\n"                    // 19
-        "    when: 'the'\n";                         // 20
+        "  - id: again\n"                               // 18
+        "    query: '$fillers'\n"                       // 19
+        "    when: 'the'\n";                            // 20
     auto result = load_rule_text("lint.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);  // warnings never stop a load
@@ -311,8 +311,8 @@ TEST_CASE("rule checks warn about unused lists and macros and rules any common w
     CHECK(result.diagnostics.empty());
 
     // With errors, unused names are not reported (the error may be why they look unused).
-    result = load_rule_text("err.yaml",
-                            "lists:\n  l: [a]\nrules:\n  - id: x\n    query: '$l AND ('\n");
+    result =
+        load_rule_text("err.yaml", "lists:\n  l: [a]\nrules:\n  - id: x\n    query: '$l AND ('\n");
     CHECK_FALSE(result.rules);
     CHECK(result.diagnostics.warning_count() == 0);
 }
