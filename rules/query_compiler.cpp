@@ -248,6 +248,15 @@ class Compiler {
             key += word.prefix ? "\x02*" : "\x02";
         }
         if (pattern.hashtag_too) key += '#';
+        // Spelled differently, the same words are another term: `why` names each rule's terms
+        // as that rule writes them ("marks spencer", not another rule's "Marks & Spencer").
+        // Quotes are no spelling: a list item `hand luggage` is the phrase "hand luggage".
+        std::string_view spelling = pattern.display;
+        if (spelling.size() >= 2 && spelling.front() == '"' && spelling.back() == '"') {
+            spelling = spelling.substr(1, spelling.size() - 2);
+        }
+        key += '\x03';
+        key += spelling;
         auto [it, inserted] = term_ids_.try_emplace(key, 0);
         if (inserted) {
             it->second = static_cast<std::uint32_t>(program_.terms.size());

@@ -755,6 +755,21 @@ rules:
     CHECK(verdict.why.starts_with("late-bag: \"never arrived\" NEAR \"suitcases\"; "));
 }
 
+TEST_CASE("why names each rule's terms as that rule writes them", "[ruleset]") {
+    auto rules = load_ok(R"(
+rules:
+  - id: shop
+    query: '"Marks & Spencer" OR Refund'
+  - id: other
+    query: '"marks spencer" OR refund'
+)");
+    const auto verdict =
+        rules->evaluate(post_of("Refund from marks and spencer? No: Marks & Spencer", "en"));
+    CHECK(verdict.rules == std::vector<std::string>{"shop", "other"});
+    CHECK(verdict.why.starts_with(
+        "shop: \"Marks & Spencer\", Refund; other: \"marks spencer\", refund; "));
+}
+
 TEST_CASE("rules with names or ids longer than a rule card holds still explain themselves",
           "[ruleset]") {
     // A rule's card keeps its names within 64 KiB; past that the rule walks its nodes instead.
