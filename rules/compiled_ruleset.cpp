@@ -986,12 +986,16 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
 
 std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
     std::vector<RuleTestOutcome> outcomes;
+    const auto outcome_of = [](const compiled::CompiledRule& rule, const RuleTestDef& test) {
+        RuleTestOutcome outcome;
+        outcome.pos = test.pos;
+        outcome.rule_id = rule.id;
+        outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+        return outcome;
+    };
     for (const auto& rule : program_.rules) {
         for (const auto& test : rule.tests) {
-            RuleTestOutcome outcome;
-            outcome.pos = test.pos;
-            outcome.rule_id = rule.id;
-            outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+            auto outcome = outcome_of(rule, test);
             const auto verdict = evaluate(test.post);
             const bool matched = std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) !=
                                  verdict.rules.end();
@@ -1022,10 +1026,7 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
     }
     for (const auto& rule : program_.disabled_rules) {
         for (const auto& test : rule.tests) {
-            RuleTestOutcome outcome;
-            outcome.pos = test.pos;
-            outcome.rule_id = rule.id;
-            outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+            auto outcome = outcome_of(rule, test);
             outcome.passed = true;
             outcome.skipped = true;
             outcome.detail = "rule switched off";

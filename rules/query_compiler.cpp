@@ -608,19 +608,18 @@ class Compiler {
 
     // Lists and macros that no rule reaches (checked only when everything compiled).
     void warn_unused_names() {
-        for (const auto& [name, entry] : lists_) {
-            if (entry.used) continue;
+        const auto warn = [&](const char* kind, const std::string& name, const TextRef& at) {
             std::string line_text;
-            const auto pos = position_in_scalar(entry.def->name, 0, line_text);
-            diagnostics_.warning(pos, "list '$" + name + "' is not used by any rule",
+            const auto pos = position_in_scalar(at, 0, line_text);
+            diagnostics_.warning(pos,
+                                 std::string(kind) + " '$" + name + "' is not used by any rule",
                                  "use it in a query as $" + name + ", or remove it", line_text);
+        };
+        for (const auto& [name, entry] : lists_) {
+            if (!entry.used) warn("list", name, entry.def->name);
         }
         for (const auto& [name, entry] : macros_) {
-            if (entry.used) continue;
-            std::string line_text;
-            const auto pos = position_in_scalar(entry.def->name, 0, line_text);
-            diagnostics_.warning(pos, "macro '$" + name + "' is not used by any rule",
-                                 "use it in a query as $" + name + ", or remove it", line_text);
+            if (!entry.used) warn("macro", name, entry.def->name);
         }
     }
 
