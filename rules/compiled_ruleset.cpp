@@ -56,6 +56,8 @@ struct Scratch {
     std::string part_text;    // one matched rule's explanation parts, back to back
     std::vector<Span> parts;  // offsets into part_text: first = begin, last = size
     std::string near_text;
+    std::vector<std::uint32_t> origins;  // folded_origins of the post, valid for origins_stamp
+    std::uint32_t origins_stamp = 0;
     std::uint32_t stamp = 0;
 
     std::uint32_t next_stamp() {
@@ -65,6 +67,7 @@ struct Scratch {
             std::fill(rule_seen.begin(), rule_seen.end(), 0);
             std::fill(node_stamp.begin(), node_stamp.end(), 0);
             std::fill(eval_stamp.begin(), eval_stamp.end(), 0);
+            origins_stamp = 0;
             stamp = 1;
         }
         return stamp;
@@ -803,10 +806,31 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
         case Op::field:
         case Op::negate:
             return;
-        case Op::exact_case:
-            // Where the folded term is, once the post holds it in the exact case.
-            if (eval(index, context)) spans(children[0], context, depth);
+        case Op::exact_case: {
+            // Where the folded term is written in the exact case: its spans, each checked on
+            // the original text it came from.
+            if (!eval(index, context)) return;
+            const auto start = out.size();
+            spans(children[0], context, depth);
+            auto& s = context.s;
+            if (s.origins_stamp != context.stamp) {
+                s.origins = folded_origins(context.text.plain);
+                s.origins_stamp = context.stamp;
+            }
+            // folded_origins folds as normalize does (fuzz_normalize checks it); should they
+            // ever disagree, the spans stay unchecked rather than read out of bounds.
+            if (s.origins.size() != context.text.folded.size() + 1) return;
+            const std::string_view plain = context.text.plain;
+            const auto& words = program_.exact_case_patterns[node.distance].words;
+            auto kept = start;
+            for (auto k = start; k < out.size(); ++k) {
+                const auto begin = s.origins[context.kept_begin[out[k].first]];
+                const auto end = s.origins[context.kept_end[out[k].last]];
+                if (exact_case_occurs(words, plain.substr(begin, end - begin))) out[kept++] = out[k];
+            }
+            out.resize(kept);
             return;
+        }
         case Op::any_of:
             for (std::uint32_t i = 0; i < node.count; ++i) spans(children[i], context, depth);
             return;

@@ -69,7 +69,14 @@ std::size_t url_length(std::string_view plain, std::size_t pos) {
 // Builds `folded` and one flag byte per folded byte.
 class Folder {
   public:
-    Folder(NormalizedText& out, std::vector<std::uint8_t>& flags) : out_(out), flags_(flags) {}
+    // `origins`, when given, receives for each folded byte the offset in `plain` of the
+    // character it came from (see folded_origins).
+    Folder(NormalizedText& out, std::vector<std::uint8_t>& flags,
+           std::vector<std::uint32_t>* origins = nullptr)
+        : out_(out), flags_(flags), origins_(origins) {}
+
+    // The next bytes folded come from the character at `pos` of `plain`.
+    void from(std::size_t pos) { source_ = static_cast<std::uint32_t>(pos); }
 
     void space() {
         if (!out_.folded.empty()) pending_space_ = true;
@@ -85,9 +92,11 @@ class Folder {
 
     void url(std::string_view text) {
         flush_space();
-        for (char c : text) {
-            out_.folded.push_back(ascii_lower(c));
+        const std::uint32_t start = source_;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            out_.folded.push_back(ascii_lower(text[i]));
             flags_.push_back(kUrl);
+            note(start + static_cast<std::uint32_t>(i));
         }
         last_ = 0;
         run_ = 0;
@@ -98,12 +107,14 @@ class Folder {
         if (!admit(cp, cls)) return;
         out_.folded.append(bytes);
         flags_.resize(out_.folded.size(), upper ? kUpper : 0);
+        note(source_);
     }
 
     void emit_ascii(char lower, CharClass cls, bool upper) {
         if (!admit(static_cast<unsigned char>(lower), cls)) return;
         out_.folded.push_back(lower);
         flags_.push_back(upper ? kUpper : 0);
+        note(source_);
     }
 
     // After an ASCII letter or digit was emitted (or squeezed): the ASCII letters and digits
@@ -129,6 +140,7 @@ class Folder {
             }
             folded.push_back(lower);
             flags_.push_back(upper ? kUpper : 0);
+            note(static_cast<std::uint32_t>(pos - 1));
         }
         return pos;
     }
@@ -160,12 +172,19 @@ class Folder {
         if (pending_space_) {
             out_.folded.push_back(' ');
             flags_.push_back(0);
+            note(source_);
             pending_space_ = false;
         }
     }
 
+    void note(std::uint32_t origin) {
+        if (origins_) origins_->resize(out_.folded.size(), origin);
+    }
+
     NormalizedText& out_;
     std::vector<std::uint8_t>& flags_;
+    std::vector<std::uint32_t>* origins_;
+    std::uint32_t source_ = 0;
     bool pending_space_ = false;
     bool last_class_emoji_ = false;
     bool squeezed_ = false;  // some letter or mark was dropped as an elongation
@@ -174,11 +193,13 @@ class Folder {
 };
 
 // Returns whether any elongation was squeezed (no token is elongated otherwise).
-bool fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags) {
+bool fold_text(NormalizedText& out, std::vector<std::uint8_t>& flags,
+               std::vector<std::uint32_t>* origins = nullptr) {
     const std::string_view plain = out.plain;
-    Folder folder(out, flags);
+    Folder folder(out, flags, origins);
     std::size_t pos = 0;
     while (pos < plain.size()) {
+        folder.from(pos);
         const auto c = static_cast<unsigned char>(plain[pos]);
         if (c < 0x80) {
             if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && folder.at_boundary()) {
@@ -1168,6 +1189,17 @@ void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::
     } else {
         Tokenizer(out, flags, squeezed).run();
     }
+}
+
+std::vector<std::uint32_t> folded_origins(std::string_view plain) {
+    NormalizedText out;
+    out.plain.assign(plain);
+    std::vector<std::uint8_t> flags;
+    std::vector<std::uint32_t> origins;
+    origins.reserve(plain.size() + 1);
+    fold_text(out, flags, &origins);
+    origins.push_back(static_cast<std::uint32_t>(plain.size()));
+    return origins;
 }
 
 NormalizedText normalize_reference(std::string_view raw) {

@@ -36,6 +36,10 @@ struct NormalizedText {
 NormalizedText normalize(std::string_view raw);
 // The same into `out`, reusing its buffers and `flags` (scratch) across posts.
 void normalize_into(std::string_view raw, NormalizedText& out, std::vector<std::uint8_t>& flags);
+// For each byte of `folded` (as normalize folds `plain`), the offset in `plain` of the
+// character it came from; one more entry, plain.size(), for the end. Slow (the general path):
+// for the rare rule that needs a folded position in the original text.
+std::vector<std::uint32_t> folded_origins(std::string_view plain);
 // Test seam: the general path alone (UTF-8 decoding for every character), which
 // normalize_into must agree with on ASCII text, where it takes a faster path.
 NormalizedText normalize_reference(std::string_view raw);

@@ -62,6 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(a.begin == b.begin && a.end == b.end && a.kind == b.kind &&
               a.all_caps == b.all_caps && a.elongated == b.elongated);
     }
+    // Case-sensitive terms inside NEAR map folded offsets back to `plain` through this.
+    const auto origins = folded_origins(text.plain);
+    check(origins.size() == text.folded.size() + 1 && origins.back() == text.plain.size());
+    for (std::size_t i = 1; i < origins.size(); ++i) check(origins[i - 1] <= origins[i]);
     for (std::string_view declared : {std::string_view(), std::string_view("nl-NL")}) {
         const std::string lang = detect_language(text, declared);
         check(!lang.empty() && lang.size() <= 3);

@@ -97,13 +97,44 @@ TEST_CASE("rules: {Word} and {\"Phrase\"} match only in the written case", "[exa
     CHECK(matched(yaml, "NEXT delivery was late") == Ids{});
     CHECK(matched(yaml, "Bank of America, their fees again") == Ids{"bank-fees"});
     CHECK(matched(yaml, "bank of america fees") == Ids{});
-    // The case is checked once per post, the distance on the folded words (docs/rules.md): the
-    // post has "Bank of America", and a form of it is near "fees".
-    CHECK(matched(yaml, "Bank of America is fine, but bank of america fees hurt") ==
+    // Inside NEAR the case is checked where the words are: the exact form here is far from
+    // "fees", the form near it is lower case.
+    CHECK(matched(yaml, "Bank of America is fine, but bank of america fees hurt") == Ids{});
+    CHECK(matched(yaml, "bank of america is fine, but Bank of America fees hurt") ==
           Ids{"bank-fees"});
     CHECK(matched(yaml, "Shopping at Marks & Spencer") == Ids{"retailer"});
     CHECK(matched(yaml, "shopping at marks & spencer") == Ids{});
     CHECK(matched(yaml, "Zalando order") == Ids{"retailer", "not-next"});
     // A case-sensitive term is also a term: its folded form must be a whole word of the post.
     CHECK(matched(yaml, "Next-order") == Ids{"next-order", "retailer"});
+}
+
+TEST_CASE("inside NEAR a case-sensitive term is checked where it stands", "[exact_case]") {
+    const std::string yaml =
+        "lists:\n"
+        "  brands: ['{Next}', '{@KLM}']\n"
+        "rules:\n"
+        "  - id: next-order\n"
+        "    query: '{Next} NEAR/1f order'\n"
+        "  - id: brand-delay\n"
+        "    query: '$brands NEAR/2 delay*'\n"
+        "  - id: cafe\n"
+        "    query: '{Café} NEAR/2 closed'\n";
+    using Ids = std::vector<std::string>;
+    CHECK(matched(yaml, "the next order came, Next time better") == Ids{});
+    CHECK(matched(yaml, "the Next order came, next time better") == Ids{"next-order"});
+    // Offsets survive what folding changes before the words: multi-byte letters, entities
+    // decoded, HTML, squeezed elongations, emoji and runs of spaces.
+    CHECK(matched(yaml, "Één vraag 😡😡 over   mijn Next order") == Ids{"next-order"});
+    CHECK(matched(yaml, "<p>Fish &amp; chips, then my Next   order</p>") == Ids{"next-order"});
+    CHECK(matched(yaml, "Sooooo annoyed!!!! next order, Next time") == Ids{});
+    CHECK(matched(yaml, "Sooooo annoyed!!!! Next order") == Ids{"next-order"});
+    // A mention in a list, in and out of the written case.
+    CHECK(matched(yaml, "@KLM the delay again, says @klm") == Ids{"brand-delay"});
+    CHECK(matched(yaml, "@klm the delay again, says @KLM") == Ids{});
+    // Accents are part of the written form, in the post's text.
+    CHECK(matched(yaml, "cafe closed, said the Café owner") == Ids{});
+    CHECK(matched(yaml, "Café closed, says cafe owner") == Ids{"cafe"});
+    // A combining accent after the word makes it another word, as outside NEAR.
+    CHECK(matched(yaml, "Next\xcc\x81 order") == Ids{});
 }

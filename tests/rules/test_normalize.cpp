@@ -4,6 +4,7 @@
 
 #include "rules/normalize.hpp"
 
+using spreekbuis::rules::folded_origins;
 using spreekbuis::rules::normalize;
 using spreekbuis::rules::NormalizedText;
 using spreekbuis::rules::Token;
@@ -354,4 +355,31 @@ TEST_CASE("normalize's sixteen-byte step agrees with the general path", "[normal
         "\t",      "@x",    "#y",    "a/",   "/w",  "#h",       "@h",      "2024", "e.g.",
         "don't",   ":)",    "xd",    "ooo",  "Oo",  "\xC3\xA9", "loooong", "...",  "?!?"};
     check_paths_agree(pieces, 40, 30000, 0x9E3779B97F4A7C15ULL);
+}
+
+TEST_CASE("folded_origins maps each folded byte to the character it came from", "[normalize]") {
+    const std::string plain = "Één  HEEL   Sooooo @KLM 😡 https://x.nl/A ok";
+    const NormalizedText text = normalize(plain);
+    const auto origins = folded_origins(text.plain);
+    REQUIRE(origins.size() == text.folded.size() + 1);
+    CHECK(origins.back() == plain.size());
+    for (std::size_t i = 1; i < origins.size(); ++i) CHECK(origins[i - 1] <= origins[i]);
+    // Each token's bytes start at the plain character that folds to them.
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"een", "Één"},  {"heel", "HEEL"}, {"soo", "Sooooo"},
+        {"@klm", "@KLM"}, {"https://x.nl/a", "https://x.nl/A"}, {"ok", "ok"}};
+    std::size_t found = 0;
+    for (const auto& token : text.tokens) {
+        const auto word = std::string(text.token_text(token));
+        for (const auto& [folded, written] : expected) {
+            if (word != folded) continue;
+            INFO(word);
+            CHECK(plain.substr(origins[token.begin], written.size()) == written);
+            ++found;
+        }
+    }
+    CHECK(found == expected.size());
+    // Broken UTF-8 is replaced in `plain` before folding; the map still covers every byte.
+    const NormalizedText broken = normalize("a\xff\xfe b");
+    CHECK(folded_origins(broken.plain).size() == broken.folded.size() + 1);
 }
