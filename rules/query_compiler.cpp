@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "rules/exact_case.hpp"
+#include "rules/query_lexer.hpp"
 #include "rules/normalize.hpp"
 #include "rules/query_parser.hpp"
 #include "rules/scoring.hpp"
@@ -316,19 +317,20 @@ class Compiler {
         if (text.starts_with("re:/") && text.size() > 5 && text.back() == '/') {
             return compile_regex(text.substr(4, text.size() - 5), item, 0);
         }
-        if (text.size() > 2 && text.front() == '{' && text.back() == '}') {
-            std::string inner = text.substr(1, text.size() - 2);
-            const bool phrase = inner.size() > 2 && inner.front() == '"' && inner.back() == '"';
-            if (phrase) inner = inner.substr(1, inner.size() - 2);
-            if (!phrase && inner.ends_with('*')) {
-                error_in_scalar(item, inner.size(), "a case-sensitive term cannot end in '*'",
-                                diagnostics_,
-                                "write {Word} for the exact word, or word* without braces");
+        if (text.starts_with('{')) {  // read as in a query, so the errors are the same
+            query::QueryToken token;
+            if (auto error = query::lex_case_sensitive(text, 0, token)) {
+                report(item, *error);
                 return std::nullopt;
             }
-            auto term = compile_term(inner, phrase, item, 1);
+            if (token.length != text.size()) {
+                error_in_scalar(item, token.length, "unexpected text after '}'", diagnostics_,
+                                "a list item holds one term; put each in its own item");
+                return std::nullopt;
+            }
+            auto term = compile_term(token.text, token.quoted, item, 1);
             if (!term) return std::nullopt;
-            return exact_case_node(*term, inner, phrase);
+            return exact_case_node(*term, token.text, token.quoted);
         }
         return compile_term(text, false, item, 0);
     }

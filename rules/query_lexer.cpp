@@ -7,8 +7,10 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool ends_word(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
 
-// {Word} or {"Exact Phrase"} from text[i] == '{': the text inside, or an error.
-std::optional<ParseError> lex_exact(std::string_view text, std::size_t i, QueryToken& token) {
+}  // namespace
+
+std::optional<ParseError> lex_case_sensitive(std::string_view text, std::size_t i,
+                                             QueryToken& token) {
     const std::string hint = "write {Word} or {\"Exact Phrase\"} for a case-sensitive match";
     const std::size_t n = text.size();
     std::size_t j = i + 1;
@@ -32,12 +34,19 @@ std::optional<ParseError> lex_exact(std::string_view text, std::size_t i, QueryT
                               : hint};
     }
     if (token.text.empty()) return ParseError{i, "empty case-sensitive term", hint};
+    if (!token.quoted && token.text.ends_with('*')) {
+        return ParseError{i + token.text.size(), "a case-sensitive term cannot end in '*'",
+                          "write {Word} for the exact word, or word* without braces"};
+    }
     if (j + 1 < n && !ends_word(text[j + 1])) {
         return ParseError{j + 1, "unexpected text after '}'", "put a space after the '}'"};
     }
     token.length = j + 1 - i;
     return std::nullopt;
 }
+
+namespace {
+
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
@@ -124,7 +133,7 @@ LexResult lex_query(std::string_view text) {
             token.length = j + 1 - i;
             i = j + 1;
         } else if (c == '{') {
-            if (auto error = lex_exact(text, i, token)) {
+            if (auto error = lex_case_sensitive(text, i, token)) {
                 result.error = std::move(error);
                 return result;
             }

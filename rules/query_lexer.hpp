@@ -43,4 +43,10 @@ struct LexResult {
 
 LexResult lex_query(std::string_view text);
 
+// {Word} or {"Exact Phrase"} starting at text[at] == '{', into `token` (type exact): what a
+// query and a list item share. An error for an unclosed, empty or wildcard term, or for text
+// glued after the '}'.
+std::optional<ParseError> lex_case_sensitive(std::string_view text, std::size_t at,
+                                             QueryToken& token);
+
 }  // namespace spreekbuis::rules::query

@@ -322,11 +322,6 @@ class Parser {
             }
             case TokenType::exact: {
                 const auto& exact = advance();
-                if (!exact.quoted && exact.text.ends_with('*')) {
-                    return fail(exact.offset + exact.text.size(),
-                                "a case-sensitive term cannot end in '*'",
-                                "write {Word} for the exact word, or word* without braces");
-                }
                 auto node = make(exact.quoted ? NodeKind::phrase : NodeKind::term, exact.offset);
                 node->text = exact.text;
                 node->exact_case = true;
