@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "rules/contradiction.hpp"
 #include "rules/exact_case.hpp"
 #include "rules/query_lexer.hpp"
 #include "rules/normalize.hpp"
@@ -684,7 +685,26 @@ class Compiler {
         out.tags = rule.tags;
         out.tests = rule.tests;
         out.root = when ? add_group(Op::all_of, {*query, *when}) : *query;
+        warn_if_never_matches(rule, out.root);
         program_.rules.push_back(std::move(out));
+    }
+
+    void warn_if_never_matches(const RuleDef& rule, std::uint32_t root) {
+        const auto name_of = [&](std::uint32_t node) -> std::string {
+            for (const auto& [name, entry] : lists_) {
+                if (entry.node == node) return "$" + name;
+            }
+            for (const auto& [name, entry] : macros_) {
+                if (entry.node == node) return "$" + name;
+            }
+            return {};
+        };
+        const auto reason = never_matches(program_, root, name_of);
+        if (!reason) return;
+        std::string line_text;
+        const auto pos = position_in_scalar(*rule.query, 0, line_text);
+        diagnostics_.warning(pos, "rule '" + rule.id.text + "' can never match: " + *reason,
+                             "remove one of the two, or join them with OR", line_text);
     }
 
     struct WakeGroup {

@@ -316,3 +316,96 @@ TEST_CASE("rule checks warn about unused lists and macros and rules any common w
     CHECK_FALSE(result.rules);
     CHECK(result.diagnostics.warning_count() == 0);
 }
+
+TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]") {
+    const std::string text =
+        "lists:\n"                                                            // 1
+        "  brands: [acme, '{Next}']\n"                                        // 2
+        "macros:\n"                                                           // 3
+        "  refunds: 'refund* OR \"money back\"'\n"                            // 4
+        "rules:\n"                                                            // 5
+        "  - id: same-term\n"                                                 // 6
+        "    query: 'refund AND NOT refund'\n"                                // 7
+        "  - id: wider-prefix\n"                                              // 8
+        "    query: 'late (refunded OR refunding) NOT refund*'\n"             // 9
+        "  - id: through-macro\n"                                             // 10
+        "    query: 'refunds AND NOT $refunds'\n"                             // 11
+        "  - id: list-twice\n"                                                // 12
+        "    query: '$brands AND late AND NOT $brands'\n"                     // 13
+        "  - id: case-then-plain\n"                                           // 14
+        "    query: '{Next} AND NOT next'\n"                                  // 15
+        "  - id: two-languages\n"                                             // 16
+        "    query: 'trein'\n"                                                // 17
+        "    when: 'lang:nl AND lang:(en OR de)'\n"                           // 18
+        "  - id: follower-ranges\n"                                           // 19
+        "    query: 'klm AND followers:<100 AND followers:>=100'\n"           // 20
+        "  - id: unscored\n"                                                  // 21
+        "    query: 'zug AND lang:de AND complaint:true'\n"                   // 22
+        "  - id: ok-plain-then-case\n"                                        // 23
+        "    query: 'next AND NOT {Next}'\n"                                  // 24
+        "  - id: ok-narrower-exclusion\n"                                     // 25
+        "    query: 'refund* AND NOT refunded'\n"                             // 26
+        "  - id: ok-hashtag-exclusion\n"                                      // 27
+        "    query: 'refund AND NOT #refund'\n"                              // 28
+        "  - id: ok-touching-ranges\n"                                        // 29
+        "    query: 'klm AND followers:<=100 AND followers:>=100'\n"          // 30
+        "  - id: ok-overlapping-languages\n"                                  // 31
+        "    query: 'trein AND lang:(nl OR en) AND lang:(en OR de)'\n"        // 32
+        "  - id: ok-unscored-neutral\n"                                       // 33
+        "    query: 'zug AND lang:de AND polarity:neutral AND sentiment:-0.1..0.1'\n";  // 34
+    auto result = load_rule_text("never.yaml", text);
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);  // warnings never stop a load
+    CHECK(warnings_of(result) ==
+          std::vector<std::string>{
+              "7:13 rule 'same-term' can never match: it requires refund and excludes refund",
+              "9:13 rule 'wider-prefix' can never match: it requires (refunded OR refunding) "
+              "and excludes refund*",
+              "11:13 rule 'through-macro' can never match: it requires refunds and excludes "
+              "$refunds",
+              "13:13 rule 'list-twice' can never match: it requires $brands and excludes "
+              "$brands",
+              "15:13 rule 'case-then-plain' can never match: it requires {Next} and excludes "
+              "next",
+              "17:13 rule 'two-languages' can never match: lang:nl and lang:(en OR de) cannot "
+              "both hold",
+              "20:13 rule 'follower-ranges' can never match: followers:<100 and "
+              "followers:>=100 cannot both hold",
+              "22:13 rule 'unscored' can never match: complaint:true needs a scored language "
+              "(en, nl), and lang:de has none",
+          });
+    // What the warnings claim holds at evaluation: posts that come closest match nothing,
+    // and the rules the check leaves alone can match.
+    const auto matched = [&](const std::string& post_text, const std::string& lang,
+                             std::optional<std::uint64_t> followers) {
+        Post post;
+        post.id = "p";
+        post.text = post_text;
+        post.lang = lang;
+        post.author.followers = followers;
+        return result.rules->evaluate(post).rules;
+    };
+    using Ids = std::vector<std::string>;
+    for (const auto& id : {"same-term", "wider-prefix", "through-macro", "list-twice",
+                           "case-then-plain", "two-languages", "follower-ranges", "unscored"}) {
+        INFO(id);
+        for (const auto& [post_text, lang] :
+             std::vector<std::pair<std::string, std::string>>{
+                 {"refund refunded late refunds acme Next next trein klm", "en"},
+                 {"trein klm vertraagd", "nl"},
+                 {"Der Zug ist schon wieder zu spät, eine Katastrophe!", "de"}}) {
+            for (std::uint64_t followers : {50, 100, 5000}) {
+                const auto ids = matched(post_text, lang, followers);
+                CHECK(std::find(ids.begin(), ids.end(), std::string(id)) == ids.end());
+            }
+        }
+    }
+    CHECK(matched("next time a refund", "en", 100) ==
+          Ids{"ok-plain-then-case", "ok-narrower-exclusion", "ok-hashtag-exclusion"});
+    CHECK(matched("refund please, klm", "en", 100) ==
+          Ids{"ok-narrower-exclusion", "ok-hashtag-exclusion", "ok-touching-ranges"});
+    CHECK(matched("#refund please, klm", "en", 100) ==
+          Ids{"ok-narrower-exclusion", "ok-touching-ranges"});
+    CHECK(matched("trein te laat", "en", 100) == Ids{"ok-overlapping-languages"});
+    CHECK(matched("zug", "de", 100) == Ids{"ok-unscored-neutral"});
+}
