@@ -8,6 +8,7 @@
 
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/explain.hpp"
 #include "daemon/notify_test.hpp"
 #include "daemon/replay.hpp"
 #include "daemon/setup.hpp"
@@ -25,6 +26,8 @@ constexpr const char* kUsage =
     "                                              decide posts from a file, send nothing\n"
     "  check    --config FILE [--strict]           validate config, rules and people\n"
     "  test     --config FILE                      run the rule files' embedded tests\n"
+    "  explain  --config FILE --text TEXT [--lang CODE] [--rule ID]\n"
+    "                                              why one text matches or misses rules\n"
     "  notify-test --config FILE --sink NAME       send a test message through one sink\n"
     "  version                                     print the version\n"
     "\n"
@@ -62,6 +65,14 @@ const std::map<std::string, CommandHelp>& command_help() {
           "Runs every embedded test of the configured rule files and reports them like a\n"
           "test runner; exits 1 if any test fails. Tests of switched-off rules are listed\n"
           "as skipped, and rules without any test are named at the end.\n"}},
+        {"explain",
+         {"usage: spreekbuis explain --config FILE --text TEXT [--lang CODE] [--rule ID]\n"
+          "Runs one text through the configured rules and prints the verdict (matched rules,\n"
+          "topic, priority, language, sentiment, complaint and why), then every rule that\n"
+          "saw some of its terms but did not match, with what it lacked: 'none of lost,\n"
+          "missing', 'bag and lost are not within 2 words', 'lang:nl does not hold (lang\n"
+          "en)'. --lang gives the post's language (detected otherwise); --rule explains that\n"
+          "rule alone, matched or not. Exits 1 for an unknown rule id.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
         {"notify-test",
          {"usage: spreekbuis notify-test --config FILE --sink NAME\n"
@@ -94,7 +105,8 @@ Arguments parse_arguments(int argc, const char* const* argv) {
     if (args.command == "--version") args.command = "version";
     static const std::map<std::string, bool> takes_value = {
         {"--config", true},     {"--input", true},   {"--summary", false},
-        {"--rule-hits", false}, {"--strict", false}, {"--sink", true}};
+        {"--rule-hits", false}, {"--strict", false}, {"--sink", true},
+        {"--text", true},       {"--lang", true},    {"--rule", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -293,6 +305,24 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         auto setup = load_or_report(config->second, false, err);
         if (!setup) return kExitBadInput;
         return send_test_alert(setup->config, args.options["--sink"], out, err);
+    }
+    const bool explain_options = args.options.count("--text") || args.options.count("--lang") ||
+                                 args.options.count("--rule");
+    if (args.command != "explain" && explain_options) {
+        return usage_error(err, "--text, --lang and --rule belong to 'explain'",
+                           help->second.text);
+    }
+    if (args.command == "explain") {
+        const auto text = args.options.find("--text");
+        if (text == args.options.end()) {
+            return usage_error(err, "missing --text TEXT", help->second.text);
+        }
+        auto setup = load_or_report(config->second, false, err);
+        if (!setup) return kExitBadInput;
+        return explain_text(*setup->rules,
+                            ExplainRequest{text->second, args.options["--lang"],
+                                           args.options["--rule"]},
+                            out, err);
     }
     if (args.command != "check" && args.options.count("--strict")) {
         return usage_error(err, "--strict belongs to 'check'", help->second.text);

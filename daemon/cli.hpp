@@ -1,5 +1,6 @@
 #pragma once
-// The command line: one binary, subcommands run, replay, check, test, version.
+// The command line: one binary, subcommands run, replay, check, test, explain, notify-test,
+// version.
 #include <cstdio>
 
 namespace spreekbuis::daemon {

@@ -3,6 +3,7 @@
 // rule's expression points into, and which terms can wake which rules. Plain data produced by
 // the query compiler on the loading thread, then owned read-only by a CompiledRuleSet.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,8 @@ struct RuleProgram {
     std::vector<std::vector<RuleWake>> term_rules;
     std::vector<std::vector<RuleWake>> regex_rules;
     std::vector<std::uint32_t> always_rules;
+    // The lists' and macros' nodes by their names ($bags), for explanations of misses.
+    std::map<std::uint32_t, std::string> node_names;
 };
 
 }  // namespace spreekbuis::rules::compiled

@@ -6,6 +6,7 @@
 
 #include "rules/exact_case.hpp"
 #include "rules/format.hpp"
+#include "rules/miss_reason.hpp"
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
 #include "rules/sentiment_detail.hpp"
@@ -1008,6 +1009,27 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
     return false;
 }
 
+std::vector<RuleMiss> CompiledRuleSet::misses(const Post& post, std::string_view rule_id) const {
+    const Verdict verdict = evaluate(post);
+    // evaluate() left this post's seen terms and node results in the thread's scratch under
+    // its stamp; the text and tokens are computed again, the same way, for positions.
+    const NormalizedText text = normalize(post.text);
+    PostScores scores;
+    score_post(text, post.lang, scores);
+    auto& s = scratch();
+    EvalContext context{post, text, verdict, s, s.stamp, scores.kept_begin, scores.kept_end};
+    const NodeHolds holds = [&](std::uint32_t node) { return eval(node, context); };
+    std::vector<RuleMiss> out;
+    for (const auto& rule : program_.rules) {
+        if (!rule_id.empty() && rule.id != rule_id) continue;
+        if (std::find(verdict.rules.begin(), verdict.rules.end(), rule.id) != verdict.rules.end())
+            continue;
+        if (rule_id.empty() && !saw_some(program_, rule.root, holds)) continue;
+        out.push_back(RuleMiss{rule.id, miss_reason(program_, rule.root, holds, post, verdict)});
+    }
+    return out;
+}
+
 std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
     std::vector<RuleTestOutcome> outcomes;
     const auto outcome_of = [](const compiled::CompiledRule& rule, const RuleTestDef& test) {
@@ -1027,6 +1049,9 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
             if (test.expect_match) {
                 if (!matched) {
                     problems = "expected rule '" + rule.id + "' to match, but it did not";
+                    for (const auto& miss : misses(test.post, rule.id)) {
+                        problems += ": " + miss.reason;
+                    }
                 } else {
                     if (test.topic && verdict.topic != test.topic) {
                         problems = "expected topic '" + *test.topic + "', got " +

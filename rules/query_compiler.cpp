@@ -136,6 +136,12 @@ class Compiler {
         }
         leave_out_disabled_rules();
         if (diagnostics_.has_errors()) return std::nullopt;
+        for (const auto& [name, entry] : lists_) {
+            if (entry.node) program_.node_names.try_emplace(*entry.node, "$" + name);
+        }
+        for (const auto& [name, entry] : macros_) {
+            if (entry.node) program_.node_names.try_emplace(*entry.node, "$" + name);
+        }
         warn_unused_names();
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());

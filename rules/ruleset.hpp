@@ -3,6 +3,7 @@
 // matcher workers share one std::shared_ptr<const RuleSet> and a reload swaps the pointer.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/diagnostic.hpp"
@@ -20,6 +21,12 @@ struct RuleTestOutcome {
     bool passed = false;
     bool skipped = false;  // its rule is switched off: not run, and not a failure (passed too)
     std::string detail;    // what was expected and what came out, when it failed
+};
+
+// A rule that did not match a post, and why not in words ("none of suitcase, bag").
+struct RuleMiss {
+    std::string rule_id;
+    std::string reason;
 };
 
 struct RuleLoadResult {
@@ -41,6 +48,10 @@ class RuleSet {
     virtual std::size_t rule_count() const = 0;
     // Every rule's id, in load order (the order of Verdict::rules).
     virtual std::vector<std::string> rule_ids() const = 0;
+    // The rules that did not match `post` although it has some of their terms (the near
+    // misses), each with why not; with `rule_id`, that rule alone, when it did not match.
+    // Evaluates the post again: for tools and test reports, not for the per-post path.
+    virtual std::vector<RuleMiss> misses(const Post& post, std::string_view rule_id = {}) const = 0;
 };
 
 }  // namespace spreekbuis::rules

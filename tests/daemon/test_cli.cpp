@@ -112,7 +112,7 @@ TEST_CASE("cli: usage errors exit 2, help and version exit 0", "[cli]") {
     auto help = run({"replay", "--help"});
     CHECK(help.code == daemon::kExitOk);
     CHECK(help.out.find("--summary") != std::string::npos);
-    for (const char* command : {"run", "check", "test", "version"}) {
+    for (const char* command : {"run", "check", "test", "explain", "version"}) {
         CHECK(run({command, "--help"}).code == daemon::kExitOk);
     }
     auto version = run({"version"});
@@ -188,6 +188,50 @@ TEST_CASE("cli: replay --rule-hits prints each rule's matches on stderr", "[cli]
     auto misplaced = run({"check", "--config", ws.path("spreekbuis.yaml"), "--rule-hits"});
     CHECK(misplaced.code == daemon::kExitUsage);
     CHECK(misplaced.err.find("belong to 'replay'") != std::string::npos);
+}
+
+TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[cli]") {
+    Workspace ws;
+    ws.write("rules/more.yaml",
+             "rules:\n"
+             "  - id: damaged-bag\n"
+             "    query: '(suitcase OR koffer) NEAR/2 (broken OR kapot)'\n"
+             "    when: 'lang:nl'\n"
+             "  - id: wifi\n"
+             "    query: wifi\n");
+    const auto config = ws.path("spreekbuis.yaml");
+    auto result = run({"explain", "--config", config, "--text", "my suitcase, sadly, is now broken",
+                       "--lang", "en"});
+    INFO(result.out << result.err);
+    CHECK(result.code == daemon::kExitOk);
+    const auto lines = lines_of(result.out);
+    REQUIRE(lines.size() == 7);  // the rule that saw none of its terms is no near miss
+    CHECK(lines[0] == "matched:   lost-bag");
+    CHECK(lines[1] == "topic:     baggage");
+    CHECK(lines[2] == "priority:  high");
+    CHECK(lines[3].starts_with("scores:    lang en (given), sentiment "));
+    CHECK(lines[4].starts_with("why:       lost-bag: suitcase; "));
+    CHECK(lines[5] == "near misses (rules that saw some of their terms):");
+    CHECK(lines[6] ==
+          "  damaged-bag: (suitcase OR koffer) and (broken OR kapot) are not within 2 words; "
+          "lang:nl does not hold (lang en)");
+    // Asked by name, a rule says why even when it saw none of its terms.
+    auto one = run({"explain", "--config", config, "--text",
+                    "mijn koffer is helemaal kapot en niemand helpt", "--rule", "wifi"});
+    CHECK(one.code == daemon::kExitOk);
+    CHECK(one.out.find("rule wifi: no match: no wifi\n") != std::string::npos);
+    CHECK(one.out.find("lang nl (detected)") != std::string::npos);
+    auto matched = run({"explain", "--config", config, "--text", "koffer kapot", "--lang", "nl",
+                        "--rule", "damaged-bag"});
+    CHECK(matched.out.find("rule damaged-bag: matched\n") != std::string::npos);
+
+    auto unknown = run({"explain", "--config", config, "--text", "x", "--rule", "nope"});
+    CHECK(unknown.code == daemon::kExitBadInput);
+    CHECK(unknown.err.find("no rule 'nope'") != std::string::npos);
+    CHECK(run({"explain", "--config", config}).code == daemon::kExitUsage);  // no --text
+    auto misplaced = run({"check", "--config", config, "--text", "x"});
+    CHECK(misplaced.code == daemon::kExitUsage);
+    CHECK(misplaced.err.find("belong to 'explain'") != std::string::npos);
 }
 
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {

@@ -1,6 +1,7 @@
 // Rule-file text from the fuzzer: load it, and when it loads, evaluate a few posts and run its
-// embedded tests. Nothing may crash, hang or trip a sanitizer, and the token index must find
-// exactly what checking every term one by one finds (the same verdict, `why` included).
+// embedded tests. Nothing may crash, hang or trip a sanitizer, the token index must find
+// exactly what checking every term one by one finds (the same verdict, `why` included), and
+// every near miss (RuleSet::misses) is an unmatched rule with a reason.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -18,6 +19,13 @@ void check_same(const spreekbuis::rules::RuleSet& indexed,
     if (a.rules != b.rules || a.why != b.why || a.topic != b.topic || a.priority != b.priority ||
         a.tags != b.tags) {
         std::abort();
+    }
+    // A near miss is a rule that did not match, and it always has a reason.
+    for (const auto& miss : indexed.misses(post)) {
+        if (miss.reason.empty()) std::abort();
+        for (const auto& id : a.rules) {
+            if (id == miss.rule_id) std::abort();
+        }
     }
 }
 

@@ -163,7 +163,10 @@ TEST_CASE("run_tests reports each embedded test with its position", "[ruleset]")
     CHECK(outcomes[4].passed);
     CHECK(outcomes[5].passed);
     CHECK_FALSE(outcomes[6].passed);
-    CHECK(outcomes[6].detail.starts_with("expected rule 'vip' to match, but it did not"));
+    // A missed match says what the rule lacked.
+    CHECK(outcomes[6].detail.starts_with(
+        "expected rule 'vip' to match, but it did not: followers:>=10000 does not hold "
+        "(followers 50); verified:true does not hold (verified unknown) ("));
 }
 
 TEST_CASE("the example pack's own tests pass", "[ruleset]") {
