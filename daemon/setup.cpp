@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/router_setup.hpp"
+#include "daemon/rule_route_checks.hpp"
 
 namespace spreekbuis::daemon {
 
@@ -31,7 +32,10 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     if (!loaded.config) return result;
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
     // Validates the people directory and the routing section without touching the state dir.
-    make_router(*loaded.config, RouterMode::replay, result.diagnostics);
+    const auto runtime = make_router(*loaded.config, RouterMode::replay, result.diagnostics);
+    if (runtime.router && rule_set) {
+        check_routes_against_rules(runtime.router->directory(), *rule_set, result.diagnostics);
+    }
     if (!rule_set || result.diagnostics.has_errors()) return result;
     result.setup = Setup{std::move(*loaded.config), std::move(rule_set)};
     return result;

@@ -384,6 +384,20 @@ std::vector<std::string> CompiledRuleSet::rule_ids() const {
     return ids;
 }
 
+std::vector<std::string> CompiledRuleSet::topics() const {
+    auto sorted = topics_;
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+std::vector<std::string> CompiledRuleSet::tags() const {
+    std::vector<std::string> all;
+    for (const auto& rule : program_.rules) all.insert(all.end(), rule.tags.begin(), rule.tags.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    return all;
+}
+
 RuleSetStats CompiledRuleSet::stats() const {
     RuleSetStats stats;
     stats.rules = program_.rules.size();

@@ -33,6 +33,8 @@ class CompiledRuleSet final : public RuleSet {
     std::size_t rule_count() const override { return program_.rules.size(); }
     std::vector<std::string> rule_ids() const override;
     std::vector<RuleMiss> misses(const Post& post, std::string_view rule_id = {}) const override;
+    std::vector<std::string> topics() const override;
+    std::vector<std::string> tags() const override;
     RuleSetStats stats() const;
 
   private:

@@ -48,6 +48,9 @@ class RuleSet {
     virtual std::size_t rule_count() const = 0;
     // Every rule's id, in load order (the order of Verdict::rules).
     virtual std::vector<std::string> rule_ids() const = 0;
+    // Every topic and every tag some rule sets, sorted (for checks against the routes).
+    virtual std::vector<std::string> topics() const = 0;
+    virtual std::vector<std::string> tags() const = 0;
     // The rules that did not match `post` although it has some of their terms (the near
     // misses), each with why not; with `rule_id`, that rule alone, when it did not match.
     // Evaluates the post again: for tools and test reports, not for the per-post path.
