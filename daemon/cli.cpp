@@ -58,8 +58,9 @@ const std::map<std::string, CommandHelp>& command_help() {
           "Validates the configuration, the rule files (including their embedded tests) and\n"
           "the people directory. Prints every problem as file:line:col with the line and a\n"
           "caret; exits 1 if there is any error. Warnings (a list or macro no rule uses, a\n"
-          "common word that makes a rule match most posts) do not stop a load; with\n"
-          "--strict they make check exit 1 too.\n"}},
+          "common word that makes a rule match most posts, a rule that can never match, a\n"
+          "route or skill naming a topic no rule sets) do not stop a load; with --strict\n"
+          "they make check exit 1 too.\n"}},
         {"test",
          {"usage: spreekbuis test --config FILE\n"
           "Runs every embedded test of the configured rule files and reports them like a\n"
