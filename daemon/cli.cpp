@@ -310,8 +310,7 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     const bool explain_options = args.options.count("--text") || args.options.count("--lang") ||
                                  args.options.count("--rule");
     if (args.command != "explain" && explain_options) {
-        return usage_error(err, "--text, --lang and --rule belong to 'explain'",
-                           help->second.text);
+        return usage_error(err, "--text, --lang and --rule belong to 'explain'", help->second.text);
     }
     if (args.command == "explain") {
         const auto text = args.options.find("--text");
@@ -320,10 +319,9 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         }
         auto setup = load_or_report(config->second, false, err);
         if (!setup) return kExitBadInput;
-        return explain_text(*setup->rules,
-                            ExplainRequest{text->second, args.options["--lang"],
-                                           args.options["--rule"]},
-                            out, err);
+        return explain_text(
+            *setup->rules,
+            ExplainRequest{text->second, args.options["--lang"], args.options["--rule"]}, out, err);
     }
     if (args.command != "check" && args.options.count("--strict")) {
         return usage_error(err, "--strict belongs to 'check'", help->second.text);

@@ -27,9 +27,9 @@ int explain_text(const rules::RuleSet& rules, const ExplainRequest& request, std
     for (const auto& id : verdict.rules) matched += (matched.empty() ? "" : ", ") + id;
     std::fprintf(out, "matched:   %s\n", matched.empty() ? "no rule" : matched.c_str());
     std::fprintf(out, "topic:     %s\n", verdict.topic ? verdict.topic->c_str() : "none");
-    std::fprintf(out, "priority:  %s\n",
-                 verdict.priority ? std::string(rules::to_string(*verdict.priority)).c_str()
-                                  : "none");
+    std::fprintf(
+        out, "priority:  %s\n",
+        verdict.priority ? std::string(rules::to_string(*verdict.priority)).c_str() : "none");
     std::string scores = verdict.lang + (request.lang.empty() ? " (detected)" : " (given)");
     scores += ", sentiment ";
     rules::append_fixed2(scores, verdict.sentiment, false);

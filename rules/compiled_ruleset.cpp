@@ -392,7 +392,8 @@ std::vector<std::string> CompiledRuleSet::topics() const {
 
 std::vector<std::string> CompiledRuleSet::tags() const {
     std::vector<std::string> all;
-    for (const auto& rule : program_.rules) all.insert(all.end(), rule.tags.begin(), rule.tags.end());
+    for (const auto& rule : program_.rules)
+        all.insert(all.end(), rule.tags.begin(), rule.tags.end());
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
     return all;
@@ -841,7 +842,8 @@ void CompiledRuleSet::compute_spans(std::uint32_t index, EvalContext& context,
             for (auto k = start; k < out.size(); ++k) {
                 const auto begin = s.origins[context.kept_begin[out[k].first]];
                 const auto end = s.origins[context.kept_end[out[k].last]];
-                if (exact_case_occurs(words, plain.substr(begin, end - begin))) out[kept++] = out[k];
+                if (exact_case_occurs(words, plain.substr(begin, end - begin)))
+                    out[kept++] = out[k];
             }
             out.resize(kept);
             return;

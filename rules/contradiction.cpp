@@ -47,8 +47,7 @@ class Checker {
         for (std::size_t i = 0; i < fields.size(); ++i) {
             for (std::size_t j = i + 1; j < fields.size(); ++j) {
                 if (fields[i]->kind == fields[j]->kind && disjoint(*fields[i], *fields[j])) {
-                    return fields[i]->written + " and " + fields[j]->written +
-                           " cannot both hold";
+                    return fields[i]->written + " and " + fields[j]->written + " cannot both hold";
                 }
             }
         }

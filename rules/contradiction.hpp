@@ -18,7 +18,7 @@ using NodeNamer = std::function<std::string(std::uint32_t)>;
 
 // Why the expression at `root` can never match, as a clause to follow "can never match: ";
 // nullopt when no reason was found.
-std::optional<std::string> never_matches(const compiled::RuleProgram& program,
-                                         std::uint32_t root, const NodeNamer& name_of);
+std::optional<std::string> never_matches(const compiled::RuleProgram& program, std::uint32_t root,
+                                         const NodeNamer& name_of);
 
 }  // namespace spreekbuis::rules

@@ -53,10 +53,10 @@ void render_into(const RuleProgram& program, std::uint32_t index, std::string& o
         case Op::all_of:
         case Op::near: {
             const std::string glue =
-                node.op == Op::any_of   ? " OR "
-                : node.op == Op::all_of ? " AND "
-                                        : " NEAR/" + std::to_string(node.distance) +
-                                              (node.ordered ? "f " : " ");
+                node.op == Op::any_of ? " OR "
+                : node.op == Op::all_of
+                    ? " AND "
+                    : " NEAR/" + std::to_string(node.distance) + (node.ordered ? "f " : " ");
             out += '(';
             for (std::uint32_t k = 0; k < node.count; ++k) {
                 if (k > 0) out += glue;
@@ -86,8 +86,7 @@ std::string actual_value(const FieldSpec& field, const Post& post, const Verdict
             return "followers " + optional_number(post.author.followers);
         case FieldKind::verified:
             return std::string("verified ") +
-                   (post.author.verified ? (*post.author.verified ? "true" : "false")
-                                         : "unknown");
+                   (post.author.verified ? (*post.author.verified ? "true" : "false") : "unknown");
         case FieldKind::is:
             return "not a reply";
         case FieldKind::sentiment: {
@@ -148,8 +147,8 @@ class Reasons {
                     if (!saw_some(program_, children[k], holds_)) continue;
                     Reasons closest(program_, holds_, post_, verdict_);
                     closest.add(children[k], depth + 1);
-                    return note("none of " + names + " (closest: " +
-                                std::move(closest).text() + ")");
+                    return note("none of " + names + " (closest: " + std::move(closest).text() +
+                                ")");
                 }
                 return note("none of " + names);
             }

@@ -10,8 +10,8 @@
 
 #include "rules/contradiction.hpp"
 #include "rules/exact_case.hpp"
-#include "rules/query_lexer.hpp"
 #include "rules/normalize.hpp"
+#include "rules/query_lexer.hpp"
 #include "rules/query_parser.hpp"
 #include "rules/scoring.hpp"
 

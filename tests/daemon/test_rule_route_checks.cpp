@@ -39,27 +39,28 @@ TEST_CASE("routes and skills that name no topic or tag of the rules are warned a
     CHECK(rule_set.rules->tags() == std::vector<std::string>{"vip-watch"});
     TimeZoneDb db(zoneinfo_dir());
     const std::string people =
-        "timezone: Europe/Amsterdam\n"                               // 1
-        "people:\n"                                                  // 2
-        "  - id: anna\n"                                             // 3
-        "    chat: {slack: U_ANNA}\n"                                // 4
-        "    skills: {baggage: 3, refund: 2, social-care: 1}\n"      // 5
-        "    languages: [nl, en]\n"                                  // 6
-        "teams:\n"                                                   // 7
-        "  - id: care\n"                                             // 8
-        "    members: [anna]\n"                                      // 9
-        "routes:\n"                                                  // 10
-        "  - match: {topic: [bagage, refunds]}\n"                    // 11
-        "    team: care\n"                                           // 12
-        "  - match: {tags: vip-wacth}\n"                             // 13
-        "    team: care\n"                                           // 14
-        "    skill: social-care\n"                                   // 15
-        "  - team: care\n";                                          // 16
+        "timezone: Europe/Amsterdam\n"                           // 1
+        "people:\n"                                              // 2
+        "  - id: anna\n"                                         // 3
+        "    chat: {slack: U_ANNA}\n"                            // 4
+        "    skills: {baggage: 3, refund: 2, social-care: 1}\n"  // 5
+        "    languages: [nl, en]\n"                              // 6
+        "teams:\n"                                               // 7
+        "  - id: care\n"                                         // 8
+        "    members: [anna]\n"                                  // 9
+        "routes:\n"                                              // 10
+        "  - match: {topic: [bagage, refunds]}\n"                // 11
+        "    team: care\n"                                       // 12
+        "  - match: {tags: vip-wacth}\n"                         // 13
+        "    team: care\n"                                       // 14
+        "    skill: social-care\n"                               // 15
+        "  - team: care\n";                                      // 16
     auto directory = load_directory_text("people.yaml", people, db);
     INFO(directory.diagnostics.format_all());
     REQUIRE(directory.directory);
     rules::Diagnostics diagnostics;
-    spreekbuis::daemon::check_routes_against_rules(*directory.directory, *rule_set.rules, diagnostics);
+    spreekbuis::daemon::check_routes_against_rules(*directory.directory, *rule_set.rules,
+                                                   diagnostics);
     CHECK(diagnostics.error_count() == 0);
     // `refunds` is a topic, `social-care` a route's skill: neither is reported.
     CHECK(warnings_of(diagnostics) ==

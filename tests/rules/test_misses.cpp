@@ -70,8 +70,7 @@ TEST_CASE("misses say why a rule did not match, part by part", "[misses]") {
           "gate and change* are not within 3 words in that order");
     CHECK(reason_of(*rules, make_post("refund or a voucher?"), "refund-not-voucher") ==
           "has voucher, which NOT excludes");
-    CHECK(reason_of(*rules, make_post("my next order"), "next-order") ==
-          "{Next} not in this case");
+    CHECK(reason_of(*rules, make_post("my next order"), "next-order") == "{Next} not in this case");
     CHECK(reason_of(*rules, make_post("klm is great", "en", 50), "vip") ==
           "followers:>1000 does not hold (followers 50); sentiment:<-0.3 does not hold "
           "(sentiment 0.62)");
@@ -99,16 +98,24 @@ TEST_CASE("near misses are the unmatched rules that saw some of their terms", "[
     }
     // Not the matched rule, not the rules with none of their terms (a NOT's term does not
     // count as seen).
-    CHECK(ids == std::vector<std::string>{"lost-bag", "refund-not-voucher",
-                                          "composite-alternatives"});
+    CHECK(ids ==
+          std::vector<std::string>{"lost-bag", "refund-not-voucher", "composite-alternatives"});
 }
 
 TEST_CASE("misses agree with the verdict on every rule", "[misses]") {
     const auto rules = load();
-    const std::vector<std::string> texts = {
-        "Mijn koffer is lost op Schiphol, bag missing", "bag lost", "gate change again",
-        "change of gate",  "refund", "refund voucher", "Next order", "next order",
-        "klm :( so bad",   "Heathrow queue", "", "🙂 wifi"};
+    const std::vector<std::string> texts = {"Mijn koffer is lost op Schiphol, bag missing",
+                                            "bag lost",
+                                            "gate change again",
+                                            "change of gate",
+                                            "refund",
+                                            "refund voucher",
+                                            "Next order",
+                                            "next order",
+                                            "klm :( so bad",
+                                            "Heathrow queue",
+                                            "",
+                                            "🙂 wifi"};
     for (const auto& text : texts) {
         for (const auto& lang : {"en", "nl"}) {
             for (const std::int64_t followers : {10, 5000}) {

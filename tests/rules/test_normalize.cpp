@@ -366,8 +366,12 @@ TEST_CASE("folded_origins maps each folded byte to the character it came from", 
     for (std::size_t i = 1; i < origins.size(); ++i) CHECK(origins[i - 1] <= origins[i]);
     // Each token's bytes start at the plain character that folds to them.
     const std::vector<std::pair<std::string, std::string>> expected = {
-        {"een", "Één"},  {"heel", "HEEL"}, {"soo", "Sooooo"},
-        {"@klm", "@KLM"}, {"https://x.nl/a", "https://x.nl/A"}, {"ok", "ok"}};
+        {"een", "Één"},
+        {"heel", "HEEL"},
+        {"soo", "Sooooo"},
+        {"@klm", "@KLM"},
+        {"https://x.nl/a", "https://x.nl/A"},
+        {"ok", "ok"}};
     std::size_t found = 0;
     for (const auto& token : text.tokens) {
         const auto word = std::string(text.token_text(token));

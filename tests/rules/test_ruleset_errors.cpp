@@ -322,39 +322,39 @@ TEST_CASE("rule checks warn about unused lists and macros and rules any common w
 
 TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]") {
     const std::string text =
-        "lists:\n"                                                            // 1
-        "  brands: [acme, '{Next}']\n"                                        // 2
-        "macros:\n"                                                           // 3
-        "  refunds: 'refund* OR \"money back\"'\n"                            // 4
-        "rules:\n"                                                            // 5
-        "  - id: same-term\n"                                                 // 6
-        "    query: 'refund AND NOT refund'\n"                                // 7
-        "  - id: wider-prefix\n"                                              // 8
-        "    query: 'late (refunded OR refunding) NOT refund*'\n"             // 9
-        "  - id: through-macro\n"                                             // 10
-        "    query: 'refunds AND NOT $refunds'\n"                             // 11
-        "  - id: list-twice\n"                                                // 12
-        "    query: '$brands AND late AND NOT $brands'\n"                     // 13
-        "  - id: case-then-plain\n"                                           // 14
-        "    query: '{Next} AND NOT next'\n"                                  // 15
-        "  - id: two-languages\n"                                             // 16
-        "    query: 'trein'\n"                                                // 17
-        "    when: 'lang:nl AND lang:(en OR de)'\n"                           // 18
-        "  - id: follower-ranges\n"                                           // 19
-        "    query: 'klm AND followers:<100 AND followers:>=100'\n"           // 20
-        "  - id: unscored\n"                                                  // 21
-        "    query: 'zug AND lang:de AND complaint:true'\n"                   // 22
-        "  - id: ok-plain-then-case\n"                                        // 23
-        "    query: 'next AND NOT {Next}'\n"                                  // 24
-        "  - id: ok-narrower-exclusion\n"                                     // 25
-        "    query: 'refund* AND NOT refunded'\n"                             // 26
-        "  - id: ok-hashtag-exclusion\n"                                      // 27
-        "    query: 'refund AND NOT #refund'\n"                              // 28
-        "  - id: ok-touching-ranges\n"                                        // 29
-        "    query: 'klm AND followers:<=100 AND followers:>=100'\n"          // 30
-        "  - id: ok-overlapping-languages\n"                                  // 31
-        "    query: 'trein AND lang:(nl OR en) AND lang:(en OR de)'\n"        // 32
-        "  - id: ok-unscored-neutral\n"                                       // 33
+        "lists:\n"                                                                      // 1
+        "  brands: [acme, '{Next}']\n"                                                  // 2
+        "macros:\n"                                                                     // 3
+        "  refunds: 'refund* OR \"money back\"'\n"                                      // 4
+        "rules:\n"                                                                      // 5
+        "  - id: same-term\n"                                                           // 6
+        "    query: 'refund AND NOT refund'\n"                                          // 7
+        "  - id: wider-prefix\n"                                                        // 8
+        "    query: 'late (refunded OR refunding) NOT refund*'\n"                       // 9
+        "  - id: through-macro\n"                                                       // 10
+        "    query: 'refunds AND NOT $refunds'\n"                                       // 11
+        "  - id: list-twice\n"                                                          // 12
+        "    query: '$brands AND late AND NOT $brands'\n"                               // 13
+        "  - id: case-then-plain\n"                                                     // 14
+        "    query: '{Next} AND NOT next'\n"                                            // 15
+        "  - id: two-languages\n"                                                       // 16
+        "    query: 'trein'\n"                                                          // 17
+        "    when: 'lang:nl AND lang:(en OR de)'\n"                                     // 18
+        "  - id: follower-ranges\n"                                                     // 19
+        "    query: 'klm AND followers:<100 AND followers:>=100'\n"                     // 20
+        "  - id: unscored\n"                                                            // 21
+        "    query: 'zug AND lang:de AND complaint:true'\n"                             // 22
+        "  - id: ok-plain-then-case\n"                                                  // 23
+        "    query: 'next AND NOT {Next}'\n"                                            // 24
+        "  - id: ok-narrower-exclusion\n"                                               // 25
+        "    query: 'refund* AND NOT refunded'\n"                                       // 26
+        "  - id: ok-hashtag-exclusion\n"                                                // 27
+        "    query: 'refund AND NOT #refund'\n"                                         // 28
+        "  - id: ok-touching-ranges\n"                                                  // 29
+        "    query: 'klm AND followers:<=100 AND followers:>=100'\n"                    // 30
+        "  - id: ok-overlapping-languages\n"                                            // 31
+        "    query: 'trein AND lang:(nl OR en) AND lang:(en OR de)'\n"                  // 32
+        "  - id: ok-unscored-neutral\n"                                                 // 33
         "    query: 'zug AND lang:de AND polarity:neutral AND sentiment:-0.1..0.1'\n";  // 34
     auto result = load_rule_text("never.yaml", text);
     INFO(result.diagnostics.format_all());
@@ -392,8 +392,7 @@ TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]"
     for (const auto& id : {"same-term", "wider-prefix", "through-macro", "list-twice",
                            "case-then-plain", "two-languages", "follower-ranges", "unscored"}) {
         INFO(id);
-        for (const auto& [post_text, lang] :
-             std::vector<std::pair<std::string, std::string>>{
+        for (const auto& [post_text, lang] : std::vector<std::pair<std::string, std::string>>{
                  {"refund refunded late refunds acme Next next trein klm", "en"},
                  {"trein klm vertraagd", "nl"},
                  {"Der Zug ist schon wieder zu spät, eine Katastrophe!", "de"}}) {
