@@ -33,22 +33,22 @@ void check_routes_against_rules(const routing::Directory& directory, const rules
                           const std::string& hint) {
         diagnostics.warning(pos, message, hint, std::string(rules::line_of(text, pos.line)));
     };
+    // A route's values of one kind (topic, tag) that no rule sets.
+    const auto check_route = [&](const routing::Route& route, const char* kind,
+                                 const std::vector<std::string>& values,
+                                 const std::vector<std::string>& known) {
+        for (const auto& value : values) {
+            if (contains(known, value)) continue;
+            warn(route.pos,
+                 "route #" + std::to_string(route.index) + " matches " + kind + " '" + value +
+                     "', which no rule sets: it never matches on that " + kind,
+                 did_you_mean(value, known));
+        }
+    };
     std::vector<std::string> skills = topics;
     for (const auto& route : directory.routes) {
-        for (const auto& topic : route.topics) {
-            if (contains(topics, topic)) continue;
-            warn(route.pos,
-                 "route #" + std::to_string(route.index) + " matches topic '" + topic +
-                     "', which no rule sets: it never matches on that topic",
-                 did_you_mean(topic, topics));
-        }
-        for (const auto& tag : route.tags) {
-            if (contains(tags, tag)) continue;
-            warn(route.pos,
-                 "route #" + std::to_string(route.index) + " matches tag '" + tag +
-                     "', which no rule sets: it never matches on that tag",
-                 did_you_mean(tag, tags));
-        }
+        check_route(route, "topic", route.topics, topics);
+        check_route(route, "tag", route.tags, tags);
         if (!route.skill.empty()) skills.push_back(route.skill);
     }
     for (const auto& person : directory.people) {
