@@ -10,6 +10,7 @@
 #include "rules/normalize.hpp"
 #include "rules/scoring.hpp"
 #include "rules/sentiment_detail.hpp"
+#include "rules/utf8.hpp"
 
 namespace spreekbuis::rules {
 
@@ -135,13 +136,6 @@ bool in_range(const query::FieldValue& value, double x) {
     const bool above = value.low_inclusive ? x >= value.low : x > value.low;
     const bool below = value.high_inclusive ? x <= value.high : x < value.high;
     return above && below;
-}
-
-std::string clip_utf8(const std::string& text, std::size_t limit) {
-    if (text.size() <= limit) return text;
-    std::size_t end = limit;
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    return text.substr(0, end) + "...";
 }
 
 constexpr std::size_t kBitmapOrder = 32;  // fewer candidates are sorted
@@ -1052,7 +1046,7 @@ std::vector<RuleTestOutcome> CompiledRuleSet::run_tests() const {
         RuleTestOutcome outcome;
         outcome.pos = test.pos;
         outcome.rule_id = rule.id;
-        outcome.name = rule.id + ": " + clip_utf8(test.label, 60);
+        outcome.name = rule.id + ": " + utf8::clip(test.label, 60);
         return outcome;
     };
     for (const auto& rule : program_.rules) {

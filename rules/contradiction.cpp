@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "rules/miss_reason.hpp"
 #include "rules/scoring.hpp"
 
 namespace spreekbuis::rules {
@@ -25,8 +26,7 @@ struct Operands {
 
 class Checker {
   public:
-    Checker(const RuleProgram& program, const NodeNamer& name_of)
-        : program_(program), name_of_(name_of) {}
+    explicit Checker(const RuleProgram& program) : program_(program) {}
 
     std::optional<std::string> run(std::uint32_t root) {
         Operands operands;
@@ -34,8 +34,8 @@ class Checker {
         for (auto excluded : operands.excluded) {
             for (auto required : operands.required) {
                 if (implies(required, excluded, 0)) {
-                    return "it requires " + describe(required) + " and excludes " +
-                           describe(excluded);
+                    return "it requires " + render_node(program_, required) + " and excludes " +
+                           render_node(program_, excluded);
                 }
             }
         }
@@ -189,40 +189,13 @@ class Checker {
         return !field.values.empty();
     }
 
-    std::string describe(std::uint32_t index) const {
-        const auto& node = program_.nodes[index];
-        switch (node.op) {
-            case Op::term:
-                return program_.terms[node.first].display;
-            case Op::regex:
-                return program_.regexes[node.first].display;
-            case Op::field:
-                return program_.fields[node.first].written;
-            case Op::exact_case:
-                return program_.exact_case_patterns[static_cast<std::size_t>(node.distance)]
-                    .display;
-            default:
-                break;
-        }
-        if (auto name = name_of_(index); !name.empty()) return name;
-        if (node.op != Op::any_of || node.count > 4) return "the same group";
-        std::string text = "(";
-        for (std::uint32_t k = 0; k < node.count; ++k) {
-            if (k > 0) text += " OR ";
-            text += describe(program_.children[node.first + k]);
-        }
-        return text + ")";
-    }
-
     const RuleProgram& program_;
-    const NodeNamer& name_of_;
 };
 
 }  // namespace
 
-std::optional<std::string> never_matches(const RuleProgram& program, std::uint32_t root,
-                                         const NodeNamer& name_of) {
-    return Checker(program, name_of).run(root);
+std::optional<std::string> never_matches(const RuleProgram& program, std::uint32_t root) {
+    return Checker(program).run(root);
 }
 
 }  // namespace spreekbuis::rules

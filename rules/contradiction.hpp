@@ -5,7 +5,6 @@
 // language that is not scored (`lang:de AND complaint:true`). Finds what it can prove and
 // nothing else: no reason means "not shown impossible". Pure; loading thread.
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -13,12 +12,8 @@
 
 namespace spreekbuis::rules {
 
-// Names a list or macro node for messages ("$brands"); empty for other nodes.
-using NodeNamer = std::function<std::string(std::uint32_t)>;
-
 // Why the expression at `root` can never match, as a clause to follow "can never match: ";
-// nullopt when no reason was found.
-std::optional<std::string> never_matches(const compiled::RuleProgram& program, std::uint32_t root,
-                                         const NodeNamer& name_of);
+// nullopt when no reason was found. Parts are named as render_node names them.
+std::optional<std::string> never_matches(const compiled::RuleProgram& program, std::uint32_t root);
 
 }  // namespace spreekbuis::rules

@@ -1,6 +1,7 @@
 #include "rules/miss_reason.hpp"
 
 #include "rules/format.hpp"
+#include "rules/utf8.hpp"
 
 namespace spreekbuis::rules {
 
@@ -218,13 +219,7 @@ bool saw_some_at(const RuleProgram& program, std::uint32_t index, const NodeHold
 std::string render_node(const RuleProgram& program, std::uint32_t node) {
     std::string out;
     render_into(program, node, out, 0);
-    if (out.size() > kMaxRendered) {
-        std::size_t end = kMaxRendered;
-        while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80) --end;
-        out.resize(end);
-        out += "...";
-    }
-    return out;
+    return utf8::clip(out, kMaxRendered);
 }
 
 std::string miss_reason(const RuleProgram& program, std::uint32_t node, const NodeHolds& holds,

@@ -136,12 +136,6 @@ class Compiler {
         }
         leave_out_disabled_rules();
         if (diagnostics_.has_errors()) return std::nullopt;
-        for (const auto& [name, entry] : lists_) {
-            if (entry.node) program_.node_names.try_emplace(*entry.node, "$" + name);
-        }
-        for (const auto& [name, entry] : macros_) {
-            if (entry.node) program_.node_names.try_emplace(*entry.node, "$" + name);
-        }
         warn_unused_names();
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());
@@ -374,7 +368,10 @@ class Compiler {
                     entry.bad = true;
                 }
             }
-            if (!entry.bad && !children.empty()) entry.node = add_group(Op::any_of, children);
+            if (!entry.bad && !children.empty()) {
+                entry.node = add_group(Op::any_of, children);
+                name_node(*entry.node, name);
+            }
         }
     }
 
@@ -510,6 +507,7 @@ class Compiler {
                     if (!macro.node) {
                         macro.node = compile_ast(*macro.ast, macro.def->body, depth + 1);
                         if (!macro.node) macro.bad = true;
+                        if (macro.node) name_node(*macro.node, node.text);
                     }
                     return macro.node;
                 }
@@ -695,17 +693,17 @@ class Compiler {
         program_.rules.push_back(std::move(out));
     }
 
+    // Messages call a list's or macro's group by its name ($bags). A single term stays a term:
+    // its node is shared with every other use of that term.
+    void name_node(std::uint32_t node, const std::string& name) {
+        const Op op = program_.nodes[node].op;
+        if (op == Op::any_of || op == Op::all_of || op == Op::near || op == Op::negate) {
+            program_.node_names.try_emplace(node, "$" + name);
+        }
+    }
+
     void warn_if_never_matches(const RuleDef& rule, std::uint32_t root) {
-        const auto name_of = [&](std::uint32_t node) -> std::string {
-            for (const auto& [name, entry] : lists_) {
-                if (entry.node == node) return "$" + name;
-            }
-            for (const auto& [name, entry] : macros_) {
-                if (entry.node == node) return "$" + name;
-            }
-            return {};
-        };
-        const auto reason = never_matches(program_, root, name_of);
+        const auto reason = never_matches(program_, root);
         if (!reason) return;
         std::string line_text;
         const auto pos = position_in_scalar(*rule.query, 0, line_text);

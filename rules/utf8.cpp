@@ -157,4 +157,11 @@ char32_t entity(std::string_view name) {
     return it->cp;
 }
 
+std::string clip(std::string_view text, std::size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end)) + "...";
+}
+
 }  // namespace spreekbuis::rules::utf8

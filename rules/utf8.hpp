@@ -30,6 +30,9 @@ void append(std::string& out, char32_t cp);
 // Replaces every invalid sequence in `text` with U+FFFD.
 std::string repair(std::string_view text);
 
+// `text` cut to at most `limit` bytes at a character boundary, with "..." when it was cut.
+std::string clip(std::string_view text, std::size_t limit);
+
 CharClass classify_table(char32_t cp);
 extern const CharClass kAsciiClass[128];
 inline CharClass classify(char32_t cp) { return cp < 0x80 ? kAsciiClass[cp] : classify_table(cp); }

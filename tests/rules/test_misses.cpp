@@ -12,7 +12,11 @@ namespace {
 const std::string kRules =
     "lists:\n"
     "  places: [schiphol, zaventem, heathrow, gatwick, jfk, cdg, fra, muc, ams, lhr]\n"
+    "macros:\n"
+    "  onlywifi: 'wifi'\n"
     "rules:\n"
+    "  - id: wifi-seat\n"
+    "    query: '$onlywifi AND seat'\n"
     "  - id: lost-bag\n"
     "    query: '(suitcase OR bag) AND (lost OR missing)'\n"
     "    when: 'lang:nl'\n"
@@ -81,8 +85,10 @@ TEST_CASE("misses say why a rule did not match, part by part", "[misses]") {
     // Of composite alternatives, the first that has some of its terms says what it lacked.
     CHECK(reason_of(*rules, make_post("my seat was fine"), "composite-alternatives") ==
           "none of (bag NEAR/1 lost), (seat AND broken), wifi (closest: no broken)");
+    // A macro of one term does not rename that term where others use it.
     CHECK(reason_of(*rules, make_post("nothing here"), "unrelated") ==
           "none of wifi, entertainment");
+    CHECK(reason_of(*rules, make_post("my seat"), "wifi-seat") == "no wifi");
     CHECK(rules->misses(make_post("anything"), "no-such-rule").empty());
 }
 
