@@ -1,11 +1,15 @@
 #include "daemon/cli.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "connectors/line_reader.hpp"
+#include "connectors/post_decoder.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/explain.hpp"
@@ -26,8 +30,9 @@ constexpr const char* kUsage =
     "                                              decide posts from a file, send nothing\n"
     "  check    --config FILE [--strict]           validate config, rules and people\n"
     "  test     --config FILE                      run the rule files' embedded tests\n"
-    "  explain  --config FILE --text TEXT [--lang CODE] [--rule ID]\n"
-    "                                              why one text matches or misses rules\n"
+    "  explain  --config FILE --text TEXT|--post JSON|- [--rule ID] [post fields]\n"
+    "                                              why one post matches or misses rules,\n"
+    "                                              and who it would go to\n"
     "  notify-test --config FILE --sink NAME       send a test message through one sink\n"
     "  version                                     print the version\n"
     "\n"
@@ -67,13 +72,20 @@ const std::map<std::string, CommandHelp>& command_help() {
           "test runner; exits 1 if any test fails. Tests of switched-off rules are listed\n"
           "as skipped, and rules without any test are named at the end.\n"}},
         {"explain",
-         {"usage: spreekbuis explain --config FILE --text TEXT [--lang CODE] [--rule ID]\n"
-          "Runs one text through the configured rules and prints the verdict (matched rules,\n"
+         {"usage: spreekbuis explain --config FILE (--text TEXT | --post JSON|-) [--rule ID]\n"
+          "         [--lang CODE] [--author HANDLE] [--followers N] [--verified true|false]\n"
+          "         [--source NAME] [--reply-to ID] [--at TIME]\n"
+          "Runs one post through the configured rules and prints the verdict (matched rules,\n"
           "topic, priority, language, sentiment, complaint and why), then every rule that\n"
           "saw some of its terms but did not match, with what it lacked: 'none of lost,\n"
           "missing', 'bag and lost are not within 2 words', 'lang:nl does not hold (lang\n"
-          "en)'. --lang gives the post's language (detected otherwise); --rule explains that\n"
-          "rule alone, matched or not. Exits 1 for an unknown rule id.\n"}},
+          "en)'. --rule explains that rule alone, matched or not.\n"
+          "The post is --text, or --post with one line of post format v1 ('-' reads it from\n"
+          "stdin); the other options set or override its fields (--lang: detected when not\n"
+          "given). With a people directory, it also prints who the post would go to and why,\n"
+          "at --at (RFC 3339; default the post's created_at, else now), on a private copy of\n"
+          "the state database (open cases, customer history): nothing is sent or changed.\n"
+          "Exits 1 for an unknown rule id, a bad post or unreadable state.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
         {"notify-test",
          {"usage: spreekbuis notify-test --config FILE --sink NAME\n"
@@ -105,9 +117,10 @@ Arguments parse_arguments(int argc, const char* const* argv) {
     }
     if (args.command == "--version") args.command = "version";
     static const std::map<std::string, bool> takes_value = {
-        {"--config", true},     {"--input", true},   {"--summary", false},
-        {"--rule-hits", false}, {"--strict", false}, {"--sink", true},
-        {"--text", true},       {"--lang", true},    {"--rule", true}};
+        {"--config", true},   {"--input", true},  {"--summary", false}, {"--rule-hits", false},
+        {"--strict", false},  {"--sink", true},   {"--text", true},     {"--lang", true},
+        {"--rule", true},     {"--post", true},   {"--author", true},   {"--followers", true},
+        {"--verified", true}, {"--source", true}, {"--reply-to", true}, {"--at", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -134,6 +147,65 @@ Arguments parse_arguments(int argc, const char* const* argv) {
         args.options[arg] = known->second ? value : "1";
     }
     return args;
+}
+
+constexpr std::array<const char*, 10> kExplainOptions = {
+    "--text",      "--post",     "--rule",   "--lang",     "--author",
+    "--followers", "--verified", "--source", "--reply-to", "--at"};
+
+// The post and options of `explain`; returns what is wrong with them, or "".
+std::string explain_request(const std::map<std::string, std::string>& options,
+                            ExplainRequest& request) {
+    const auto option = [&](const char* name) -> const std::string* {
+        const auto found = options.find(name);
+        return found == options.end() ? nullptr : &found->second;
+    };
+    rules::Post& post = request.post;
+    if (const auto* json = option("--post")) {
+        std::string line = *json;
+        if (line == "-") {
+            line.clear();
+            connectors::LineReader reader(stdin, connectors::PostDecoder::kMaxLineBytes);
+            if (reader.next(line) != connectors::LineReader::Status::line) {
+                return "--post -: no post line on stdin";
+            }
+        }
+        connectors::PostDecoder decoder;
+        auto decoded = decoder.decode(line);
+        if (!decoded.post) return "--post: " + decoded.error;
+        post = std::move(*decoded.post);
+    } else {
+        post.id = "explain";
+        post.source = "explain";
+    }
+    if (const auto* text = option("--text")) post.text = *text;
+    if (const auto* lang = option("--lang")) post.lang = *lang;
+    if (const auto* author = option("--author")) post.author.handle = *author;
+    if (const auto* source = option("--source")) post.source = *source;
+    if (const auto* reply = option("--reply-to")) post.in_reply_to = *reply;
+    if (const auto* rule = option("--rule")) request.rule_id = *rule;
+    if (const auto* followers = option("--followers")) {
+        std::int64_t value = 0;
+        const auto* end = followers->data() + followers->size();
+        const auto parsed = std::from_chars(followers->data(), end, value);
+        if (parsed.ec != std::errc{} || parsed.ptr != end || value < 0) {
+            return "--followers: '" + *followers + "' is not a count (0, 1, 2, ...)";
+        }
+        post.author.followers = value;
+    }
+    if (const auto* verified = option("--verified")) {
+        if (*verified != "true" && *verified != "false") {
+            return "--verified: '" + *verified + "' is neither true nor false";
+        }
+        post.author.verified = *verified == "true";
+    }
+    if (const auto* at = option("--at")) {
+        request.at_ms = connectors::parse_rfc3339_ms(*at);
+        if (!request.at_ms) {
+            return "--at: '" + *at + "' is not an RFC 3339 time (2026-11-24T09:30:00+01:00)";
+        }
+    }
+    return {};
 }
 
 int usage_error(std::FILE* err, const std::string& message, const char* usage) {
@@ -307,21 +379,26 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         if (!setup) return kExitBadInput;
         return send_test_alert(setup->config, args.options["--sink"], out, err);
     }
-    const bool explain_options = args.options.count("--text") || args.options.count("--lang") ||
-                                 args.options.count("--rule");
+    const bool explain_options =
+        std::any_of(kExplainOptions.begin(), kExplainOptions.end(),
+                    [&](const char* option) { return args.options.count(option) > 0; });
     if (args.command != "explain" && explain_options) {
-        return usage_error(err, "--text, --lang and --rule belong to 'explain'", help->second.text);
+        return usage_error(err,
+                           "--text, --post, --rule, --at and the post fields belong to 'explain'",
+                           help->second.text);
     }
     if (args.command == "explain") {
-        const auto text = args.options.find("--text");
-        if (text == args.options.end()) {
-            return usage_error(err, "missing --text TEXT", help->second.text);
+        if (!args.options.count("--text") && !args.options.count("--post")) {
+            return usage_error(err, "missing --text TEXT or --post JSON", help->second.text);
+        }
+        ExplainRequest request;
+        if (const auto problem = explain_request(args.options, request); !problem.empty()) {
+            std::fprintf(err, "spreekbuis: %s\n", problem.c_str());
+            return kExitBadInput;
         }
         auto setup = load_or_report(config->second, false, err);
         if (!setup) return kExitBadInput;
-        return explain_text(
-            *setup->rules,
-            ExplainRequest{text->second, args.options["--lang"], args.options["--rule"]}, out, err);
+        return explain_post(*setup, request, out, err);
     }
     if (args.command != "check" && args.options.count("--strict")) {
         return usage_error(err, "--strict belongs to 'check'", help->second.text);

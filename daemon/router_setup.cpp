@@ -5,13 +5,23 @@
 namespace spreekbuis::daemon {
 
 RouterRuntime make_router(const config::Config& config, RouterMode mode,
-                          rules::Diagnostics& diagnostics, sqlite3* state_db) {
+                          rules::Diagnostics& diagnostics, sqlite3* state_db,
+                          std::int64_t start_ms) {
     RouterRuntime runtime;
     if (config.people_file.empty()) return runtime;
-    if (mode == RouterMode::replay) {
+    if (mode == RouterMode::replay || (mode == RouterMode::dry_run && state_db == nullptr)) {
         runtime.store = std::make_unique<routing::MemoryCaseStore>();
-        auto manual = std::make_unique<routing::ManualClock>();
-        runtime.manual_clock = std::move(manual);
+        runtime.manual_clock = std::make_unique<routing::ManualClock>(start_ms);
+    } else if (mode == RouterMode::dry_run) {
+        std::string attach_error;
+        auto store = routing::SqliteCaseStore::attach(state_db, attach_error);
+        if (!store) {
+            diagnostics.error(rules::SourcePos{config.path, 0, 0},
+                              "cannot read the case store: " + attach_error);
+            return runtime;
+        }
+        runtime.store = std::move(store);
+        runtime.manual_clock = std::make_unique<routing::ManualClock>(start_ms);
     } else {
         std::string attach_error = "no state database";
         auto store = state_db ? routing::SqliteCaseStore::attach(state_db, attach_error) : nullptr;

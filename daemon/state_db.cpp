@@ -157,6 +157,51 @@ std::unique_ptr<StateDatabase> StateDatabase::open(const std::string& state_dir,
     return state;
 }
 
+std::unique_ptr<StateDatabase> StateDatabase::snapshot(const std::string& state_dir, bool& found,
+                                                       std::string& error) {
+    const fs::path path = fs::path(state_dir) / kFileName;
+    std::error_code exists_error;
+    found = fs::exists(path, exists_error);
+    sqlite3* copy = nullptr;
+    if (sqlite3_open_v2(":memory:", &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+        error = "cannot open an in-memory database: " +
+                std::string(copy ? sqlite3_errmsg(copy) : "out of memory");
+        sqlite3_close(copy);
+        return nullptr;
+    }
+    std::unique_ptr<StateDatabase> state(new StateDatabase(copy, ":memory:"));
+    if (!found) return state;
+
+    // Opened for writing only so that, as the last connection, it may fold the WAL back and
+    // remove it as every SQLite client does on close; a read-only one would leave an empty
+    // state.db-wal behind. The copy only reads.
+    sqlite3* source = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(source, 5000);
+        sqlite3_backup* backup = sqlite3_backup_init(copy, "main", source, "main");
+        if (backup == nullptr) {
+            rc = sqlite3_errcode(copy);
+        } else {
+            const int step = sqlite3_backup_step(backup, -1);
+            rc = sqlite3_backup_finish(backup);  // SQLITE_OK when the whole copy worked
+            if (step != SQLITE_DONE && step != SQLITE_OK) rc = step;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        error = "cannot read " + path.string() + ": " + sqlite3_errstr(rc);
+        if (source && sqlite3_errcode(source) != SQLITE_OK) {
+            error += " (" + std::string(sqlite3_errmsg(source)) + ")";
+        }
+        sqlite3_close(source);
+        return nullptr;
+    }
+    sqlite3_close(source);
+    return state;
+}
+
 StateDatabase::~StateDatabase() {
     if (in_transaction()) rollback();
     sqlite3_close_v2(db_);  // closes once the attached stores have finalised their statements

@@ -23,6 +23,12 @@ class StateDatabase {
     // those files are renamed to *.imported. `notes` says what was imported.
     static std::unique_ptr<StateDatabase> open(const std::string& state_dir, std::string& error,
                                                std::vector<std::string>* notes = nullptr);
+    // A private in-memory copy of <state_dir>/state.db, read through SQLite's backup API (a
+    // consistent snapshot even while the daemon writes), for dry runs such as `explain`: what
+    // they change is lost with the copy. With no state.db yet, an empty in-memory database and
+    // `found` false. Never creates a file or changes what the database holds.
+    static std::unique_ptr<StateDatabase> snapshot(const std::string& state_dir, bool& found,
+                                                   std::string& error);
     ~StateDatabase();
     StateDatabase(const StateDatabase&) = delete;
     StateDatabase& operator=(const StateDatabase&) = delete;

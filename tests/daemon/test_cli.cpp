@@ -1,6 +1,7 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdio>
@@ -13,7 +14,9 @@
 #include "daemon/cli.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/router_setup.hpp"
 #include "daemon/setup.hpp"
+#include "daemon/state_db.hpp"
 
 using namespace spreekbuis;
 
@@ -232,6 +235,167 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
     auto misplaced = run({"check", "--config", config, "--text", "x"});
     CHECK(misplaced.code == daemon::kExitUsage);
     CHECK(misplaced.err.find("belong to 'explain'") != std::string::npos);
+}
+
+namespace {
+
+// A people directory of two baggage specialists on duty around the clock, for explain.
+void add_people(const Workspace& ws) {
+    ws.write("people.yaml",
+             "timezone: UTC\n"
+             "desk: desk\n"
+             "people:\n"
+             "  - id: anna\n"
+             "    name: Anna de Vries\n"
+             "    chat: {console: U_ANNA}\n"
+             "    skills: {baggage: 3}\n"
+             "    languages: [nl, en]\n"
+             "    hours: {daily: \"00:00-24:00\"}\n"
+             "  - id: bram\n"
+             "    chat: {console: U_BRAM}\n"
+             "    skills: {baggage: 3}\n"
+             "    languages: [nl, en]\n"
+             "    hours: {weekdays: \"09:00-17:00\"}\n"
+             "teams:\n"
+             "  - {id: bags, members: [anna, bram]}\n"
+             "  - {id: desk, members: [anna]}\n"
+             "routes:\n"
+             "  - {match: {topic: baggage}, team: bags}\n");
+    std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app) << "people: people.yaml\n";
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+TEST_CASE("cli: explain takes the post's fields from options or a post line", "[cli]") {
+    Workspace ws;
+    ws.write("rules/vip.yaml",
+             "rules:\n"
+             "  - id: vip\n"
+             "    query: 'suitcase AND followers:>=10000 AND verified:true AND author:bigname'\n"
+             "  - id: reply\n"
+             "    query: 'suitcase AND is:reply AND source:mastodon'\n");
+    const auto config = ws.path("spreekbuis.yaml");
+    auto plain = run({"explain", "--config", config, "--text", "my suitcase", "--rule", "vip"});
+    CHECK(plain.code == daemon::kExitOk);
+    CHECK(plain.out.find("rule vip: no match: ") != std::string::npos);
+    auto fields = run({"explain", "--config", config, "--text", "my suitcase", "--author",
+                       "@BigName", "--followers", "25000", "--verified", "true", "--source",
+                       "mastodon", "--reply-to", "109"});
+    INFO(fields.out << fields.err);
+    CHECK(fields.code == daemon::kExitOk);
+    CHECK(lines_of(fields.out).at(0) == "matched:   lost-bag, vip, reply");
+    // No people directory: no routing part.
+    CHECK(fields.out.find("route") == std::string::npos);
+
+    const std::string line =
+        R"({"id":"p1","source":"mastodon","text":"my suitcase","lang":"en",)"
+        R"("in_reply_to":"100","author":{"handle":"bigname","followers":12000,"verified":true}})";
+    auto posted = run({"explain", "--config", config, "--post", line});
+    INFO(posted.out << posted.err);
+    CHECK(posted.code == daemon::kExitOk);
+    CHECK(lines_of(posted.out).at(0) == "matched:   lost-bag, vip, reply");
+    CHECK(posted.out.find("lang en (given)") != std::string::npos);
+    // An option overrides the post's own field.
+    auto overridden = run({"explain", "--config", config, "--post", line, "--followers", "10"});
+    CHECK(lines_of(overridden.out).at(0) == "matched:   lost-bag, reply");
+
+    const auto bad = [&](std::vector<std::string> extra, const std::string& message) {
+        std::vector<std::string> args = {"explain", "--config", config, "--text", "suitcase"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto result = run(args);
+        INFO(message << "\n" << result.err);
+        CHECK(result.code == daemon::kExitBadInput);
+        CHECK(result.err.find(message) != std::string::npos);
+        CHECK(result.out.empty());
+    };
+    bad({"--followers", "lots"}, "--followers: 'lots' is not a count");
+    bad({"--followers", "-5"}, "--followers: '-5' is not a count");
+    bad({"--verified", "yes"}, "--verified: 'yes' is neither true nor false");
+    bad({"--at", "tomorrow"}, "--at: 'tomorrow' is not an RFC 3339 time");
+    bad({"--post", "{\"id\":\"x\""}, "--post: ");
+    bad({"--post", "{\"id\":\"x\"}"}, "--post: ");
+    CHECK(run({"explain", "--config", config, "--author", "x"}).code == daemon::kExitUsage);
+    auto misplaced = run({"replay", "--config", config, "--input", "-", "--followers", "3"});
+    CHECK(misplaced.code == daemon::kExitUsage);
+    CHECK(misplaced.err.find("belong to 'explain'") != std::string::npos);
+}
+
+TEST_CASE("cli: explain says who would get the post, on a copy of the state", "[cli]") {
+    Workspace ws;
+    add_people(ws);
+    const auto config = ws.path("spreekbuis.yaml");
+    // Tuesday 2026-11-24 20:00 UTC: bram is off shift, anna on duty.
+    auto fresh = run({"explain", "--config", config, "--text", "my suitcase is lost", "--author",
+                      "alice", "--at", "2026-11-24T20:00:00Z"});
+    INFO(fresh.out << fresh.err);
+    REQUIRE(fresh.code == daemon::kExitOk);
+    const auto lines = lines_of(fresh.out);
+    REQUIRE(lines.size() >= 4);
+    const auto at = std::find_if(lines.begin(), lines.end(),
+                                 [](const std::string& l) { return l.starts_with("routing:"); });
+    REQUIRE(at != lines.end());
+    CHECK(*at ==
+          "routing:   at 2026-11-24T20:00:00Z (--at), no state yet: nobody has open cases or "
+          "customers");
+    CHECK(*(at + 1) == "route:     team bags, assignee anna (Anna de Vries), priority high");
+    CHECK((at + 2)->starts_with("because:   team bags by route #1 (topic=baggage); assignee anna"));
+    CHECK((at + 2)->find("bram off shift") != std::string::npos);
+    CHECK(*(at + 3) == "alerts:    new_case to Anna de Vries via console at U_ANNA");
+    // Nothing was created on disk for a state that did not exist.
+    CHECK_FALSE(std::filesystem::exists(ws.dir / "state"));
+
+    // Wednesday 10:00: both on duty; a post that needs no answer is not routed.
+    auto idle = run({"explain", "--config", config, "--text", "lovely weather", "--at",
+                     "2026-11-25T10:00:00Z"});
+    CHECK(idle.out.find("route:     none (") != std::string::npos);
+
+    // Give alice an open case in the daemon's state, as `run` would: her next post joins it,
+    // with the same assignee, and the state file is left exactly as it was.
+    std::string assignee;
+    {
+        auto setup = daemon::load_setup(config, false);
+        REQUIRE(setup.setup);
+        std::string error;
+        auto state = daemon::StateDatabase::open(setup.setup->config.state_dir, error);
+        REQUIRE(state);
+        rules::Diagnostics diagnostics;
+        auto routing = daemon::make_router(setup.setup->config, daemon::RouterMode::live,
+                                           diagnostics, state->handle());
+        REQUIRE(routing.router);
+        rules::Post post;
+        post.id = "first";
+        post.source = "explain";
+        post.author.handle = "alice";
+        post.text = "my suitcase is lost";
+        const auto verdict = setup.setup->rules->evaluate(post);
+        const auto decision = routing.router->route(post, verdict);
+        REQUIRE(decision.assignee);
+        assignee = *decision.assignee;
+    }
+    const auto state_file = ws.dir / "state" / "state.db";
+    REQUIRE(std::filesystem::exists(state_file));
+    const auto before = file_bytes(state_file);
+    auto again = run({"explain", "--config", config, "--text", "my suitcase is still lost",
+                      "--author", "alice"});
+    INFO(again.out << again.err);
+    REQUIRE(again.code == daemon::kExitOk);
+    CHECK(again.out.find("(now), open cases and customer history of ") != std::string::npos);
+    CHECK(again.out.find("assignee " + assignee) != std::string::npos);
+    CHECK(again.out.find(", joins case ") != std::string::npos);
+    CHECK(file_bytes(state_file) == before);
+    CHECK_FALSE(std::filesystem::exists(ws.dir / "state" / "state.db-wal"));
+
+    // A state file that is no database: a clear error, exit 1, and the file left alone.
+    { std::ofstream(state_file, std::ios::binary | std::ios::trunc) << "not a database at all"; }
+    auto broken = run({"explain", "--config", config, "--text", "my suitcase is lost"});
+    CHECK(broken.code == daemon::kExitBadInput);
+    CHECK(broken.err.find("cannot read ") != std::string::npos);
+    CHECK(file_bytes(state_file) == "not a database at all");
 }
 
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
