@@ -33,6 +33,7 @@
 #include "daemon/pipeline.hpp"
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_hits.hpp"
+#include "daemon/rule_route_checks.hpp"
 #include "daemon/state_db.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -330,9 +331,24 @@ bool Daemon::reload_rules() {
                       diagnostics.format_all());
         return false;
     }
+    // The rules' topics against the people directory's routes and skills, as at start-up. The
+    // directory is not reloaded: it is read again only for this check.
+    if (!impl_->setup.config.people_file.empty()) {
+        rules::Diagnostics people;
+        const auto runtime = make_router(impl_->setup.config, RouterMode::replay, people);
+        if (runtime.router) {
+            check_routes_against_rules(runtime.router->directory(), *next, diagnostics);
+        } else {
+            spdlog::warn(
+                "the reloaded rules were not checked against {}, which has errors now "
+                "(the running directory is unchanged):\n{}",
+                impl_->setup.config.people_file, people.format_all());
+        }
+    }
     impl_->holder->set(next);
     impl_->rule_hits.set_rules(next->rule_ids());
     ++stats_.reloads;
+    stats_.reload_warnings = diagnostics.warning_count();
     spdlog::info("rules reloaded: {} rules", next->rule_count());
     if (!diagnostics.empty()) {
         spdlog::warn("the reloaded rules have warnings:\n{}", diagnostics.format_all());

@@ -23,6 +23,7 @@ struct DaemonStats {
     std::atomic<std::uint64_t> held{0};            // held for a digest by cooldown or cap
     std::atomic<std::uint64_t> reloads{0};
     std::atomic<std::uint64_t> reload_failures{0};
+    std::atomic<std::uint64_t> reload_warnings{0};  // of the last accepted reload
     std::atomic<std::uint64_t> sources_finished{0};
 };
 

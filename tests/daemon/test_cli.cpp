@@ -501,6 +501,31 @@ TEST_CASE("daemon: a reload with broken rules keeps the old rules serving", "[da
     std::fclose(console);
 }
 
+TEST_CASE("daemon: a reload checks the new rules' topics against the people's routes", "[daemon]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "");
+    add_people(ws);
+    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    REQUIRE(loaded.setup);
+    CHECK(loaded.diagnostics.warning_count() == 0);
+    std::FILE* console = std::tmpfile();
+    daemon::Daemon service(std::move(*loaded.setup), console);
+    // A typo in the topic: the route for baggage and anna's and bram's skill never apply.
+    ws.write("rules/demo.yaml",
+             "rules:\n  - id: lost-bag\n    query: suitcase\n    topic: bagage\n");
+    CHECK(service.reload_rules());
+    CHECK(service.stats().reload_warnings.load() == 3);
+    ws.write("rules/demo.yaml",
+             "rules:\n  - id: lost-bag\n    query: suitcase\n    topic: baggage\n");
+    CHECK(service.reload_rules());
+    CHECK(service.stats().reload_warnings.load() == 0);
+    // A people file broken since start-up does not stop a rule reload.
+    ws.write("people.yaml", "people: [\n");
+    CHECK(service.reload_rules());
+    CHECK(service.stats().reloads.load() == 3);
+    std::fclose(console);
+}
+
 TEST_CASE("every shipped configuration passes check, rule tests included", "[cli][shipped]") {
     const std::filesystem::path root(SPREEKBUIS_SOURCE_DIR);
     std::vector<std::filesystem::path> configs = {root / "config/demo/spreekbuis.yaml"};
