@@ -103,6 +103,12 @@ struct TermRef {
     bool operator==(const TermRef& other) const = default;
 };
 
+// A character of a rule file: byte `offset` of the scalar `src`.
+struct Place {
+    const TextRef* src = nullptr;
+    std::size_t offset = 0;
+};
+
 struct ListEntry {
     const ListDef* def = nullptr;
     std::vector<const TextRef*> items;
@@ -463,8 +469,21 @@ class Compiler {
         return false;
     }
 
+    // Compiles `node`, and when it is written in the current rule's own query or when:, notes
+    // where the compiled node first appears in that rule.
     std::optional<std::uint32_t> compile_ast(const query::Node& node, const TextRef& src,
                                              std::size_t depth) {
+        const auto compiled = compile_node(node, src, depth);
+        if (compiled && (&src == rule_query_ || &src == rule_when_)) {
+            const Place place{&src, node.offset};
+            rule_places_.try_emplace(*compiled, place);
+            if (node.kind == query::NodeKind::var) rule_names_.emplace_back(*compiled, place);
+        }
+        return compiled;
+    }
+
+    std::optional<std::uint32_t> compile_node(const query::Node& node, const TextRef& src,
+                                              std::size_t depth) {
         if (depth > kMaxExpansionDepth) {
             error_in_scalar(src, node.offset, "query nests too deeply (through macros)",
                             diagnostics_);
@@ -674,12 +693,16 @@ class Compiler {
                                 "; rule ids must be unique across all files");
         }
         if (!rule.query) return;
+        rule_places_.clear();
+        rule_names_.clear();
+        rule_query_ = &*rule.query;
+        rule_when_ = rule.when ? &*rule.when : nullptr;
         auto query = compile_query(*rule.query, rule.id.text);
         std::optional<std::uint32_t> when;
-        if (rule.when) {
-            when = compile_query(*rule.when, {});
-            if (!when) return;
-        }
+        if (rule.when) when = compile_query(*rule.when, {});
+        rule_query_ = nullptr;
+        rule_when_ = nullptr;
+        if (rule.when && !when) return;
         if (!query) return;
         compiled::CompiledRule out;
         out.id = rule.id.text;
@@ -702,13 +725,37 @@ class Compiler {
         }
     }
 
+    // Points at the second of the clashing parts where the rule writes it: in its query or
+    // when:, or at the $name of the list or macro that holds it; else at the query's start.
     void warn_if_never_matches(const RuleDef& rule, std::uint32_t root) {
-        const auto reason = never_matches(program_, root);
-        if (!reason) return;
+        const auto found = never_matches(program_, root);
+        if (!found) return;
+        const auto place = place_of(found->part).value_or(Place{&*rule.query, 0});
         std::string line_text;
-        const auto pos = position_in_scalar(*rule.query, 0, line_text);
-        diagnostics_.warning(pos, "rule '" + rule.id.text + "' can never match: " + *reason,
+        const auto pos = position_in_scalar(*place.src, place.offset, line_text);
+        diagnostics_.warning(pos, "rule '" + rule.id.text + "' can never match: " + found->reason,
                              "remove one of the two, or join them with OR", line_text);
+    }
+
+    std::optional<Place> place_of(std::uint32_t node) const {
+        if (auto it = rule_places_.find(node); it != rule_places_.end()) return it->second;
+        for (const auto& [named, place] : rule_names_) {
+            std::unordered_set<std::uint32_t> visited;
+            if (reaches(named, node, visited, 0)) return place;
+        }
+        return std::nullopt;
+    }
+
+    bool reaches(std::uint32_t from, std::uint32_t target,
+                 std::unordered_set<std::uint32_t>& visited, std::size_t depth) const {
+        if (from == target) return true;
+        if (depth > 4 * kMaxExpansionDepth || !visited.insert(from).second) return false;
+        const auto& node = program_.nodes[from];
+        if (node.op == Op::term || node.op == Op::regex || node.op == Op::field) return false;
+        for (std::uint32_t i = 0; i < node.count; ++i) {
+            if (reaches(program_.children[node.first + i], target, visited, depth + 1)) return true;
+        }
+        return false;
     }
 
     struct WakeGroup {
@@ -812,6 +859,12 @@ class Compiler {
     std::unordered_map<std::string, std::uint32_t> exact_case_nodes_;
     std::unordered_map<std::string, const TextRef*> rule_ids_;
     std::set<std::pair<const TextRef*, std::size_t>> common_words_warned_;
+    // The rule being compiled: its query and when:, where each of its compiled nodes first
+    // appears in them, and the $lists and $macros they name, in order.
+    const TextRef* rule_query_ = nullptr;
+    const TextRef* rule_when_ = nullptr;
+    std::unordered_map<std::uint32_t, Place> rule_places_;
+    std::vector<std::pair<std::uint32_t, Place>> rule_names_;
 };
 
 }  // namespace

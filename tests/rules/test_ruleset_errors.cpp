@@ -359,22 +359,24 @@ TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]"
     auto result = load_rule_text("never.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);  // warnings never stop a load
+    // Each points at the second of the clashing parts: the NOT, the later field test, the
+    // score test (here in when: for two-languages).
     CHECK(warnings_of(result) ==
           std::vector<std::string>{
-              "7:13 rule 'same-term' can never match: it requires refund and excludes refund",
-              "9:13 rule 'wider-prefix' can never match: it requires (refunded OR refunding) "
+              "7:24 rule 'same-term' can never match: it requires refund and excludes refund",
+              "9:42 rule 'wider-prefix' can never match: it requires (refunded OR refunding) "
               "and excludes refund*",
-              "11:13 rule 'through-macro' can never match: it requires refunds and excludes "
+              "11:25 rule 'through-macro' can never match: it requires refunds and excludes "
               "$refunds",
-              "13:13 rule 'list-twice' can never match: it requires $brands and excludes "
+              "13:34 rule 'list-twice' can never match: it requires $brands and excludes "
               "$brands",
-              "15:13 rule 'case-then-plain' can never match: it requires {Next} and excludes "
+              "15:24 rule 'case-then-plain' can never match: it requires {Next} and excludes "
               "next",
-              "17:13 rule 'two-languages' can never match: lang:nl and lang:(en OR de) cannot "
+              "18:24 rule 'two-languages' can never match: lang:nl and lang:(en OR de) cannot "
               "both hold",
-              "20:13 rule 'follower-ranges' can never match: followers:<100 and "
+              "20:40 rule 'follower-ranges' can never match: followers:<100 and "
               "followers:>=100 cannot both hold",
-              "22:13 rule 'unscored' can never match: complaint:true needs a scored language "
+              "22:33 rule 'unscored' can never match: complaint:true needs a scored language "
               "(en, nl), and lang:de has none",
           });
     // What the warnings claim holds at evaluation: posts that come closest match nothing,
@@ -410,4 +412,80 @@ TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]"
           Ids{"ok-narrower-exclusion", "ok-touching-ranges"});
     CHECK(matched("trein te laat", "en", 100) == Ids{"ok-overlapping-languages"});
     CHECK(matched("zug", "de", 100) == Ids{"ok-unscored-neutral"});
+}
+
+TEST_CASE("a rule that can never match is pointed at the part that clashes", "[ruleset][lint]") {
+    const std::string text =
+        "macros:\n"                                                   // 1
+        "  no-refund: 'NOT refund'\n"                                 // 2
+        "  self-clash: 'refund AND NOT refund'\n"                     // 3
+        "  dutch: 'lang:nl'\n"                                        // 4
+        "lists:\n"                                                    // 5
+        "  refunds: [refund, 'money back']\n"                         // 6
+        "rules:\n"                                                    // 7
+        "  - id: not-later\n"                                         // 8
+        "    query: 'refund AND late AND NOT late'\n"                 // 9
+        "  - id: not-first\n"                                         // 10
+        "    query: 'NOT $refunds AND late AND refund'\n"             // 11
+        "  - id: not-in-when\n"                                       // 12
+        "    query: 'refund AND late'\n"                              // 13
+        "    when: 'lang:en AND NOT refund'\n"                        // 14
+        "  - id: field-in-when\n"                                     // 15
+        "    query: 'trein AND lang:nl'\n"                            // 16
+        "    when: 'followers:>10 AND lang:en'\n"                     // 17
+        "  - id: score-first\n"                                       // 18
+        "    query: 'zug AND complaint:true AND lang:de'\n"           // 19
+        "  - id: score-in-query-lang-in-when\n"                       // 20
+        "    query: 'zug AND polarity:negative'\n"                    // 21
+        "    when: 'lang:fr'\n"                                       // 22
+        "  - id: not-through-macro\n"                                 // 23
+        "    query: 'late AND refund AND $no-refund'\n"               // 24
+        "  - id: inside-macro\n"                                      // 25
+        "    query: 'late AND $self-clash'\n"                         // 26
+        "  - id: inside-macro-again\n"                                // 27
+        "    query: 'klm AND late AND $self-clash'\n"                 // 28
+        "  - id: field-through-macro\n"                               // 29
+        "    query: 'trein AND lang:en AND $dutch'\n"                 // 30
+        "  - id: list-item-then-not\n"                                // 31
+        "    query: '$refunds AND NOT (refund OR \"money back\")'\n"  // 32
+        "  - id: block\n"                                             // 33
+        "    query: |\n"                                              // 34
+        "      refund\n"                                              // 35
+        "        AND late\n"                                          // 36
+        "        AND NOT refund\n";                                   // 37
+    auto result = load_rule_text("clash.yaml", text);
+    INFO(result.diagnostics.format_all());
+    REQUIRE(result.rules);
+    CHECK(warnings_of(result) ==
+          std::vector<std::string>{
+              "9:33 rule 'not-later' can never match: it requires late and excludes late",
+              "11:13 rule 'not-first' can never match: it requires refund and excludes "
+              "$refunds",
+              "14:24 rule 'not-in-when' can never match: it requires refund and excludes refund",
+              "17:30 rule 'field-in-when' can never match: lang:nl and lang:en cannot both hold",
+              "19:21 rule 'score-first' can never match: complaint:true needs a scored language "
+              "(en, nl), and lang:de has none",
+              "21:21 rule 'score-in-query-lang-in-when' can never match: polarity:negative "
+              "needs a scored language (en, nl), and lang:fr has none",
+              "24:33 rule 'not-through-macro' can never match: it requires refund and excludes "
+              "refund",
+              "26:22 rule 'inside-macro' can never match: it requires refund and excludes "
+              "refund",
+              "28:30 rule 'inside-macro-again' can never match: it requires refund and excludes "
+              "refund",
+              "30:35 rule 'field-through-macro' can never match: lang:en and lang:nl cannot "
+              "both hold",
+              "32:26 rule 'list-item-then-not' can never match: it requires $refunds and "
+              "excludes (refund OR money back)",
+              "37:13 rule 'block' can never match: it requires refund and excludes refund",
+          });
+    // The caret line is the line of the part, in the file.
+    for (const auto& d : result.diagnostics.items()) {
+        if (d.message.starts_with("rule 'block'")) CHECK(d.line_text == "        AND NOT refund");
+        if (d.message.starts_with("rule 'not-in-when'")) {
+            CHECK(d.line_text == "    when: 'lang:en AND NOT refund'");
+        }
+    }
+    CHECK(result.diagnostics.format_all().find("clash.yaml:14:24: warning: rule 'not-in-when'") !=
+          std::string::npos);
 }
