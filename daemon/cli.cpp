@@ -10,6 +10,7 @@
 
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
+#include "daemon/check_reports.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/explain.hpp"
@@ -28,8 +29,9 @@ constexpr const char* kUsage =
     "  run      --config FILE                      run the daemon in the foreground\n"
     "  replay   --config FILE --input FILE|- [--summary] [--rule-hits]\n"
     "                                              decide posts from a file, send nothing\n"
-    "  check    --config FILE [--strict]           validate config, rules and people\n"
-    "  test     --config FILE                      run the rule files' embedded tests\n"
+    "  check    --config FILE [--strict] [--format json]\n"
+    "                                              validate config, rules and people\n"
+    "  test     --config FILE [--format junit]     run the rule files' embedded tests\n"
     "  explain  --config FILE --text TEXT|--post JSON|- [--rule ID] [post fields]\n"
     "                                              why one post matches or misses rules,\n"
     "                                              and who it would go to\n"
@@ -59,18 +61,22 @@ const std::map<std::string, CommandHelp>& command_help() {
           "--rule-hits prints on stderr how many posts each rule matched, in load order,\n"
           "and how many rules never matched.\n"}},
         {"check",
-         {"usage: spreekbuis check --config FILE [--strict]\n"
+         {"usage: spreekbuis check --config FILE [--strict] [--format text|json]\n"
           "Validates the configuration, the rule files (including their embedded tests) and\n"
           "the people directory. Prints every problem as file:line:col with the line and a\n"
           "caret; exits 1 if there is any error. Warnings (a list or macro no rule uses, a\n"
           "common word that makes a rule match most posts, a rule that can never match, a\n"
           "route or skill naming a topic no rule sets) do not stop a load; with --strict\n"
-          "they make check exit 1 too.\n"}},
+          "they make check exit 1 too. --format json prints one JSON document on stdout\n"
+          "instead: ok, counts, and every diagnostic with file, line, column, severity,\n"
+          "message, hint and source line (for editors and CI annotations).\n"}},
         {"test",
-         {"usage: spreekbuis test --config FILE\n"
+         {"usage: spreekbuis test --config FILE [--format text|junit]\n"
           "Runs every embedded test of the configured rule files and reports them like a\n"
           "test runner; exits 1 if any test fails. Tests of switched-off rules are listed\n"
-          "as skipped, and rules without any test are named at the end.\n"}},
+          "as skipped, and rules without any test are named at the end. --format junit\n"
+          "prints JUnit XML on stdout instead (one testsuite per rule file), which CI systems\n"
+          "show as test results.\n"}},
         {"explain",
          {"usage: spreekbuis explain --config FILE (--text TEXT | --post JSON|-) [--rule ID]\n"
           "         [--lang CODE] [--author HANDLE] [--followers N] [--verified true|false]\n"
@@ -120,7 +126,8 @@ Arguments parse_arguments(int argc, const char* const* argv) {
         {"--config", true},   {"--input", true},  {"--summary", false}, {"--rule-hits", false},
         {"--strict", false},  {"--sink", true},   {"--text", true},     {"--lang", true},
         {"--rule", true},     {"--post", true},   {"--author", true},   {"--followers", true},
-        {"--verified", true}, {"--source", true}, {"--reply-to", true}, {"--at", true}};
+        {"--verified", true}, {"--source", true}, {"--reply-to", true}, {"--at", true},
+        {"--format", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -225,30 +232,39 @@ std::string plural(std::size_t count, const char* noun) {
     return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
-int command_check(const std::string& config_path, bool strict, std::FILE* out, std::FILE* err) {
+int command_check(const std::string& config_path, bool strict, bool json, std::FILE* out,
+                  std::FILE* err) {
     auto result = load_setup(config_path, true);
+    const auto warnings = result.diagnostics.warning_count();
+    CheckSummary summary;
+    if (result.setup) {
+        summary.rules = result.setup->rules->rule_count();
+        for (const auto& outcome : result.setup->rules->run_tests()) {
+            ++(outcome.skipped ? summary.tests_skipped : summary.tests_passed);
+        }
+    }
+    summary.ok = result.setup && !(strict && warnings > 0);
+    if (json) {
+        std::fputs(check_report_json(result.diagnostics, summary).c_str(), out);
+        return summary.ok ? kExitOk : kExitBadInput;
+    }
     const auto text = result.diagnostics.format_all();
     if (!text.empty()) std::fputs(text.c_str(), err);
     if (!result.setup) {
         std::fprintf(err, "%zu error(s)\n", result.diagnostics.error_count());
         return kExitBadInput;
     }
-    const auto warnings = result.diagnostics.warning_count();
     if (strict && warnings > 0) {
         std::fprintf(err, "%s (--strict makes them errors)\n", plural(warnings, "warning").c_str());
         return kExitBadInput;
     }
-    std::size_t passed = 0;
-    std::size_t skipped = 0;
-    for (const auto& outcome : result.setup->rules->run_tests()) {
-        ++(outcome.skipped ? skipped : passed);
-    }
-    std::string tests = std::to_string(passed) + " rule tests passed";
-    if (skipped > 0) tests += ", " + std::to_string(skipped) + " skipped";
+    std::string tests = std::to_string(summary.tests_passed) + " rule tests passed";
+    if (summary.tests_skipped > 0)
+        tests += ", " + std::to_string(summary.tests_skipped) + " skipped";
     if (warnings > 0) tests += ", " + plural(warnings, "warning");
     std::fprintf(out, "%s: ok (%zu rules, %s, %zu sources, %zu sinks)\n", config_path.c_str(),
-                 result.setup->rules->rule_count(), tests.c_str(),
-                 result.setup->config.sources.size(), result.setup->config.sinks.size());
+                 summary.rules, tests.c_str(), result.setup->config.sources.size(),
+                 result.setup->config.sinks.size());
     return kExitOk;
 }
 
@@ -274,13 +290,19 @@ std::string untested_rules_line(const std::vector<std::string>& rule_ids,
     return line + "\n";
 }
 
-int command_test(const std::string& config_path, std::FILE* out, std::FILE* err) {
+int command_test(const std::string& config_path, bool junit, std::FILE* out, std::FILE* err) {
     auto setup = load_or_report(config_path, false, err);
     if (!setup) return kExitBadInput;
     std::size_t passed = 0;
     std::size_t failed = 0;
     std::size_t skipped = 0;
     const auto outcomes = setup->rules->run_tests();
+    if (junit) {
+        std::fputs(junit_report(outcomes).c_str(), out);
+        const bool all_passed = std::all_of(outcomes.begin(), outcomes.end(),
+                                            [](const auto& outcome) { return outcome.passed; });
+        return all_passed ? kExitOk : kExitBadInput;
+    }
     for (const auto& outcome : outcomes) {
         if (outcome.skipped) {
             ++skipped;
@@ -403,10 +425,23 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     if (args.command != "check" && args.options.count("--strict")) {
         return usage_error(err, "--strict belongs to 'check'", help->second.text);
     }
-    if (args.command == "check") {
-        return command_check(config->second, args.options.count("--strict") > 0, out, err);
+    const auto format = args.options.find("--format");
+    if (format != args.options.end()) {
+        const std::string wanted = args.command == "check"  ? "json"
+                                   : args.command == "test" ? "junit"
+                                                            : "";
+        if (wanted.empty()) {
+            return usage_error(err, "--format belongs to 'check' and 'test'", help->second.text);
+        }
+        if (format->second != "text" && format->second != wanted) {
+            return usage_error(err, "--format is text or " + wanted, help->second.text);
+        }
     }
-    if (args.command == "test") return command_test(config->second, out, err);
+    const bool machine = format != args.options.end() && format->second != "text";
+    if (args.command == "check") {
+        return command_check(config->second, args.options.count("--strict") > 0, machine, out, err);
+    }
+    if (args.command == "test") return command_test(config->second, machine, out, err);
     if (args.command == "replay") {
         const auto input = args.options.find("--input");
         if (input == args.options.end()) {

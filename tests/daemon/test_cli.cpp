@@ -398,6 +398,62 @@ TEST_CASE("cli: explain says who would get the post, on a copy of the state", "[
     CHECK(file_bytes(state_file) == "not a database at all");
 }
 
+TEST_CASE("cli: check --format json and test --format junit for CI", "[cli]") {
+    Workspace ws;
+    ws.write("rules/lists.yaml", "lists:\n  spare: [koffer]\n");
+    const auto config = ws.path("spreekbuis.yaml");
+    auto json = run({"check", "--config", config, "--format", "json"});
+    INFO(json.out << json.err);
+    CHECK(json.code == daemon::kExitOk);
+    CHECK(json.err.empty());
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(json.out).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["ok"].get_bool().value());
+    CHECK(doc["rules"].get_int64().value() == 1);
+    CHECK(doc["tests_passed"].get_int64().value() == 1);
+    auto items = doc["diagnostics"].get_array().value();
+    REQUIRE(items.size() == 1);
+    CHECK(items.at(0)["severity"].get_string().value() == "warning");
+    CHECK(std::string(items.at(0)["file"].get_string().value()).ends_with("lists.yaml"));
+    CHECK(items.at(0)["line"].get_int64().value() == 2);
+    CHECK(items.at(0)["column"].get_int64().value() == 3);
+    // --strict turns the warning into a failure, still as JSON.
+    auto strict = run({"check", "--config", config, "--format", "json", "--strict"});
+    CHECK(strict.code == daemon::kExitBadInput);
+    REQUIRE(parser.parse(strict.out).get(doc) == simdjson::SUCCESS);
+    CHECK_FALSE(doc["ok"].get_bool().value());
+    // An error: nothing loads, the error is in the document.
+    ws.write("rules/demo.yaml", "rules:\n  - id: broken\n    query: '(suitcase'\n");
+    auto broken = run({"check", "--config", config, "--format", "json"});
+    CHECK(broken.code == daemon::kExitBadInput);
+    REQUIRE(parser.parse(broken.out).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["errors"].get_int64().value() == 1);
+    CHECK(doc["rules"].get_int64().value() == 0);
+
+    ws.write("rules/demo.yaml",
+             "rules:\n"
+             "  - id: lost-bag\n"
+             "    query: suitcase\n"
+             "    tests:\n"
+             "      - {text: 'my suitcase', expect: {match: true}}\n"
+             "      - {text: 'my bag <3', expect: {match: true}}\n");
+    auto junit = run({"test", "--config", config, "--format", "junit"});
+    INFO(junit.out << junit.err);
+    CHECK(junit.code == daemon::kExitBadInput);
+    CHECK(junit.out.find("tests=\"2\" failures=\"1\" skipped=\"0\"") != std::string::npos);
+    CHECK(junit.out.find("name=\"lost-bag: my bag &lt;3\"") != std::string::npos);
+    CHECK(junit.out.find("<failure message=\"expected rule &apos;lost-bag&apos; to match") !=
+          std::string::npos);
+
+    CHECK(run({"check", "--config", config, "--format", "junit"}).code == daemon::kExitUsage);
+    CHECK(run({"test", "--config", config, "--format", "json"}).code == daemon::kExitUsage);
+    auto misplaced = run({"replay", "--config", config, "--input", "-", "--format", "json"});
+    CHECK(misplaced.code == daemon::kExitUsage);
+    CHECK(misplaced.err.find("--format belongs to 'check' and 'test'") != std::string::npos);
+    CHECK(run({"test", "--config", config, "--format", "text"}).code == daemon::kExitBadInput);
+}
+
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
     Workspace ws;
     auto result =
