@@ -173,7 +173,12 @@ std::string explain_request(const std::map<std::string, std::string>& options,
         if (line == "-") {
             line.clear();
             connectors::LineReader reader(stdin, connectors::PostDecoder::kMaxLineBytes);
-            if (reader.next(line) != connectors::LineReader::Status::line) {
+            const auto status = reader.next(line);
+            if (status == connectors::LineReader::Status::too_long) {
+                return "--post -: the line is longer than " +
+                       std::to_string(connectors::PostDecoder::kMaxLineBytes) + " bytes";
+            }
+            if (status != connectors::LineReader::Status::line) {
                 return "--post -: no post line on stdin";
             }
         }
