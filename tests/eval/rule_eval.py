@@ -6,11 +6,11 @@
     python3 tests/eval/rule_eval.py /tmp/airline.jsonl ../shared/datasets/airline_dev.labels.csv
 
 For every rule (from the records' `rules`), in order of matches: how many posts it matched,
-the share of them labelled complaints (`complaint` = 1), how often it decided the topic (it
-was the first matched rule with a topic, so `topic` came from it: counted when the record's
-topic equals the topic most of its decided posts got), and the gold topics of the posts it
-matched, most common first. A rule whose matches are mostly labelled another topic, or mostly
-not complaints, is where a pack loses precision. Python 3 standard library only.
+the share of them labelled complaints (`complaint` = 1), `first`: the posts where it was the
+first matched rule and the post got a topic (the topic it decided, unless the rule sets none,
+like the airline pack's escalate-* rules), and the gold topics of the posts it matched, most
+common first. A rule whose matches are mostly labelled another topic, or mostly not
+complaints, is where a pack loses precision. Python 3 standard library only.
 """
 import argparse
 import csv
