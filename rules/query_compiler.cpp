@@ -14,6 +14,7 @@
 #include "rules/query_lexer.hpp"
 #include "rules/query_parser.hpp"
 #include "rules/scoring.hpp"
+#include "rules/shadowing.hpp"
 
 namespace spreekbuis::rules {
 
@@ -34,6 +35,32 @@ std::string describe(const SourcePos& pos) {
 }
 
 constexpr std::size_t kMaxExpansionDepth = 1000;
+
+// position_in_scalar(ref, 0) without looking its line up from the top of the file: the
+// shadowing check may point at thousands of queries. Block scalars and anything unusual take
+// the general path.
+SourcePos scalar_start(const TextRef& ref, std::string& line_text) {
+    if (!ref.document || ref.text.empty()) return position_in_scalar(ref, 0, line_text);
+    const auto mark = ref.node.Mark();
+    const auto& source = ref.document->text;
+    if (mark.is_null() || mark.pos < 0 || mark.column < 0 || mark.column > mark.pos ||
+        static_cast<std::size_t>(mark.pos) >= source.size()) {
+        return position_in_scalar(ref, 0, line_text);
+    }
+    const auto at = static_cast<std::size_t>(mark.pos);
+    const bool quoted = source[at] == '"' || source[at] == '\'';
+    const auto start = at + (quoted ? 1 : 0);
+    if (start >= source.size() || source[start] != ref.text[0]) {
+        return position_in_scalar(ref, 0, line_text);  // a block scalar, or an escape first
+    }
+    const auto begin = at - static_cast<std::size_t>(mark.column);
+    auto end = source.find('\n', begin);
+    if (end == std::string::npos) end = source.size();
+    std::string_view line(source.data() + begin, end - begin);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    line_text = std::string(line);
+    return SourcePos{ref.document->path, mark.line + 1, mark.column + 1 + (quoted ? 1 : 0)};
+}
 
 }  // namespace
 
@@ -143,6 +170,7 @@ class Compiler {
         leave_out_disabled_rules();
         if (diagnostics_.has_errors()) return std::nullopt;
         warn_unused_names();
+        warn_shadowed_rules();
         program_.term_rules.resize(program_.terms.size());
         program_.regex_rules.resize(program_.regexes.size());
         for (std::uint32_t r = 0; r < program_.rules.size(); ++r) {
@@ -646,6 +674,44 @@ class Compiler {
         }
         for (const auto& [name, entry] : macros_) {
             if (!entry.used) warn("macro", name, entry.def->name);
+        }
+    }
+
+    // Rules that repeat an earlier rule's expression, and rules whose topic never applies
+    // because an earlier rule with another topic matches every post they match (checked only
+    // when everything compiled). Pointed at the later rule's query; the earlier one is named
+    // by the start of its query.
+    void warn_shadowed_rules() {
+        std::unordered_map<std::string, const RuleDef*> defs;
+        for (const auto& file : files_) {
+            for (const auto& rule : file->rules) {
+                if (rule.query) defs.try_emplace(rule.id.text, &rule);
+            }
+        }
+        for (const auto& found : find_shadowed_rules(program_)) {
+            const auto& later = program_.rules[found.rule];
+            const auto& earlier = program_.rules[found.earlier];
+            const auto later_def = defs.find(later.id);
+            const auto earlier_def = defs.find(earlier.id);
+            if (later_def == defs.end() || earlier_def == defs.end()) continue;
+            std::string line_text;
+            const auto at = describe(scalar_start(*earlier_def->second->query, line_text));
+            const auto pos = scalar_start(*later_def->second->query, line_text);
+            const auto& b = later.id;
+            const auto& a = earlier.id;
+            if (found.kind == ShadowKind::same_query) {
+                diagnostics_.warning(
+                    pos, "rule '" + b + "' has the same query as rule '" + a + "' (" + at + ")",
+                    "remove one or change its query", line_text);
+            } else {
+                diagnostics_.warning(
+                    pos,
+                    "rule '" + b + "' sets topic '" + later.topic.value_or("") + "', but rule '" +
+                        a + "' (" + at + "), earlier, with topic '" + earlier.topic.value_or("") +
+                        "', matches every post '" + b + "' matches, so '" + b +
+                        "''s topic never applies",
+                    "put '" + b + "' before '" + a + "', or narrow '" + a + "'", line_text);
+            }
         }
     }
 

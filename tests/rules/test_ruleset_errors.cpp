@@ -416,43 +416,45 @@ TEST_CASE("rule checks warn about rules that can never match", "[ruleset][lint]"
 
 TEST_CASE("a rule that can never match is pointed at the part that clashes", "[ruleset][lint]") {
     const std::string text =
-        "macros:\n"                                                   // 1
-        "  no-refund: 'NOT refund'\n"                                 // 2
-        "  self-clash: 'refund AND NOT refund'\n"                     // 3
-        "  dutch: 'lang:nl'\n"                                        // 4
-        "lists:\n"                                                    // 5
-        "  refunds: [refund, 'money back']\n"                         // 6
-        "rules:\n"                                                    // 7
-        "  - id: not-later\n"                                         // 8
-        "    query: 'refund AND late AND NOT late'\n"                 // 9
-        "  - id: not-first\n"                                         // 10
-        "    query: 'NOT $refunds AND late AND refund'\n"             // 11
-        "  - id: not-in-when\n"                                       // 12
-        "    query: 'refund AND late'\n"                              // 13
-        "    when: 'lang:en AND NOT refund'\n"                        // 14
-        "  - id: field-in-when\n"                                     // 15
-        "    query: 'trein AND lang:nl'\n"                            // 16
-        "    when: 'followers:>10 AND lang:en'\n"                     // 17
-        "  - id: score-first\n"                                       // 18
-        "    query: 'zug AND complaint:true AND lang:de'\n"           // 19
-        "  - id: score-in-query-lang-in-when\n"                       // 20
-        "    query: 'zug AND polarity:negative'\n"                    // 21
-        "    when: 'lang:fr'\n"                                       // 22
-        "  - id: not-through-macro\n"                                 // 23
-        "    query: 'late AND refund AND $no-refund'\n"               // 24
-        "  - id: inside-macro\n"                                      // 25
-        "    query: 'late AND $self-clash'\n"                         // 26
-        "  - id: inside-macro-again\n"                                // 27
-        "    query: 'klm AND late AND $self-clash'\n"                 // 28
-        "  - id: field-through-macro\n"                               // 29
-        "    query: 'trein AND lang:en AND $dutch'\n"                 // 30
-        "  - id: list-item-then-not\n"                                // 31
-        "    query: '$refunds AND NOT (refund OR \"money back\")'\n"  // 32
-        "  - id: block\n"                                             // 33
-        "    query: |\n"                                              // 34
-        "      refund\n"                                              // 35
-        "        AND late\n"                                          // 36
-        "        AND NOT refund\n";                                   // 37
+        "macros:\n"                                                        // 1
+        "  no-refund: 'NOT refund'\n"                                      // 2
+        "  self-clash: 'refund AND NOT refund'\n"                          // 3
+        "  dutch: 'lang:nl'\n"                                             // 4
+        "lists:\n"                                                         // 5
+        "  refunds: [refund, 'money back']\n"                              // 6
+        "rules:\n"                                                         // 7
+        "  - id: not-later\n"                                              // 8
+        "    query: 'refund AND late AND NOT late'\n"                      // 9
+        "  - id: not-first\n"                                              // 10
+        "    query: 'NOT $refunds AND late AND refund'\n"                  // 11
+        "  - id: not-in-when\n"                                            // 12
+        "    query: 'refund AND late'\n"                                   // 13
+        "    when: 'lang:en AND NOT refund'\n"                             // 14
+        "  - id: field-in-when\n"                                          // 15
+        "    query: 'trein AND lang:nl'\n"                                 // 16
+        "    when: 'followers:>10 AND lang:en'\n"                          // 17
+        "  - id: score-first\n"                                            // 18
+        "    query: 'zug AND complaint:true AND lang:de'\n"                // 19
+        "  - id: score-in-query-lang-in-when\n"                            // 20
+        "    query: 'zug AND polarity:negative'\n"                         // 21
+        "    when: 'lang:fr'\n"                                            // 22
+        "  - id: not-through-macro\n"                                      // 23
+        "    query: 'late AND refund AND $no-refund'\n"                    // 24
+        "  - id: inside-macro\n"                                           // 25
+        "    query: 'delay AND $self-clash'\n"                             // 26
+        "  - id: inside-macro-again\n"                                     // 27
+        "    query: 'klm AND late AND $self-clash'\n"                      // 28
+        "  - id: field-through-macro\n"                                    // 29
+        "    query: 'trein AND lang:en AND $dutch'\n"                      // 30
+        "  - id: list-item-then-not\n"                                     // 31
+        "    query: '$refunds AND NOT (refund OR \"money back\")'\n"       // 32
+        "  - id: block\n"                                                  // 33
+        "    query: |\n"                                                   // 34
+        "      refund\n"                                                   // 35
+        "        AND late\n"                                               // 36
+        "        AND NOT refund\n"                                         // 37
+        "  - id: narrower-field\n"                                         // 38
+        "    query: 'klm AND followers:>5000 AND NOT followers:>1000'\n";  // 39
     auto result = load_rule_text("clash.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);
@@ -469,7 +471,7 @@ TEST_CASE("a rule that can never match is pointed at the part that clashes", "[r
               "needs a scored language (en, nl), and lang:fr has none",
               "24:33 rule 'not-through-macro' can never match: it requires refund and excludes "
               "refund",
-              "26:22 rule 'inside-macro' can never match: it requires refund and excludes "
+              "26:23 rule 'inside-macro' can never match: it requires refund and excludes "
               "refund",
               "28:30 rule 'inside-macro-again' can never match: it requires refund and excludes "
               "refund",
@@ -478,6 +480,8 @@ TEST_CASE("a rule that can never match is pointed at the part that clashes", "[r
               "32:26 rule 'list-item-then-not' can never match: it requires $refunds and "
               "excludes (refund OR money back)",
               "37:13 rule 'block' can never match: it requires refund and excludes refund",
+              "39:41 rule 'narrower-field' can never match: it requires followers:>5000 and "
+              "excludes followers:>1000",
           });
     // The caret line is the line of the part, in the file.
     for (const auto& d : result.diagnostics.items()) {
