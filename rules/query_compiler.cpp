@@ -706,10 +706,10 @@ class Compiler {
             } else {
                 diagnostics_.warning(
                     pos,
-                    "rule '" + b + "' sets topic '" + later.topic.value_or("") + "', but rule '" +
-                        a + "' (" + at + "), earlier, with topic '" + earlier.topic.value_or("") +
-                        "', matches every post '" + b + "' matches, so '" + b +
-                        "''s topic never applies",
+                    "rule '" + b + "' sets topic '" + later.topic.value_or("") +
+                        "', but the earlier rule '" + a + "' (" + at + "), with topic '" +
+                        earlier.topic.value_or("") + "', matches every post '" + b +
+                        "' matches: '" + b + "' never decides the topic",
                     "put '" + b + "' before '" + a + "', or narrow '" + a + "'", line_text);
             }
         }

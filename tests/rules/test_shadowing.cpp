@@ -17,7 +17,7 @@ std::vector<std::string> shadow_warnings(const RuleLoadResult& result) {
     std::vector<std::string> out;
     for (const auto& d : result.diagnostics.items()) {
         if (d.severity != Severity::warning) continue;
-        if (d.message.find("topic never applies") == std::string::npos &&
+        if (d.message.find("never decides the topic") == std::string::npos &&
             d.message.find("has the same query as") == std::string::npos) {
             continue;
         }
@@ -46,8 +46,8 @@ std::string two_rules(const std::string& a_query, const std::string& a_topic,
 }
 
 const std::string kShadowed =
-    "6:13 rule 'b' sets topic 'later', but rule 'a' (t.yaml:3:13), earlier, with topic "
-    "'earlier', matches every post 'b' matches, so 'b''s topic never applies";
+    "6:13 rule 'b' sets topic 'later', but the earlier rule 'a' (t.yaml:3:13), with topic "
+    "'earlier', matches every post 'b' matches: 'b' never decides the topic";
 
 }  // namespace
 
@@ -212,9 +212,9 @@ TEST_CASE("shadowing is checked across files, in load order, without disabled ru
     REQUIRE(result.rules);
     CHECK(shadow_warnings(result) ==
           std::vector<std::string>{
-              "3:12 rule 'specific' sets topic 'delays', but rule 'generic' (" + first +
-              ":3:13), earlier, with topic 'refunds', matches every post 'specific' matches, so "
-              "'specific''s topic never applies"});
+              "3:12 rule 'specific' sets topic 'delays', but the earlier rule 'generic' (" + first +
+              ":3:13), with topic 'refunds', matches every post 'specific' matches: 'specific' "
+              "never decides the topic"});
     REQUIRE(result.diagnostics.items().size() == 1);
     CHECK(result.diagnostics.items()[0].pos.file == second);
 
@@ -248,6 +248,7 @@ TEST_CASE("shadowing checks stay cheap on many similar rules", "[ruleset][shadow
     for (int i = 10; i < 3000; ++i) expected += (i % 7) != ((i % 10) % 7) ? 1 : 0;
     CHECK(warnings.size() == expected);
     REQUIRE_FALSE(warnings.empty());
-    CHECK(warnings.front().find("rule 'r10' sets topic 't3', but rule 'r0' (many.yaml:3:12)") !=
+    CHECK(warnings.front().find(
+              "rule 'r10' sets topic 't3', but the earlier rule 'r0' (many.yaml:3:12)") !=
           std::string::npos);
 }
