@@ -91,3 +91,23 @@ TEST_CASE("negations are a complaint feature of their own", "[complaint]") {
     CHECK_FALSE(
         complaint("@SamsungMobileUS just got the note 8 and sent messages", "en").complaint);
 }
+
+TEST_CASE("fraud, incompetence and missing service are problem cues", "[complaint]") {
+    const auto problem = [](std::string_view text, std::string_view lang) {
+        const auto f = complaint_features(normalize(text), lang, SentimentScore{});
+        return std::pair{f.values[static_cast<std::size_t>(ComplaintFeature::problem)], f.cues};
+    };
+    const auto [scam, scam_cues] = problem("@shop this is a scam, I got scammed", "en");
+    CHECK(scam == 2.0);
+    CHECK(scam_cues.find("scammed") != std::string::npos);
+    CHECK(problem("@isp one week with no internet", "en").first == 1.0);
+    CHECK(problem("@isp get your act together", "en").first == 1.0);
+    CHECK(problem("@bol ik ben opgelicht, wat een aanfluiting", "nl").first == 2.0);
+    CHECK(problem("@KPN geen wifi en ik ben het zat", "nl").first == 2.0);
+    // The words alone, not their look-alikes.
+    CHECK(problem("@isp the internet is fast", "en").first == 0.0);
+    CHECK(problem("@bol wat een mooi cadeau", "nl").first == 0.0);
+    // A flat report of a failing service reads as a complaint now.
+    CHECK(complaint("@virginmedia happy one week anniversary, one week no internet and TV", "en")
+              .complaint);
+}
