@@ -23,9 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     const rules::Post& post = *decoded.post;
     if (post.id.empty()) std::abort();
-    for (const std::string* text : {&post.id, &post.text, &post.source, &post.lang,
-                                    &post.author.handle, &post.author.name, &post.url,
-                                    &post.in_reply_to, &post.conversation}) {
+    for (const std::string* text :
+         {&post.id, &post.text, &post.source, &post.lang, &post.author.handle, &post.author.name,
+          &post.url, &post.in_reply_to, &post.conversation}) {
         if (!simdjson::validate_utf8(text->data(), text->size())) std::abort();
     }
     if (post.created_at_ms != connectors::parse_rfc3339_ms(post.created_at) &&
