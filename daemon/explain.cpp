@@ -13,11 +13,35 @@ namespace spreekbuis::daemon {
 
 namespace {
 
-void print_verdict(const rules::Post& post, const rules::Verdict& verdict, std::FILE* out) {
+// "baggage (from baggage-lost; not customer-service-hold: customer-service)": the first matched
+// rule that sets a topic decides it; the other matched rules' topics are named as passed over.
+std::string topic_line(const rules::RuleSet& rules, const rules::Verdict& verdict) {
+    if (!verdict.topic) return "none";
+    const auto ids = rules.rule_ids();
+    const auto topics = rules.rule_topics();
+    std::string from;
+    std::string passed_over;
+    for (const auto& id : verdict.rules) {
+        const auto at = std::find(ids.begin(), ids.end(), id);
+        if (at == ids.end()) continue;
+        const auto& topic = topics[static_cast<std::size_t>(at - ids.begin())];
+        if (!topic) continue;
+        if (from.empty()) {
+            from = id;
+        } else if (*topic != *verdict.topic) {
+            passed_over += (passed_over.empty() ? "; not " : ", ") + id + ": " + *topic;
+        }
+    }
+    if (from.empty()) return *verdict.topic;
+    return *verdict.topic + " (from " + from + passed_over + ")";
+}
+
+void print_verdict(const rules::RuleSet& rules, const rules::Post& post,
+                   const rules::Verdict& verdict, std::FILE* out) {
     std::string matched;
     for (const auto& id : verdict.rules) matched += (matched.empty() ? "" : ", ") + id;
     std::fprintf(out, "matched:   %s\n", matched.empty() ? "no rule" : matched.c_str());
-    std::fprintf(out, "topic:     %s\n", verdict.topic ? verdict.topic->c_str() : "none");
+    std::fprintf(out, "topic:     %s\n", topic_line(rules, verdict).c_str());
     std::fprintf(
         out, "priority:  %s\n",
         verdict.priority ? std::string(rules::to_string(*verdict.priority)).c_str() : "none");
@@ -139,7 +163,7 @@ int explain_post(const Setup& setup, const ExplainRequest& request, std::FILE* o
     }
     const rules::Post& post = request.post;
     const auto verdict = rules.evaluate(post);
-    print_verdict(post, verdict, out);
+    print_verdict(rules, post, verdict, out);
     print_misses(rules.misses(post, request.rule_id), request.rule_id, out);
     if (setup.config.people_file.empty()) return kExitOk;
     return print_routing(setup, post, verdict, request.at_ms, out, err) ? kExitOk : kExitBadInput;

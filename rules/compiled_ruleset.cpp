@@ -378,6 +378,13 @@ std::vector<std::string> CompiledRuleSet::rule_ids() const {
     return ids;
 }
 
+std::vector<std::optional<std::string>> CompiledRuleSet::rule_topics() const {
+    std::vector<std::optional<std::string>> topics;
+    topics.reserve(program_.rules.size());
+    for (const auto& rule : program_.rules) topics.push_back(rule.topic);
+    return topics;
+}
+
 std::vector<std::string> CompiledRuleSet::topics() const {
     auto sorted = topics_;
     std::sort(sorted.begin(), sorted.end());

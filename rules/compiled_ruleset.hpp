@@ -32,6 +32,7 @@ class CompiledRuleSet final : public RuleSet {
     std::vector<RuleTestOutcome> run_tests() const override;
     std::size_t rule_count() const override { return program_.rules.size(); }
     std::vector<std::string> rule_ids() const override;
+    std::vector<std::optional<std::string>> rule_topics() const override;
     std::vector<RuleMiss> misses(const Post& post, std::string_view rule_id = {}) const override;
     std::vector<std::string> topics() const override;
     std::vector<std::string> tags() const override;

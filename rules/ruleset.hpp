@@ -2,6 +2,7 @@
 // Rule files in, an immutable compiled RuleSet out. evaluate() is const and thread-safe, so
 // matcher workers share one std::shared_ptr<const RuleSet> and a reload swaps the pointer.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,8 @@ class RuleSet {
     virtual std::size_t rule_count() const = 0;
     // Every rule's id, in load order (the order of Verdict::rules).
     virtual std::vector<std::string> rule_ids() const = 0;
+    // Every rule's topic, in the same order; nullopt for a rule that sets none.
+    virtual std::vector<std::optional<std::string>> rule_topics() const = 0;
     // Every topic and every tag some rule sets, sorted (for checks against the routes).
     virtual std::vector<std::string> topics() const = 0;
     virtual std::vector<std::string> tags() const = 0;

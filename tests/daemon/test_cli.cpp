@@ -200,6 +200,7 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
              "  - id: damaged-bag\n"
              "    query: '(suitcase OR koffer) NEAR/2 (broken OR kapot)'\n"
              "    when: 'lang:nl'\n"
+             "    topic: damage\n"
              "  - id: wifi\n"
              "    query: wifi\n");
     const auto config = ws.path("spreekbuis.yaml");
@@ -210,7 +211,7 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
     const auto lines = lines_of(result.out);
     REQUIRE(lines.size() == 7);  // the rule that saw none of its terms is no near miss
     CHECK(lines[0] == "matched:   lost-bag");
-    CHECK(lines[1] == "topic:     baggage");
+    CHECK(lines[1] == "topic:     baggage (from lost-bag)");
     CHECK(lines[2] == "priority:  high");
     CHECK(lines[3].starts_with("scores:    lang en (given), sentiment "));
     CHECK(lines[4].starts_with("why:       lost-bag: suitcase; "));
@@ -227,6 +228,9 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
     auto matched = run({"explain", "--config", config, "--text", "koffer kapot", "--lang", "nl",
                         "--rule", "damaged-bag"});
     CHECK(matched.out.find("rule damaged-bag: matched\n") != std::string::npos);
+    // The first matched rule with a topic decides it; the others' topics are named.
+    CHECK(matched.out.find("topic:     baggage (from lost-bag; not damaged-bag: damage)\n") !=
+          std::string::npos);
 
     auto unknown = run({"explain", "--config", config, "--text", "x", "--rule", "nope"});
     CHECK(unknown.code == daemon::kExitBadInput);

@@ -23,6 +23,7 @@ class FakeRuleSet : public rules::RuleSet {
     std::vector<rules::RuleTestOutcome> run_tests() const override { return {}; }
     std::size_t rule_count() const override { return 1; }
     std::vector<std::string> rule_ids() const override { return {tag_}; }
+    std::vector<std::optional<std::string>> rule_topics() const override { return {{}}; }
     std::vector<std::string> topics() const override { return {}; }
     std::vector<std::string> tags() const override { return {}; }
     std::vector<rules::RuleMiss> misses(const rules::Post&, std::string_view) const override {
