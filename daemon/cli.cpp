@@ -1,7 +1,6 @@
 #include "daemon/cli.hpp"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -11,6 +10,7 @@
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
 #include "daemon/check_reports.hpp"
+#include "daemon/compare.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/explain.hpp"
@@ -32,6 +32,8 @@ constexpr const char* kUsage =
     "  check    --config FILE [--strict] [--format json]\n"
     "                                              validate config, rules and people\n"
     "  test     --config FILE [--format junit]     run the rule files' embedded tests\n"
+    "  compare  --config FILE --baseline FILE --input FILE|- [--show N]\n"
+    "                                              what a rule change changes, on real posts\n"
     "  explain  --config FILE --text TEXT|--post JSON|- [--rule ID] [post fields]\n"
     "                                              why one post matches or misses rules,\n"
     "                                              and who it would go to\n"
@@ -93,6 +95,15 @@ const std::map<std::string, CommandHelp>& command_help() {
           "at --at (RFC 3339; default the post's created_at, else now), on a private copy of\n"
           "the state database (open cases, customer history): nothing is sent or changed.\n"
           "Exits 1 for an unknown rule id, a bad post or unreadable state.\n"}},
+        {"compare",
+         {"usage: spreekbuis compare --config FILE --baseline FILE --input FILE|- [--show N]\n"
+          "Runs the same posts (post format v1, JSON Lines; '-' reads stdin) through the rules\n"
+          "of --baseline (the configuration in use) and of --config (the one with your\n"
+          "changes), and reports what the change changes before it is deployed: how many\n"
+          "posts are decided differently (matched rules, topic or priority), how topics\n"
+          "move, which rules gain or lose matches (new and removed rules included), and the\n"
+          "first --show changed posts (default 10). Nothing is routed or sent. Rule tests\n"
+          "are not run (use test); bad lines are reported on stderr and skipped.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
         {"notify-test",
          {"usage: spreekbuis notify-test --config FILE --sink NAME\n"
@@ -124,11 +135,11 @@ Arguments parse_arguments(int argc, const char* const* argv) {
     }
     if (args.command == "--version") args.command = "version";
     static const std::map<std::string, bool> takes_value = {
-        {"--config", true},   {"--input", true},  {"--summary", false}, {"--rule-hits", false},
-        {"--strict", false},  {"--sink", true},   {"--text", true},     {"--lang", true},
-        {"--rule", true},     {"--post", true},   {"--author", true},   {"--followers", true},
-        {"--verified", true}, {"--source", true}, {"--reply-to", true}, {"--at", true},
-        {"--format", true}};
+        {"--config", true},   {"--input", true},    {"--summary", false}, {"--rule-hits", false},
+        {"--strict", false},  {"--sink", true},     {"--text", true},     {"--lang", true},
+        {"--rule", true},     {"--post", true},     {"--author", true},   {"--followers", true},
+        {"--verified", true}, {"--source", true},   {"--reply-to", true}, {"--at", true},
+        {"--format", true},   {"--baseline", true}, {"--show", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -157,9 +168,47 @@ Arguments parse_arguments(int argc, const char* const* argv) {
     return args;
 }
 
-constexpr std::array<const char*, 10> kExplainOptions = {
-    "--text",      "--post",     "--rule",   "--lang",     "--author",
-    "--followers", "--verified", "--source", "--reply-to", "--at"};
+// The commands each option belongs to (--config belongs to all of them).
+const std::map<std::string, std::vector<std::string>>& option_owners() {
+    static const std::map<std::string, std::vector<std::string>> owners = {
+        {"--input", {"replay", "compare"}},
+        {"--summary", {"replay"}},
+        {"--rule-hits", {"replay"}},
+        {"--strict", {"check"}},
+        {"--format", {"check", "test"}},
+        {"--sink", {"notify-test"}},
+        {"--baseline", {"compare"}},
+        {"--show", {"compare"}},
+        {"--text", {"explain"}},
+        {"--post", {"explain"}},
+        {"--rule", {"explain"}},
+        {"--lang", {"explain"}},
+        {"--author", {"explain"}},
+        {"--followers", {"explain"}},
+        {"--verified", {"explain"}},
+        {"--source", {"explain"}},
+        {"--reply-to", {"explain"}},
+        {"--at", {"explain"}}};
+    return owners;
+}
+
+// "--strict belongs to 'check'" for the first option given to a command it does not belong
+// to, or "".
+std::string misplaced_option(const Arguments& args) {
+    for (const auto& [option, value] : args.options) {
+        const auto owners = option_owners().find(option);
+        if (owners == option_owners().end()) continue;
+        const auto& commands = owners->second;
+        if (std::find(commands.begin(), commands.end(), args.command) != commands.end()) continue;
+        std::string message = option + " belongs to ";
+        for (std::size_t i = 0; i < commands.size(); ++i) {
+            if (i > 0) message += i + 1 == commands.size() ? " and " : ", ";
+            message += "'" + commands[i] + "'";
+        }
+        return message;
+    }
+    return {};
+}
 
 // The post and options of `explain`; returns what is wrong with them, or "".
 std::string explain_request(const std::map<std::string, std::string>& options,
@@ -356,6 +405,38 @@ int command_replay(const std::string& config_path, const std::string& input, boo
     return kExitOk;
 }
 
+int command_compare(const std::string& config_path,
+                    const std::map<std::string, std::string>& options, std::FILE* out,
+                    std::FILE* err, const char* usage) {
+    const auto baseline_path = options.find("--baseline");
+    if (baseline_path == options.end()) return usage_error(err, "missing --baseline FILE", usage);
+    const auto input = options.find("--input");
+    if (input == options.end()) return usage_error(err, "missing --input FILE|-", usage);
+    std::size_t shown = VerdictComparison::kShownPosts;
+    if (const auto show = options.find("--show"); show != options.end()) {
+        const auto* end = show->second.data() + show->second.size();
+        const auto parsed = std::from_chars(show->second.data(), end, shown);
+        if (parsed.ec != std::errc{} || parsed.ptr != end || shown > 100000) {
+            return usage_error(err, "--show takes a count of posts (0 to 100000)", usage);
+        }
+    }
+    auto baseline = load_or_report(baseline_path->second, false, err);
+    if (!baseline) return kExitBadInput;
+    auto changed = load_or_report(config_path, false, err);
+    if (!changed) return kExitBadInput;
+    std::FILE* file = input->second == "-" ? stdin : std::fopen(input->second.c_str(), "rb");
+    if (!file) {
+        std::fprintf(err, "%s: error: cannot open input: %s\n", input->second.c_str(),
+                     std::strerror(errno));
+        return kExitBadInput;
+    }
+    const auto code =
+        compare_rule_sets(*baseline->rules, *changed->rules, file,
+                          input->second == "-" ? "<stdin>" : input->second, shown, out, err);
+    if (file != stdin) std::fclose(file);
+    return code;
+}
+
 int command_run(const std::string& config_path, std::FILE* out, std::FILE* err) {
     auto setup = load_or_report(config_path, true, err);
     if (!setup) return kExitBadInput;
@@ -390,30 +471,19 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
     if (config == args.options.end()) {
         return usage_error(err, "missing --config FILE", help->second.text);
     }
-    if (args.command != "replay" &&
-        (args.options.count("--input") || args.options.count("--summary") ||
-         args.options.count("--rule-hits"))) {
-        return usage_error(err, "--input, --summary and --rule-hits belong to 'replay'",
-                           help->second.text);
+    if (const auto misplaced = misplaced_option(args); !misplaced.empty()) {
+        return usage_error(err, misplaced, help->second.text);
     }
-    if ((args.command == "notify-test") != (args.options.count("--sink") > 0)) {
-        return usage_error(err,
-                           args.command == "notify-test" ? "missing --sink NAME"
-                                                         : "--sink belongs to 'notify-test'",
-                           help->second.text);
+    if (args.command == "compare") {
+        return command_compare(config->second, args.options, out, err, help->second.text);
     }
     if (args.command == "notify-test") {
+        if (!args.options.count("--sink")) {
+            return usage_error(err, "missing --sink NAME", help->second.text);
+        }
         auto setup = load_or_report(config->second, false, err);
         if (!setup) return kExitBadInput;
         return send_test_alert(setup->config, args.options["--sink"], out, err);
-    }
-    const bool explain_options =
-        std::any_of(kExplainOptions.begin(), kExplainOptions.end(),
-                    [&](const char* option) { return args.options.count(option) > 0; });
-    if (args.command != "explain" && explain_options) {
-        return usage_error(err,
-                           "--text, --post, --rule, --at and the post fields belong to 'explain'",
-                           help->second.text);
     }
     if (args.command == "explain") {
         if (!args.options.count("--text") && !args.options.count("--post")) {
@@ -428,17 +498,9 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         if (!setup) return kExitBadInput;
         return explain_post(*setup, request, out, err);
     }
-    if (args.command != "check" && args.options.count("--strict")) {
-        return usage_error(err, "--strict belongs to 'check'", help->second.text);
-    }
     const auto format = args.options.find("--format");
     if (format != args.options.end()) {
-        const std::string wanted = args.command == "check"  ? "json"
-                                   : args.command == "test" ? "junit"
-                                                            : "";
-        if (wanted.empty()) {
-            return usage_error(err, "--format belongs to 'check' and 'test'", help->second.text);
-        }
+        const std::string wanted = args.command == "check" ? "json" : "junit";
         if (format->second != "text" && format->second != wanted) {
             return usage_error(err, "--format is text or " + wanted, help->second.text);
         }

@@ -190,7 +190,7 @@ TEST_CASE("cli: replay --rule-hits prints each rule's matches on stderr", "[cli]
 
     auto misplaced = run({"check", "--config", ws.path("spreekbuis.yaml"), "--rule-hits"});
     CHECK(misplaced.code == daemon::kExitUsage);
-    CHECK(misplaced.err.find("belong to 'replay'") != std::string::npos);
+    CHECK(misplaced.err.find("belongs to 'replay'") != std::string::npos);
 }
 
 TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[cli]") {
@@ -238,7 +238,7 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
     CHECK(run({"explain", "--config", config}).code == daemon::kExitUsage);  // no --text
     auto misplaced = run({"check", "--config", config, "--text", "x"});
     CHECK(misplaced.code == daemon::kExitUsage);
-    CHECK(misplaced.err.find("belong to 'explain'") != std::string::npos);
+    CHECK(misplaced.err.find("belongs to 'explain'") != std::string::npos);
 }
 
 namespace {
@@ -326,7 +326,7 @@ TEST_CASE("cli: explain takes the post's fields from options or a post line", "[
     CHECK(run({"explain", "--config", config, "--author", "x"}).code == daemon::kExitUsage);
     auto misplaced = run({"replay", "--config", config, "--input", "-", "--followers", "3"});
     CHECK(misplaced.code == daemon::kExitUsage);
-    CHECK(misplaced.err.find("belong to 'explain'") != std::string::npos);
+    CHECK(misplaced.err.find("belongs to 'explain'") != std::string::npos);
 }
 
 TEST_CASE("cli: explain says who would get the post, on a copy of the state", "[cli]") {
@@ -456,6 +456,79 @@ TEST_CASE("cli: check --format json and test --format junit for CI", "[cli]") {
     CHECK(misplaced.code == daemon::kExitUsage);
     CHECK(misplaced.err.find("--format belongs to 'check' and 'test'") != std::string::npos);
     CHECK(run({"test", "--config", config, "--format", "text"}).code == daemon::kExitBadInput);
+}
+
+TEST_CASE("cli: compare shows what a rule change changes on real posts", "[cli]") {
+    Workspace baseline;
+    Workspace changed;
+    changed.write("rules/demo.yaml",
+                  "rules:\n"
+                  "  - id: lost-bag\n"
+                  "    query: 'suitcase OR koffer OR luggage'\n"
+                  "    topic: baggage\n"
+                  "  - id: refund\n"
+                  "    query: refund\n"
+                  "    topic: refunds\n");
+    baseline.write("posts.jsonl",
+                   "{\"id\":\"1\",\"text\":\"where is my suitcase\"}\n"
+                   "{\"id\":\"2\",\"text\":\"my luggage is gone\"}\n"
+                   "not json\n"
+                   "{\"id\":\"3\",\"text\":\"I want a refund\"}\n"
+                   "\n"
+                   "{\"id\":\"4\",\"text\":\"lovely day\"}\n");
+    auto result = run({"compare", "--config", changed.path("spreekbuis.yaml"), "--baseline",
+                       baseline.path("spreekbuis.yaml"), "--input", baseline.path("posts.jsonl")});
+    INFO(result.out << result.err);
+    CHECK(result.code == daemon::kExitOk);
+    // The baseline's lost-bag sets priority high, the changed one none: post 1 changes too.
+    CHECK(
+        result.out.starts_with("posts: 4; decided differently: 3 (75.0%); priority "
+                               "changed: 1\n"));
+    CHECK(result.out.find("        1  none -> baggage\n") != std::string::npos);
+    CHECK(result.out.find("        1  none -> refunds\n") != std::string::npos);
+    CHECK(result.out.find("       +1      -0        1 -> 2       lost-bag\n") != std::string::npos);
+    CHECK(result.out.find("       +1      -0        0 -> 1       refund (new rule)\n") !=
+          std::string::npos);
+    CHECK(result.out.find("first 3 changed posts:\n"
+                          "  line 1 (1): priority high -> none\n"
+                          "      where is my suitcase\n"
+                          "  line 2 (2): topic none -> baggage; +lost-bag\n"
+                          "      my luggage is gone\n"
+                          "  line 4 (3): topic none -> refunds; +refund\n") != std::string::npos);
+    CHECK(result.out.ends_with("1 bad lines skipped\n"));
+    CHECK(result.err.find("posts.jsonl:3: error: ") != std::string::npos);
+
+    auto limited = run({"compare", "--config", changed.path("spreekbuis.yaml"), "--baseline",
+                        baseline.path("spreekbuis.yaml"), "--input", baseline.path("posts.jsonl"),
+                        "--show", "1"});
+    CHECK(limited.out.find("first 1 changed posts:\n  line 1 (1): priority high -> none\n"
+                           "      where is my suitcase\n1 bad lines skipped\n") !=
+          std::string::npos);
+    // Compared with itself, nothing changes.
+    auto same = run({"compare", "--config", changed.path("spreekbuis.yaml"), "--baseline",
+                     changed.path("spreekbuis.yaml"), "--input", baseline.path("posts.jsonl")});
+    CHECK(same.out == "posts: 4; decided differently: 0 (0.0%)\n1 bad lines skipped\n");
+
+    const auto usage = [&](std::vector<std::string> args, const std::string& message) {
+        args.insert(args.begin(), "compare");
+        auto bad = run(args);
+        INFO(message << "\n" << bad.err);
+        CHECK(bad.code == daemon::kExitUsage);
+        CHECK(bad.err.find(message) != std::string::npos);
+    };
+    const auto config = changed.path("spreekbuis.yaml");
+    usage({"--config", config, "--input", "-"}, "missing --baseline FILE");
+    usage({"--config", config, "--baseline", config}, "missing --input FILE|-");
+    usage({"--config", config, "--baseline", config, "--input", "-", "--show", "lots"},
+          "--show takes a count");
+    usage({"--config", config, "--baseline", config, "--input", "-", "--strict"},
+          "--strict belongs to 'check'");
+    auto misplaced = run({"check", "--config", config, "--baseline", config});
+    CHECK(misplaced.code == daemon::kExitUsage);
+    CHECK(misplaced.err.find("--baseline belongs to 'compare'") != std::string::npos);
+    auto broken = run(
+        {"compare", "--config", config, "--baseline", changed.path("nope.yaml"), "--input", "-"});
+    CHECK(broken.code == daemon::kExitBadInput);
 }
 
 TEST_CASE("cli: replay of a missing input file exits 1", "[cli]") {
