@@ -87,8 +87,11 @@ void VerdictComparison::add(std::uint64_t line, const rules::Post& post,
         what += std::string(what.empty() ? "" : ";") + gained + lost;
         if (what.front() == ' ') what.erase(0, 1);
     }
-    examples_.push_back(
-        ChangedPost{line, post.id, rules::utf8::clip(post.text, kShownText), std::move(what)});
+    // One line per post in the report: line breaks and tabs become spaces.
+    std::string text = rules::utf8::clip(post.text, kShownText);
+    std::replace_if(
+        text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+    examples_.push_back(ChangedPost{line, post.id, std::move(text), std::move(what)});
 }
 
 std::string VerdictComparison::report() const {

@@ -33,7 +33,7 @@ TEST_CASE("compare: counts changed posts, topic moves and rule deltas", "[compar
     comparison.add(1, post("p1", "where is my bag"), verdict({"bag"}, "baggage"),
                    verdict({"bag"}, "baggage"));
     // A removed rule's topic gives way to the general one.
-    comparison.add(2, post("p2", "old thing"), verdict({"old", "general"}, "legacy"),
+    comparison.add(2, post("p2", "old\nthing"), verdict({"old", "general"}, "legacy"),
                    verdict({"general"}, "service"));
     // A new rule takes the topic and raises the priority.
     comparison.add(3, post("p3", "fresh bag"), verdict({"bag"}, "baggage", P::normal),
