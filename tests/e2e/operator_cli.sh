@@ -2,7 +2,8 @@
 # The operator commands end to end, as a rule repository's CI and a shell user call them:
 # `explain --post -` reads a post line from a pipe (and refuses a line over the limit),
 # `check --format json` is valid JSON and `test --format junit` is well-formed XML (parsed by
-# Python's own parsers, not by our code), for a passing and a failing rule set.
+# Python's own parsers, not by our code), for a passing and a failing rule set; `compare`
+# shows a switched-off rule as removed and finds nothing when a configuration meets itself.
 set -euo pipefail
 binary=$1
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,6 +39,24 @@ root = ET.parse(sys.argv[1]).getroot()
 assert root.tag == "testsuites" and int(root.get("tests")) > 0 and root.get("failures") == "0"
 assert sum(len(suite) for suite in root) == int(root.get("tests"))
 PY
+
+# compare: the demo rules against a copy with one rule switched off, on the demo feed.
+mkdir -p "$work/changed"
+cp -r "$work/." "$work/changed/" 2>/dev/null || true
+rm -rf "$work/changed/changed"
+first_rule=$(grep -m1 -h -o 'id: [a-z0-9-]*' "$work"/rules/*.yaml | cut -d' ' -f2)
+printf 'disable_rules: [%s]\n' "$first_rule" >>"$work/changed/rules/zz-off.yaml"
+sed -i 's|^state_dir: .*|state_dir: state2|' "$work/changed/spreekbuis.yaml"
+"$binary" compare --config "$work/changed/spreekbuis.yaml" --baseline "$config" \
+    --input "$work/feed.jsonl" --show 2 >"$work/compare.out"
+head -1 "$work/compare.out" | grep -q '^posts: [1-9][0-9]*; decided differently: [1-9]' ||
+    fail "compare saw no change: $(cat "$work/compare.out")"
+grep -q "^ *+0 *-[1-9][0-9]* .* $first_rule (removed)\$" "$work/compare.out" ||
+    fail "compare does not show $first_rule as removed: $(cat "$work/compare.out")"
+"$binary" compare --config "$config" --baseline "$config" --input "$work/feed.jsonl" \
+    >"$work/same.out"
+grep -q '^posts: [1-9][0-9]*; decided differently: 0 (0.0%)$' "$work/same.out" ||
+    fail "compare of a configuration with itself found changes"
 
 # A failing test whose text holds markup and a control character, and a broken query.
 cat >>"$work/rules/zz-ci.yaml" <<'YAML'
