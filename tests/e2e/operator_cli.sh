@@ -42,8 +42,7 @@ PY
 
 # compare: the demo rules against a copy with one rule switched off, on the demo feed.
 mkdir -p "$work/changed"
-cp -r "$work/." "$work/changed/" 2>/dev/null || true
-rm -rf "$work/changed/changed"
+cp -r "$source_dir/config/demo/." "$work/changed/"
 first_rule=$(grep -m1 -h -o 'id: [a-z0-9-]*' "$work"/rules/*.yaml | cut -d' ' -f2)
 printf 'disable_rules: [%s]\n' "$first_rule" >>"$work/changed/rules/zz-off.yaml"
 sed -i 's|^state_dir: .*|state_dir: state2|' "$work/changed/spreekbuis.yaml"
