@@ -102,7 +102,9 @@ const std::map<std::string, CommandHelp>& command_help() {
           "changes), and reports what the change changes before it is deployed: how many\n"
           "posts are decided differently (matched rules, topic or priority), how topics\n"
           "move, which rules gain or lose matches (new and removed rules included), and the\n"
-          "first --show changed posts (default 10). Nothing is routed or sent. Rule tests\n"
+          "first --show changed posts (default 10). When both configurations have a people\n"
+          "directory, the posts are also routed with each (in memory, in time order, as\n"
+          "replay does) and the posts per team are compared. Nothing is sent. Rule tests\n"
           "are not run (use test); bad lines are reported on stderr and skipped.\n"}},
         {"version", {"usage: spreekbuis version\nPrints the version.\n"}},
         {"notify-test",
@@ -431,8 +433,8 @@ int command_compare(const std::string& config_path,
         return kExitBadInput;
     }
     const auto code =
-        compare_rule_sets(*baseline->rules, *changed->rules, file,
-                          input->second == "-" ? "<stdin>" : input->second, shown, out, err);
+        compare_setups(*baseline, *changed, file, input->second == "-" ? "<stdin>" : input->second,
+                       shown, out, err);
     if (file != stdin) std::fclose(file);
     return code;
 }

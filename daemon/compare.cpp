@@ -6,6 +6,8 @@
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/replay.hpp"
+#include "daemon/router_setup.hpp"
 #include "rules/utf8.hpp"
 
 namespace spreekbuis::daemon {
@@ -94,6 +96,14 @@ void VerdictComparison::add(std::uint64_t line, const rules::Post& post,
     examples_.push_back(ChangedPost{line, post.id, std::move(text), std::move(what)});
 }
 
+void VerdictComparison::add_teams(const std::optional<std::string>& baseline,
+                                  const std::optional<std::string>& changed) {
+    routed_ = true;
+    if (baseline) ++teams_[*baseline].first;
+    if (changed) ++teams_[*changed].second;
+    if (baseline != changed) ++team_moves_;
+}
+
 std::string VerdictComparison::report() const {
     std::string out = "posts: " + std::to_string(posts_) +
                       "; decided differently: " + std::to_string(changed_) + " (" +
@@ -134,6 +144,17 @@ std::string VerdictComparison::report() const {
         out += "rules whose matches changed (gained, lost, posts matched before -> after):\n";
         out += rule_lines;
     }
+    if (routed_) {
+        out += "routing (posts per team, baseline -> new; routed elsewhere: " +
+               std::to_string(team_moves_) + "):\n";
+        for (const auto& [team, counts] : teams_) {
+            char buffer[96];
+            std::snprintf(buffer, sizeof buffer, "  %7llu -> %-7llu ",
+                          static_cast<unsigned long long>(counts.first),
+                          static_cast<unsigned long long>(counts.second));
+            out += buffer + team + "\n";
+        }
+    }
     if (!examples_.empty()) {
         out += "first " + std::to_string(examples_.size()) + " changed posts:\n";
         for (const auto& post : examples_) {
@@ -144,14 +165,22 @@ std::string VerdictComparison::report() const {
     return out;
 }
 
-int compare_rule_sets(const rules::RuleSet& baseline, const rules::RuleSet& changed,
-                      std::FILE* input, const std::string& input_label, std::size_t shown,
-                      std::FILE* out, std::FILE* err) {
-    VerdictComparison comparison(baseline.rule_ids(), changed.rule_ids(), shown);
+int compare_setups(const Setup& baseline, const Setup& changed, std::FILE* input,
+                   const std::string& input_label, std::size_t shown, std::FILE* out,
+                   std::FILE* err) {
+    VerdictComparison comparison(baseline.rules->rule_ids(), changed.rules->rule_ids(), shown);
     connectors::LineReader reader(input, connectors::PostDecoder::kMaxLineBytes);
     connectors::PostDecoder decoder;
     std::string line;
     std::uint64_t bad_lines = 0;
+    // Routing needs the posts in time order, so with people directories they are kept.
+    rules::Diagnostics routing_errors;
+    auto baseline_routing = make_router(baseline.config, RouterMode::replay, routing_errors);
+    auto changed_routing = make_router(changed.config, RouterMode::replay, routing_errors);
+    const bool route = baseline_routing.router && changed_routing.router;
+    std::vector<rules::Post> posts;
+    std::vector<rules::Verdict> baseline_verdicts;
+    std::vector<rules::Verdict> changed_verdicts;
     while (true) {
         const auto status = reader.next(line);
         if (status == connectors::LineReader::Status::end) break;
@@ -175,8 +204,24 @@ int compare_rule_sets(const rules::RuleSet& baseline, const rules::RuleSet& chan
             ++bad_lines;
             continue;
         }
-        comparison.add(reader.line_number(), *decoded.post, baseline.evaluate(*decoded.post),
-                       changed.evaluate(*decoded.post));
+        auto before = baseline.rules->evaluate(*decoded.post);
+        auto after = changed.rules->evaluate(*decoded.post);
+        comparison.add(reader.line_number(), *decoded.post, before, after);
+        if (route) {
+            posts.push_back(std::move(*decoded.post));
+            baseline_verdicts.push_back(std::move(before));
+            changed_verdicts.push_back(std::move(after));
+        }
+    }
+    if (route) {
+        std::vector<const rules::Post*> pointers;
+        pointers.reserve(posts.size());
+        for (const auto& post : posts) pointers.push_back(&post);
+        const auto before = route_in_time_order(baseline_routing, pointers, baseline_verdicts);
+        const auto after = route_in_time_order(changed_routing, pointers, changed_verdicts);
+        for (std::size_t i = 0; i < posts.size(); ++i) {
+            comparison.add_teams(before.assignments[i].team, after.assignments[i].team);
+        }
     }
     std::string report = comparison.report();
     if (bad_lines > 0) report += std::to_string(bad_lines) + " bad lines skipped\n";

@@ -43,6 +43,10 @@ class VerdictComparison {
                       const std::vector<std::string>& new_rules, std::size_t keep = kShownPosts);
     void add(std::uint64_t line, const rules::Post& post, const rules::Verdict& baseline,
              const rules::Verdict& changed);
+    // The team each side's routing gave the post at `index` of add()'s calls (none: not
+    // routed, or no answer needed). Only when both configurations route.
+    void add_teams(const std::optional<std::string>& baseline,
+                   const std::optional<std::string>& changed);
     std::string report() const;
 
     std::uint64_t posts() const { return posts_; }
@@ -52,6 +56,10 @@ class VerdictComparison {
     }
     const std::map<std::string, RuleDelta>& rules() const { return rules_; }
     const std::vector<ChangedPost>& examples() const { return examples_; }
+    // By team: posts routed to it by the baseline and by the changed configuration.
+    const std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>& teams() const {
+        return teams_;
+    }
 
   private:
     std::vector<std::string> order_;  // rules by first appearance: baseline order, then new
@@ -60,15 +68,19 @@ class VerdictComparison {
     std::uint64_t posts_ = 0;
     std::uint64_t changed_ = 0;
     std::uint64_t priority_changes_ = 0;
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> teams_;
+    bool routed_ = false;
+    std::uint64_t team_moves_ = 0;  // posts routed to another team (or to none, or from none)
     std::size_t keep_ = kShownPosts;
     std::vector<ChangedPost> examples_;
 };
 
-// Reads posts (post format v1, JSON Lines) from `input`, evaluates each with both rule sets
-// and prints the report on `out`; bad lines are reported on `err` and skipped. Returns the
-// exit code.
-int compare_rule_sets(const rules::RuleSet& baseline, const rules::RuleSet& changed,
-                      std::FILE* input, const std::string& input_label, std::size_t shown,
-                      std::FILE* out, std::FILE* err);
+// Reads posts (post format v1, JSON Lines) from `input`, evaluates each with both rule sets,
+// routes them with each configuration's people directory when both have one (as replay does:
+// in time order, in memory, nothing sent), and prints the report on `out`; bad lines are
+// reported on `err` and skipped. Returns the exit code.
+int compare_setups(const Setup& baseline, const Setup& changed, std::FILE* input,
+                   const std::string& input_label, std::size_t shown, std::FILE* out,
+                   std::FILE* err);
 
 }  // namespace spreekbuis::daemon

@@ -16,39 +16,37 @@ namespace spreekbuis::daemon {
 namespace {
 constexpr std::size_t kBatchSize = 256;
 
-// Routes every decided post in the order of its timestamp (stable; a post without one takes
-// the time of the post before it in the input), with the manual clock at that time.
-std::vector<Assignment> route_in_time_order(RouterRuntime& routing,
-                                            const std::vector<PostItem>& posts,
-                                            const std::vector<rules::Verdict>& verdicts,
-                                            ReplayStats& stats) {
+bool is_blank(const std::string& line) {
+    return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+}  // namespace
+
+RoutedPosts route_in_time_order(RouterRuntime& routing,
+                                const std::vector<const rules::Post*>& posts,
+                                const std::vector<rules::Verdict>& verdicts) {
     std::vector<std::int64_t> times(posts.size());
     std::int64_t previous = 0;
     for (std::size_t i = 0; i < posts.size(); ++i) {
-        previous = posts[i].post.created_at_ms.value_or(previous);
+        previous = posts[i]->created_at_ms.value_or(previous);
         times[i] = previous;
     }
     std::vector<std::size_t> order(posts.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return times[a] < times[b]; });
-    std::vector<Assignment> assignments(posts.size());
+    RoutedPosts routed;
+    routed.assignments.resize(posts.size());
     for (const auto index : order) {
         routing.manual_clock->set(times[index]);
-        auto decision = routing.router->route(posts[index].post, verdicts[index]);
-        stats.assigned += decision.assignee.has_value();
-        stats.alerts += decision.alerts.size();
-        assignments[index] =
+        auto decision = routing.router->route(*posts[index], verdicts[index]);
+        routed.assigned += decision.assignee.has_value();
+        routed.alerts += decision.alerts.size();
+        routed.assignments[index] =
             Assignment{decision.team, decision.assignee, decision.why, decision.priority};
     }
-    stats.alerts += routing.router->tick().size();
-    return assignments;
+    routed.alerts += routing.router->tick().size();
+    return routed;
 }
-
-bool is_blank(const std::string& line) {
-    return line.find_first_not_of(" \t\r") == std::string::npos;
-}
-}  // namespace
 
 ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, std::FILE* err,
                          const ReplayOptions& options) {
@@ -129,10 +127,16 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
     if (!batch.items.empty()) pipeline.submit(std::move(batch));
     pipeline.finish();
     if (routing.router) {
-        const auto assignments = route_in_time_order(routing, kept_posts, kept_verdicts, stats);
+        std::vector<const rules::Post*> posts;
+        posts.reserve(kept_posts.size());
+        for (const auto& item : kept_posts) posts.push_back(&item.post);
+        const auto routed = route_in_time_order(routing, posts, kept_verdicts);
+        stats.assigned += routed.assigned;
+        stats.alerts += routed.alerts;
         for (std::size_t i = 0; i < kept_posts.size(); ++i) {
             if (!options.print_records) break;
-            records = decision_record_json(kept_posts[i].post, kept_verdicts[i], assignments[i]);
+            records =
+                decision_record_json(kept_posts[i].post, kept_verdicts[i], routed.assignments[i]);
             records += '\n';
             std::fwrite(records.data(), 1, records.size(), out);
         }

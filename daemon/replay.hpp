@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
+#include "daemon/decision_record.hpp"
+#include "daemon/router_setup.hpp"
 #include "daemon/rule_hits.hpp"
 #include "daemon/setup.hpp"
 
@@ -27,6 +30,18 @@ struct ReplayOptions {
     bool print_records = true;
     RuleHits* rule_hits = nullptr;  // counts each rule's matches when set
 };
+
+// Routes decided posts in the order of their timestamps (stable; a post without one takes the
+// time of the post before it in the input), with the manual clock at that time, then runs the
+// timers once more. Assignments are by input index.
+struct RoutedPosts {
+    std::vector<Assignment> assignments;
+    std::uint64_t assigned = 0;  // posts that got a person
+    std::uint64_t alerts = 0;    // alerts decided, the timers' included
+};
+RoutedPosts route_in_time_order(RouterRuntime& routing,
+                                const std::vector<const rules::Post*>& posts,
+                                const std::vector<rules::Verdict>& verdicts);
 
 ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, std::FILE* err,
                          const ReplayOptions& options);

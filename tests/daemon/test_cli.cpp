@@ -504,10 +504,28 @@ TEST_CASE("cli: compare shows what a rule change changes on real posts", "[cli]"
     CHECK(limited.out.find("first 1 changed posts:\n  line 1 (1): priority high -> none\n"
                            "      where is my suitcase\n1 bad lines skipped\n") !=
           std::string::npos);
+    CHECK(result.out.find("routing") == std::string::npos);  // no people directory: no routing
+    // With people directories on both sides, the posts per team are compared too.
+    add_people(baseline);
+    add_people(changed);
+    auto routed = run({"compare", "--config", changed.path("spreekbuis.yaml"), "--baseline",
+                       baseline.path("spreekbuis.yaml"), "--input", baseline.path("posts.jsonl")});
+    INFO(routed.out << routed.err);
+    CHECK(routed.code == daemon::kExitOk);
+    // Post 2 goes to the bags team now; post 3, a complaint, to the desk either way (no route
+    // for the new topic 'refunds').
+    CHECK(routed.out.find("routing (posts per team, baseline -> new; routed elsewhere: 1):\n"
+                          "        1 -> 2       bags\n"
+                          "        1 -> 1       desk\n") != std::string::npos);
     // Compared with itself, nothing changes.
     auto same = run({"compare", "--config", changed.path("spreekbuis.yaml"), "--baseline",
                      changed.path("spreekbuis.yaml"), "--input", baseline.path("posts.jsonl")});
-    CHECK(same.out == "posts: 4; decided differently: 0 (0.0%)\n1 bad lines skipped\n");
+    CHECK(same.out ==
+          "posts: 4; decided differently: 0 (0.0%)\n"
+          "routing (posts per team, baseline -> new; routed elsewhere: 0):\n"
+          "        2 -> 2       bags\n"
+          "        1 -> 1       desk\n"
+          "1 bad lines skipped\n");
 
     const auto usage = [&](std::vector<std::string> args, const std::string& message) {
         args.insert(args.begin(), "compare");

@@ -95,3 +95,18 @@ TEST_CASE("compare: the same rules change nothing", "[compare]") {
     CHECK(comparison.changed() == 0);
     CHECK(comparison.report() == "posts: 1; decided differently: 0 (0.0%)\n");
 }
+
+TEST_CASE("compare: posts per team on both sides", "[compare]") {
+    daemon::VerdictComparison comparison({"a"}, {"a"});
+    comparison.add_teams(std::string("bags"), std::string("bags"));
+    comparison.add_teams(std::nullopt, std::string("bags"));
+    comparison.add_teams(std::string("desk"), std::nullopt);
+    comparison.add_teams(std::nullopt, std::nullopt);
+    CHECK(comparison.teams().at("bags") == std::pair<std::uint64_t, std::uint64_t>{1, 2});
+    CHECK(comparison.teams().at("desk") == std::pair<std::uint64_t, std::uint64_t>{1, 0});
+    const auto report = comparison.report();
+    INFO(report);
+    CHECK(report.find("routing (posts per team, baseline -> new; routed elsewhere: 2):\n"
+                      "        1 -> 2       bags\n"
+                      "        1 -> 0       desk\n") != std::string::npos);
+}
