@@ -52,8 +52,9 @@ const std::map<std::string, CommandHelp>& command_help() {
         {"run",
          {"usage: spreekbuis run --config FILE\n"
           "Runs the daemon in the foreground until SIGINT or SIGTERM; SIGHUP reloads the rules\n"
-          "(the old rules keep serving if the new ones fail to load or fail their tests).\n"
-          "Queued posts are handled before it exits.\n"}},
+          "(the old rules keep serving if the new ones fail to load or fail their tests) and\n"
+          "the people directory (refused when it has errors; open cases keep their\n"
+          "assignees). Queued posts are handled before it exits.\n"}},
         {"replay",
          {"usage: spreekbuis replay --config FILE --input FILE|- [--summary] [--rule-hits]\n"
           "Runs posts (post format v1, JSON Lines; '-' reads stdin) through the configured\n"

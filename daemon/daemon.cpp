@@ -303,6 +303,9 @@ struct Daemon::Impl {
     std::unique_ptr<RuleSetHolder> holder;
     std::mutex reload_mutex;
     RuleHits rule_hits;  // per-rule match counters for /metrics
+    // While run() runs: hands a new people directory to the emitter thread, which owns the
+    // router. Guarded by reload_mutex.
+    std::function<bool(std::shared_ptr<const routing::Directory>)> swap_directory;
 
     Impl(Setup s, std::FILE* out) : setup(std::move(s)), console(out) {
         holder = std::make_unique<RuleSetHolder>(setup.rules);
@@ -352,6 +355,32 @@ bool Daemon::reload_rules() {
     spdlog::info("rules reloaded: {} rules", next->rule_count());
     if (!diagnostics.empty()) {
         spdlog::warn("the reloaded rules have warnings:\n{}", diagnostics.format_all());
+    }
+    return true;
+}
+
+bool Daemon::reload_people() {
+    std::lock_guard lock(impl_->reload_mutex);
+    if (impl_->setup.config.people_file.empty()) return false;
+    // The whole routing set-up is validated, as at start-up; only the directory is swapped.
+    rules::Diagnostics diagnostics;
+    const auto runtime = make_router(impl_->setup.config, RouterMode::replay, diagnostics);
+    if (!runtime.router) {
+        ++stats_.people_reload_failures;
+        spdlog::error("people directory reload rejected, the previous directory stays:\n{}",
+                      diagnostics.format_all());
+        return false;
+    }
+    auto directory = runtime.router->shared_directory();
+    if (!impl_->swap_directory || !impl_->swap_directory(directory)) {
+        ++stats_.people_reload_failures;
+        spdlog::error("people directory reload: the daemon is not running");
+        return false;
+    }
+    spdlog::info("people directory reloaded: {} people, {} teams, {} routes",
+                 directory->people.size(), directory->teams.size(), directory->routes.size());
+    if (!diagnostics.empty()) {
+        spdlog::warn("the reloaded people directory has warnings:\n{}", diagnostics.format_all());
     }
     return true;
 }
@@ -602,6 +631,26 @@ int Daemon::run() {
         sinks_to_wake.clear();
         if (batch.done) batch.done(stored);
     });
+    // A reloaded people directory reaches the router through the pipeline, between batches.
+    {
+        std::lock_guard lock(impl.reload_mutex);
+        impl.swap_directory = [this, &pipeline](std::shared_ptr<const routing::Directory> next) {
+            Batch batch;
+            batch.action = [this, next = std::move(next)](routing::Router* router) {
+                if (!router) return;
+                router->set_directory(next);
+                ++stats_.people_reloads;
+            };
+            return pipeline.submit(std::move(batch));
+        };
+    }
+    struct SwapGuard {
+        Impl& impl;
+        ~SwapGuard() {
+            std::lock_guard lock(impl.reload_mutex);
+            impl.swap_directory = nullptr;
+        }
+    } swap_guard{impl};
 
     std::unique_ptr<http_api::AdminServer> admin;
     if (impl.setup.config.http.enabled) {
@@ -662,8 +711,11 @@ int Daemon::run() {
         [&](const boost::system::error_code& error, int number) {
             if (error) return;
             if (number == SIGHUP) {
-                spdlog::info("SIGHUP: reloading rules");
-                std::thread([this] { reload_rules(); }).detach();
+                spdlog::info("SIGHUP: reloading rules and the people directory");
+                std::thread([this] {
+                    reload_rules();
+                    if (!impl_->setup.config.people_file.empty()) reload_people();
+                }).detach();
                 signals.async_wait(on_signal);
                 return;
             }

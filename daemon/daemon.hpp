@@ -24,6 +24,8 @@ struct DaemonStats {
     std::atomic<std::uint64_t> reloads{0};
     std::atomic<std::uint64_t> reload_failures{0};
     std::atomic<std::uint64_t> reload_warnings{0};  // of the last accepted reload
+    std::atomic<std::uint64_t> people_reloads{0};   // directories swapped in by the emitter
+    std::atomic<std::uint64_t> people_reload_failures{0};
     std::atomic<std::uint64_t> sources_finished{0};
 };
 
@@ -40,6 +42,11 @@ class Daemon {
     void request_stop();
     // Thread-safe: recompiles the rule files and swaps them in if they load and pass their tests.
     bool reload_rules();
+    // Thread-safe: reads the people directory again and, if it loads without errors, hands it
+    // to the router on the emitter thread (open cases keep their ids and assignees). False when
+    // it has errors (the old directory stays), when no people file is configured, or when the
+    // daemon is not running.
+    bool reload_people();
 
     const DaemonStats& stats() const { return stats_; }
 

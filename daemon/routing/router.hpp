@@ -98,6 +98,7 @@ class Router {
     std::vector<AuditEntry> audit_trail(const std::string& case_id) const;
     int open_load(const std::string& person_id) const;
     const Directory& directory() const { return *directory_; }
+    std::shared_ptr<const Directory> shared_directory() const { return directory_; }
     const RoutingSettings& settings() const { return settings_; }
     RouterStats stats() const;
 

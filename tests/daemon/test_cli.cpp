@@ -677,6 +677,50 @@ TEST_CASE("daemon: a reload checks the new rules' topics against the people's ro
     std::fclose(console);
 }
 
+TEST_CASE("daemon: a people reload reaches the running router, a broken one is refused",
+          "[daemon]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "");
+    add_people(ws);
+    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    REQUIRE(loaded.setup);
+    std::FILE* console = std::tmpfile();
+    daemon::Daemon service(std::move(*loaded.setup), console);
+    CHECK_FALSE(service.reload_people());  // not running: no router to give it to
+    CHECK(service.stats().people_reload_failures.load() == 1);
+    int code = -1;
+    std::thread runner([&] { code = service.run(); });
+    // anna goes on holiday: the file is read again and handed to the router.
+    std::string people;
+    {
+        std::ifstream in(ws.dir / "people.yaml");
+        people.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const auto at = people.find("    languages: [nl, en]\n");
+    REQUIRE(at != std::string::npos);
+    ws.write("people.yaml", people.substr(0, at) + "    away: true\n" + people.substr(at));
+    bool reloaded = false;
+    for (int i = 0; i < 400 && !reloaded; ++i) {
+        reloaded = service.reload_people();
+        if (!reloaded) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(reloaded);
+    for (int i = 0; i < 400 && service.stats().people_reloads.load() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(service.stats().people_reloads.load() == 1);
+    // A typo: refused, the running directory stays.
+    const auto failures = service.stats().people_reload_failures.load();
+    ws.write("people.yaml", "people:\n  - id: anna\n    hours: {dialy: \"00:00-24:00\"}\n");
+    CHECK_FALSE(service.reload_people());
+    CHECK(service.stats().people_reload_failures.load() == failures + 1);
+    service.request_stop();
+    runner.join();
+    CHECK(code == 0);
+    CHECK(service.stats().people_reloads.load() == 1);
+    std::fclose(console);
+}
+
 TEST_CASE("every shipped configuration passes check, rule tests included", "[cli][shipped]") {
     const std::filesystem::path root(SPREEKBUIS_SOURCE_DIR);
     std::vector<std::filesystem::path> configs = {root / "config/demo/spreekbuis.yaml"};
