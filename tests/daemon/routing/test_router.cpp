@@ -729,3 +729,38 @@ TEST_CASE("the company's own replies open no case and count as the first respons
     f.clock.advance(3 * kHourMs);
     for (const auto& alert : router.tick()) CHECK(alert.case_id != d.case_id);
 }
+
+TEST_CASE("a reloaded directory without the owner of open cases hands them on",
+          "[routing][router]") {
+    Fixture f;
+    auto& router = f.start();
+    auto d1 = router.route(post("p1", "c1", "koffer kwijt na de vlucht"), verdict("baggage"));
+    REQUIRE(d1.assignee == "anna");
+    // anna leaves the company: gone from the people and from every team.
+    auto next = std::make_shared<Directory>(*f.dir);
+    next->people.erase(std::remove_if(next->people.begin(), next->people.end(),
+                                      [](const Person& p) { return p.id == "anna"; }),
+                       next->people.end());
+    for (auto& team : next->teams) {
+        std::erase(team.members, "anna");
+        if (team.lead == "anna") team.lead.clear();
+    }
+    for (auto& person : next->people) {
+        if (person.backup == "anna") person.backup.clear();
+    }
+    router.set_directory(next);
+    auto p2 = post("p2", "c1", "nog steeds niks gehoord");
+    p2.in_reply_to = "p1";
+    auto d2 = router.route(p2, verdict("baggage"));
+    CHECK(d2.case_id == d1.case_id);
+    REQUIRE(d2.assignee);
+    CHECK(*d2.assignee != "anna");
+    // The SLA timers of the case run on without her (no crash, alerts to people who exist).
+    f.clock.advance(24 * 3600 * 1000);
+    for (const auto& alert : router.tick()) {
+        CHECK(alert.recipient_name.find("Anna") == std::string::npos);
+    }
+    auto d3 = router.route(post("p3", "c9", "tas kwijt"), verdict("baggage"));
+    REQUIRE(d3.assignee);
+    CHECK(*d3.assignee != "anna");
+}
