@@ -154,9 +154,14 @@ class Finder {
             }
             case Op::all_of:
             case Op::any_of: {
+                // AND and OR do not depend on the order of their operands.
                 std::vector<std::uint32_t> parts;
                 flatten(index, node.op, parts, 0);
-                for (auto part : parts) h = mix(h, hash(part, depth + 1));
+                std::vector<std::uint64_t> part_hashes;
+                part_hashes.reserve(parts.size());
+                for (auto part : parts) part_hashes.push_back(hash(part, depth + 1));
+                std::sort(part_hashes.begin(), part_hashes.end());
+                for (auto part_hash : part_hashes) h = mix(h, part_hash);
                 break;
             }
             case Op::near:
@@ -172,9 +177,10 @@ class Finder {
         return h;
     }
 
-    // The same expression: same operators and operands in the same order, same terms (as
-    // folded, whatever their spelling), same field values, same regexes.
-    bool equal(std::uint32_t a, std::uint32_t b, std::size_t depth) const {
+    // The same expression: same operators and operands (in any order under AND and OR), same
+    // terms (as folded, whatever their spelling), same field values, same regexes. Operands
+    // are paired by their hashes; a collision can only make it answer "not equal".
+    bool equal(std::uint32_t a, std::uint32_t b, std::size_t depth) {
         if (a == b) return true;
         if (depth > kMaxDepth) return false;
         const auto& x = program_.nodes[a];
@@ -198,6 +204,11 @@ class Finder {
                 flatten(a, x.op, s, 0);
                 flatten(b, y.op, t, 0);
                 if (s.size() != t.size()) return false;
+                const auto by_hash = [&](std::uint32_t p, std::uint32_t q) {
+                    return hash(p, depth + 1) < hash(q, depth + 1);
+                };
+                std::stable_sort(s.begin(), s.end(), by_hash);
+                std::stable_sort(t.begin(), t.end(), by_hash);
                 for (std::size_t k = 0; k < s.size(); ++k) {
                     if (!equal(s[k], t[k], depth + 1)) return false;
                 }

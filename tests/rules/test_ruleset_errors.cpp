@@ -261,6 +261,15 @@ std::vector<std::string> warnings_of(const RuleLoadResult& result) {
     return out;
 }
 
+// warnings_of, only the "can never match" ones.
+std::vector<std::string> never_match_warnings(const RuleLoadResult& result) {
+    auto all = warnings_of(result);
+    std::erase_if(all, [](const std::string& w) {
+        return w.find(" can never match: ") == std::string::npos;
+    });
+    return all;
+}
+
 }  // namespace
 
 TEST_CASE("rule checks warn about unused lists and macros and rules any common word matches",
@@ -458,7 +467,7 @@ TEST_CASE("a rule that can never match is pointed at the part that clashes", "[r
     auto result = load_rule_text("clash.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);
-    CHECK(warnings_of(result) ==
+    CHECK(never_match_warnings(result) ==
           std::vector<std::string>{
               "9:33 rule 'not-later' can never match: it requires late and excludes late",
               "11:13 rule 'not-first' can never match: it requires refund and excludes "
@@ -485,7 +494,9 @@ TEST_CASE("a rule that can never match is pointed at the part that clashes", "[r
           });
     // The caret line is the line of the part, in the file.
     for (const auto& d : result.diagnostics.items()) {
-        if (d.message.starts_with("rule 'block'")) CHECK(d.line_text == "        AND NOT refund");
+        if (d.message.starts_with("rule 'block' can never match")) {
+            CHECK(d.line_text == "        AND NOT refund");
+        }
         if (d.message.starts_with("rule 'not-in-when'")) {
             CHECK(d.line_text == "    when: 'lang:en AND NOT refund'");
         }

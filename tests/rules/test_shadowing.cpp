@@ -81,7 +81,11 @@ TEST_CASE("rules with the same query are warned, whatever their topics", "[rules
         "    query: late AND delay AND klm\n"      // 26
         "  - id: three-with-when\n"                // 27
         "    query: late AND delay\n"              // 28
-        "    when: klm\n";                         // 29
+        "    when: klm\n"                          // 29
+        "  - id: ordered\n"                        // 30
+        "    query: late NEAR/2f train\n"          // 31
+        "  - id: ordered-reversed\n"               // 32
+        "    query: train NEAR/2f late\n";         // 33
     auto result = load_rule_text("same.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);  // warnings never stop a load
@@ -90,6 +94,9 @@ TEST_CASE("rules with the same query are warned, whatever their topics", "[rules
               "6:13 rule 'refund-b' has the same query as rule 'refund-a' (same.yaml:3:13)",
               "11:12 rule 'plain-again' has the same query as rule 'plain' (same.yaml:9:12)",
               "18:7 rule 'block' has the same query as rule 'plain' (same.yaml:9:12)",
+              // AND and OR do not depend on the order of their operands.
+              "21:12 rule 'other-order' has the same query as rule 'plain' (same.yaml:9:12)",
+              "23:13 rule 'same-topic' has the same query as rule 'refund-a' (same.yaml:3:13)",
               "28:12 rule 'three-with-when' has the same query as rule 'three' (same.yaml:26:12)",
           });
     for (const auto& d : result.diagnostics.items()) {
