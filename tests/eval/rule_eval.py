@@ -13,10 +13,10 @@ common first. A rule whose matches are mostly labelled another topic, or mostly 
 complaints, is where a pack loses precision. Python 3 standard library only.
 """
 import argparse
-import csv
-import json
 import sys
 from collections import Counter, defaultdict
+
+from topic_eval import read_decisions, read_labels
 
 
 def main():
@@ -26,33 +26,24 @@ def main():
     parser.add_argument("--min", type=int, default=1, help="leave out rules with fewer matches")
     args = parser.parse_args()
 
-    with open(args.labels, encoding="utf-8", newline="") as handle:
-        labels = {row["id"]: row for row in csv.DictReader(handle)}
+    labels = read_labels(args.labels)
     matched = Counter()
     complaints = Counter()
     gold = defaultdict(Counter)
     first = defaultdict(Counter)  # rule -> the record topics of posts where it came first
     joined = 0
-    with open(args.decisions, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            label = labels.get(str(record.get("post_id")))
-            if label is None:
-                continue
-            joined += 1
-            rules = record.get("rules") or []
-            for rule in rules:
-                matched[rule] += 1
-                complaints[rule] += label.get("complaint") == "1"
-                gold[rule][label.get("topic") or "-"] += 1
-            if rules and record.get("topic"):
-                first[rules[0]][record["topic"]] += 1
+    for post_id, record in read_decisions(args.decisions).items():
+        label = labels.get(post_id)
+        if label is None:
+            continue
+        joined += 1
+        rules = record.get("rules") or []
+        for rule in rules:
+            matched[rule] += 1
+            complaints[rule] += label.get("complaint") == "1"
+            gold[rule][label.get("topic") or "-"] += 1
+        if rules and record.get("topic"):
+            first[rules[0]][record["topic"]] += 1
     if joined == 0:
         print("no decision record matches a label id", file=sys.stderr)
         return 1
