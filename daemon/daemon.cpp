@@ -334,8 +334,8 @@ bool Daemon::reload_rules() {
                       diagnostics.format_all());
         return false;
     }
-    // The rules' topics against the people directory's routes and skills, as at start-up. The
-    // directory is not reloaded: it is read again only for this check.
+    // The rules' topics against the people directory's routes and skills, as at start-up, with
+    // the directory as it is on disk (SIGHUP reloads it right after the rules).
     if (!impl_->setup.config.people_file.empty()) {
         rules::Diagnostics people;
         const auto runtime = make_router(impl_->setup.config, RouterMode::replay, people);
