@@ -122,6 +122,10 @@ class Finder {
         return out;
     }
 
+    static bool symmetric_near(const compiled::ProgNode& node) {
+        return node.op == Op::near && !node.ordered && node.count == 2;
+    }
+
     // Equal expressions hash equally (except beyond the depth limit, where nodes hash as
     // themselves).
     std::uint64_t hash(std::uint32_t index, std::size_t depth) {
@@ -165,12 +169,17 @@ class Finder {
                 break;
             }
             case Op::near:
-            case Op::negate:
+            case Op::negate: {
                 h = mix(mix(h, static_cast<std::uint64_t>(node.distance)), node.ordered);
+                std::vector<std::uint64_t> part_hashes;
                 for (std::uint32_t k = 0; k < node.count; ++k) {
-                    h = mix(h, hash(children(node)[k], depth + 1));
+                    part_hashes.push_back(hash(children(node)[k], depth + 1));
                 }
+                // `a NEAR/n b` is `b NEAR/n a`; NEAR/nf and longer chains keep their order.
+                if (symmetric_near(node)) std::sort(part_hashes.begin(), part_hashes.end());
+                for (auto part_hash : part_hashes) h = mix(h, part_hash);
                 break;
+            }
         }
         h |= 1;
         hashes_[index] = h;
@@ -215,14 +224,20 @@ class Finder {
                 return true;
             }
             case Op::near:
-            case Op::negate:
+            case Op::negate: {
                 if (x.count != y.count || x.distance != y.distance || x.ordered != y.ordered) {
                     return false;
                 }
-                for (std::uint32_t k = 0; k < x.count; ++k) {
-                    if (!equal(children(x)[k], children(y)[k], depth + 1)) return false;
+                bool same = true;
+                for (std::uint32_t k = 0; k < x.count && same; ++k) {
+                    same = equal(children(x)[k], children(y)[k], depth + 1);
                 }
-                return true;
+                if (!same && symmetric_near(x)) {
+                    same = equal(children(x)[0], children(y)[1], depth + 1) &&
+                           equal(children(x)[1], children(y)[0], depth + 1);
+                }
+                return same;
+            }
         }
         return false;
     }

@@ -85,7 +85,11 @@ TEST_CASE("rules with the same query are warned, whatever their topics", "[rules
         "  - id: ordered\n"                        // 30
         "    query: late NEAR/2f train\n"          // 31
         "  - id: ordered-reversed\n"               // 32
-        "    query: train NEAR/2f late\n";         // 33
+        "    query: train NEAR/2f late\n"          // 33
+        "  - id: unordered\n"                      // 34
+        "    query: late NEAR/2 train\n"           // 35
+        "  - id: unordered-reversed\n"             // 36
+        "    query: train NEAR/2 late\n";          // 37
     auto result = load_rule_text("same.yaml", text);
     INFO(result.diagnostics.format_all());
     REQUIRE(result.rules);  // warnings never stop a load
@@ -98,6 +102,9 @@ TEST_CASE("rules with the same query are warned, whatever their topics", "[rules
               "21:12 rule 'other-order' has the same query as rule 'plain' (same.yaml:9:12)",
               "23:13 rule 'same-topic' has the same query as rule 'refund-a' (same.yaml:3:13)",
               "28:12 rule 'three-with-when' has the same query as rule 'three' (same.yaml:26:12)",
+              // An unordered NEAR of two sides is symmetric, NEAR/nf (lines 31 and 33) is not.
+              "37:12 rule 'unordered-reversed' has the same query as rule 'unordered' "
+              "(same.yaml:35:12)",
           });
     for (const auto& d : result.diagnostics.items()) {
         if (d.message.starts_with("rule 'refund-b'")) {
