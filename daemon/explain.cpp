@@ -15,9 +15,9 @@ namespace {
 
 // "baggage (from baggage-lost; not customer-service-hold: customer-service)": the first matched
 // rule that sets a topic decides it; the other matched rules' topics are named as passed over.
-std::string topic_line(const rules::RuleSet& rules, const rules::Verdict& verdict) {
+std::string topic_line(const rules::RuleSet& rules, const std::vector<std::string>& ids,
+                       const rules::Verdict& verdict) {
     if (!verdict.topic) return "none";
-    const auto ids = rules.rule_ids();
     const auto topics = rules.rule_topics();
     std::string from;
     std::string passed_over;
@@ -36,12 +36,12 @@ std::string topic_line(const rules::RuleSet& rules, const rules::Verdict& verdic
     return *verdict.topic + " (from " + from + passed_over + ")";
 }
 
-void print_verdict(const rules::RuleSet& rules, const rules::Post& post,
-                   const rules::Verdict& verdict, std::FILE* out) {
+void print_verdict(const rules::RuleSet& rules, const std::vector<std::string>& ids,
+                   const rules::Post& post, const rules::Verdict& verdict, std::FILE* out) {
     std::string matched;
     for (const auto& id : verdict.rules) matched += (matched.empty() ? "" : ", ") + id;
     std::fprintf(out, "matched:   %s\n", matched.empty() ? "no rule" : matched.c_str());
-    std::fprintf(out, "topic:     %s\n", topic_line(rules, verdict).c_str());
+    std::fprintf(out, "topic:     %s\n", topic_line(rules, ids, verdict).c_str());
     std::fprintf(
         out, "priority:  %s\n",
         verdict.priority ? std::string(rules::to_string(*verdict.priority)).c_str() : "none");
@@ -163,7 +163,7 @@ int explain_post(const Setup& setup, const ExplainRequest& request, std::FILE* o
     }
     const rules::Post& post = request.post;
     const auto verdict = rules.evaluate(post);
-    print_verdict(rules, post, verdict, out);
+    print_verdict(rules, ids, post, verdict, out);
     print_misses(rules.misses(post, request.rule_id), request.rule_id, out);
     if (setup.config.people_file.empty()) return kExitOk;
     return print_routing(setup, post, verdict, request.at_ms, out, err) ? kExitOk : kExitBadInput;
