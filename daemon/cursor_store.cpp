@@ -31,7 +31,9 @@ std::unique_ptr<CursorStore> CursorStore::attach(sqlite3* db, std::string& error
 bool CursorStore::create_table(sqlite3* db, std::string& error) {
     const char* schema =
         "CREATE TABLE IF NOT EXISTS source_cursors(source TEXT PRIMARY KEY, position INTEGER NOT "
-        "NULL, updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);";
+        "NULL, updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);"
+        "CREATE TABLE IF NOT EXISTS source_tokens(source TEXT PRIMARY KEY, token TEXT NOT NULL, "
+        "updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP);";
     char* message = nullptr;
     if (sqlite3_exec(db, schema, nullptr, nullptr, &message) != SQLITE_OK) {
         error = message ? message : "cannot create the cursor table";
@@ -69,6 +71,41 @@ bool CursorStore::save(const std::string& source, std::uint64_t position) {
     if (ok) {
         sqlite3_bind_text(statement, 1, source.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(statement, 2, static_cast<sqlite3_int64>(position));
+        ok = sqlite3_step(statement) == SQLITE_DONE;
+    }
+    sqlite3_finalize(statement);
+    return ok;
+}
+
+std::string CursorStore::load_token(const std::string& source) const {
+    sqlite3_stmt* statement = nullptr;
+    std::string token;
+    if (sqlite3_prepare_v2(db_, "SELECT token FROM source_tokens WHERE source = ?", -1, &statement,
+                           nullptr) == SQLITE_OK) {
+        sqlite3_bind_text(statement, 1, source.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(statement) == SQLITE_ROW) {
+            const auto* text = sqlite3_column_text(statement, 0);
+            if (text) {
+                token.assign(reinterpret_cast<const char*>(text),
+                             static_cast<std::size_t>(sqlite3_column_bytes(statement, 0)));
+            }
+        }
+    }
+    sqlite3_finalize(statement);
+    return token;
+}
+
+bool CursorStore::save_token(const std::string& source, const std::string& token) {
+    sqlite3_stmt* statement = nullptr;
+    bool ok = sqlite3_prepare_v2(db_,
+                                 "INSERT INTO source_tokens(source, token) VALUES(?, ?) "
+                                 "ON CONFLICT(source) DO UPDATE SET token = excluded.token, "
+                                 "updated_at = CURRENT_TIMESTAMP",
+                                 -1, &statement, nullptr) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(statement, 1, source.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(statement, 2, token.data(), static_cast<int>(token.size()),
+                          SQLITE_TRANSIENT);
         ok = sqlite3_step(statement) == SQLITE_DONE;
     }
     sqlite3_finalize(statement);

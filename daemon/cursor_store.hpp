@@ -1,7 +1,8 @@
 #pragma once
-// Resume points of resumable sources (the replay source's line number), kept in SQLite in the
-// state directory so a restart goes on where the last run stopped instead of deciding the same
-// posts again. Used by one thread at a time (load at start, save on the emitter thread).
+// Resume points of resumable sources (the replay source's line number, a live source's token), kept
+// in SQLite in the state directory so a restart goes on where the last run stopped instead of
+// deciding the same posts again. Used by one thread at a time (load at start, save on the emitter
+// thread).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,10 @@ class CursorStore {
     // 0 when the source has no cursor yet.
     std::uint64_t load(const std::string& source) const;
     bool save(const std::string& source, std::uint64_t position);
+    // A live source's resume point, as the source wrote it (a status id, a time in
+    // microseconds); "" when it has none yet.
+    std::string load_token(const std::string& source) const;
+    bool save_token(const std::string& source, const std::string& token);
 
   private:
     CursorStore(sqlite3* db, bool owned) : db_(db), owned_(owned) {}

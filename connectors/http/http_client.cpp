@@ -1,18 +1,14 @@
 #include "connectors/http/http_client.hpp"
 
-#include <openssl/ssl.h>
-
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <charconv>
-#include <variant>
+
+#include "connectors/http/connect.hpp"
 
 namespace spreekbuis::connectors::http {
 
@@ -20,7 +16,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 
 std::optional<Url> parse_url(std::string_view url, std::string* error) {
     auto fail = [&](const char* what) -> std::optional<Url> {
@@ -105,13 +100,6 @@ HttpClient::HttpClient(asio::any_io_executor executor, std::shared_ptr<asio::ssl
 
 namespace {
 
-std::string describe(std::string_view step, const boost::system::error_code& ec) {
-    if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
-        return std::string(step) + ": timed out";
-    }
-    return std::string(step) + ": " + ec.message();
-}
-
 bhttp::request<bhttp::string_body> build_request(const sinks::HttpRequestSpec& spec, const Url& url,
                                                  const ClientOptions& options) {
     bhttp::request<bhttp::string_body> request;
@@ -145,7 +133,7 @@ asio::awaitable<Result> exchange(Stream& stream, beast::tcp_stream& tcp_layer,
         co_await bhttp::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
     (void)written;
     if (write_ec) {
-        result.error = describe("write", write_ec);
+        result.error = describe_error("write", write_ec);
         co_return result;
     }
     beast::flat_buffer buffer;
@@ -156,7 +144,7 @@ asio::awaitable<Result> exchange(Stream& stream, beast::tcp_stream& tcp_layer,
         co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     (void)read;
     if (read_ec) {
-        result.error = describe("read", read_ec);
+        result.error = describe_error("read", read_ec);
         co_return result;
     }
     auto message = parser.release();
@@ -185,61 +173,21 @@ asio::awaitable<Result> HttpClient::request(const sinks::HttpRequestSpec& spec) 
         co_return result;
     }
 
-    tcp::resolver resolver(executor_);
-    asio::steady_timer timer(executor_);
-    timer.expires_after(options_.connect_timeout);
-    auto resolved = co_await (
-        resolver.async_resolve(url->host, url->port, asio::as_tuple(asio::use_awaitable)) ||
-        timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (resolved.index() == 1) {
-        result.error = "resolve " + url->host + ": timed out";
-        co_return result;
-    }
-    auto [resolve_ec, endpoints] = std::get<0>(std::move(resolved));
-    if (resolve_ec) {
-        result.error = describe("resolve " + url->host, resolve_ec);
-        co_return result;
-    }
-
     const auto request = build_request(spec, *url, options_);
     if (!url->tls) {
-        beast::tcp_stream stream(executor_);
-        stream.expires_after(options_.connect_timeout);
-        auto [connect_ec, endpoint] =
-            co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-        (void)endpoint;
-        if (connect_ec) {
-            result.error = describe("connect " + url->host + ":" + url->port, connect_ec);
-            co_return result;
-        }
+        PlainStream stream(executor_);
+        result.error = co_await connect_plain(stream, *url, options_.connect_timeout);
+        if (!result.error.empty()) co_return result;
         result = co_await exchange(stream, stream, request, options_);
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         co_return result;
     }
 
-    beast::ssl_stream<beast::tcp_stream> stream(executor_, *tls_);
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), url->host.c_str())) {
-        result.error = "TLS: cannot set SNI host name";
-        co_return result;
-    }
-    stream.set_verify_callback(asio::ssl::host_name_verification(url->host));
+    TlsStream stream(executor_, *tls_);
+    result.error = co_await connect_tls(stream, *url, options_.connect_timeout);
+    if (!result.error.empty()) co_return result;
     auto& layer = beast::get_lowest_layer(stream);
-    layer.expires_after(options_.connect_timeout);
-    auto [connect_ec, endpoint] =
-        co_await layer.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-    (void)endpoint;
-    if (connect_ec) {
-        result.error = describe("connect " + url->host + ":" + url->port, connect_ec);
-        co_return result;
-    }
-    layer.expires_after(options_.connect_timeout);
-    auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
-                                                          asio::as_tuple(asio::use_awaitable));
-    if (handshake_ec) {
-        result.error = describe("TLS handshake with " + url->host, handshake_ec);
-        co_return result;
-    }
     result = co_await exchange(stream, layer, request, options_);
     layer.expires_after(std::chrono::seconds(2));
     auto [shutdown_ec] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
