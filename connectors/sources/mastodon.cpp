@@ -580,6 +580,11 @@ class MastodonSource final : public LiveSource {
                 attempt.wait = settings_.reconnect_cap;
             } else if (status == 429 || status == 503) {
                 attempt.wait = server_wait(parser.get());
+            } else if (status >= 300 && status < 400) {
+                const auto location = parser.get()[bhttp::field::location];
+                attempt.error += " (redirects are not followed; Location: " +
+                                 shown(std::string_view(location.data(), location.size()), 200) +
+                                 ")";
             }
             co_return attempt;
         }
@@ -618,6 +623,7 @@ class MastodonSource final : public LiveSource {
             sse.feed(std::string_view(chunk.data(), got), events);
             if (sse.comments() != comments || !events.empty()) attempt.got_data = true;
             if (sse.oversized() != oversized) {
+                counters_.events += sse.oversized() - oversized;
                 counters_.bad_events += sse.oversized() - oversized;
                 limiter_.warn(name(), "dropped an event over " +
                                           std::to_string(settings_.max_event_bytes) + " bytes");
@@ -654,7 +660,7 @@ class MastodonSource final : public LiveSource {
         bhttp::response_parser<bhttp::buffer_body>& parser) {
         std::array<char, kBodyStartBytes> start{};
         std::size_t filled = 0;
-        while (filled < start.size() && !parser.is_done()) {
+        for (int reads = 0; reads < 8 && filled < start.size() && !parser.is_done(); ++reads) {
             parser.get().body().data = start.data() + filled;
             parser.get().body().size = start.size() - filled;
             layer.expires_after(std::chrono::seconds(5));
