@@ -283,6 +283,25 @@ std::string mastodon_timeline_path(const MastodonSettings& settings) {
     return base + "/public";
 }
 
+std::optional<std::chrono::milliseconds> mastodon_server_wait(std::string_view retry_after,
+                                                              std::string_view rate_limit_reset,
+                                                              std::int64_t now_ms) {
+    constexpr std::chrono::milliseconds kMaxWait = std::chrono::hours(1);
+    if (!retry_after.empty()) {
+        std::int64_t seconds = 0;
+        const auto [end, ec] =
+            std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
+        if (ec == std::errc() && end == retry_after.data() + retry_after.size() && seconds >= 0) {
+            return seconds >= 3600 ? kMaxWait : std::chrono::milliseconds(seconds * 1000);
+        }
+    }
+    if (auto at = parse_rfc3339_ms(rate_limit_reset)) {
+        if (*at <= now_ms) return std::chrono::milliseconds(0);
+        return std::min(std::chrono::milliseconds(*at - now_ms), kMaxWait);
+    }
+    return std::nullopt;
+}
+
 std::optional<MastodonSettings> read_mastodon_settings(const config::PluginConfig& plugin,
                                                        const std::string& base_dir,
                                                        rules::Diagnostics& diagnostics) {
@@ -390,7 +409,6 @@ namespace bhttp = boost::beast::http;
 constexpr std::size_t kRecentIds = 4096;
 constexpr std::size_t kRawBufferLimit = 1 << 20;
 constexpr std::size_t kBodyStartBytes = 300;
-constexpr auto kMaxServerWait = std::chrono::hours(1);
 
 // At most one warning a second per source; what it held back is counted in the next line.
 class LogLimiter {
@@ -417,31 +435,6 @@ class LogLimiter {
     std::chrono::steady_clock::time_point last_{};
     std::uint64_t held_back_ = 0;
 };
-
-std::optional<std::chrono::milliseconds> server_wait(
-    const bhttp::response_parser<bhttp::buffer_body>::value_type& header) {
-    const auto retry_after = header[bhttp::field::retry_after];
-    if (!retry_after.empty()) {
-        std::int64_t seconds = 0;
-        const auto [end, ec] =
-            std::from_chars(retry_after.data(), retry_after.data() + retry_after.size(), seconds);
-        if (ec == std::errc() && end == retry_after.data() + retry_after.size() && seconds >= 0) {
-            return std::min<std::chrono::milliseconds>(std::chrono::seconds(seconds),
-                                                       kMaxServerWait);
-        }
-    }
-    const auto reset = header["X-RateLimit-Reset"];
-    if (!reset.empty()) {
-        if (auto at = parse_rfc3339_ms(std::string_view(reset.data(), reset.size()))) {
-            const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-            const auto wait = std::chrono::milliseconds(std::max<std::int64_t>(*at - now, 0));
-            return std::min<std::chrono::milliseconds>(wait, kMaxServerWait);
-        }
-    }
-    return std::nullopt;
-}
 
 bool is_status_id(std::string_view text) {
     return !text.empty() && text.size() <= 32 &&
@@ -579,7 +572,15 @@ class MastodonSource final : public LiveSource {
                 attempt.error += " (the token is wrong or lacks the read:statuses scope)";
                 attempt.wait = settings_.reconnect_cap;
             } else if (status == 429 || status == 503) {
-                attempt.wait = server_wait(parser.get());
+                const auto& header = parser.get();
+                const auto retry_after = header[bhttp::field::retry_after];
+                const auto reset = header["X-RateLimit-Reset"];
+                attempt.wait =
+                    mastodon_server_wait(std::string_view(retry_after.data(), retry_after.size()),
+                                         std::string_view(reset.data(), reset.size()),
+                                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
             } else if (status >= 300 && status < 400) {
                 const auto location = parser.get()[bhttp::field::location];
                 attempt.error += " (redirects are not followed; Location: " +

@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,13 @@ MastodonTimeline decode_mastodon_timeline(std::string_view body, std::string_vie
 // Orders Mastodon status ids: by length, then byte-wise (numeric order for digit strings
 // without leading zeros, never through a double). Negative, zero or positive.
 int compare_status_ids(std::string_view a, std::string_view b);
+
+// The wait a 429 or 503 answer asks for: `Retry-After` in seconds, else `X-RateLimit-Reset` (an
+// RFC 3339 time) minus `now_ms`; at most one hour; nullopt when neither is usable (an HTTP-date
+// Retry-After is not read).
+std::optional<std::chrono::milliseconds> mastodon_server_wait(std::string_view retry_after,
+                                                              std::string_view rate_limit_reset,
+                                                              std::int64_t now_ms);
 
 // Paths of a stream and of its REST timeline (relative to the instance base), for example
 // "/api/v1/streaming/hashtag?tag=caf%C3%A9" and "/api/v1/timelines/tag/caf%C3%A9"; the

@@ -661,3 +661,100 @@ TEST_CASE("mastodon source: resumes from the stored cursor and retries a refused
     CHECK(counters.disconnects == 1);
     CHECK(counters.skipped == 2);  // 49 from REST (older than the cursor) and the stream's 50
 }
+
+TEST_CASE("mastodon: the wait a rate-limited answer asks for", "[mastodon]") {
+    using std::chrono::milliseconds;
+    const std::int64_t now = 1772359200000;  // 2026-03-01T10:00:00Z
+    CHECK(mastodon_server_wait("30", "", now) == milliseconds(30000));
+    CHECK(mastodon_server_wait("0", "", now) == milliseconds(0));
+    CHECK(mastodon_server_wait("999999", "", now) == milliseconds(3600000));
+    CHECK(mastodon_server_wait("", "2026-03-01T10:05:00.000Z", now) == milliseconds(300000));
+    CHECK(mastodon_server_wait("soon", "2026-03-01T10:00:02Z", now) == milliseconds(2000));
+    CHECK(mastodon_server_wait("", "2026-03-01T09:00:00Z", now) == milliseconds(0));
+    CHECK(mastodon_server_wait("", "2026-03-03T10:00:00Z", now) == milliseconds(3600000));
+    CHECK_FALSE(mastodon_server_wait("-5", "tomorrow", now));
+    CHECK_FALSE(mastodon_server_wait("Wed, 21 Oct 2015 07:28:00 GMT", "", now));
+}
+
+namespace {
+
+// Connection 0 answers 200 with JSON instead of an event stream, connection 1 sends a comment
+// and then nothing, connection 2 sends one status.
+asio::awaitable<void> serve_scripted(tcp::socket socket, std::size_t index,
+                                     std::vector<std::string>& targets) {
+    beast::flat_buffer buffer;
+    bhttp::request<bhttp::string_body> request;
+    auto [ec, n] =
+        co_await bhttp::async_read(socket, buffer, request, asio::as_tuple(asio::use_awaitable));
+    (void)n;
+    if (ec) co_return;
+    targets.emplace_back(request.target());
+    if (index == 0) {
+        co_await write_all(socket,
+                           "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                           "Content-Length: 2\r\n\r\n{}");
+        co_return;
+    }
+    const std::string body =
+        index == 1 ? ":)\n" : ":)\n" + update_event(status_json("300", "na de stilte"));
+    co_await write_all(socket,
+                       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                       "Transfer-Encoding: chunked\r\n\r\n");
+    std::ostringstream size;
+    size << std::hex << body.size();
+    co_await write_all(socket, size.str() + "\r\n" + body + "\r\n");
+    asio::steady_timer hold(socket.get_executor());
+    hold.expires_after(std::chrono::minutes(1));
+    co_await hold.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+}  // namespace
+
+TEST_CASE("mastodon source: a wrong content type and a silent stream are failures",
+          "[mastodon][loopback]") {
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    std::vector<std::string> targets;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            for (std::size_t index = 0;; ++index) {
+                auto [ec, socket] =
+                    co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+                if (ec) co_return;
+                asio::co_spawn(io, serve_scripted(std::move(socket), index, targets),
+                               asio::detached);
+            }
+        },
+        asio::detached);
+
+    MastodonSettings settings;
+    settings.name = "social";
+    settings.url = "http://127.0.0.1:" + std::to_string(port);
+    settings.token = "t";
+    settings.stream = "hashtag:local";
+    settings.tag = "klm";
+    settings.reconnect_initial = std::chrono::milliseconds(1);
+    settings.reconnect_cap = std::chrono::milliseconds(2);
+    settings.read_timeout = std::chrono::milliseconds(100);
+    auto source = make_mastodon_source(settings, nullptr);
+    std::vector<Emitted> emitted;
+    SourceOutput output;
+    output.emit = [&](rules::Post post, std::string cursor) {
+        emitted.push_back({post.id, post.text, cursor});
+        return false;
+    };
+    asio::co_spawn(io, source->run("", output), [&](std::exception_ptr) { io.stop(); });
+    io.run_for(std::chrono::seconds(20));
+
+    REQUIRE(emitted.size() == 1);
+    CHECK(emitted[0].text == "na de stilte");
+    CHECK(emitted[0].cursor == "300");
+    REQUIRE(targets.size() == 3);
+    CHECK(targets[0] == "/api/v1/streaming/hashtag/local?tag=klm");
+    const auto& counters = source->counters();
+    CHECK(counters.connects == 2);     // the JSON answer does not count as a stream
+    CHECK(counters.disconnects == 2);  // the JSON answer and the silent stream
+    CHECK(counters.posts == 1);
+}
