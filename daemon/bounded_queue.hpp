@@ -32,6 +32,15 @@ class BoundedQueue {
         return true;
     }
 
+    // As try_push, but the caller keeps `item` when it is refused.
+    bool try_push_or_keep(T& item) {
+        std::lock_guard lock(mutex_);
+        if (closed_ || items_.size() >= capacity_) return false;
+        items_.push_back(std::move(item));
+        not_empty_.notify_one();
+        return true;
+    }
+
     // Blocks until an item is there; nullopt once closed and empty.
     std::optional<T> pop() {
         std::unique_lock lock(mutex_);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -18,9 +19,12 @@
 #include <vector>
 
 #include "connectors/alert.hpp"
+#include "connectors/http/http_client.hpp"
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/sink.hpp"
+#include "connectors/sources/factory.hpp"
+#include "connectors/sources/webhook.hpp"
 #include "daemon/console_sink.hpp"
 #include "daemon/cursor_store.hpp"
 #include "daemon/decision_record.hpp"
@@ -34,7 +38,9 @@
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_hits.hpp"
 #include "daemon/rule_route_checks.hpp"
+#include "daemon/sources.hpp"
 #include "daemon/state_db.hpp"
+#include "daemon/webhook_receiver.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon {
@@ -42,53 +48,6 @@ namespace spreekbuis::daemon {
 namespace asio = boost::asio;
 
 namespace {
-
-// A replay source: reads a post file at `rate` posts per second (0 = as fast as the pipeline
-// takes them), optionally looping. Resumable, so backpressure slows it instead of dropping.
-struct ReplaySourceSettings {
-    std::string name;
-    std::string path;
-    double rate = 0.0;
-    bool loop = false;
-};
-
-std::optional<ReplaySourceSettings> read_replay_settings(const config::PluginConfig& plugin,
-                                                         const std::string& base_dir,
-                                                         rules::Diagnostics& diagnostics) {
-    const auto& document = *plugin.document;
-    if (!rules::check_keys(document, plugin.node, {"name", "type", "path", "rate", "loop"},
-                           "replay source '" + plugin.name + "'", diagnostics)) {
-        return std::nullopt;
-    }
-    ReplaySourceSettings settings;
-    settings.name = plugin.name;
-    if (!plugin.node["path"]) {
-        rules::error_at(document, plugin.node, "replay source '" + plugin.name + "' needs a path",
-                        diagnostics);
-        return std::nullopt;
-    }
-    auto path = config::read_expanded_string(document, plugin.node["path"], base_dir, diagnostics);
-    if (!path) return std::nullopt;
-    std::filesystem::path resolved(*path);
-    if (resolved.is_relative()) resolved = std::filesystem::path(base_dir) / resolved;
-    settings.path = resolved.string();
-    if (plugin.node["rate"]) {
-        auto rate = rules::read_double(document, plugin.node["rate"], diagnostics);
-        if (!rate) return std::nullopt;
-        if (*rate < 0) {
-            rules::error_at(document, plugin.node["rate"], "rate must be 0 or more posts/s",
-                            diagnostics);
-            return std::nullopt;
-        }
-        settings.rate = *rate;
-    }
-    if (plugin.node["loop"]) {
-        auto loop = rules::read_bool(document, plugin.node["loop"], diagnostics);
-        if (!loop) return std::nullopt;
-        settings.loop = *loop;
-    }
-    return settings;
-}
 
 // Runs `work` on the pipeline's emitter thread, which owns the router, the noise filter and
 // the state database's connection, inside that batch's transaction. The I/O thread waits,
@@ -388,14 +347,37 @@ bool Daemon::reload_people() {
 int Daemon::run() {
     auto& impl = *impl_;
     rules::Diagnostics diagnostics;
+    check_sources(impl.setup.config, diagnostics);
+    std::vector<std::unique_ptr<connectors::sources::LiveSource>> live_sources;
+    std::vector<connectors::sources::WebhookSettings> webhook_sources;
+    std::shared_ptr<asio::ssl::context> source_tls;
     for (const auto& source : impl.setup.config.sources) {
-        if (source.type != "replay") {
-            spdlog::error("source '{}': type '{}' is not available in this build", source.name,
-                          source.type);
-            return 1;
+        if (diagnostics.has_errors()) break;
+        if (source.type == "replay") {
+            if (auto settings =
+                    read_replay_settings(source, impl.setup.config.base_dir, diagnostics)) {
+                impl.replay_sources.push_back(*settings);
+            }
+            continue;
         }
-        if (auto settings = read_replay_settings(source, impl.setup.config.base_dir, diagnostics)) {
-            impl.replay_sources.push_back(*settings);
+        if (connectors::sources::is_webhook_source_type(source.type)) {
+            if (auto settings = connectors::sources::read_webhook_settings(
+                    source, impl.setup.config.base_dir, diagnostics)) {
+                webhook_sources.push_back(std::move(*settings));
+            }
+            continue;
+        }
+        if (!source_tls) {
+            std::string error;
+            source_tls = connectors::http::make_client_tls_context(error);
+            if (!source_tls) {
+                spdlog::error("source '{}': {}", source.name, error);
+                return 3;
+            }
+        }
+        if (auto live = connectors::sources::make_live_source(source, impl.setup.config.base_dir,
+                                                              source_tls, diagnostics)) {
+            live_sources.push_back(std::move(live));
         }
     }
     if (diagnostics.has_errors()) {
@@ -452,7 +434,8 @@ int Daemon::run() {
 
     std::unique_ptr<CursorStore> cursors;
     std::map<std::string, std::uint64_t> resume_after_line;  // read before the emitter runs
-    if (!impl.replay_sources.empty()) {
+    std::map<std::string, std::string> resume_token;
+    if (!impl.replay_sources.empty() || !live_sources.empty()) {
         std::string error;
         cursors = CursorStore::attach(state_db->handle(), error);
         if (!cursors) {
@@ -461,6 +444,9 @@ int Daemon::run() {
         }
         for (const auto& source : impl.replay_sources) {
             resume_after_line[source.name] = cursors->load(source.name);
+        }
+        for (const auto& source : live_sources) {
+            resume_token[source->name()] = cursors->load_token(source->name());
         }
     }
 
@@ -610,9 +596,11 @@ int Daemon::run() {
         }
         if (cursors) {
             for (const auto& item : batch.items) {
-                if (!item.origin.empty() && !cursors->save(item.origin, item.line)) {
-                    spdlog::warn("could not save the cursor of source '{}'", item.origin);
-                }
+                if (item.origin.empty()) continue;
+                const bool saved =
+                    item.live ? item.cursor.empty() || cursors->save_token(item.origin, item.cursor)
+                              : cursors->save(item.origin, item.line);
+                if (!saved) spdlog::warn("could not save the cursor of source '{}'", item.origin);
             }
         }
         bool stored = true;
@@ -653,12 +641,40 @@ int Daemon::run() {
         }
     } swap_guard{impl};
 
+    // Webhook sources answer on the admin server; a delivery that finds the pipeline full is
+    // answered 503, so its sender delivers it again.
+    std::unique_ptr<WebhookReceivers> webhooks;
+    if (!webhook_sources.empty()) {
+        auto arrivals = std::make_shared<std::atomic<std::uint64_t>>(0);
+        webhooks = std::make_unique<WebhookReceivers>(
+            std::move(webhook_sources),
+            [this, &pipeline, arrivals](std::vector<rules::Post> posts, const std::string& name) {
+                Batch batch;
+                for (auto& post : posts) {
+                    batch.items.push_back(PostItem{++*arrivals, std::move(post), name, true, {}});
+                }
+                const auto count = batch.items.size();
+                if (!pipeline.try_submit(batch)) return false;
+                stats_.posts_in += count;
+                return true;
+            },
+            [] { return routing::SystemClock().now_ms(); });
+    }
+    std::vector<std::pair<std::string, const connectors::sources::SourceCounters*>> network_sources;
+    for (const auto& source : live_sources) {
+        network_sources.emplace_back(source->name(), &source->counters());
+    }
+    if (webhooks) {
+        for (const auto& entry : webhooks->counters()) network_sources.push_back(entry);
+    }
+
     std::unique_ptr<http_api::AdminServer> admin;
     if (impl.setup.config.http.enabled) {
         http_api::AdminOptions options;
         options.listen = impl.setup.config.http.listen;
         options.secret = impl.setup.config.http.secret;
         options.admin_token = impl.setup.config.http.admin_token;
+        if (webhooks) options.hook_body_limit = webhooks->max_body_bytes();
         std::string error;
         admin = http_api::AdminServer::create(impl.io, options, error);
         if (!admin) {
@@ -695,6 +711,13 @@ int Daemon::run() {
             return out + impl_->rule_hits.prometheus();
         });
         if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
+        if (!network_sources.empty()) {
+            admin->add_metrics_hook([&] { return source_metrics(network_sources); });
+        }
+        if (webhooks) {
+            admin->set_hook_handler(
+                [&](const http_api::HookRequest& request) { return webhooks->handle(request); });
+        }
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
             pipeline, *silences, noise, std::move(configured_silences)));
@@ -775,8 +798,8 @@ int Daemon::run() {
                         if (stop_token.stop_requested()) break;
                     }
                     Batch batch;
-                    batch.items.push_back(
-                        PostItem{reader.line_number(), std::move(*decoded.post), source.name});
+                    batch.items.push_back(PostItem{
+                        reader.line_number(), std::move(*decoded.post), source.name, false, {}});
                     ++stats_.posts_in;
                     if (!pipeline.submit(std::move(batch))) break;
                 }
@@ -785,6 +808,35 @@ int Daemon::run() {
             } while (source.loop && !stop_token.stop_requested());
             stats_.sources_finished.fetch_add(1);
             spdlog::info("source '{}' finished its feed; running until stopped", source.name);
+        });
+    }
+
+    // Each live source runs on its own thread and io_context: when the pipeline is full, `emit`
+    // blocks and only that source's socket reads pause.
+    std::vector<std::shared_ptr<asio::io_context>> live_ios;
+    for (auto& source : live_sources) {
+        auto io = std::make_shared<asio::io_context>(1);
+        live_ios.push_back(io);
+        source_threads.emplace_back([&, io, source = source.get()] {
+            const std::string name = source->name();
+            std::uint64_t arrival = 0;
+            connectors::sources::SourceOutput output;
+            output.emit = [&, name](rules::Post post, std::string cursor) {
+                if (stop_token.stop_requested()) return false;
+                Batch batch;
+                batch.items.push_back(
+                    PostItem{++arrival, std::move(post), name, true, std::move(cursor)});
+                ++stats_.posts_in;
+                return pipeline.submit(std::move(batch)) && !stop_token.stop_requested();
+            };
+            const auto stored = resume_token.find(name);
+            const std::string resume = stored != resume_token.end() ? stored->second : "";
+            if (!resume.empty()) spdlog::info("source '{}': resuming after {}", name, resume);
+            asio::co_spawn(*io, source->run(resume, std::move(output)),
+                           [name](std::exception_ptr error) {
+                               if (error) spdlog::error("source '{}' stopped on an error", name);
+                           });
+            io->run();
         });
     }
 
@@ -811,6 +863,7 @@ int Daemon::run() {
     }
     impl.stop.request_stop();
     impl.sleep_cv.notify_all();
+    for (auto& io : live_ios) io->stop();
     for (auto& thread : source_threads) thread.join();
     pipeline.finish();
     // Let the dispatcher finish the request in flight (bounded); the rest stays in the outbox.

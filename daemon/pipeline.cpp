@@ -20,6 +20,15 @@ bool Pipeline::submit(Batch batch) {
     return true;
 }
 
+bool Pipeline::try_submit(Batch& batch) {
+    std::unique_lock lock(submit_mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    batch.sequence = next_sequence_;
+    if (!input_.try_push_or_keep(batch)) return false;
+    ++next_sequence_;
+    return true;
+}
+
 void Pipeline::work() {
     while (auto batch = input_.pop()) {
         const auto rules = rules_.get();  // once per batch: a reload never splits a batch

@@ -37,6 +37,8 @@ struct PostItem {
     std::uint64_t line = 0;  // input line number (replay) or arrival number (live)
     rules::Post post;
     std::string origin;  // configured source name, for its resume cursor
+    bool live = false;   // from a live source: `cursor` is its resume point, not `line`
+    std::string cursor;  // a live source's resume token after this post ("" = none)
 };
 
 struct Batch {
@@ -67,6 +69,9 @@ class Pipeline {
 
     // Blocks while the queue is full. False after finish().
     bool submit(Batch batch);
+    // Never blocks: false when the queue is full, another thread is submitting, or after
+    // finish(). For input that cannot wait (a webhook answers 503 and its sender retries).
+    bool try_submit(Batch& batch);
     // No more input: waits until every submitted batch was emitted, then joins the threads.
     void finish();
 

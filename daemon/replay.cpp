@@ -118,7 +118,8 @@ ReplayStats replay_posts(const Setup& setup, std::FILE* input, std::FILE* out, s
                          decoded.warning.c_str());
         }
         ++stats.posts;
-        batch.items.push_back(PostItem{reader.line_number(), std::move(*decoded.post), {}});
+        batch.items.push_back(
+            PostItem{reader.line_number(), std::move(*decoded.post), {}, false, {}});
         if (batch.items.size() == kBatchSize) {
             pipeline.submit(std::move(batch));
             batch = Batch{};

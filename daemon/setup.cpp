@@ -5,6 +5,7 @@
 
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_route_checks.hpp"
+#include "daemon/sources.hpp"
 
 namespace spreekbuis::daemon {
 
@@ -30,6 +31,7 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     auto loaded = config::load_config(config_path);
     result.diagnostics.append(loaded.diagnostics);
     if (!loaded.config) return result;
+    check_sources(*loaded.config, result.diagnostics);
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
     // Validates the people directory and the routing section without touching the state dir.
     const auto runtime = make_router(*loaded.config, RouterMode::replay, result.diagnostics);

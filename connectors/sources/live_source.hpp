@@ -23,6 +23,7 @@ struct SourceCounters {
     std::atomic<std::uint64_t> skipped{
         0};  // well-formed events that are no post (deletes, other kinds)
     std::atomic<std::uint64_t> bad_events{0};  // malformed events, logged and skipped
+    std::atomic<std::uint64_t> deferred{0};    // webhook deliveries answered 503 (pipeline full)
 };
 
 // Where a source's posts go. `emit` may block while the pipeline is full (backpressure) and

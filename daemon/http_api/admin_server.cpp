@@ -512,18 +512,67 @@ AdminReply AdminServer::handle_case(std::string_view method, std::string_view pa
     return html_reply(result.status, title, "<p>" + escape_html(message) + "</p>");
 }
 
+void AdminServer::set_hook_handler(std::function<AdminReply(const HookRequest&)> handler) {
+    std::lock_guard lock(mutex_);
+    hook_handler_ = std::move(handler);
+}
+
+AdminReply AdminServer::handle_hook(std::string_view method, std::string_view target,
+                                    std::vector<std::pair<std::string, std::string>> headers,
+                                    std::string_view body) {
+    const std::size_t q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+    std::function<AdminReply(const HookRequest&)> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = hook_handler_;
+    }
+    const auto name = url_decode(path.substr(7), false);
+    if (!handler || !name || name->empty() || name->find('/') != std::string::npos) {
+        return AdminReply{404, "text/plain; charset=utf-8", "not found\n", {}};
+    }
+    for (auto& [key, value] : headers) {
+        for (auto& c : key) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    HookRequest request;
+    request.name = *name;
+    request.method = method;
+    request.query = q == std::string_view::npos ? "" : target.substr(q + 1);
+    request.headers = std::move(headers);
+    request.body = body;
+    return handler(request);
+}
+
 namespace {
 
 asio::awaitable<void> serve(AdminServer* server, tcp::socket socket, AdminOptions options) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.body_limit(options.body_limit);
     parser.header_limit(16 * 1024);
+    // The header first: a webhook may carry a larger body than the admin paths. The parser
+    // checks a Content-Length against the limit it had when the header ended, so that limit
+    // is the larger one and the path's own limit is applied here.
+    parser.body_limit(std::max(options.body_limit, options.hook_body_limit));
     stream.expires_after(options.timeout);
-    auto [read_ec, read] =
-        co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    (void)read;
+    auto [header_ec, header_read] = co_await bhttp::async_read_header(
+        stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    (void)header_read;
+    if (header_ec && header_ec != bhttp::error::body_limit) co_return;  // nothing to answer
+    const bool hook = AdminServer::is_hook_target(parser.get().target());
+    const std::size_t limit = hook ? options.hook_body_limit : options.body_limit;
+    boost::system::error_code read_ec = header_ec;
+    if (!read_ec && parser.content_length() && *parser.content_length() > limit) {
+        read_ec = bhttp::error::body_limit;
+    }
+    if (!read_ec) {
+        parser.body_limit(limit);  // for chunked bodies, checked as they arrive
+        stream.expires_after(options.timeout);
+        auto [body_ec, read] =
+            co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        (void)read;
+        read_ec = body_ec;
+    }
     bhttp::response<bhttp::string_body> response;
     response.version(11);
     response.keep_alive(false);
@@ -535,9 +584,19 @@ asio::awaitable<void> serve(AdminServer* server, tcp::socket socket, AdminOption
         co_return;  // timeout, reset or garbage: nothing useful to answer
     } else {
         const auto& request = parser.get();
-        const AdminReply reply = server->handle(request.method_string(), request.target(),
-                                                request.body(), request[bhttp::field::content_type],
-                                                request[bhttp::field::authorization]);
+        AdminReply reply;
+        if (hook) {
+            std::vector<std::pair<std::string, std::string>> headers;
+            for (const auto& field : request) {
+                headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+            }
+            reply = server->handle_hook(request.method_string(), request.target(),
+                                        std::move(headers), request.body());
+        } else {
+            reply = server->handle(request.method_string(), request.target(), request.body(),
+                                   request[bhttp::field::content_type],
+                                   request[bhttp::field::authorization]);
+        }
         response.result(static_cast<unsigned>(reply.status));
         if (!reply.content_type.empty()) {
             response.set(bhttp::field::content_type, reply.content_type);

@@ -4,6 +4,7 @@
 // /cases/{id}/ack|resolve|reassign?token=...[&to=...]. A GET on an action link only shows a
 // confirmation page (chat apps fetch links to build previews); the POST it submits performs the
 // action through a CaseActionHandler after the signed, expiring token is verified (constant-time).
+// Webhook sources: /hooks/<name>, handed to a hook handler with headers and the raw body.
 // Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
 // SilenceHandler.
@@ -78,13 +79,23 @@ class DeadLetterHandler {
     virtual DeadLetterResult requeue_dead_letters(const std::string& sink) = 0;
 };
 
+// An inbound webhook at /hooks/<name> (a webhook source), with what its signature checks need.
+struct HookRequest {
+    std::string name;  // <name> of /hooks/<name>, percent-decoded
+    std::string_view method;
+    std::string_view query;                                    // after '?', undecoded
+    std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+    std::string_view body;
+};
+
 struct AdminOptions {
     std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
     std::string secret;                     // verifies action tokens
     std::string admin_token;                // bearer token of /api/v1; empty = API disabled
     std::function<std::int64_t()> now_ms;   // Unix ms; system clock when empty
     std::size_t body_limit = 16 * 1024;
-    std::chrono::milliseconds timeout{10000};  // per read and per write
+    std::size_t hook_body_limit = 1024 * 1024;  // for /hooks/<name> (webhook sources)
+    std::chrono::milliseconds timeout{10000};   // per read and per write
 };
 
 struct AdminReply {
@@ -111,6 +122,8 @@ class AdminServer {
     void add_metrics_hook(std::function<std::string()> hook);
     // Returns an empty string when healthy, else what is wrong (answered with 503).
     void set_health_check(std::function<std::string()> check);
+    // Receives every request to /hooks/<name>; without one, those paths are 404.
+    void set_hook_handler(std::function<AdminReply(const HookRequest&)> handler);
 
     void start();
     void stop();
@@ -119,6 +132,11 @@ class AdminServer {
     // the request's Authorization header.
     AdminReply handle(std::string_view method, std::string_view target, std::string_view body,
                       std::string_view content_type, std::string_view authorization = {});
+    // /hooks/<name>: to the hook handler. `headers` as received (any case).
+    AdminReply handle_hook(std::string_view method, std::string_view target,
+                           std::vector<std::pair<std::string, std::string>> headers,
+                           std::string_view body);
+    static bool is_hook_target(std::string_view target) { return target.substr(0, 7) == "/hooks/"; }
 
   private:
     AdminServer(boost::asio::io_context& io, AdminOptions options);
@@ -143,6 +161,7 @@ class AdminServer {
     std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;
     std::function<std::string()> health_check_;
+    std::function<AdminReply(const HookRequest&)> hook_handler_;
 };
 
 // Percent-decoding ('+' as space in queries); nullopt on a malformed escape or NUL.

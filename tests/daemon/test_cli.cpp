@@ -814,3 +814,25 @@ TEST_CASE("cli: notify-test reports a webhook that refuses the connection", "[cl
     CHECK(failed.code == daemon::kExitRuntime);
     CHECK(failed.err.find("did not accept") != std::string::npos);
 }
+
+TEST_CASE("cli: check validates every source section before anything starts", "[cli]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "");
+    ws.write("spreekbuis.yaml",
+             "rules: [rules/*.yaml]\n"
+             "sources:\n"
+             "  - {name: feed, type: replay, pth: feed.jsonl}\n"
+             "  - {name: threads, type: reddit}\n"
+             "sinks:\n"
+             "  - {name: console, type: console}\n");
+    auto checked = run({"check", "--config", ws.path("spreekbuis.yaml")});
+    CHECK(checked.code == daemon::kExitBadInput);
+    INFO(checked.err);
+    // The replay source's typo, at the key, with a did-you-mean hint.
+    CHECK(checked.err.find("spreekbuis.yaml:3:32: error: unknown key 'pth'") != std::string::npos);
+    CHECK(checked.err.find("'path'") != std::string::npos);
+    // A type this build cannot run is an error at the type, naming what it can run.
+    CHECK(checked.err.find("spreekbuis.yaml:4:27: error: source type 'reddit'") !=
+          std::string::npos);
+    CHECK(checked.err.find("available: replay, mastodon, jetstream, webhook") != std::string::npos);
+}

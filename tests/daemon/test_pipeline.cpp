@@ -41,7 +41,7 @@ daemon::Batch make_batch(int first, int count) {
         rules::Post post;
         post.id = std::to_string(i);
         post.text = i % 3 == 0 ? "x" : "y";
-        batch.items.push_back({static_cast<std::uint64_t>(i), post, {}});
+        batch.items.push_back({static_cast<std::uint64_t>(i), post, {}, false, {}});
     }
     return batch;
 }

@@ -109,6 +109,7 @@ TEST_CASE("state database: cases, alerts and the cursor commit together or not a
         REQUIRE(outbox->enqueue(alert("alert-" + case_id, case_id), 1000) ==
                 EnqueueResult::inserted);
         REQUIRE(cursors->save("feed", line));
+        REQUIRE(cursors->save_token("mastodon", "1090000000000000" + std::to_string(line)));
     };
 
     SECTION("a rolled-back batch leaves no trace (the crash case)") {
@@ -122,6 +123,7 @@ TEST_CASE("state database: cases, alerts and the cursor commit together or not a
         CHECK_FALSE(after.cases->find_case("case-1"));
         CHECK_FALSE(after.outbox->get("alert-case-1"));
         CHECK(after.cursors->load("feed") == 0);
+        CHECK(after.cursors->load_token("mastodon").empty());
     }
     SECTION("a committed batch is all there") {
         write_batch("case-1", 7);
@@ -132,6 +134,8 @@ TEST_CASE("state database: cases, alerts and the cursor commit together or not a
         REQUIRE(after.outbox->get("alert-case-1"));
         CHECK(after.outbox->get("alert-case-1")->state == OutboxState::pending);
         CHECK(after.cursors->load("feed") == 7);
+        CHECK(after.cursors->load_token("mastodon") == "10900000000000007");
+        CHECK(after.cursors->load_token("feed").empty());  // line and token cursors are apart
     }
     SECTION("without a batch transaction the stores still commit on their own") {
         REQUIRE(cases->begin());

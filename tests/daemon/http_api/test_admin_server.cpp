@@ -193,3 +193,71 @@ TEST_CASE("admin server answers on loopback", "[http_api]") {
     server->stop();
     io.run_for(std::chrono::milliseconds(50));
 }
+
+TEST_CASE("admin server hands /hooks/<name> to the hook handler, with headers and a larger body",
+          "[http_api]") {
+    boost::asio::io_context io;
+    std::string error;
+    auto opts = options();
+    opts.hook_body_limit = 256 * 1024;
+    auto server = AdminServer::create(io, opts, error);
+    REQUIRE(server);
+    std::vector<HookRequest> seen;
+    std::vector<std::string> bodies;
+    std::vector<std::string> signatures;
+    std::vector<std::string> queries;  // the request's views live only during the call
+    server->set_hook_handler([&](const HookRequest& request) {
+        seen.push_back(request);
+        queries.emplace_back(request.query);
+        bodies.emplace_back(request.body);
+        for (const auto& [name, value] : request.headers) {
+            if (name == "webhook-signature") signatures.push_back(value);
+        }
+        return AdminReply{202, "text/plain", "taken\n", {{"X-Seen", "1"}}};
+    });
+    server->start();
+
+    connectors::http::HttpClient client(io.get_executor(), nullptr, {});
+    const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
+    const std::string big(100 * 1024, 'p');  // above the admin paths' 16 KiB
+    const std::vector<connectors::sinks::HttpRequestSpec> requests = {
+        {"POST", base + "/hooks/forms?x=1", {{"Webhook-Signature", "v1,abc"}}, big},
+        {"POST", base + "/hooks/forms", {}, std::string(300 * 1024, 'p')},  // above the hook limit
+        {"POST", base + "/hooks/a%2Fb", {}, "x"},  // a name with a slash is no source name
+        {"POST", base + "/healthz", {}, big},      // the admin limit still holds elsewhere
+    };
+    std::vector<connectors::http::Result> results;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            for (const auto& r : requests) results.push_back(co_await client.request(r));
+        },
+        boost::asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (results.size() < requests.size() && std::chrono::steady_clock::now() < deadline) {
+        io.run_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(results.size() == requests.size());
+    for (const auto& r : results) REQUIRE(r.response);
+    CHECK(results[0].response->status == 202);
+    CHECK(results[0].response->body == "taken\n");
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].name == "forms");
+    CHECK(queries[0] == "x=1");
+    CHECK(bodies[0] == big);
+    REQUIRE(signatures.size() == 1);  // found under its lower-case name
+    CHECK(signatures[0] == "v1,abc");
+    CHECK(results[1].response->status == 413);
+    CHECK(results[2].response->status == 404);
+    CHECK(results[3].response->status == 413);
+    server->stop();
+    io.run_for(std::chrono::milliseconds(50));
+}
+
+TEST_CASE("admin server: /hooks/ is 404 without a hook handler", "[http_api]") {
+    boost::asio::io_context io;
+    std::string error;
+    auto server = AdminServer::create(io, options(), error);
+    REQUIRE(server);
+    CHECK(server->handle_hook("POST", "/hooks/forms", {}, "x").status == 404);
+}
