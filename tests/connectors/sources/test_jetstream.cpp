@@ -407,6 +407,7 @@ class FakeJetstream {
     struct Connection {
         std::vector<Frame> frames;
         bool hold_open = false;  // after the frames, wait for the client instead of closing
+        bool silent = false;     // after the frames, neither read (no pongs) nor close
     };
 
     FakeJetstream(asio::io_context& io, std::vector<Connection> script)
@@ -422,7 +423,8 @@ class FakeJetstream {
             auto [accept_ec, socket] =
                 co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
             if (accept_ec) co_return;
-            websocket::stream<beast::tcp_stream> ws(std::move(socket));
+            auto stream = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(socket));
+            auto& ws = *stream;
             beast::flat_buffer buffer;
             beast::http::request<beast::http::string_body> request;
             auto [read_ec, read_bytes] = co_await beast::http::async_read(
@@ -437,6 +439,10 @@ class FakeJetstream {
                 auto [write_ec, written] = co_await ws.async_write(
                     asio::buffer(frame.data), asio::as_tuple(asio::use_awaitable));
                 if (write_ec) break;
+            }
+            if (connection.silent) {
+                parked_.push_back(std::move(stream));
+                continue;
             }
             if (!connection.hold_open) {
                 co_await ws.async_close(websocket::close_code::normal,
@@ -456,6 +462,7 @@ class FakeJetstream {
     asio::ip::tcp::acceptor acceptor_;
     std::vector<Connection> script_;
     std::vector<std::string> targets_;
+    std::vector<std::unique_ptr<websocket::stream<beast::tcp_stream>>> parked_;
 };
 
 struct Emitted {
@@ -537,6 +544,39 @@ TEST_CASE("jetstream: reads, skips, reconnects with a rewound cursor, drops the 
     CHECK(counters.posts == 3);
     CHECK(counters.skipped == 3);     // the delete, the identity event, the repeat of B
     CHECK(counters.bad_events == 3);  // the cut JSON, the binary frame, the oversize message
+}
+
+TEST_CASE("jetstream: a silent connection times out and is reopened", "[jetstream][io]") {
+    asio::io_context io;
+    const auto frame = post_frame(1780000201000000, "3ksilent22", "Storing bij de bank");
+    FakeJetstream server(io, {{{}, false, true}, {{{frame}}, true, false}});
+    JetstreamSettings settings;
+    settings.name = "silent";
+    settings.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/subscribe";
+    settings.read_timeout = std::chrono::milliseconds(40);
+    settings.reconnect_initial = std::chrono::milliseconds(1);
+    settings.reconnect_cap = std::chrono::milliseconds(2);
+    auto source = connectors::sources::make_jetstream_source(settings, nullptr);
+    std::vector<Emitted> emitted;
+    connectors::sources::SourceOutput output;
+    output.emit = [&](rules::Post post, std::string cursor) {
+        emitted.push_back({std::move(post), std::move(cursor)});
+        return false;
+    };
+    bool finished = false;
+    asio::co_spawn(io, source->run("1780000200000000", output),
+                   [&](std::exception_ptr) { finished = true; });
+    io.run_for(std::chrono::seconds(20));
+
+    CHECK(finished);
+    REQUIRE(emitted.size() == 1);
+    CHECK(emitted[0].post.text == "Storing bij de bank");
+    CHECK(source->counters().connects == 2);
+    CHECK(source->counters().disconnects == 1);
+    REQUIRE(server.targets().size() == 2);
+    // Nothing arrived on the silent connection, so the second one resumes from the same point.
+    CHECK(server.targets()[0].ends_with("&cursor=1780000195000000"));
+    CHECK(server.targets()[1].ends_with("&cursor=1780000195000000"));
 }
 
 TEST_CASE("jetstream: a refused connection is retried with backoff", "[jetstream][io]") {
