@@ -388,8 +388,15 @@ std::optional<MastodonSettings> read_mastodon_settings(const config::PluginConfi
         rules::error_at(
             document, node, what + " needs a token", diagnostics,
             "a user access token with read:statuses, e.g. token: ${env:MASTODON_TOKEN}");
-    } else if (read("token", settings.token) && settings.token.empty()) {
-        rules::error_at(document, node["token"], "token must not be empty", diagnostics);
+    } else if (read("token", settings.token)) {
+        if (settings.token.empty()) {
+            rules::error_at(document, node["token"], "token must not be empty", diagnostics);
+        } else if (std::any_of(settings.token.begin(), settings.token.end(), [](char c) {
+                       return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F;
+                   })) {
+            rules::error_at(document, node["token"], "token holds a space or a control character",
+                            diagnostics, "check the file or variable it comes from (a stray \\r?)");
+        }
     }
     if (node["gap_fill"]) {
         if (auto gap_fill = rules::read_bool(document, node["gap_fill"], diagnostics)) {

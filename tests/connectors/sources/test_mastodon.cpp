@@ -434,6 +434,11 @@ TEST_CASE("mastodon settings: errors point at file:line:col", "[mastodon][settin
           std::string::npos);
     CHECK(p.text().find("spreekbuis.yaml:5:11:") != std::string::npos);
 
+    p = read_settings("name: social\ntype: mastodon\nurl: https://s.example\ntoken: \"abc\\r\"\n");
+    CHECK_FALSE(p.settings);
+    CHECK(p.text().find("spreekbuis.yaml:4:8: error: token holds a space or a control") !=
+          std::string::npos);
+
     p = read_settings("name: social\ntype: mastodon\nurl: http://s.example\ntoken: t\n");
     REQUIRE(p.settings);
     CHECK(p.diagnostics.warning_count() == 1);
