@@ -538,10 +538,14 @@ class JetstreamSource final : public LiveSource {
         }));
         ws.read_message_max(settings_.max_message_bytes);
         const auto target = jetstream_target(settings_, url.target, resume_);
-        auto [handshake_ec] = co_await ws.async_handshake(host_header(url), target,
+        websocket::response_type response;
+        auto [handshake_ec] = co_await ws.async_handshake(response, host_header(url), target,
                                                           asio::as_tuple(asio::use_awaitable));
         if (handshake_ec) {
             end.error = http::describe_error("WebSocket handshake with " + url.host, handshake_ec);
+            if (response.result_int() != 0 && response.result_int() != 101) {
+                end.error += " (HTTP " + std::to_string(response.result_int()) + ")";
+            }
             co_return end;
         }
         ++counters_.connects;

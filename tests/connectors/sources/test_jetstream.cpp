@@ -9,6 +9,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -408,6 +409,7 @@ class FakeJetstream {
         std::vector<Frame> frames;
         bool hold_open = false;  // after the frames, wait for the client instead of closing
         bool silent = false;     // after the frames, neither read (no pongs) nor close
+        unsigned refuse = 0;     // answer the handshake with this HTTP status instead
     };
 
     FakeJetstream(asio::io_context& io, std::vector<Connection> script)
@@ -431,6 +433,15 @@ class FakeJetstream {
                 ws.next_layer(), buffer, request, asio::as_tuple(asio::use_awaitable));
             if (read_ec) co_return;
             targets_.emplace_back(request.target());
+            if (connection.refuse != 0) {
+                beast::http::response<beast::http::string_body> refusal(
+                    static_cast<beast::http::status>(connection.refuse), 11);
+                refusal.body() = "invalid wantedCollections";
+                refusal.prepare_payload();
+                co_await beast::http::async_write(ws.next_layer(), refusal,
+                                                  asio::as_tuple(asio::use_awaitable));
+                continue;
+            }
             auto [handshake_ec] =
                 co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
             if (handshake_ec) co_return;
@@ -577,6 +588,34 @@ TEST_CASE("jetstream: a silent connection times out and is reopened", "[jetstrea
     // Nothing arrived on the silent connection, so the second one resumes from the same point.
     CHECK(server.targets()[0].ends_with("&cursor=1780000195000000"));
     CHECK(server.targets()[1].ends_with("&cursor=1780000195000000"));
+}
+
+TEST_CASE("jetstream: a declined handshake is retried", "[jetstream][io]") {
+    asio::io_context io;
+    const auto frame = post_frame(1780000301000000, "3kretry22", "Geen bereik sinds gisteren");
+    FakeJetstream server(io, {{{}, false, false, 400}, {{{frame}}, true, false, 0}});
+    JetstreamSettings settings;
+    settings.name = "declined";
+    settings.url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/subscribe";
+    settings.reconnect_initial = std::chrono::milliseconds(1);
+    settings.reconnect_cap = std::chrono::milliseconds(2);
+    auto source = connectors::sources::make_jetstream_source(settings, nullptr);
+    std::vector<Emitted> emitted;
+    connectors::sources::SourceOutput output;
+    output.emit = [&](rules::Post post, std::string cursor) {
+        emitted.push_back({std::move(post), std::move(cursor)});
+        return false;
+    };
+    bool finished = false;
+    asio::co_spawn(io, source->run("", output), [&](std::exception_ptr) { finished = true; });
+    io.run_for(std::chrono::seconds(20));
+
+    CHECK(finished);
+    REQUIRE(emitted.size() == 1);
+    CHECK(emitted[0].cursor == "1780000301000000");
+    CHECK(source->counters().connects == 1);
+    CHECK(source->counters().disconnects == 1);
+    CHECK(server.targets().size() == 2);
 }
 
 TEST_CASE("jetstream: a refused connection is retried with backoff", "[jetstream][io]") {
