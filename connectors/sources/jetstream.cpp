@@ -51,9 +51,14 @@ JetstreamEvent make_event(JetstreamEvent::Kind kind, std::string reason, std::st
     return event;
 }
 
-// Text from the frame for a message: valid UTF-8, cut short.
+// Text from the frame for a message: valid UTF-8, cut short, control characters as '?' (so a
+// frame cannot forge log lines).
 std::string shown(std::string_view text) {
-    return "'" + rules::utf8::clip(rules::utf8::repair(text), 64) + "'";
+    auto clipped = rules::utf8::clip(rules::utf8::repair(text), 64);
+    for (char& c : clipped) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+    }
+    return "'" + clipped + "'";
 }
 
 // simdjson yields valid UTF-8 for valid input; repaired again so no escape can smuggle a

@@ -1,7 +1,8 @@
 // Fuzzes the Jetstream frame decoder and the subscribe target, the first code every byte from
 // the Bluesky stream meets: whatever the frame, the decoder yields a post, a skip or a bad
-// event with a reason; a post has an at:// id, text and fields in valid UTF-8 and a cursor of
-// decimal digits; the target built from the bytes as a resume point stays printable ASCII.
+// event with a one-line reason; a post has an at:// id, text and fields in valid UTF-8 and a
+// cursor of decimal digits; the target built from the bytes as a resume point stays printable
+// ASCII.
 #include <simdjson.h>
 
 #include <cstdint>
@@ -32,6 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto event = connectors::sources::decode_jetstream_event(frame);
     if (!event.cursor.empty() && !all_digits(event.cursor)) std::abort();
     if (!simdjson::validate_utf8(event.reason.data(), event.reason.size())) std::abort();
+    for (const char c : event.reason) {
+        if (static_cast<unsigned char>(c) < 0x20) std::abort();  // one log line, never forged
+    }
     switch (event.kind) {
         case JetstreamEvent::Kind::post: {
             if (!event.post || event.cursor.empty()) std::abort();

@@ -213,6 +213,8 @@ TEST_CASE("jetstream: malformed events are bad with a reason", "[jetstream]") {
          "field 'did' is not a DID: 'plc:nope'", t},
         {R"({"did":"did:plc:a/b","time_us":1780000005000000,"kind":"commit"})",
          "field 'did' is not a DID: 'did:plc:a/b'", t},
+        {R"({"did":"did:plc:a\nb","time_us":1780000005000000,"kind":"commit"})",
+         "field 'did' is not a DID: 'did:plc:a?b'", t},
         {R"({"did":"did:plc:a1","time_us":1780000005000000})", "missing field 'kind'", t},
         {R"({"did":"did:plc:a1","time_us":1780000005000000,"kind":["commit"]})",
          "field 'kind' is not a string", t},
