@@ -61,8 +61,10 @@ std::string post_frame(std::int64_t time_us, const std::string& rkey, const std:
 
 TEST_CASE("jetstream: a created post becomes a Post with every field", "[jetstream]") {
     const std::string reply =
-        R"("reply":{"parent":{"cid":"bafyparent","uri":"at://did:plc:otherparent1/app.bsky.feed.post/3kparent22"},)"
-        R"("root":{"cid":"bafyroot","uri":"at://did:plc:otherroot111/app.bsky.feed.post/3kroot2222"}},)";
+        R"("reply":{"parent":{"cid":"bafyparent",)"
+        R"("uri":"at://did:plc:otherparent1/app.bsky.feed.post/3kparent22"},)"
+        R"("root":{"cid":"bafyroot",)"
+        R"("uri":"at://did:plc:otherroot111/app.bsky.feed.post/3kroot2222"}},)";
     const auto event = decode_jetstream_event(
         commit_frame(1780000001000000, "create", "app.bsky.feed.post", "3kpost7abc22",
                      post_record("Mijn koffer is zoek na de vlucht", reply)));
