@@ -23,6 +23,7 @@
 #include "connectors/http/connect.hpp"
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
+#include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
@@ -257,24 +258,6 @@ JetstreamEvent decode_valid(std::string_view frame, bool repaired) {
 }
 
 // ---- target ----
-
-std::string percent_encode(std::string_view value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0x0F];
-        }
-    }
-    return out;
-}
 
 std::optional<std::int64_t> parse_time_us(std::string_view text) {
     std::int64_t value = 0;
@@ -656,7 +639,7 @@ std::string jetstream_target(const JetstreamSettings& settings, std::string_view
         separator = '&';
         target += key;
         target += '=';
-        target += percent_encode(value);
+        target += sinks::url_encode(value);
     };
     for (const auto& collection : settings.collections) add("wantedCollections", collection);
     for (const auto& did : settings.dids) add("wantedDids", did);

@@ -20,6 +20,7 @@
 #include "connectors/http/connect.hpp"
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
+#include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
 #include "connectors/sources/sse.hpp"
 #include "rules/utf8.hpp"
@@ -183,27 +184,6 @@ simdjson::error_code parse_json(std::string_view data, dom::element& element, bo
     return parser.parse(fixed.data(), fixed.size()).get(element);
 }
 
-bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
-
-std::string percent_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (is_unreserved(byte)) {
-            out.push_back(c);
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[byte >> 4]);
-            out.push_back(kHex[byte & 0xF]);
-        }
-    }
-    return out;
-}
-
 bool is_loopback(std::string_view host) {
     return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
@@ -261,11 +241,11 @@ std::string mastodon_stream_path(const MastodonSettings& settings) {
     const auto& stream = settings.stream;
     if (stream == "public:local") return base + "/public/local";
     if (stream == "public:remote") return base + "/public/remote";
-    if (stream == "hashtag") return base + "/hashtag?tag=" + percent_encode(settings.tag);
+    if (stream == "hashtag") return base + "/hashtag?tag=" + sinks::url_encode(settings.tag);
     if (stream == "hashtag:local") {
-        return base + "/hashtag/local?tag=" + percent_encode(settings.tag);
+        return base + "/hashtag/local?tag=" + sinks::url_encode(settings.tag);
     }
-    if (stream == "list") return base + "/list?list=" + percent_encode(settings.list);
+    if (stream == "list") return base + "/list?list=" + sinks::url_encode(settings.list);
     if (stream == "user") return base + "/user";
     return base + "/public";
 }
@@ -275,10 +255,10 @@ std::string mastodon_timeline_path(const MastodonSettings& settings) {
     const auto& stream = settings.stream;
     if (stream == "public:local") return base + "/public?local=true";
     if (stream == "public:remote") return base + "/public?remote=true";
-    if (stream == "hashtag") return base + "/tag/" + percent_encode(settings.tag);
+    if (stream == "hashtag") return base + "/tag/" + sinks::url_encode(settings.tag);
     if (stream == "hashtag:local")
-        return base + "/tag/" + percent_encode(settings.tag) + "?local=true";
-    if (stream == "list") return base + "/list/" + percent_encode(settings.list);
+        return base + "/tag/" + sinks::url_encode(settings.tag) + "?local=true";
+    if (stream == "list") return base + "/list/" + sinks::url_encode(settings.list);
     if (stream == "user") return base + "/home";
     return base + "/public";
 }
