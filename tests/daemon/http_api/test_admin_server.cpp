@@ -39,6 +39,26 @@ std::string token(const std::string& case_id, CaseAction action, std::int64_t ex
     return make_action_token(kSecret, case_id, action, expiry_s);
 }
 
+// Sends the requests one after another over loopback; every one must get an answer.
+std::vector<connectors::http::Result> send_all(
+    boost::asio::io_context& io, connectors::http::HttpClient& client,
+    const std::vector<connectors::sinks::HttpRequestSpec>& requests) {
+    std::vector<connectors::http::Result> results;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            for (const auto& r : requests) results.push_back(co_await client.request(r));
+        },
+        boost::asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (results.size() < requests.size() && std::chrono::steady_clock::now() < deadline) {
+        io.run_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(results.size() == requests.size());
+    for (const auto& r : results) REQUIRE(r.response);
+    return results;
+}
+
 }  // namespace
 
 TEST_CASE("url_decode and form_value", "[http_api]") {
@@ -158,7 +178,6 @@ TEST_CASE("admin server answers on loopback", "[http_api]") {
     client_options.request_timeout = std::chrono::milliseconds(5000);
     connectors::http::HttpClient client(io.get_executor(), nullptr, client_options);
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
-    std::vector<connectors::http::Result> results;
     const std::int64_t expiry = kNowMs / 1000 + 60;
     const std::vector<connectors::sinks::HttpRequestSpec> requests = {
         {"GET", base + "/healthz", {}, ""},
@@ -170,18 +189,7 @@ TEST_CASE("admin server answers on loopback", "[http_api]") {
         {"POST", base + "/healthz", {}, std::string(64 * 1024, 'x')},
         {"GET", base + "/nope", {}, ""},
     };
-    boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<void> {
-            for (const auto& r : requests) results.push_back(co_await client.request(r));
-        },
-        boost::asio::detached);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (results.size() < requests.size() && std::chrono::steady_clock::now() < deadline) {
-        io.run_for(std::chrono::milliseconds(5));
-    }
-    REQUIRE(results.size() == requests.size());
-    for (const auto& r : results) REQUIRE(r.response);
+    const auto results = send_all(io, client, requests);
     CHECK(results[0].response->status == 200);
     CHECK(results[0].response->body == "ok\n");
     CHECK(results[1].response->body == "spreekbuis_up 1\n");
@@ -226,19 +234,7 @@ TEST_CASE("admin server hands /hooks/<name> to the hook handler, with headers an
         {"POST", base + "/hooks/a%2Fb", {}, "x"},  // a name with a slash is no source name
         {"POST", base + "/healthz", {}, big},      // the admin limit still holds elsewhere
     };
-    std::vector<connectors::http::Result> results;
-    boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<void> {
-            for (const auto& r : requests) results.push_back(co_await client.request(r));
-        },
-        boost::asio::detached);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (results.size() < requests.size() && std::chrono::steady_clock::now() < deadline) {
-        io.run_for(std::chrono::milliseconds(5));
-    }
-    REQUIRE(results.size() == requests.size());
-    for (const auto& r : results) REQUIRE(r.response);
+    const auto results = send_all(io, client, requests);
     CHECK(results[0].response->status == 202);
     CHECK(results[0].response->body == "taken\n");
     REQUIRE(seen.size() == 1);
