@@ -1,0 +1,813 @@
+#include "connectors/sources/x_stream.hpp"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <deque>
+#include <unordered_set>
+
+#include "connectors/http/connect.hpp"
+#include "connectors/http/http_client.hpp"
+#include "connectors/post_decoder.hpp"
+#include "rules/utf8.hpp"
+#include "rules/yaml_source.hpp"
+
+namespace spreekbuis::connectors::sources {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+constexpr std::string_view kQuery =
+    "tweet.fields=created_at,lang,conversation_id,referenced_tweets,public_metrics"
+    "&expansions=author_id&user.fields=username,name,public_metrics,verified";
+
+XStreamEvent make_event(XStreamEvent::Kind kind, std::string reason) {
+    XStreamEvent event;
+    event.kind = kind;
+    event.reason = std::move(reason);
+    return event;
+}
+
+XStreamEvent bad(std::string reason) {
+    return make_event(XStreamEvent::Kind::bad, std::move(reason));
+}
+
+XStreamEvent skip(std::string reason) {
+    return make_event(XStreamEvent::Kind::skip, std::move(reason));
+}
+
+// Text from the stream for a message: valid UTF-8, cut short, control characters as '?' (so a
+// line cannot forge log lines).
+std::string shown(std::string_view text, std::size_t limit) {
+    auto clipped = rules::utf8::clip(rules::utf8::repair(text.substr(0, limit + 4)), limit);
+    for (char& c : clipped) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+    }
+    return clipped;
+}
+
+// simdjson yields valid UTF-8 for valid input; repaired again so no escape can smuggle a
+// broken sequence into a post.
+std::string valid_utf8(std::string_view text) {
+    if (simdjson::validate_utf8(text.data(), text.size())) return std::string(text);
+    return rules::utf8::repair(text);
+}
+
+enum class Field { absent, null, ok, wrong };
+
+Field string_field(dom::object object, std::string_view key, std::string_view& out) {
+    dom::element value;
+    if (object.at_key(key).get(value) != simdjson::SUCCESS) return Field::absent;
+    if (value.is_null()) return Field::null;
+    if (value.get_string().get(out) != simdjson::SUCCESS) return Field::wrong;
+    return Field::ok;
+}
+
+void note(std::string& warnings, std::string_view text) {
+    if (!warnings.empty()) warnings += "; ";
+    warnings += text;
+}
+
+void optional_string(dom::object object, std::string_view key, std::string& out,
+                     std::string& warnings) {
+    std::string_view value;
+    const Field field = string_field(object, key, value);
+    if (field == Field::ok) {
+        out = valid_utf8(value);
+    } else if (field == Field::wrong) {
+        note(warnings, "ignored '" + std::string(key) + "' (not a string)");
+    }
+}
+
+void optional_int(dom::object object, std::string_view key, std::optional<std::int64_t>& out,
+                  std::string& warnings) {
+    dom::element value;
+    if (object.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) return;
+    std::int64_t number = 0;
+    if (value.get_int64().get(number) != simdjson::SUCCESS) {
+        note(warnings, "ignored '" + std::string(key) + "' (not an integer)");
+        return;
+    }
+    out = number;
+}
+
+bool optional_object(dom::object parent, std::string_view key, dom::object& out,
+                     std::string& warnings) {
+    dom::element value;
+    if (parent.at_key(key).get(value) != simdjson::SUCCESS || value.is_null()) return false;
+    if (value.get_object().get(out) != simdjson::SUCCESS) {
+        note(warnings, "ignored '" + std::string(key) + "' (not an object)");
+        return false;
+    }
+    return true;
+}
+
+bool is_post_id(std::string_view text) {
+    return !text.empty() && text.size() <= 32 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_username(std::string_view text) {
+    return !text.empty() && text.size() <= 50 && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    });
+}
+
+// Parses `line` (repaired to valid UTF-8 first when needed) with the thread's parser.
+simdjson::error_code parse_json(std::string_view line, dom::element& element, bool& repaired) {
+    thread_local dom::parser parser;
+    repaired = !simdjson::validate_utf8(line.data(), line.size());
+    if (!repaired) return parser.parse(line.data(), line.size()).get(element);
+    const std::string fixed = rules::utf8::repair(line);
+    return parser.parse(fixed.data(), fixed.size()).get(element);
+}
+
+// "title (connection_issue): detail" of one error object; "" when it names nothing.
+std::string describe_problem(dom::object problem) {
+    std::string_view title;
+    std::string_view detail;
+    std::string_view issue;
+    string_field(problem, "title", title);
+    string_field(problem, "detail", detail);
+    string_field(problem, "connection_issue", issue);
+    if (title.empty()) string_field(problem, "message", title);
+    std::string text = shown(title, 120);
+    if (!issue.empty()) text += (text.empty() ? "" : " ") + ("(" + shown(issue, 80) + ")");
+    if (!detail.empty()) text += (text.empty() ? "" : ": ") + shown(detail, 300);
+    return text;
+}
+
+XStreamEvent decode_error(dom::object root) {
+    std::string reason;
+    dom::array errors;
+    if (root.at_key("errors").get_array().get(errors) == simdjson::SUCCESS) {
+        for (dom::element entry : errors) {
+            dom::object problem;
+            if (entry.get_object().get(problem) != simdjson::SUCCESS) continue;
+            const std::string text = describe_problem(problem);
+            if (!text.empty()) note(reason, text);
+            if (reason.size() > 600) break;
+        }
+    } else {
+        reason = describe_problem(root);
+    }
+    if (reason.empty()) reason = "an error object without title or detail";
+    return make_event(XStreamEvent::Kind::error, std::move(reason));
+}
+
+// The author among includes.users whose id is `author_id`.
+void read_author(dom::object root, std::string_view author_id, rules::Author& author,
+                 std::string& warnings) {
+    dom::object includes;
+    if (!optional_object(root, "includes", includes, warnings)) return;
+    dom::element users_element;
+    if (includes.at_key("users").get(users_element) != simdjson::SUCCESS) return;
+    dom::array users;
+    if (users_element.get_array().get(users) != simdjson::SUCCESS) {
+        note(warnings, "ignored 'includes.users' (not an array)");
+        return;
+    }
+    for (dom::element user_element : users) {
+        dom::object user;
+        if (user_element.get_object().get(user) != simdjson::SUCCESS) continue;
+        std::string_view id;
+        if (string_field(user, "id", id) != Field::ok || id != author_id) continue;
+        optional_string(user, "username", author.handle, warnings);
+        optional_string(user, "name", author.name, warnings);
+        dom::object metrics;
+        if (optional_object(user, "public_metrics", metrics, warnings)) {
+            optional_int(metrics, "followers_count", author.followers, warnings);
+        }
+        dom::element verified;
+        if (user.at_key("verified").get(verified) == simdjson::SUCCESS && !verified.is_null()) {
+            bool value = false;
+            if (verified.get_bool().get(value) == simdjson::SUCCESS) {
+                author.verified = value;
+            } else {
+                note(warnings, "ignored 'verified' (not a boolean)");
+            }
+        }
+        return;
+    }
+    note(warnings, "author " + shown(author_id, 32) + " not in includes.users");
+}
+
+XStreamEvent decode_post(dom::object root, dom::object data) {
+    std::string_view id;
+    switch (string_field(data, "id", id)) {
+        case Field::ok:
+            break;
+        case Field::wrong:
+            return bad("'data.id' is not a string");
+        default:
+            return bad("post without 'data.id'");
+    }
+    if (!is_post_id(id)) return bad("'data.id' " + shown(id, 40) + " is not a numeric post id");
+    std::string_view text;
+    switch (string_field(data, "text", text)) {
+        case Field::ok:
+            break;
+        case Field::wrong:
+            return bad("'data.text' is not a string");
+        default:
+            return bad("post " + std::string(id) + " without 'data.text'");
+    }
+
+    std::string warnings;
+    rules::Post post;
+    dom::element referenced_element;
+    if (data.at_key("referenced_tweets").get(referenced_element) == simdjson::SUCCESS &&
+        !referenced_element.is_null()) {
+        dom::array referenced;
+        if (referenced_element.get_array().get(referenced) != simdjson::SUCCESS) {
+            note(warnings, "ignored 'referenced_tweets' (not an array)");
+        } else {
+            for (dom::element entry : referenced) {
+                dom::object reference;
+                if (entry.get_object().get(reference) != simdjson::SUCCESS) continue;
+                std::string_view type;
+                std::string_view target;
+                string_field(reference, "type", type);
+                string_field(reference, "id", target);
+                if (type == "retweeted") return skip("retweet of " + shown(target, 32));
+                if (type == "replied_to" && is_post_id(target)) {
+                    post.in_reply_to = "x:" + std::string(target);
+                }
+            }
+        }
+    }
+    if (text.empty()) return skip("post " + std::string(id) + " without text");
+
+    post.id = "x:" + std::string(id);
+    post.source = "x";
+    post.text = valid_utf8(text);
+    optional_string(data, "lang", post.lang, warnings);
+    if (post.lang == "und") post.lang.clear();
+    optional_string(data, "created_at", post.created_at, warnings);
+    if (!post.created_at.empty()) {
+        post.created_at_ms = parse_rfc3339_ms(post.created_at);
+        if (!post.created_at_ms) note(warnings, "'created_at' is not an RFC 3339 timestamp");
+    }
+    std::string conversation;
+    optional_string(data, "conversation_id", conversation, warnings);
+    if (is_post_id(conversation)) {
+        post.conversation = "x:" + conversation;
+    } else if (!conversation.empty()) {
+        note(warnings, "ignored 'conversation_id' (not a post id)");
+    }
+    dom::object metrics;
+    if (optional_object(data, "public_metrics", metrics, warnings)) {
+        optional_int(metrics, "retweet_count", post.reposts, warnings);
+        optional_int(metrics, "reply_count", post.replies, warnings);
+    }
+    std::string_view author_id;
+    if (string_field(data, "author_id", author_id) == Field::ok && !author_id.empty()) {
+        read_author(root, author_id, post.author, warnings);
+    }
+    post.url = is_username(post.author.handle)
+                   ? "https://x.com/" + post.author.handle + "/status/" + std::string(id)
+                   : "https://x.com/i/web/status/" + std::string(id);
+
+    XStreamEvent result;
+    result.kind = XStreamEvent::Kind::post;
+    result.reason = std::move(warnings);
+    result.post = std::move(post);
+    return result;
+}
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+XStreamEvent decode_x_stream_line(std::string_view line) {
+    while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
+    while (!line.empty() && is_blank(line.back())) line.remove_suffix(1);
+    if (line.empty()) return skip("heartbeat");
+    dom::element element;
+    bool repaired = false;
+    if (auto error = parse_json(line, element, repaired)) {
+        return bad(std::string("malformed JSON (") + simdjson::error_message(error) + ")");
+    }
+    dom::object root;
+    if (element.get_object().get(root) != simdjson::SUCCESS) {
+        return bad("a stream line must be a JSON object");
+    }
+    dom::element data;
+    if (root.at_key("data").get(data) == simdjson::SUCCESS) {
+        dom::object post;
+        if (data.get_object().get(post) != simdjson::SUCCESS) return bad("'data' is not an object");
+        auto result = decode_post(root, post);
+        if (result.kind == XStreamEvent::Kind::post) {
+            if (root.at_key("errors").error() == simdjson::SUCCESS) {
+                note(result.reason, "partial errors: " + decode_error(root).reason);
+            }
+            if (repaired) note(result.reason, "invalid UTF-8 replaced by U+FFFD");
+        }
+        return result;
+    }
+    if (root.at_key("errors").error() == simdjson::SUCCESS ||
+        root.at_key("title").error() == simdjson::SUCCESS ||
+        root.at_key("connection_issue").error() == simdjson::SUCCESS) {
+        return decode_error(root);
+    }
+    return skip("a message without 'data' or 'errors'");
+}
+
+bool is_x_connection_limit(const XStreamEvent& event) {
+    return event.kind == XStreamEvent::Kind::error &&
+           event.reason.find("TooManyConnections") != std::string::npos;
+}
+
+void XLineSplitter::feed(std::string_view bytes, std::vector<std::string>& lines) {
+    while (!bytes.empty()) {
+        const auto newline = bytes.find('\n');
+        const std::string_view piece =
+            newline == std::string_view::npos ? bytes : bytes.substr(0, newline);
+        if (!discarding_) {
+            if (partial_.size() + piece.size() > max_) {
+                partial_.clear();
+                partial_.shrink_to_fit();
+                discarding_ = true;
+                ++oversized_;
+            } else {
+                partial_.append(piece);
+            }
+        }
+        if (newline == std::string_view::npos) return;
+        bytes.remove_prefix(newline + 1);
+        if (discarding_) {
+            discarding_ = false;
+            continue;
+        }
+        if (!partial_.empty() && partial_.back() == '\r') partial_.pop_back();
+        lines.push_back(std::move(partial_));
+        partial_.clear();
+    }
+}
+
+namespace {
+
+std::chrono::milliseconds doubled(std::chrono::milliseconds initial, int times,
+                                  std::chrono::milliseconds cap) {
+    auto wait = initial;
+    for (int i = 0; i < times && wait < cap; ++i) wait *= 2;
+    return std::min(wait, cap);
+}
+
+}  // namespace
+
+std::chrono::milliseconds XStreamBackoff::next(
+    XDisconnect why, std::optional<std::chrono::milliseconds> server_wait) {
+    switch (why) {
+        case XDisconnect::dropped:
+            network_failures_ = http_failures_ = rate_limit_failures_ = 0;
+            return std::chrono::milliseconds(0);
+        case XDisconnect::network: {
+            network_failures_ = std::min(network_failures_ + 1, 1 << 20);
+            return std::min(steps_.network_step * network_failures_, steps_.network_max);
+        }
+        case XDisconnect::http: {
+            const auto wait = doubled(steps_.http_initial, http_failures_, steps_.http_max);
+            http_failures_ = std::min(http_failures_ + 1, 64);
+            return wait;
+        }
+        case XDisconnect::rate_limited: {
+            auto wait =
+                doubled(steps_.rate_limit_initial, rate_limit_failures_, steps_.rate_limit_max);
+            rate_limit_failures_ = std::min(rate_limit_failures_ + 1, 64);
+            if (server_wait && *server_wait > wait) wait = *server_wait;
+            return wait;
+        }
+        case XDisconnect::unauthorized:
+            return steps_.http_max;
+    }
+    return steps_.http_max;
+}
+
+std::optional<std::chrono::milliseconds> x_rate_limit_wait(std::string_view reset,
+                                                           std::int64_t now_ms) {
+    constexpr std::int64_t kMaxWaitMs = 3600 * 1000;
+    while (!reset.empty() && reset.front() == ' ') reset.remove_prefix(1);
+    while (!reset.empty() && reset.back() == ' ') reset.remove_suffix(1);
+    std::int64_t seconds = 0;
+    const auto [end, ec] = std::from_chars(reset.data(), reset.data() + reset.size(), seconds);
+    if (reset.empty() || ec != std::errc() || end != reset.data() + reset.size() || seconds < 0 ||
+        seconds > std::int64_t{1} << 40) {
+        return std::nullopt;
+    }
+    const std::int64_t wait = seconds * 1000 - now_ms;
+    if (wait <= 0) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(std::min(wait, kMaxWaitMs));
+}
+
+std::string x_stream_target(std::string_view url_target) {
+    std::string target(url_target.empty() ? "/" : url_target);
+    const auto query = target.find('?');
+    if (query == std::string::npos) {
+        target += '?';
+    } else if (target.back() != '?' && target.back() != '&') {
+        target += '&';
+    }
+    target += kQuery;
+    return target;
+}
+
+namespace {
+
+bool is_loopback(std::string_view host) {
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+}  // namespace
+
+std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig& plugin,
+                                                      const std::string& base_dir,
+                                                      rules::Diagnostics& diagnostics) {
+    const auto& document = *plugin.document;
+    const auto& node = plugin.node;
+    const std::string what = "x source '" + plugin.name + "'";
+    if (!rules::check_keys(document, node, {"name", "type", "url", "bearer_token"}, what,
+                           diagnostics)) {
+        return std::nullopt;
+    }
+    const std::size_t errors_before = diagnostics.error_count();
+    XStreamSettings settings;
+    settings.name = plugin.name;
+    auto read = [&](const char* key, std::string& out) {
+        if (!node[key]) return false;
+        auto value = config::read_expanded_string(document, node[key], base_dir, diagnostics);
+        if (!value) return false;
+        out = std::move(*value);
+        return true;
+    };
+
+    if (read("url", settings.url)) {
+        std::string error;
+        auto url = http::parse_url(settings.url, &error);
+        if (!url) {
+            rules::error_at(document, node["url"], "bad url: " + error, diagnostics);
+        } else if (url->target.find('#') != std::string::npos) {
+            rules::error_at(document, node["url"], "url must not hold a fragment ('#')",
+                            diagnostics);
+        } else if (!url->tls && !is_loopback(url->host)) {
+            rules::error_at(document, node["url"],
+                            "plain http would send the bearer token unencrypted", diagnostics,
+                            "use https; http:// is accepted only for a loopback stand-in");
+        }
+    }
+
+    if (!node["bearer_token"]) {
+        rules::error_at(document, node, what + " needs a bearer_token", diagnostics,
+                        "the app-only Bearer token, e.g. bearer_token: ${env:X_BEARER_TOKEN}");
+    } else if (read("bearer_token", settings.bearer_token)) {
+        if (settings.bearer_token.empty()) {
+            rules::error_at(document, node["bearer_token"], "bearer_token must not be empty",
+                            diagnostics);
+        } else if (std::any_of(
+                       settings.bearer_token.begin(), settings.bearer_token.end(),
+                       [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F; })) {
+            rules::error_at(document, node["bearer_token"],
+                            "bearer_token holds a space or a control character", diagnostics,
+                            "the token alone, without 'Bearer '; check the file or variable it "
+                            "comes from (a stray \\r?)");
+        }
+    }
+    if (diagnostics.error_count() != errors_before) return std::nullopt;
+    return settings;
+}
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+constexpr std::size_t kRecentIds = 4096;
+constexpr std::size_t kRawBufferLimit = 1 << 20;
+constexpr std::size_t kBodyStartBytes = 300;
+
+// At most one warning a second per source; what it held back is counted in the next line.
+class LogLimiter {
+  public:
+    void warn(const std::string& source, const std::string& message) {
+        const auto now = std::chrono::steady_clock::now();
+        if (logged_once_ && now - last_ < std::chrono::seconds(1)) {
+            ++held_back_;
+            return;
+        }
+        if (held_back_ > 0) {
+            spdlog::warn("x source {}: {} ({} similar warnings held back)", source, message,
+                         held_back_);
+        } else {
+            spdlog::warn("x source {}: {}", source, message);
+        }
+        logged_once_ = true;
+        last_ = now;
+        held_back_ = 0;
+    }
+
+  private:
+    bool logged_once_ = false;
+    std::chrono::steady_clock::time_point last_{};
+    std::uint64_t held_back_ = 0;
+};
+
+// One attempt's end: why the connection ended and how long the server asked us to wait.
+struct Attempt {
+    bool stop = false;      // emit returned false: the daemon stops
+    bool got_data = false;  // a heartbeat or a line arrived on an open stream
+    XDisconnect why = XDisconnect::network;
+    std::optional<std::chrono::milliseconds> server_wait;
+    std::string error;
+};
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The I/O half. Owns the connection, the recent post ids and the heartbeat count; used only on
+// the thread that runs `run` (the counters may be read from any).
+class XStreamSource final : public LiveSource {
+  public:
+    XStreamSource(XStreamSettings settings, std::shared_ptr<asio::ssl::context> tls)
+        : settings_(std::move(settings)), tls_(std::move(tls)) {
+        std::string error;
+        if (auto url = http::parse_url(settings_.url, &error)) {
+            url_ = *url;
+            url_ok_ = true;
+            url_.target = x_stream_target(url_.target);
+            const bool default_port = url_.port == (url_.tls ? "443" : "80");
+            const std::string host =
+                url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host;
+            host_header_ = default_port ? host : host + ":" + url_.port;
+        } else {
+            url_error_ = error;
+        }
+        if (url_ok_ && url_.tls && !tls_) tls_ = http::make_client_tls_context(url_error_);
+    }
+
+    const std::string& name() const override { return settings_.name; }
+    std::uint64_t heartbeats() const { return heartbeats_.load(); }
+
+    asio::awaitable<void> run(std::string resume, SourceOutput output) override {
+        try {
+            if (!url_ok_ || (url_.tls && !tls_)) {
+                spdlog::error("x source {}: cannot start: {}", name(), url_error_);
+                co_return;
+            }
+            if (!resume.empty()) {
+                spdlog::info("x source {}: the filtered stream has no resume point; ignored '{}'",
+                             name(), shown(resume, 40));
+            }
+            XStreamBackoff backoff(settings_.backoff);
+            asio::steady_timer timer(co_await asio::this_coro::executor);
+            for (;;) {
+                Attempt attempt;
+                try {
+                    attempt = co_await connect_once(output);
+                } catch (const std::exception& e) {
+                    attempt.error = std::string("unexpected error: ") + e.what();
+                }
+                if (attempt.stop) co_return;
+                ++counters_.disconnects;
+                const auto wait = backoff.next(attempt.why, attempt.server_wait);
+                const bool at_max = wait >= settings_.backoff.http_max;
+                if (at_max) {
+                    spdlog::error("x source {}: {}; reconnecting in {} ms", name(), attempt.error,
+                                  wait.count());
+                } else {
+                    spdlog::warn("x source {}: {}; reconnecting in {} ms", name(), attempt.error,
+                                 wait.count());
+                }
+                if (wait.count() > 0) {
+                    timer.expires_after(wait);
+                    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+                }
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("x source {}: stopped by an unexpected error: {}", name(), e.what());
+        }
+    }
+
+  private:
+    asio::awaitable<Attempt> connect_once(SourceOutput& output) {
+        const auto executor = co_await asio::this_coro::executor;
+        Attempt attempt;
+        if (!url_.tls) {
+            http::PlainStream stream(executor);
+            attempt.error = co_await http::connect_plain(stream, url_, settings_.connect_timeout);
+            if (!attempt.error.empty()) co_return attempt;
+            co_return co_await session(stream, stream, output);
+        }
+        http::TlsStream stream(executor, *tls_);
+        attempt.error = co_await http::connect_tls(stream, url_, settings_.connect_timeout);
+        if (!attempt.error.empty()) co_return attempt;
+        co_return co_await session(stream, beast::get_lowest_layer(stream), output);
+    }
+
+    template <typename Stream>
+    asio::awaitable<Attempt> session(Stream& stream, beast::tcp_stream& layer,
+                                     SourceOutput& output) {
+        Attempt attempt;
+        bhttp::request<bhttp::empty_body> request{bhttp::verb::get, url_.target, 11};
+        request.set(bhttp::field::host, host_header_);
+        request.set(bhttp::field::user_agent, "spreekbuis");
+        request.set(bhttp::field::authorization, "Bearer " + settings_.bearer_token);
+        request.set(bhttp::field::accept, "application/json");
+        layer.expires_after(settings_.connect_timeout);
+        auto [write_ec, written] =
+            co_await bhttp::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
+        (void)written;
+        if (write_ec) {
+            attempt.error = http::describe_error("send the stream request", write_ec);
+            co_return attempt;
+        }
+
+        beast::flat_buffer buffer(kRawBufferLimit);
+        bhttp::response_parser<bhttp::buffer_body> parser;
+        parser.header_limit(64 * 1024);
+        parser.body_limit(boost::none);
+        layer.expires_after(settings_.read_timeout);
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(
+            stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        (void)header_bytes;
+        if (header_ec) {
+            attempt.error = http::describe_error("read the stream's response", header_ec);
+            co_return attempt;
+        }
+        const int status = static_cast<int>(parser.get().result_int());
+        if (status != 200) {
+            attempt.why = XDisconnect::http;
+            attempt.error = "HTTP " + std::to_string(status);
+            const auto body = co_await read_body_start(stream, layer, buffer, parser);
+            if (!body.empty()) attempt.error += ": " + body;
+            if (status == 401 || status == 403) {
+                attempt.why = XDisconnect::unauthorized;
+                attempt.error +=
+                    " (the bearer token is wrong, or the app lacks access to the filtered "
+                    "stream)";
+            } else if (status == 429 || body.find("TooManyConnections") != std::string::npos) {
+                attempt.why = XDisconnect::rate_limited;
+                const auto reset = parser.get()["x-rate-limit-reset"];
+                attempt.server_wait =
+                    x_rate_limit_wait(std::string_view(reset.data(), reset.size()), now_ms());
+            }
+            co_return attempt;
+        }
+        ++counters_.connects;
+        spdlog::info("x source {}: connected to {}", name(), host_header_);
+
+        XLineSplitter splitter(settings_.max_line_bytes);
+        std::array<char, 16 * 1024> chunk{};
+        std::vector<std::string> lines;
+        for (;;) {
+            parser.get().body().data = chunk.data();
+            parser.get().body().size = chunk.size();
+            layer.expires_after(settings_.read_timeout);
+            auto [read_ec, read] = co_await bhttp::async_read_some(
+                stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+            (void)read;
+            const std::size_t got = chunk.size() - parser.get().body().size;
+            const auto oversized = splitter.oversized();
+            lines.clear();
+            splitter.feed(std::string_view(chunk.data(), got), lines);
+            if (splitter.oversized() != oversized) {
+                attempt.got_data = true;
+                counters_.events += splitter.oversized() - oversized;
+                counters_.bad_events += splitter.oversized() - oversized;
+                limiter_.warn(name(), "dropped a line over " +
+                                          std::to_string(settings_.max_line_bytes) + " bytes");
+            }
+            for (const auto& line : lines) {
+                attempt.got_data = true;
+                if (!handle_line(line, output, attempt)) co_return attempt;
+            }
+            if (read_ec && read_ec != bhttp::error::need_buffer) {
+                if (read_ec == beast::error::timeout) {
+                    attempt.error = "no data for " +
+                                    std::to_string(settings_.read_timeout.count()) +
+                                    " ms (no heartbeat): the connection is dead";
+                } else if (read_ec == bhttp::error::partial_message ||
+                           read_ec == asio::error::eof) {
+                    attempt.error = "the server closed the stream";
+                } else {
+                    attempt.error = http::describe_error("read the stream", read_ec);
+                }
+                attempt.why = attempt.got_data ? XDisconnect::dropped : XDisconnect::network;
+                co_return attempt;
+            }
+            if (parser.is_done()) {
+                attempt.error = "the server ended the stream";
+                attempt.why = attempt.got_data ? XDisconnect::dropped : XDisconnect::http;
+                co_return attempt;
+            }
+        }
+    }
+
+    template <typename Stream>
+    asio::awaitable<std::string> read_body_start(
+        Stream& stream, beast::tcp_stream& layer, beast::flat_buffer& buffer,
+        bhttp::response_parser<bhttp::buffer_body>& parser) {
+        std::array<char, kBodyStartBytes> start{};
+        std::size_t filled = 0;
+        for (int reads = 0; reads < 8 && filled < start.size() && !parser.is_done(); ++reads) {
+            parser.get().body().data = start.data() + filled;
+            parser.get().body().size = start.size() - filled;
+            layer.expires_after(std::chrono::seconds(5));
+            auto [ec, read] = co_await bhttp::async_read_some(stream, buffer, parser,
+                                                              asio::as_tuple(asio::use_awaitable));
+            (void)read;
+            filled = start.size() - parser.get().body().size;
+            if (ec && ec != bhttp::error::need_buffer) break;
+        }
+        co_return shown(std::string_view(start.data(), filled), 200);
+    }
+
+    // False when the connection ends here (`attempt` says why and whether to stop).
+    bool handle_line(const std::string& line, SourceOutput& output, Attempt& attempt) {
+        auto decoded = decode_x_stream_line(line);
+        if (decoded.kind == XStreamEvent::Kind::skip && decoded.reason == "heartbeat") {
+            ++heartbeats_;
+            return true;
+        }
+        ++counters_.events;
+        switch (decoded.kind) {
+            case XStreamEvent::Kind::skip:
+                ++counters_.skipped;
+                return true;
+            case XStreamEvent::Kind::bad:
+                ++counters_.bad_events;
+                limiter_.warn(name(), "bad line skipped: " + decoded.reason);
+                return true;
+            case XStreamEvent::Kind::error:
+                attempt.error = "X ended the stream: " + decoded.reason;
+                attempt.why = is_x_connection_limit(decoded) ? XDisconnect::rate_limited
+                                                             : XDisconnect::dropped;
+                return false;
+            case XStreamEvent::Kind::post:
+                break;
+        }
+        const std::string& id = decoded.post->id;
+        if (recent_set_.contains(id)) {
+            ++counters_.skipped;  // X may deliver a post twice
+            return true;
+        }
+        remember(id);
+        if (!decoded.reason.empty()) limiter_.warn(name(), id + ": " + decoded.reason);
+        ++counters_.posts;
+        if (!output.emit(std::move(*decoded.post), std::string())) {
+            attempt.stop = true;
+            return false;
+        }
+        return true;
+    }
+
+    void remember(const std::string& id) {
+        recent_.push_back(id);
+        recent_set_.insert(id);
+        if (recent_.size() > kRecentIds) {
+            recent_set_.erase(recent_.front());
+            recent_.pop_front();
+        }
+    }
+
+    XStreamSettings settings_;
+    std::shared_ptr<asio::ssl::context> tls_;
+    http::Url url_;
+    bool url_ok_ = false;
+    std::string url_error_;
+    std::string host_header_;
+    std::deque<std::string> recent_;
+    std::unordered_set<std::string> recent_set_;
+    std::atomic<std::uint64_t> heartbeats_{0};
+    LogLimiter limiter_;
+};
+
+}  // namespace
+
+std::unique_ptr<LiveSource> make_x_stream_source(XStreamSettings settings,
+                                                 std::shared_ptr<boost::asio::ssl::context> tls) {
+    return std::make_unique<XStreamSource>(std::move(settings), std::move(tls));
+}
+
+std::uint64_t x_stream_heartbeats(const LiveSource& source) {
+    const auto* x = dynamic_cast<const XStreamSource*>(&source);
+    return x ? x->heartbeats() : 0;
+}
+
+}  // namespace spreekbuis::connectors::sources
