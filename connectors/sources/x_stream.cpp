@@ -215,7 +215,7 @@ XStreamEvent decode_post(dom::object root, dom::object data) {
         default:
             return bad("post without 'data.id'");
     }
-    if (!is_post_id(id)) return bad("'data.id' " + shown(id, 40) + " is not a numeric post id");
+    if (!is_post_id(id)) return bad("'data.id' '" + shown(id, 40) + "' is not a numeric post id");
     std::string_view text;
     switch (string_field(data, "text", text)) {
         case Field::ok:
