@@ -2,17 +2,19 @@
 
 #include "connectors/sources/jetstream.hpp"
 #include "connectors/sources/mastodon.hpp"
+#include "connectors/sources/reddit.hpp"
 #include "connectors/sources/webhook.hpp"
+#include "connectors/sources/x_stream.hpp"
 
 namespace spreekbuis::connectors::sources {
 
 bool is_live_source_type(std::string_view type) {
-    return type == "mastodon" || type == "jetstream";
+    return type == "mastodon" || type == "jetstream" || type == "x" || type == "reddit";
 }
 
 bool is_webhook_source_type(std::string_view type) { return type == "webhook"; }
 
-std::string available_source_types() { return "replay, mastodon, jetstream, webhook"; }
+std::string available_source_types() { return "replay, mastodon, jetstream, x, reddit, webhook"; }
 
 bool check_live_source(const config::PluginConfig& plugin, const std::string& base_dir,
                        rules::Diagnostics& diagnostics) {
@@ -21,6 +23,11 @@ bool check_live_source(const config::PluginConfig& plugin, const std::string& ba
     }
     if (plugin.type == "jetstream") {
         return read_jetstream_settings(plugin, base_dir, diagnostics).has_value();
+    }
+    if (plugin.type == "x")
+        return read_x_stream_settings(plugin, base_dir, diagnostics).has_value();
+    if (plugin.type == "reddit") {
+        return read_reddit_settings(plugin, base_dir, diagnostics).has_value();
     }
     if (plugin.type == "webhook") {
         return read_webhook_settings(plugin, base_dir, diagnostics).has_value();
@@ -41,6 +48,16 @@ std::unique_ptr<LiveSource> make_live_source(const config::PluginConfig& plugin,
         auto settings = read_jetstream_settings(plugin, base_dir, diagnostics);
         if (!settings) return nullptr;
         return make_jetstream_source(std::move(*settings), std::move(tls));
+    }
+    if (plugin.type == "x") {
+        auto settings = read_x_stream_settings(plugin, base_dir, diagnostics);
+        if (!settings) return nullptr;
+        return make_x_stream_source(std::move(*settings), std::move(tls));
+    }
+    if (plugin.type == "reddit") {
+        auto settings = read_reddit_settings(plugin, base_dir, diagnostics);
+        if (!settings) return nullptr;
+        return make_reddit_source(std::move(*settings), std::move(tls));
     }
     return nullptr;
 }
