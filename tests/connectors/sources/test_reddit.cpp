@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
