@@ -8,6 +8,8 @@ DIR/phase (a number) says what to serve; every request line is appended to DIR/r
   `delete`, then ":thump" heartbeats until the client goes away.
 - GET /api/v1/timelines/public?min_id=N: the phase's missed statuses with an id above N.
 - GET /subscribe (WebSocket): the phase's Jetstream commit frames, then pings.
+- GET /2/tweets/search/stream: needs "Authorization: Bearer e2e-x-token"; the phase's X posts
+  as \r\n-delimited JSON (chunked), a duplicate, then \r\n heartbeats.
 """
 import base64
 import hashlib
@@ -37,17 +39,27 @@ def commit(time_us, rkey, text):
                        "record": {"$type": "app.bsky.feed.post", "createdAt": "2026-11-24T09:00:00.000Z",
                                   "langs": ["en"], "text": text}}}
 
+def tweet(tid, text):
+    return {"data": {"id": str(tid), "text": text, "lang": "en", "author_id": "42",
+                     "created_at": "2026-11-24T09:00:00.000Z", "conversation_id": str(tid),
+                     "public_metrics": {"retweet_count": 0, "reply_count": 0}},
+            "includes": {"users": [{"id": "42", "username": "klant", "name": "Klant",
+                                    "public_metrics": {"followers_count": 12}}]},
+            "matching_rules": [{"id": "1", "tag": "brand"}]}
+
 T1, T2, T3 = 1795000000000001, 1795000000500002, 1795000001000003
 PHASES = {
     1: {"stream": [status(101, "my suitcase is lost mastodon-one"),
                    status(102, "still no suitcase mastodon-two")],
         "missed": [],
         "jetstream": [commit(T1, "3kaaa1", "lost my suitcase bluesky-one"),
-                      commit(T2, "3kaaa2", "where is my suitcase bluesky-two")]},
+                      commit(T2, "3kaaa2", "where is my suitcase bluesky-two")],
+        "x": [tweet(1801, "my suitcase &amp; coat are lost x-one")]},
     2: {"stream": [status(104, "suitcase broken mastodon-four")],
         "missed": [status(103, "suitcase gone mastodon-three")],
         "jetstream": [commit(T2, "3kaaa2", "where is my suitcase bluesky-two"),
-                      commit(T3, "3kaaa3", "suitcase damaged bluesky-three")]},
+                      commit(T3, "3kaaa3", "suitcase damaged bluesky-three")],
+        "x": [tweet(1802, "suitcase still missing x-two")]},
 }
 
 def phase():
@@ -80,6 +92,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.timeline(url)
             elif url.path == "/subscribe":
                 self.jetstream()
+            elif url.path == "/2/tweets/search/stream":
+                self.x_stream()
             else:
                 self.reply(400, b'{"error":"Unknown channel requested"}')
         except (BrokenPipeError, ConnectionResetError):
@@ -109,6 +123,23 @@ class Handler(BaseHTTPRequestHandler):
         for _ in range(600):
             time.sleep(0.5)
             self.chunk(b":thump\n")
+
+    def x_stream(self):
+        if self.headers.get("Authorization") != "Bearer e2e-x-token":
+            self.reply(401, b'{"title":"Unauthorized","status":401}')
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for t in phase()["x"]:
+            line = json.dumps(t).encode() + b"\r\n"
+            self.chunk(line[:30])
+            self.chunk(line[30:])
+            self.chunk(line)  # X may deliver a post twice
+        for _ in range(600):
+            time.sleep(0.5)
+            self.chunk(b"\r\n")
 
     def timeline(self, url):
         min_id = int(parse_qs(url.query).get("min_id", ["0"])[0])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Live sources end to end, through `run`: a Mastodon streaming source and a Jetstream source
-# against a local stand-in (tests/e2e/fake_social.py), and two webhook sources (Standard
+# Live sources end to end, through `run`: Mastodon streaming, Jetstream and X filtered stream
+# sources against a local stand-in (tests/e2e/fake_social.py), and two webhook sources (Standard
 # Webhooks and Meta) on the daemon's HTTP server. Their posts are decided and alerted;
 # each source's resume point is stored in state.db with the posts' decisions; after a restart
 # the Mastodon source fills the gap through the REST timeline from its stored status id and
@@ -41,6 +41,10 @@ sources:
     type: jetstream
     url: ws://127.0.0.1:$port/subscribe
     rewind_seconds: 5
+  - name: tweets
+    type: x
+    url: http://127.0.0.1:$port/2/tweets/search/stream
+    bearer_token: e2e-x-token
   - name: forms
     type: webhook
     format: standard
@@ -82,7 +86,8 @@ wait_for() {
 E2E_TOKEN=e2e-token "$binary" run --config "$work/spreekbuis.yaml" >"$work/run1.out" 2>"$work/run1.err" &
 pid=$!
 wait_started "$work/run1.err"
-wait_for "$work/run1.out" mastodon-one mastodon-two bluesky-one bluesky-two
+wait_for "$work/run1.out" mastodon-one mastodon-two bluesky-one bluesky-two x-one
+[ "$(grep -c x-one "$work/run1.out")" = 1 ] || fail "a post X delivered twice was decided twice"
 
 # Webhooks, signed as their senders sign them.
 hooks=http://127.0.0.1:$api_port/hooks
