@@ -37,6 +37,7 @@ std::string shown(std::string_view text, std::size_t limit) {
 // Parses `data` (repaired to valid UTF-8 first when needed) with the thread's parser.
 simdjson::error_code parse_json(std::string_view data, dom::element& element, bool& repaired) {
     thread_local dom::parser parser;
+    if (data.empty()) return simdjson::EMPTY;  // no null pointer for simdjson's copy
     repaired = !simdjson::validate_utf8(data.data(), data.size());
     if (!repaired) return parser.parse(data.data(), data.size()).get(element);
     const std::string fixed = rules::utf8::repair(data);

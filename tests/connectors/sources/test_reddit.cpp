@@ -130,6 +130,9 @@ TEST_CASE("reddit: deleted, removed and other kinds are skipped, with a reason",
 
 TEST_CASE("reddit: malformed listings and children", "[reddit]") {
     CHECK(decode_reddit_listing("{\"kind\":\"Listing\",").error.starts_with("malformed JSON"));
+    CHECK(decode_reddit_listing("").error.starts_with("malformed JSON"));
+    CHECK(decode_reddit_listing(std::string_view()).error.starts_with("malformed JSON"));
+    CHECK(decode_reddit_token(std::string_view()).error.starts_with("malformed JSON"));
     CHECK(decode_reddit_listing("[]").error == "a listing must be a JSON object");
     CHECK(decode_reddit_listing(R"({"kind":"t3","data":{}})").error == "kind 't3' is no Listing");
     CHECK(decode_reddit_listing(R"({"data":{"children":[]}})").error == "no kind 'Listing'");
