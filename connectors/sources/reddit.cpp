@@ -802,9 +802,19 @@ class RedditSource final : public LiveSource {
         std::string& last = submissions ? cursor_.submissions : cursor_.comments;
         bool& established = submissions ? established_new_ : established_comments_;
         const char* what = submissions ? "submissions" : "comments";
+        const std::string_view kind = submissions ? "t3_" : "t1_";
+        std::string newest;  // the listing's newest fullname of this listing's kind
+        const auto consider = [&](const std::string& fullname) {
+            if (fullname.starts_with(kind) &&
+                (newest.empty() || compare_reddit_fullnames(fullname, newest) > 0)) {
+                newest = fullname;
+            }
+        };
+        for (const auto& fullname : listing.fullnames) consider(fullname);
+        for (const auto& dropped : listing.dropped) consider(dropped.fullname);
         if (!established) {
             established = true;
-            last = listing.newest;
+            last = newest;
             spdlog::info(
                 "reddit source {}: {} start after {} ({} items already listed are not handed on)",
                 name(), what, last.empty() ? "nothing" : last,
@@ -834,7 +844,6 @@ class RedditSource final : public LiveSource {
             limiter_.warn(name(), std::string("more than 100 new ") + what +
                                       " since the last poll: some were missed (poll more often)");
         }
-        const std::string newest = listing.newest;
         for (std::size_t i = newer; i-- > 0;) {
             last = listing.fullnames[i];
             ++counters_.events;

@@ -522,7 +522,8 @@ TEST_CASE("reddit source: the first poll sets the position, the next hands on wh
     fake.answers["/api/v1/access_token"] = {token_answer("tok-1")};
     fake.answers["/r/brand+brandhelp/new"] = {
         {200,
-         listing({submission("1kx5", "oud 5"), submission("1kx4", "oud 4")}),
+         listing({R"({"kind":"t5","data":{"name":"t5_3abc"}})", submission("1kx5", "oud 5"),
+                  submission("1kx4", "oud 4")}),
          {{"X-Ratelimit-Remaining", "1.0"}, {"X-Ratelimit-Reset", "9"}}},
         {200,
          listing({submission("1kx7", "nieuw 7"), submission("1kx6", "nieuw 6", "tekst"),
