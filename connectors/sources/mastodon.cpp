@@ -22,6 +22,7 @@
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/source_support.hpp"
 #include "connectors/sources/sse.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
@@ -47,16 +48,6 @@ MastodonEvent skip(std::string reason) {
     event.kind = MastodonEvent::Kind::skip;
     event.reason = std::move(reason);
     return event;
-}
-
-enum class Field { absent, null, ok, wrong };
-
-Field string_field(dom::object object, std::string_view key, std::string_view& out) {
-    dom::element value;
-    if (object.at_key(key).get(value) != simdjson::SUCCESS) return Field::absent;
-    if (value.is_null()) return Field::null;
-    if (value.get_string().get(out) != simdjson::SUCCESS) return Field::wrong;
-    return Field::ok;
 }
 
 Field int_field(dom::object object, std::string_view key, std::optional<std::int64_t>& out) {
@@ -169,23 +160,6 @@ MastodonEvent decode_status(dom::element element, std::string_view instance_host
     result.reason = std::move(warnings);
     result.post = std::move(post);
     return result;
-}
-
-std::string shown(std::string_view text, std::size_t limit) {
-    return rules::utf8::clip(rules::utf8::repair(text.substr(0, limit + 4)), limit);
-}
-
-// Parses `data` (repaired to valid UTF-8 first when needed) with the thread's parser.
-simdjson::error_code parse_json(std::string_view data, dom::element& element, bool& repaired) {
-    thread_local dom::parser parser;
-    repaired = !simdjson::validate_utf8(data.data(), data.size());
-    if (!repaired) return parser.parse(data.data(), data.size()).get(element);
-    const std::string fixed = rules::utf8::repair(data);
-    return parser.parse(fixed.data(), fixed.size()).get(element);
-}
-
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 }  // namespace
@@ -396,32 +370,6 @@ namespace bhttp = boost::beast::http;
 constexpr std::size_t kRecentIds = 4096;
 constexpr std::size_t kRawBufferLimit = 1 << 20;
 constexpr std::size_t kBodyStartBytes = 300;
-
-// At most one warning a second per source; what it held back is counted in the next line.
-class LogLimiter {
-  public:
-    void warn(const std::string& source, const std::string& message) {
-        const auto now = std::chrono::steady_clock::now();
-        if (logged_once_ && now - last_ < std::chrono::seconds(1)) {
-            ++held_back_;
-            return;
-        }
-        if (held_back_ > 0) {
-            spdlog::warn("mastodon source {}: {} ({} similar warnings held back)", source, message,
-                         held_back_);
-        } else {
-            spdlog::warn("mastodon source {}: {}", source, message);
-        }
-        logged_once_ = true;
-        last_ = now;
-        held_back_ = 0;
-    }
-
-  private:
-    bool logged_once_ = false;
-    std::chrono::steady_clock::time_point last_{};
-    std::uint64_t held_back_ = 0;
-};
 
 bool is_status_id(std::string_view text) {
     return !text.empty() && text.size() <= 32 &&
@@ -784,7 +732,7 @@ class MastodonSource final : public LiveSource {
     std::string highest_;  // highest status id emitted or resumed from
     std::deque<std::string> recent_;
     std::unordered_set<std::string> recent_set_;
-    LogLimiter limiter_;
+    LogLimiter limiter_{"mastodon"};
 };
 
 }  // namespace

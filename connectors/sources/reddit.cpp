@@ -18,6 +18,7 @@
 #include "connectors/sinks/classify.hpp"
 #include "connectors/sinks/sink_crypto.hpp"
 #include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/source_support.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -29,30 +30,6 @@ namespace dom = simdjson::dom;
 
 constexpr std::size_t kMaxSubreddits = 100;
 constexpr std::string_view kPermalinkBase = "https://www.reddit.com";
-
-std::string shown(std::string_view text, std::size_t limit) {
-    return rules::utf8::clip(rules::utf8::repair(text.substr(0, limit + 4)), limit);
-}
-
-// Parses `data` (repaired to valid UTF-8 first when needed) with the thread's parser.
-simdjson::error_code parse_json(std::string_view data, dom::element& element, bool& repaired) {
-    thread_local dom::parser parser;
-    if (data.empty()) return simdjson::EMPTY;  // no null pointer for simdjson's copy
-    repaired = !simdjson::validate_utf8(data.data(), data.size());
-    if (!repaired) return parser.parse(data.data(), data.size()).get(element);
-    const std::string fixed = rules::utf8::repair(data);
-    return parser.parse(fixed.data(), fixed.size()).get(element);
-}
-
-enum class Field { absent, null, ok, wrong };
-
-Field string_field(dom::object object, std::string_view key, std::string_view& out) {
-    dom::element value;
-    if (object.at_key(key).get(value) != simdjson::SUCCESS) return Field::absent;
-    if (value.is_null()) return Field::null;
-    if (value.get_string().get(out) != simdjson::SUCCESS) return Field::wrong;
-    return Field::ok;
-}
 
 bool is_base36(std::string_view text) {
     return !text.empty() && text.size() <= 13 && std::all_of(text.begin(), text.end(), [](char c) {
@@ -191,10 +168,6 @@ void decode_child(dom::element element, RedditListing& listing) {
     }
     listing.fullnames.push_back(fullname);
     listing.posts.push_back(std::move(post));
-}
-
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -531,32 +504,6 @@ namespace asio = boost::asio;
 
 constexpr std::size_t kListingLimit = 100;
 
-// At most one warning a second per source; what it held back is counted in the next line.
-class LogLimiter {
-  public:
-    void warn(const std::string& source, const std::string& message) {
-        const auto now = std::chrono::steady_clock::now();
-        if (logged_once_ && now - last_ < std::chrono::seconds(1)) {
-            ++held_back_;
-            return;
-        }
-        if (held_back_ > 0) {
-            spdlog::warn("reddit source {}: {} ({} similar warnings held back)", source, message,
-                         held_back_);
-        } else {
-            spdlog::warn("reddit source {}: {}", source, message);
-        }
-        logged_once_ = true;
-        last_ = now;
-        held_back_ = 0;
-    }
-
-  private:
-    bool logged_once_ = false;
-    std::chrono::steady_clock::time_point last_{};
-    std::uint64_t held_back_ = 0;
-};
-
 // How one poll round ended.
 struct Round {
     bool stop = false;                              // emit returned false: the daemon stops
@@ -866,7 +813,7 @@ class RedditSource final : public LiveSource {
     RedditCursor cursor_;
     bool established_new_ = false;
     bool established_comments_ = false;
-    LogLimiter limiter_;
+    LogLimiter limiter_{"reddit"};
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "connectors/http/connect.hpp"
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
+#include "connectors/sources/source_support.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -48,31 +49,11 @@ XStreamEvent skip(std::string reason) {
     return make_event(XStreamEvent::Kind::skip, std::move(reason));
 }
 
-// Text from the stream for a message: valid UTF-8, cut short, control characters as '?' (so a
-// line cannot forge log lines).
-std::string shown(std::string_view text, std::size_t limit) {
-    auto clipped = rules::utf8::clip(rules::utf8::repair(text.substr(0, limit + 4)), limit);
-    for (char& c : clipped) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
-    }
-    return clipped;
-}
-
 // simdjson yields valid UTF-8 for valid input; repaired again so no escape can smuggle a
 // broken sequence into a post.
 std::string valid_utf8(std::string_view text) {
     if (simdjson::validate_utf8(text.data(), text.size())) return std::string(text);
     return rules::utf8::repair(text);
-}
-
-enum class Field { absent, null, ok, wrong };
-
-Field string_field(dom::object object, std::string_view key, std::string_view& out) {
-    dom::element value;
-    if (object.at_key(key).get(value) != simdjson::SUCCESS) return Field::absent;
-    if (value.is_null()) return Field::null;
-    if (value.get_string().get(out) != simdjson::SUCCESS) return Field::wrong;
-    return Field::ok;
 }
 
 void note(std::string& warnings, std::string_view text) {
@@ -124,15 +105,6 @@ bool is_username(std::string_view text) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_';
     });
-}
-
-// Parses `line` (repaired to valid UTF-8 first when needed) with the thread's parser.
-simdjson::error_code parse_json(std::string_view line, dom::element& element, bool& repaired) {
-    thread_local dom::parser parser;
-    repaired = !simdjson::validate_utf8(line.data(), line.size());
-    if (!repaired) return parser.parse(line.data(), line.size()).get(element);
-    const std::string fixed = rules::utf8::repair(line);
-    return parser.parse(fixed.data(), fixed.size()).get(element);
 }
 
 // "title (connection_issue): detail" of one error object; "" when it names nothing.
@@ -425,13 +397,7 @@ std::string x_stream_target(std::string_view url_target) {
     return target;
 }
 
-namespace {
-
-bool is_loopback(std::string_view host) {
-    return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig& plugin,
                                                       const std::string& base_dir,
@@ -498,32 +464,6 @@ namespace bhttp = boost::beast::http;
 constexpr std::size_t kRecentIds = 4096;
 constexpr std::size_t kRawBufferLimit = 1 << 20;
 constexpr std::size_t kBodyStartBytes = 300;
-
-// At most one warning a second per source; what it held back is counted in the next line.
-class LogLimiter {
-  public:
-    void warn(const std::string& source, const std::string& message) {
-        const auto now = std::chrono::steady_clock::now();
-        if (logged_once_ && now - last_ < std::chrono::seconds(1)) {
-            ++held_back_;
-            return;
-        }
-        if (held_back_ > 0) {
-            spdlog::warn("x source {}: {} ({} similar warnings held back)", source, message,
-                         held_back_);
-        } else {
-            spdlog::warn("x source {}: {}", source, message);
-        }
-        logged_once_ = true;
-        last_ = now;
-        held_back_ = 0;
-    }
-
-  private:
-    bool logged_once_ = false;
-    std::chrono::steady_clock::time_point last_{};
-    std::uint64_t held_back_ = 0;
-};
 
 // One attempt's end: why the connection ended and how long the server asked us to wait.
 struct Attempt {
@@ -795,7 +735,7 @@ class XStreamSource final : public LiveSource {
     std::deque<std::string> recent_;
     std::unordered_set<std::string> recent_set_;
     std::atomic<std::uint64_t> heartbeats_{0};
-    LogLimiter limiter_;
+    LogLimiter limiter_{"x"};
 };
 
 }  // namespace
