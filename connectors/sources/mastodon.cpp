@@ -11,14 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <deque>
 #include <random>
 #include <unordered_set>
 
-#include "connectors/http/connect.hpp"
 #include "connectors/http/http_client.hpp"
+#include "connectors/http/streaming_get.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
@@ -368,8 +367,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 constexpr std::size_t kRecentIds = 4096;
-constexpr std::size_t kRawBufferLimit = 1 << 20;
-constexpr std::size_t kBodyStartBytes = 300;
 
 bool is_status_id(std::string_view text) {
     return !text.empty() && text.size() <= 32 &&
@@ -398,10 +395,9 @@ class MastodonSource final : public LiveSource {
             while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
             stream_url_ = base_;
             stream_url_.target = prefix + mastodon_stream_path(settings_);
-            const bool default_port = base_.port == (base_.tls ? "443" : "80");
             const std::string host =
                 base_.host.find(':') != std::string::npos ? "[" + base_.host + "]" : base_.host;
-            host_header_ = default_port ? host : host + ":" + base_.port;
+            host_header_ = http::host_header(base_);
             rest_base_ = (base_.tls ? "https://" : "http://") + host + ":" + base_.port + prefix;
         } else {
             url_error_ = error;
@@ -452,82 +448,40 @@ class MastodonSource final : public LiveSource {
 
   private:
     asio::awaitable<Attempt> connect_once(SourceOutput& output) {
-        const auto executor = co_await asio::this_coro::executor;
         Attempt attempt;
-        if (!base_.tls) {
-            http::PlainStream stream(executor);
-            attempt.error =
-                co_await http::connect_plain(stream, stream_url_, settings_.connect_timeout);
-            if (!attempt.error.empty()) co_return attempt;
-            co_return co_await session(stream, stream, output);
-        }
-        http::TlsStream stream(executor, *tls_);
-        attempt.error = co_await http::connect_tls(stream, stream_url_, settings_.connect_timeout);
+        http::StreamingGet get(co_await asio::this_coro::executor, tls_, stream_url_,
+                               {settings_.connect_timeout, settings_.read_timeout});
+        const http::StreamingGet::Fields fields{
+            {bhttp::field::authorization, "Bearer " + settings_.token},
+            {bhttp::field::accept, "text/event-stream"},
+            {bhttp::field::cache_control, "no-cache"}};
+        attempt.error = co_await get.open(fields);
         if (!attempt.error.empty()) co_return attempt;
-        co_return co_await session(stream, beast::get_lowest_layer(stream), output);
-    }
-
-    template <typename Stream>
-    asio::awaitable<Attempt> session(Stream& stream, beast::tcp_stream& layer,
-                                     SourceOutput& output) {
-        Attempt attempt;
-        bhttp::request<bhttp::empty_body> request{bhttp::verb::get, stream_url_.target, 11};
-        request.set(bhttp::field::host, host_header_);
-        request.set(bhttp::field::user_agent, "spreekbuis");
-        request.set(bhttp::field::authorization, "Bearer " + settings_.token);
-        request.set(bhttp::field::accept, "text/event-stream");
-        request.set(bhttp::field::cache_control, "no-cache");
-        layer.expires_after(settings_.connect_timeout);
-        auto [write_ec, written] =
-            co_await bhttp::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
-        (void)written;
-        if (write_ec) {
-            attempt.error = http::describe_error("send the stream request", write_ec);
-            co_return attempt;
-        }
-
-        beast::flat_buffer buffer(kRawBufferLimit);
-        bhttp::response_parser<bhttp::buffer_body> parser;
-        parser.header_limit(64 * 1024);
-        parser.body_limit(boost::none);
-        layer.expires_after(settings_.read_timeout);
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(
-            stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-        (void)header_bytes;
-        if (header_ec) {
-            attempt.error = http::describe_error("read the stream's response", header_ec);
-            co_return attempt;
-        }
-        const int status = static_cast<int>(parser.get().result_int());
+        const int status = get.status();
         if (status != 200) {
             attempt.error = "HTTP " + std::to_string(status) + " from " + stream_url_.target;
-            const auto body = co_await read_body_start(stream, layer, buffer, parser);
+            const auto body = shown(co_await get.read_body_start(), 200);
             if (!body.empty()) attempt.error += ": " + body;
             if (status == 401 || status == 403) {
                 attempt.error += " (the token is wrong or lacks the read:statuses scope)";
                 attempt.wait = settings_.reconnect_cap;
             } else if (status == 429 || status == 503) {
-                const auto& header = parser.get();
-                const auto retry_after = header[bhttp::field::retry_after];
-                const auto reset = header["X-RateLimit-Reset"];
                 attempt.wait =
-                    mastodon_server_wait(std::string_view(retry_after.data(), retry_after.size()),
-                                         std::string_view(reset.data(), reset.size()),
+                    mastodon_server_wait(get.header("Retry-After"), get.header("X-RateLimit-Reset"),
                                          std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
                                              .count());
             } else if (status >= 300 && status < 400) {
-                const auto location = parser.get()[bhttp::field::location];
                 attempt.error += " (redirects are not followed; Location: " +
-                                 shown(std::string_view(location.data(), location.size()), 200) +
-                                 ")";
+                                 shown(get.header("Location"), 200) + ")";
             }
             co_return attempt;
         }
-        const auto content_type = parser.get()[bhttp::field::content_type];
-        if (!beast::iequals(content_type.substr(0, 17), "text/event-stream")) {
-            attempt.error = "the stream answered with Content-Type '" +
-                            shown(std::string_view(content_type.data(), content_type.size()), 80) +
+        const auto content_type = get.header("Content-Type");
+        const auto media_type = content_type.substr(0, 17);
+        if (!beast::iequals(beast::string_view(media_type.data(), media_type.size()),
+                            "text/event-stream")) {
+            attempt.error = "the stream answered with Content-Type '" + shown(content_type, 80) +
                             "', not text/event-stream";
             co_return attempt;
         }
@@ -543,20 +497,12 @@ class MastodonSource final : public LiveSource {
         }
 
         SseParser sse(settings_.max_event_bytes, settings_.max_event_bytes);
-        std::array<char, 16 * 1024> chunk{};
         std::vector<SseEvent> events;
-        for (;;) {
-            parser.get().body().data = chunk.data();
-            parser.get().body().size = chunk.size();
-            layer.expires_after(settings_.read_timeout);
-            auto [read_ec, read] = co_await bhttp::async_read_some(
-                stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-            (void)read;
-            const std::size_t got = chunk.size() - parser.get().body().size;
+        const auto end = co_await get.read_body([&](std::string_view piece) {
             const auto comments = sse.comments();
             const auto oversized = sse.oversized();
             events.clear();
-            sse.feed(std::string_view(chunk.data(), got), events);
+            sse.feed(piece, events);
             if (sse.comments() != comments || !events.empty()) attempt.got_data = true;
             if (sse.oversized() != oversized) {
                 counters_.events += sse.oversized() - oversized;
@@ -567,46 +513,13 @@ class MastodonSource final : public LiveSource {
             for (auto& event : events) {
                 if (!handle_stream_event(event, output)) {
                     attempt.stop = true;
-                    co_return attempt;
+                    return false;
                 }
             }
-            if (read_ec && read_ec != bhttp::error::need_buffer) {
-                if (read_ec == beast::error::timeout) {
-                    attempt.error = "no data for " +
-                                    std::to_string(settings_.read_timeout.count()) +
-                                    " ms (no heartbeat): the connection is dead";
-                } else if (read_ec == bhttp::error::partial_message ||
-                           read_ec == asio::error::eof) {
-                    attempt.error = "the server closed the stream";
-                } else {
-                    attempt.error = http::describe_error("read the stream", read_ec);
-                }
-                co_return attempt;
-            }
-            if (parser.is_done()) {
-                attempt.error = "the server ended the stream";
-                co_return attempt;
-            }
-        }
-    }
-
-    template <typename Stream>
-    asio::awaitable<std::string> read_body_start(
-        Stream& stream, beast::tcp_stream& layer, beast::flat_buffer& buffer,
-        bhttp::response_parser<bhttp::buffer_body>& parser) {
-        std::array<char, kBodyStartBytes> start{};
-        std::size_t filled = 0;
-        for (int reads = 0; reads < 8 && filled < start.size() && !parser.is_done(); ++reads) {
-            parser.get().body().data = start.data() + filled;
-            parser.get().body().size = start.size() - filled;
-            layer.expires_after(std::chrono::seconds(5));
-            auto [ec, read] = co_await bhttp::async_read_some(stream, buffer, parser,
-                                                              asio::as_tuple(asio::use_awaitable));
-            (void)read;
-            filled = start.size() - parser.get().body().size;
-            if (ec && ec != bhttp::error::need_buffer) break;
-        }
-        co_return shown(std::string_view(start.data(), filled), 200);
+            return true;
+        });
+        attempt.error = end.error;
+        co_return attempt;
     }
 
     bool handle_stream_event(const SseEvent& event, SourceOutput& output) {

@@ -12,13 +12,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <deque>
 #include <unordered_set>
 
-#include "connectors/http/connect.hpp"
 #include "connectors/http/http_client.hpp"
+#include "connectors/http/streaming_get.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/sources/source_support.hpp"
 #include "rules/utf8.hpp"
@@ -462,8 +461,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 constexpr std::size_t kRecentIds = 4096;
-constexpr std::size_t kRawBufferLimit = 1 << 20;
-constexpr std::size_t kBodyStartBytes = 300;
 
 // One attempt's end: why the connection ended and how long the server asked us to wait.
 struct Attempt {
@@ -491,10 +488,7 @@ class XStreamSource final : public LiveSource {
             url_ = *url;
             url_ok_ = true;
             url_.target = x_stream_target(url_.target);
-            const bool default_port = url_.port == (url_.tls ? "443" : "80");
-            const std::string host =
-                url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host;
-            host_header_ = default_port ? host : host + ":" + url_.port;
+            host_header_ = http::host_header(url_);
         } else {
             url_error_ = error;
         }
@@ -546,55 +540,19 @@ class XStreamSource final : public LiveSource {
 
   private:
     asio::awaitable<Attempt> connect_once(SourceOutput& output) {
-        const auto executor = co_await asio::this_coro::executor;
         Attempt attempt;
-        if (!url_.tls) {
-            http::PlainStream stream(executor);
-            attempt.error = co_await http::connect_plain(stream, url_, settings_.connect_timeout);
-            if (!attempt.error.empty()) co_return attempt;
-            co_return co_await session(stream, stream, output);
-        }
-        http::TlsStream stream(executor, *tls_);
-        attempt.error = co_await http::connect_tls(stream, url_, settings_.connect_timeout);
+        http::StreamingGet get(co_await asio::this_coro::executor, tls_, url_,
+                               {settings_.connect_timeout, settings_.read_timeout});
+        const http::StreamingGet::Fields fields{
+            {bhttp::field::authorization, "Bearer " + settings_.bearer_token},
+            {bhttp::field::accept, "application/json"}};
+        attempt.error = co_await get.open(fields);
         if (!attempt.error.empty()) co_return attempt;
-        co_return co_await session(stream, beast::get_lowest_layer(stream), output);
-    }
-
-    template <typename Stream>
-    asio::awaitable<Attempt> session(Stream& stream, beast::tcp_stream& layer,
-                                     SourceOutput& output) {
-        Attempt attempt;
-        bhttp::request<bhttp::empty_body> request{bhttp::verb::get, url_.target, 11};
-        request.set(bhttp::field::host, host_header_);
-        request.set(bhttp::field::user_agent, "spreekbuis");
-        request.set(bhttp::field::authorization, "Bearer " + settings_.bearer_token);
-        request.set(bhttp::field::accept, "application/json");
-        layer.expires_after(settings_.connect_timeout);
-        auto [write_ec, written] =
-            co_await bhttp::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
-        (void)written;
-        if (write_ec) {
-            attempt.error = http::describe_error("send the stream request", write_ec);
-            co_return attempt;
-        }
-
-        beast::flat_buffer buffer(kRawBufferLimit);
-        bhttp::response_parser<bhttp::buffer_body> parser;
-        parser.header_limit(64 * 1024);
-        parser.body_limit(boost::none);
-        layer.expires_after(settings_.read_timeout);
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(
-            stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-        (void)header_bytes;
-        if (header_ec) {
-            attempt.error = http::describe_error("read the stream's response", header_ec);
-            co_return attempt;
-        }
-        const int status = static_cast<int>(parser.get().result_int());
+        const int status = get.status();
         if (status != 200) {
             attempt.why = XDisconnect::http;
             attempt.error = "HTTP " + std::to_string(status);
-            const auto body = co_await read_body_start(stream, layer, buffer, parser);
+            const auto body = shown(co_await get.read_body_start(), 200);
             if (!body.empty()) attempt.error += ": " + body;
             if (status == 401 || status == 403) {
                 attempt.why = XDisconnect::unauthorized;
@@ -603,9 +561,7 @@ class XStreamSource final : public LiveSource {
                     "stream)";
             } else if (status == 429 || body.find("TooManyConnections") != std::string::npos) {
                 attempt.why = XDisconnect::rate_limited;
-                const auto reset = parser.get()["x-rate-limit-reset"];
-                attempt.server_wait =
-                    x_rate_limit_wait(std::string_view(reset.data(), reset.size()), now_ms());
+                attempt.server_wait = x_rate_limit_wait(get.header("x-rate-limit-reset"), now_ms());
             }
             co_return attempt;
         }
@@ -613,19 +569,11 @@ class XStreamSource final : public LiveSource {
         spdlog::info("x source {}: connected to {}", name(), host_header_);
 
         XLineSplitter splitter(settings_.max_line_bytes);
-        std::array<char, 16 * 1024> chunk{};
         std::vector<std::string> lines;
-        for (;;) {
-            parser.get().body().data = chunk.data();
-            parser.get().body().size = chunk.size();
-            layer.expires_after(settings_.read_timeout);
-            auto [read_ec, read] = co_await bhttp::async_read_some(
-                stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-            (void)read;
-            const std::size_t got = chunk.size() - parser.get().body().size;
+        const auto end = co_await get.read_body([&](std::string_view piece) {
             const auto oversized = splitter.oversized();
             lines.clear();
-            splitter.feed(std::string_view(chunk.data(), got), lines);
+            splitter.feed(piece, lines);
             if (splitter.oversized() != oversized) {
                 attempt.got_data = true;
                 counters_.events += splitter.oversized() - oversized;
@@ -635,47 +583,23 @@ class XStreamSource final : public LiveSource {
             }
             for (const auto& line : lines) {
                 attempt.got_data = true;
-                if (!handle_line(line, output, attempt)) co_return attempt;
+                if (!handle_line(line, output, attempt)) return false;
             }
-            if (read_ec && read_ec != bhttp::error::need_buffer) {
-                if (read_ec == beast::error::timeout) {
-                    attempt.error = "no data for " +
-                                    std::to_string(settings_.read_timeout.count()) +
-                                    " ms (no heartbeat): the connection is dead";
-                } else if (read_ec == bhttp::error::partial_message ||
-                           read_ec == asio::error::eof) {
-                    attempt.error = "the server closed the stream";
-                } else {
-                    attempt.error = http::describe_error("read the stream", read_ec);
-                }
+            return true;
+        });
+        switch (end.why) {
+            case http::BodyEnd::Why::stopped:
+                break;
+            case http::BodyEnd::Why::read_failed:
+                attempt.error = end.error;
                 attempt.why = attempt.got_data ? XDisconnect::dropped : XDisconnect::network;
-                co_return attempt;
-            }
-            if (parser.is_done()) {
-                attempt.error = "the server ended the stream";
+                break;
+            case http::BodyEnd::Why::ended:
+                attempt.error = end.error;
                 attempt.why = attempt.got_data ? XDisconnect::dropped : XDisconnect::http;
-                co_return attempt;
-            }
+                break;
         }
-    }
-
-    template <typename Stream>
-    asio::awaitable<std::string> read_body_start(
-        Stream& stream, beast::tcp_stream& layer, beast::flat_buffer& buffer,
-        bhttp::response_parser<bhttp::buffer_body>& parser) {
-        std::array<char, kBodyStartBytes> start{};
-        std::size_t filled = 0;
-        for (int reads = 0; reads < 8 && filled < start.size() && !parser.is_done(); ++reads) {
-            parser.get().body().data = start.data() + filled;
-            parser.get().body().size = start.size() - filled;
-            layer.expires_after(std::chrono::seconds(5));
-            auto [ec, read] = co_await bhttp::async_read_some(stream, buffer, parser,
-                                                              asio::as_tuple(asio::use_awaitable));
-            (void)read;
-            filled = start.size() - parser.get().body().size;
-            if (ec && ec != bhttp::error::need_buffer) break;
-        }
-        co_return shown(std::string_view(start.data(), filled), 200);
+        co_return attempt;
     }
 
     // False when the connection ends here (`attempt` says why and whether to stop).
