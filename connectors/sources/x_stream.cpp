@@ -4,14 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <charconv>
 #include <deque>
 #include <unordered_set>
@@ -457,7 +454,6 @@ std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 
 constexpr std::size_t kRecentIds = 4096;
