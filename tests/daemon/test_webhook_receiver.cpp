@@ -56,6 +56,7 @@ struct Harness {
     }
 };
 
+http_api::HookRequest standard(const std::string& id, std::string&& body) = delete;
 http_api::HookRequest standard(const std::string& id, const std::string& body) {
     http_api::HookRequest request;
     request.name = "forms";
@@ -69,6 +70,8 @@ http_api::HookRequest standard(const std::string& id, const std::string& body) {
     return request;
 }
 
+// The request views `body`: no temporaries.
+http_api::HookRequest meta(std::string&& body) = delete;
 http_api::HookRequest meta(const std::string& body) {
     http_api::HookRequest request;
     request.name = "facebook";
@@ -139,11 +142,15 @@ TEST_CASE("webhook receivers: a full pipeline answers 503, and the retry is take
 
 TEST_CASE("webhook receivers: refused deliveries are counted and never submitted", "[webhook]") {
     Harness h;
-    auto forged = meta("{\"object\":\"page\",\"entry\":[]}");
+    // The requests view their bodies, which must outlive them.
+    const std::string empty_entries = "{\"object\":\"page\",\"entry\":[]}";
+    const std::string too_large(5000, ' ');
+    const std::string empty_object = "{}";
+    auto forged = meta(empty_entries);
     forged.headers[0].second = "sha256=00";
     CHECK(h.receivers.handle(forged).status == 401);
-    CHECK(h.receivers.handle(meta(std::string(5000, ' '))).status == 413);
-    auto unknown = meta("{}");
+    CHECK(h.receivers.handle(meta(too_large)).status == 413);
+    auto unknown = meta(empty_object);
     unknown.name = "twitter";
     CHECK(h.receivers.handle(unknown).status == 404);
     CHECK(h.batches.empty());
