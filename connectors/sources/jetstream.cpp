@@ -25,6 +25,7 @@
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/source_support.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -54,20 +55,7 @@ JetstreamEvent make_event(JetstreamEvent::Kind kind, std::string reason, std::st
 
 // Text from the frame for a message: valid UTF-8, cut short, control characters as '?' (so a
 // frame cannot forge log lines).
-std::string shown(std::string_view text) {
-    auto clipped = rules::utf8::clip(rules::utf8::repair(text), 64);
-    for (char& c : clipped) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
-    }
-    return "'" + clipped + "'";
-}
-
-// simdjson yields valid UTF-8 for valid input; repaired again so no escape can smuggle a
-// broken sequence into a post.
-std::string valid_utf8(std::string_view text) {
-    if (simdjson::validate_utf8(text.data(), text.size())) return std::string(text);
-    return rules::utf8::repair(text);
-}
+std::string shown(std::string_view text) { return "'" + sources::shown(text, 64) + "'"; }
 
 bool is_did_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -114,11 +102,6 @@ bool read_nested_uri(simdjson::dom::object reply, std::string_view key, std::str
     if (field == Field::wrong_type) return false;
     if (field == Field::ok) out = valid_utf8(uri);
     return true;
-}
-
-void note(std::string& reason, std::string_view what) {
-    if (!reason.empty()) reason += "; ";
-    reason += what;
 }
 
 // Fills the optional fields of a post from its record; problems are noted, never fatal.

@@ -58,11 +58,6 @@ Field int_field(dom::object object, std::string_view key, std::optional<std::int
     return Field::ok;
 }
 
-void note(std::string& warnings, std::string_view text) {
-    if (!warnings.empty()) warnings += "; ";
-    warnings += text;
-}
-
 // An optional string field: wrong types are noted and leave `out` empty.
 void optional_string(dom::object object, std::string_view key, std::string& out,
                      std::string& warnings) {

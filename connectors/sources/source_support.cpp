@@ -27,12 +27,22 @@ simdjson::error_code parse_json(std::string_view data, simdjson::dom::element& e
     return parser.parse(fixed.data(), fixed.size()).get(element);
 }
 
+std::string valid_utf8(std::string_view text) {
+    if (simdjson::validate_utf8(text.data(), text.size())) return std::string(text);
+    return rules::utf8::repair(text);
+}
+
 std::string shown(std::string_view text, std::size_t limit) {
     auto clipped = rules::utf8::clip(rules::utf8::repair(text.substr(0, limit + 4)), limit);
     for (char& c : clipped) {
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
     }
     return clipped;
+}
+
+void note(std::string& notes, std::string_view text) {
+    if (!notes.empty()) notes += "; ";
+    notes += text;
 }
 
 bool is_loopback(std::string_view host) {

@@ -22,9 +22,16 @@ Field string_field(simdjson::dom::object object, std::string_view key, std::stri
 simdjson::error_code parse_json(std::string_view data, simdjson::dom::element& element,
                                 bool& repaired);
 
+// `text` as valid UTF-8: as it is, or with broken sequences replaced by U+FFFD (simdjson only
+// yields valid UTF-8 from a valid document, but an escape must not smuggle one into a post).
+std::string valid_utf8(std::string_view text);
+
 // Text from the network as it may appear in a log line or a reason: valid UTF-8, control
 // characters replaced by '?' (so it cannot forge log lines), at most `limit` bytes.
 std::string shown(std::string_view text, std::size_t limit);
+
+// Appends `text` to a "; "-separated list of notes (the warnings of a kept post).
+void note(std::string& notes, std::string_view text);
 
 // localhost, ::1 and 127.x: where a plain http:// URL does not expose a token.
 bool is_loopback(std::string_view host);

@@ -45,18 +45,6 @@ XStreamEvent skip(std::string reason) {
     return make_event(XStreamEvent::Kind::skip, std::move(reason));
 }
 
-// simdjson yields valid UTF-8 for valid input; repaired again so no escape can smuggle a
-// broken sequence into a post.
-std::string valid_utf8(std::string_view text) {
-    if (simdjson::validate_utf8(text.data(), text.size())) return std::string(text);
-    return rules::utf8::repair(text);
-}
-
-void note(std::string& warnings, std::string_view text) {
-    if (!warnings.empty()) warnings += "; ";
-    warnings += text;
-}
-
 void optional_string(dom::object object, std::string_view key, std::string& out,
                      std::string& warnings) {
     std::string_view value;

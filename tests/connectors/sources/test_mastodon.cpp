@@ -18,6 +18,7 @@
 #include "connectors/sources/mastodon.hpp"
 #include "connectors/sources/sse.hpp"
 #include "rules/yaml_source.hpp"
+#include "tests/connectors/sources/plugin_settings.hpp"
 
 using namespace spreekbuis;
 using namespace spreekbuis::connectors::sources;
@@ -336,20 +337,11 @@ TEST_CASE("mastodon: stream and timeline paths", "[mastodon]") {
 
 namespace {
 
-struct ParsedSettings {
-    std::optional<MastodonSettings> settings;
-    rules::Diagnostics diagnostics;
-    std::string text() const { return diagnostics.format_all(); }
-};
+using ParsedSettings = test::ParsedSettings<MastodonSettings>;
 
 ParsedSettings read_settings(const std::string& yaml) {
-    ParsedSettings out;
-    auto doc = rules::load_yaml_text("spreekbuis.yaml", yaml, out.diagnostics);
-    REQUIRE(doc);
-    auto shared = std::make_shared<const rules::YamlDocument>(std::move(*doc));
-    config::PluginConfig plugin{"social", "mastodon", shared->root, shared};
-    out.settings = read_mastodon_settings(plugin, ".", out.diagnostics);
-    return out;
+    return test::read_plugin_settings<MastodonSettings>(yaml, "social", "mastodon",
+                                                        read_mastodon_settings);
 }
 
 }  // namespace

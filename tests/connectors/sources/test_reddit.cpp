@@ -17,6 +17,7 @@
 #include "connectors/post_decoder.hpp"
 #include "connectors/sources/reddit.hpp"
 #include "rules/yaml_source.hpp"
+#include "tests/connectors/sources/plugin_settings.hpp"
 
 using namespace spreekbuis;
 using namespace spreekbuis::connectors::sources;
@@ -292,20 +293,10 @@ TEST_CASE("reddit: the wait the rate limit headers ask for", "[reddit]") {
 
 namespace {
 
-struct ParsedSettings {
-    std::optional<RedditSettings> settings;
-    rules::Diagnostics diagnostics;
-    std::string text() const { return diagnostics.format_all(); }
-};
+using ParsedSettings = test::ParsedSettings<RedditSettings>;
 
 ParsedSettings read_settings(const std::string& yaml) {
-    ParsedSettings out;
-    auto doc = rules::load_yaml_text("spreekbuis.yaml", yaml, out.diagnostics);
-    REQUIRE(doc);
-    auto shared = std::make_shared<const rules::YamlDocument>(std::move(*doc));
-    config::PluginConfig plugin{"rd", "reddit", shared->root, shared};
-    out.settings = read_reddit_settings(plugin, ".", out.diagnostics);
-    return out;
+    return test::read_plugin_settings<RedditSettings>(yaml, "rd", "reddit", read_reddit_settings);
 }
 
 const std::string kHead = "name: rd\ntype: reddit\n";

@@ -16,6 +16,7 @@
 
 #include "connectors/sources/x_stream.hpp"
 #include "rules/yaml_source.hpp"
+#include "tests/connectors/sources/plugin_settings.hpp"
 
 using namespace spreekbuis;
 using namespace spreekbuis::connectors::sources;
@@ -316,20 +317,11 @@ TEST_CASE("x: the request asks for the fields the decoder reads", "[x]") {
 
 namespace {
 
-struct ParsedSettings {
-    std::optional<XStreamSettings> settings;
-    rules::Diagnostics diagnostics;
-    std::string text() const { return diagnostics.format_all(); }
-};
+using ParsedSettings = test::ParsedSettings<XStreamSettings>;
 
 ParsedSettings read_settings(const std::string& yaml) {
-    ParsedSettings out;
-    auto doc = rules::load_yaml_text("spreekbuis.yaml", yaml, out.diagnostics);
-    REQUIRE(doc);
-    auto shared = std::make_shared<const rules::YamlDocument>(std::move(*doc));
-    config::PluginConfig plugin{"twitter", "x", shared->root, shared};
-    out.settings = read_x_stream_settings(plugin, ".", out.diagnostics);
-    return out;
+    return test::read_plugin_settings<XStreamSettings>(yaml, "twitter", "x",
+                                                       read_x_stream_settings);
 }
 
 }  // namespace
