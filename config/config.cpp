@@ -520,4 +520,14 @@ ConfigLoadResult load_config_text(const std::string& label, const std::string& t
     return load_document(std::move(document), absolute_dir(base_dir), std::move(diagnostics));
 }
 
+bool read_expanded_key(const rules::YamlDocument& document, const YAML::Node& map, const char* key,
+                       const std::string& base_dir, rules::Diagnostics& diagnostics,
+                       std::string& out) {
+    if (!map[key]) return false;
+    auto value = read_expanded_string(document, map[key], base_dir, diagnostics);
+    if (!value) return false;
+    out = std::move(*value);
+    return true;
+}
+
 }  // namespace spreekbuis::config

@@ -61,4 +61,10 @@ std::optional<std::string> read_expanded_string(const rules::YamlDocument& docum
                                                 const YAML::Node& node, const std::string& base_dir,
                                                 rules::Diagnostics& diagnostics);
 
+// The optional string at `key` of `map`, expanded as above, into `out`. False when the key is
+// absent or its value has an error (reported); `out` is then unchanged.
+bool read_expanded_key(const rules::YamlDocument& document, const YAML::Node& map, const char* key,
+                       const std::string& base_dir, rules::Diagnostics& diagnostics,
+                       std::string& out);
+
 }  // namespace spreekbuis::config

@@ -264,11 +264,7 @@ std::optional<MastodonSettings> read_mastodon_settings(const config::PluginConfi
     MastodonSettings settings;
     settings.name = plugin.name;
     auto read = [&](const char* key, std::string& out) {
-        if (!node[key]) return false;
-        auto value = config::read_expanded_string(document, node[key], base_dir, diagnostics);
-        if (!value) return false;
-        out = std::move(*value);
-        return true;
+        return config::read_expanded_key(document, node, key, base_dir, diagnostics, out);
     };
 
     if (!node["url"]) {

@@ -379,11 +379,7 @@ std::optional<RedditSettings> read_reddit_settings(const config::PluginConfig& p
     RedditSettings settings;
     settings.name = plugin.name;
     auto read = [&](const char* key, std::string& out) {
-        if (!node[key]) return false;
-        auto value = config::read_expanded_string(document, node[key], base_dir, diagnostics);
-        if (!value) return false;
-        out = std::move(*value);
-        return true;
+        return config::read_expanded_key(document, node, key, base_dir, diagnostics, out);
     };
 
     const YAML::Node subreddits = node["subreddits"];

@@ -397,11 +397,7 @@ std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig
     XStreamSettings settings;
     settings.name = plugin.name;
     auto read = [&](const char* key, std::string& out) {
-        if (!node[key]) return false;
-        auto value = config::read_expanded_string(document, node[key], base_dir, diagnostics);
-        if (!value) return false;
-        out = std::move(*value);
-        return true;
+        return config::read_expanded_key(document, node, key, base_dir, diagnostics, out);
     };
 
     if (read("url", settings.url)) {
