@@ -148,7 +148,7 @@ class Loader {
         }
         rules::check_keys(doc_, root,
                           {"log_level", "state_dir", "workers", "queue_capacity", "rules", "people",
-                           "routing", "http", "sources", "sinks"},
+                           "routing", "reload", "http", "sources", "sinks"},
                           "the configuration", diagnostics_);
         if (!root.IsMap()) return std::nullopt;
         check_duplicate_keys(doc_, root, "the configuration", diagnostics_);
@@ -182,6 +182,8 @@ class Loader {
                 read_people(value);
             } else if (key == "routing") {
                 read_routing(value);
+            } else if (key == "reload") {
+                read_section(value, "reload", config_.reload);
             } else if (key == "http") {
                 read_http(entry.first, value);
             } else if (key == "sources") {
@@ -311,12 +313,15 @@ class Loader {
         config_.people_file = path;
     }
 
-    void read_routing(const YAML::Node& node) {
+    void read_routing(const YAML::Node& node) { read_section(node, "routing", config_.routing); }
+
+    // A map the daemon validates itself (routing, reload), kept with its positions.
+    void read_section(const YAML::Node& node, const char* name, std::optional<PluginConfig>& out) {
         if (!node.IsMap()) {
-            rules::error_at(doc_, node, "routing must be a map", diagnostics_);
+            rules::error_at(doc_, node, std::string(name) + " must be a map", diagnostics_);
             return;
         }
-        config_.routing = PluginConfig{"routing", "routing", node, document_};
+        out = PluginConfig{name, name, node, document_};
     }
 
     void read_http(const YAML::Node& key, const YAML::Node& node) {

@@ -39,6 +39,7 @@ struct Config {
     std::vector<std::string> rule_files;  // globs expanded, absolute or base_dir-relative paths
     std::string people_file;              // empty: no people directory
     std::optional<PluginConfig> routing;  // the `routing:` map, validated by the router
+    std::optional<PluginConfig> reload;   // the `reload:` map, validated by the daemon
     HttpConfig http;
     std::vector<PluginConfig> sources;
     std::vector<PluginConfig> sinks;

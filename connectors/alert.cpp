@@ -18,6 +18,8 @@ std::string_view to_string(AlertKind kind) {
             return "crisis_end";
         case AlertKind::source_silent:
             return "source_silent";
+        case AlertKind::reload_failed:
+            return "reload_failed";
         case AlertKind::digest:
             return "digest";
         case AlertKind::test:

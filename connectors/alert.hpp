@@ -20,6 +20,7 @@ enum class AlertKind {
     crisis_start,   // a spike far above the baseline
     crisis_end,     // the spike has calmed down
     source_silent,  // a source went quiet for longer than usual
+    reload_failed,  // a reload of rules or people was rejected; the previous ones serve
     digest,         // overflow rolled up after a person's hourly cap
     test,           // notify-test
 };

@@ -8,16 +8,8 @@
 
 namespace spreekbuis::daemon {
 
-std::string check_report_json(const rules::Diagnostics& diagnostics, const CheckSummary& summary) {
-    connectors::JsonWriter json;
-    json.begin_object();
-    json.field("ok", summary.ok);
-    json.field("errors", static_cast<std::int64_t>(diagnostics.error_count()));
-    json.field("warnings", static_cast<std::int64_t>(diagnostics.warning_count()));
-    json.field("rules", static_cast<std::int64_t>(summary.rules));
-    json.field("tests_passed", static_cast<std::int64_t>(summary.tests_passed));
-    json.field("tests_skipped", static_cast<std::int64_t>(summary.tests_skipped));
-    json.key("diagnostics").begin_array();
+void write_diagnostics_json(connectors::JsonWriter& json, const rules::Diagnostics& diagnostics) {
+    json.begin_array();
     for (const auto& item : diagnostics.items()) {
         json.begin_object();
         json.field("severity", item.severity == rules::Severity::error ? "error" : "warning");
@@ -30,6 +22,19 @@ std::string check_report_json(const rules::Diagnostics& diagnostics, const Check
         json.end_object();
     }
     json.end_array();
+}
+
+std::string check_report_json(const rules::Diagnostics& diagnostics, const CheckSummary& summary) {
+    connectors::JsonWriter json;
+    json.begin_object();
+    json.field("ok", summary.ok);
+    json.field("errors", static_cast<std::int64_t>(diagnostics.error_count()));
+    json.field("warnings", static_cast<std::int64_t>(diagnostics.warning_count()));
+    json.field("rules", static_cast<std::int64_t>(summary.rules));
+    json.field("tests_passed", static_cast<std::int64_t>(summary.tests_passed));
+    json.field("tests_skipped", static_cast<std::int64_t>(summary.tests_skipped));
+    json.key("diagnostics");
+    write_diagnostics_json(json, diagnostics);
     json.end_object();
     return json.take() + "\n";
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/json_writer.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/ruleset.hpp"
 
@@ -17,6 +18,9 @@ struct CheckSummary {
     std::size_t tests_passed = 0;
     std::size_t tests_skipped = 0;
 };
+
+// [{"severity","file","line","column","message","hint","source_line"}, …] as the next value.
+void write_diagnostics_json(connectors::JsonWriter& json, const rules::Diagnostics& diagnostics);
 
 // {"ok":…,"errors":N,"warnings":N,"rules":N,"tests_passed":N,"tests_skipped":N,
 //  "diagnostics":[{"severity","file","line","column","message","hint","source_line"}]}

@@ -35,6 +35,8 @@
 #include "daemon/delivery/sink_config.hpp"
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/pipeline.hpp"
+#include "daemon/reload/reload_settings.hpp"
+#include "daemon/reload/reloader.hpp"
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_hits.hpp"
 #include "daemon/rule_route_checks.hpp"
@@ -265,15 +267,24 @@ struct Daemon::Impl {
     // While run() runs: hands a new people directory to the emitter thread, which owns the
     // router. Guarded by reload_mutex.
     std::function<bool(std::shared_ptr<const routing::Directory>)> swap_directory;
+    // While run() runs: tells the operators' chat about a rejected reload. Guarded by
+    // reload_mutex.
+    std::function<bool(const reload::ReloadReport&)> announce;
+    reload::ReloadSettings reload_settings;
 
     Impl(Setup s, std::FILE* out) : setup(std::move(s)), console(out) {
         holder = std::make_unique<RuleSetHolder>(setup.rules);
         rule_hits.set_rules(setup.rules->rule_ids());
+        rules::Diagnostics ignored;  // load_setup reported them already
+        reload_settings = reload::read_reload_settings(setup.config, ignored);
     }
 };
 
 Daemon::Daemon(Setup setup, std::FILE* console)
-    : impl_(std::make_unique<Impl>(std::move(setup), console)) {}
+    : impl_(std::make_unique<Impl>(std::move(setup), console)) {
+    // What was loaded at start-up counts as the first successful load (as in Prometheus).
+    stats_.last_reload_ok_ms = routing::SystemClock().now_ms();
+}
 
 Daemon::~Daemon() = default;
 
@@ -283,35 +294,64 @@ void Daemon::request_stop() {
     asio::post(impl_->io, [this] { impl_->io.stop(); });
 }
 
-bool Daemon::reload_rules() {
-    std::lock_guard lock(impl_->reload_mutex);
-    rules::Diagnostics diagnostics;
-    auto next = load_rules(impl_->setup.config, true, diagnostics);
+bool Daemon::swap_rules(const config::Config& config, rules::Diagnostics& diagnostics) {
+    auto next = load_rules(config, true, diagnostics);
     if (!next) {
         ++stats_.reload_failures;
-        spdlog::error("rule reload rejected, the previous rules keep serving:\n{}",
-                      diagnostics.format_all());
         return false;
     }
     // The rules' topics against the people directory's routes and skills, as at start-up, with
-    // the directory as it is on disk (SIGHUP reloads it right after the rules).
-    if (!impl_->setup.config.people_file.empty()) {
+    // the directory as it is on disk (a reload reads it right after the rules).
+    if (!config.people_file.empty()) {
         rules::Diagnostics people;
-        const auto runtime = make_router(impl_->setup.config, RouterMode::replay, people);
+        const auto runtime = make_router(config, RouterMode::replay, people);
         if (runtime.router) {
             check_routes_against_rules(runtime.router->directory(), *next, diagnostics);
         } else {
             spdlog::warn(
                 "the reloaded rules were not checked against {}, which has errors now "
-                "(the running directory is unchanged):\n{}",
-                impl_->setup.config.people_file, people.format_all());
+                "(the running directory is unchanged)",
+                config.people_file);
         }
     }
     impl_->holder->set(next);
     impl_->rule_hits.set_rules(next->rule_ids());
     ++stats_.reloads;
     stats_.reload_warnings = diagnostics.warning_count();
-    spdlog::info("rules reloaded: {} rules", next->rule_count());
+    return true;
+}
+
+bool Daemon::swap_people(const config::Config& config, rules::Diagnostics& diagnostics) {
+    if (config.people_file.empty()) return false;
+    // The whole routing set-up is validated, as at start-up; only the directory is swapped.
+    rules::Diagnostics found;
+    const auto runtime = make_router(config, RouterMode::replay, found);
+    diagnostics.append(found);
+    if (!runtime.router) {
+        ++stats_.people_reload_failures;
+        return false;
+    }
+    auto directory = runtime.router->shared_directory();
+    if (!impl_->swap_directory || !impl_->swap_directory(directory)) {
+        ++stats_.people_reload_failures;
+        diagnostics.error({config.people_file, 0, 0},
+                          "the people directory was not reloaded: the daemon is not running");
+        return false;
+    }
+    spdlog::info("people directory reloaded: {} people, {} teams, {} routes",
+                 directory->people.size(), directory->teams.size(), directory->routes.size());
+    return true;
+}
+
+bool Daemon::reload_rules() {
+    std::lock_guard lock(impl_->reload_mutex);
+    rules::Diagnostics diagnostics;
+    if (!swap_rules(impl_->setup.config, diagnostics)) {
+        spdlog::error("rule reload rejected, the previous rules keep serving:\n{}",
+                      diagnostics.format_all());
+        return false;
+    }
+    spdlog::info("rules reloaded: {} rules", impl_->holder->get()->rule_count());
     if (!diagnostics.empty()) {
         spdlog::warn("the reloaded rules have warnings:\n{}", diagnostics.format_all());
     }
@@ -320,28 +360,58 @@ bool Daemon::reload_rules() {
 
 bool Daemon::reload_people() {
     std::lock_guard lock(impl_->reload_mutex);
-    if (impl_->setup.config.people_file.empty()) return false;
-    // The whole routing set-up is validated, as at start-up; only the directory is swapped.
     rules::Diagnostics diagnostics;
-    const auto runtime = make_router(impl_->setup.config, RouterMode::replay, diagnostics);
-    if (!runtime.router) {
-        ++stats_.people_reload_failures;
-        spdlog::error("people directory reload rejected, the previous directory stays:\n{}",
-                      diagnostics.format_all());
+    if (!swap_people(impl_->setup.config, diagnostics)) {
+        if (!impl_->setup.config.people_file.empty()) {
+            spdlog::error("people directory reload rejected, the previous directory stays:\n{}",
+                          diagnostics.format_all());
+        }
         return false;
     }
-    auto directory = runtime.router->shared_directory();
-    if (!impl_->swap_directory || !impl_->swap_directory(directory)) {
-        ++stats_.people_reload_failures;
-        spdlog::error("people directory reload: the daemon is not running");
-        return false;
-    }
-    spdlog::info("people directory reloaded: {} people, {} teams, {} routes",
-                 directory->people.size(), directory->teams.size(), directory->routes.size());
     if (!diagnostics.empty()) {
         spdlog::warn("the reloaded people directory has warnings:\n{}", diagnostics.format_all());
     }
     return true;
+}
+
+reload::ReloadReport Daemon::reload(const std::string& trigger, std::vector<std::string> files) {
+    std::lock_guard lock(impl_->reload_mutex);
+    reload::ReloadReport report;
+    report.trigger = trigger;
+    report.files = std::move(files);
+    auto& running = impl_->setup.config;
+    auto loaded = config::load_config(running.path);
+    report.diagnostics.append(loaded.diagnostics);
+    if (loaded.config) {
+        const config::Config& next = *loaded.config;
+        report.config_read = true;
+        report.restart_needed = reload::keys_needing_restart(running, next);
+        if (!running.people_file.empty() && next.people_file.empty()) {
+            // The router cannot do without a directory while it runs.
+            report.restart_needed.push_back("people");
+        }
+        report.rules_reloaded = swap_rules(next, report.diagnostics);
+        if (report.rules_reloaded) running.rule_files = next.rule_files;
+        report.people_configured = !next.people_file.empty();
+        if (report.people_configured) {
+            report.people_reloaded = swap_people(next, report.diagnostics);
+            if (report.people_reloaded) running.people_file = next.people_file;
+        }
+    }
+    report.rules = impl_->holder->get()->rule_count();
+    report.finished_ms = routing::SystemClock().now_ms();
+    stats_.last_reload_ok = report.accepted();
+    if (report.accepted()) {
+        stats_.last_reload_ok_ms = report.finished_ms;
+        spdlog::info("{}", reload::reload_summary(report));
+        if (!report.diagnostics.empty()) {
+            spdlog::warn("the reloaded files have warnings:\n{}", report.diagnostics.format_all());
+        }
+    } else {
+        spdlog::error("{}:\n{}", reload::reload_summary(report), report.diagnostics.format_all());
+        if (impl_->announce && impl_->announce(report)) ++stats_.reload_notices;
+    }
+    return report;
 }
 
 int Daemon::run() {
@@ -537,6 +607,7 @@ int Daemon::run() {
                           state_db->last_error());
         }
         if (batch.action) batch.action(routing.router.get());
+        for (const auto& alert : batch.alerts) deliver(alert, {});
         if (batch.tick && routing.router) {
             for (const auto& alert : routing.router->tick()) deliver(alert, {});
         }
@@ -633,13 +704,47 @@ int Daemon::run() {
             return pipeline.submit(std::move(batch));
         };
     }
+    // A rejected reload is told to reload.alert, else where silent sources are told, else the
+    // desk, else the first sink.
+    {
+        routing::ChatAddress to;
+        std::string recipient = "operators";
+        if (impl.reload_settings.alert) {
+            to = *impl.reload_settings.alert;
+        } else if (routing.router && routing.router->settings().silence.alert) {
+            to = *routing.router->settings().silence.alert;
+        } else if (routing.router) {
+            to = routing.router->settings().desk;
+            recipient = "webcare desk";
+        } else {
+            to.sink = default_sink;
+        }
+        std::lock_guard lock(impl.reload_mutex);
+        impl.announce = [&pipeline, to, recipient](const reload::ReloadReport& report) {
+            if (to.sink.empty()) return false;
+            Batch batch;
+            batch.alerts.push_back(reload::reload_failure_alert(report, to, recipient));
+            return pipeline.submit(std::move(batch));
+        };
+    }
     struct SwapGuard {
         Impl& impl;
         ~SwapGuard() {
             std::lock_guard lock(impl.reload_mutex);
             impl.swap_directory = nullptr;
+            impl.announce = nullptr;
         }
     } swap_guard{impl};
+    // SIGHUP, the admin API and the file watch reload through one thread, one at a time.
+    reload::Reloader reloader(
+        [this](const std::string& trigger, std::vector<std::string> files) {
+            return reload(trigger, std::move(files));
+        },
+        [this] {
+            std::lock_guard lock(impl_->reload_mutex);
+            return reload::watched_paths(impl_->setup.config);
+        },
+        impl.reload_settings.watch, impl.reload_settings.interval_ms, impl.setup.files);
 
     // Webhook sources answer on the admin server; a delivery that finds the pipeline full is
     // answered 503, so its sender delivers it again.
@@ -708,6 +813,25 @@ int Daemon::run() {
                     stats_.reloads.load());
             counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",
                     stats_.reload_failures.load());
+            counter("spreekbuis_people_reloads_total",
+                    "People directories handed to the router by a reload.",
+                    stats_.people_reloads.load());
+            counter("spreekbuis_people_reload_failures_total", "Rejected people reloads.",
+                    stats_.people_reload_failures.load());
+            counter("spreekbuis_reload_notices_total",
+                    "Rejected reloads announced in the operators' chat.",
+                    stats_.reload_notices.load());
+            out +=
+                "# HELP spreekbuis_config_last_reload_successful Whether the last reload was "
+                "accepted (1) or rejected in any part (0).\n"
+                "# TYPE spreekbuis_config_last_reload_successful gauge\n"
+                "spreekbuis_config_last_reload_successful " +
+                std::string(stats_.last_reload_ok.load() ? "1" : "0") +
+                "\n# HELP spreekbuis_config_last_reload_success_timestamp_seconds When the "
+                "configuration was last loaded or reloaded in full.\n"
+                "# TYPE spreekbuis_config_last_reload_success_timestamp_seconds gauge\n"
+                "spreekbuis_config_last_reload_success_timestamp_seconds " +
+                std::to_string(stats_.last_reload_ok_ms.load() / 1000) + "\n";
             return out + impl_->rule_hits.prometheus();
         });
         if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
@@ -721,6 +845,21 @@ int Daemon::run() {
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
             pipeline, *silences, noise, std::move(configured_silences)));
+        admin->set_reload_handler([&reloader] {
+            auto answer = reloader.request("admin API");
+            if (answer.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+                return http_api::AdminReply{
+                    503,
+                    "application/json",
+                    "{\"error\":\"the reload is still running; its outcome will be in the log\"}\n",
+                    {}};
+            }
+            const auto report = answer.get();
+            return http_api::AdminReply{report.accepted() ? 200 : 422,
+                                        "application/json",
+                                        reload::reload_report_json(report),
+                                        {}};
+        });
         if (outbox) {
             admin->set_dead_letter_handler(std::make_shared<PipelineDeadLetterHandler>(
                 pipeline, *outbox, http_sink_names,
@@ -736,10 +875,7 @@ int Daemon::run() {
             if (error) return;
             if (number == SIGHUP) {
                 spdlog::info("SIGHUP: reloading rules and the people directory");
-                std::thread([this] {
-                    reload_rules();
-                    if (!impl_->setup.config.people_file.empty()) reload_people();
-                }).detach();
+                reloader.request("SIGHUP");
                 signals.async_wait(on_signal);
                 return;
             }
@@ -865,6 +1001,7 @@ int Daemon::run() {
     impl.sleep_cv.notify_all();
     for (auto& io : live_ios) io->stop();
     for (auto& thread : source_threads) thread.join();
+    reloader.stop();
     pipeline.finish();
     // Let the dispatcher finish the request in flight (bounded); the rest stays in the outbox.
     if (admin) admin->stop();

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "daemon/reload/reload_report.hpp"
 #include "daemon/setup.hpp"
 
 namespace spreekbuis::daemon {
@@ -27,6 +29,9 @@ struct DaemonStats {
     std::atomic<std::uint64_t> people_reloads{0};   // directories swapped in by the emitter
     std::atomic<std::uint64_t> people_reload_failures{0};
     std::atomic<std::uint64_t> sources_finished{0};
+    std::atomic<bool> last_reload_ok{true};          // the last reload() was accepted
+    std::atomic<std::int64_t> last_reload_ok_ms{0};  // Unix ms of the last accepted reload()
+    std::atomic<std::uint64_t> reload_notices{0};    // rejected reloads told to the operators
 };
 
 class Daemon {
@@ -40,7 +45,15 @@ class Daemon {
     int run();
     // Thread-safe; may be called before or during run().
     void request_stop();
-    // Thread-safe: recompiles the rule files and swaps them in if they load and pass their tests.
+    // Thread-safe: reads spreekbuis.yaml again, then reloads the rule files and the people
+    // directory it names (each swapped in only when it loads, its tests pass and the people
+    // directory has no errors; otherwise the running one stays). Other changed keys are
+    // reported as needing a restart. A rejected reload is logged, counted and, while run()
+    // runs, announced in the operators' chat (reload.alert). SIGHUP, the admin API
+    // (POST /api/v1/reload) and the file watch all come here.
+    reload::ReloadReport reload(const std::string& trigger, std::vector<std::string> files = {});
+    // Thread-safe: recompiles the running configuration's rule files and swaps them in if they
+    // load and pass their tests.
     bool reload_rules();
     // Thread-safe: reads the people directory again and, if it loads without errors, hands it
     // to the router on the emitter thread (open cases keep their ids and assignees). False when
@@ -51,6 +64,10 @@ class Daemon {
     const DaemonStats& stats() const { return stats_; }
 
   private:
+    // The reload steps; the caller holds the reload mutex. Problems go to `diagnostics`.
+    bool swap_rules(const config::Config& config, rules::Diagnostics& diagnostics);
+    bool swap_people(const config::Config& config, rules::Diagnostics& diagnostics);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
     DaemonStats stats_;

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/alert.hpp"
 #include "daemon/bounded_queue.hpp"
 #include "rules/post.hpp"
 #include "rules/ruleset.hpp"
@@ -48,6 +49,9 @@ struct Batch {
     bool tick = false;  // a timer tick: the emitter runs time-based work (SLA, spikes) in order
     // Work that must run on the emitter thread (which owns the router), e.g. an admin action.
     std::function<void(routing::Router*)> action;
+    // Notices for the operators (a rejected reload), delivered on the emitter thread like the
+    // router's alerts, inside the batch's transaction.
+    std::vector<connectors::Alert> alerts;
     // Called on the emitter thread once the batch's state is stored (`stored` false when the
     // commit failed), so an admin action is answered only after it is durable.
     std::function<void(bool stored)> done;

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/reload/reload_settings.hpp"
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_route_checks.hpp"
 #include "daemon/sources.hpp"
@@ -32,6 +33,8 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     result.diagnostics.append(loaded.diagnostics);
     if (!loaded.config) return result;
     check_sources(*loaded.config, result.diagnostics);
+    reload::read_reload_settings(*loaded.config, result.diagnostics);
+    auto files = reload::take_fingerprint(reload::watched_paths(*loaded.config));
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
     // Validates the people directory and the routing section without touching the state dir.
     const auto runtime = make_router(*loaded.config, RouterMode::replay, result.diagnostics);
@@ -39,7 +42,7 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
         check_routes_against_rules(runtime.router->directory(), *rule_set, result.diagnostics);
     }
     if (!rule_set || result.diagnostics.has_errors()) return result;
-    result.setup = Setup{std::move(*loaded.config), std::move(rule_set)};
+    result.setup = Setup{std::move(*loaded.config), std::move(rule_set), std::move(files)};
     return result;
 }
 

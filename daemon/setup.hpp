@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "daemon/reload/file_watch.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/ruleset.hpp"
 
@@ -14,6 +15,9 @@ namespace spreekbuis::daemon {
 struct Setup {
     config::Config config;
     std::shared_ptr<const rules::RuleSet> rules;
+    // The files as they were before the rules and people were read: the file watch reloads
+    // when they differ, so an edit made during start-up is not missed.
+    reload::Fingerprint files;
 };
 
 struct SetupResult {

@@ -53,7 +53,7 @@ std::string format_console(const Alert& alert) {
     line(out, "from", terminal_safe(who, 300));
     line(out, "text", terminal_safe(m.text, 2000));
     line(out, "link", terminal_safe(m.post_url, 500));
-    if (m.count > 0) line(out, "posts", group_thousands(m.count));
+    if (m.count > 0) line(out, m.count_unit, group_thousands(m.count));
     for (const auto& sample : m.samples) line(out, "sample", terminal_safe(sample, 280));
     std::string facts;
     auto fact = [&](std::string_view name, const std::string& value) {

@@ -70,7 +70,7 @@ HttpRequestSpec format_discord(const Alert& alert, const SinkSettings& settings)
         if (!m.text.empty()) description = md(m.text, 2500);
         if (m.count > 0) {
             description += (description.empty() ? "" : "\n") + std::string("**") +
-                           group_thousands(m.count) + " posts**";
+                           group_thousands(m.count) + " " + m.count_unit + "**";
         }
         for (const auto& sample : m.samples) {
             description += (description.empty() ? "" : "\n") + std::string("• ") + md(sample, 200);

@@ -64,8 +64,9 @@ HttpRequestSpec format_matrix(const Alert& alert, const SinkSettings& settings,
             formatted += "<blockquote>" + html(m.text, kTextLimit) + "</blockquote>";
         }
         if (m.count > 0) {
-            body += "\n" + group_thousands(m.count) + " posts";
-            formatted += "<p><strong>" + group_thousands(m.count) + " posts</strong></p>";
+            body += "\n" + group_thousands(m.count) + " " + m.count_unit;
+            formatted +=
+                "<p><strong>" + group_thousands(m.count) + " " + m.count_unit + "</strong></p>";
         }
         if (!m.samples.empty()) {
             formatted += "<ul>";

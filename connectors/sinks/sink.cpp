@@ -116,6 +116,8 @@ std::string default_headline(const Alert& alert) {
             return "Crisis over: volume back to normal";
         case AlertKind::source_silent:
             return "A source went silent";
+        case AlertKind::reload_failed:
+            return "Reload rejected";
         case AlertKind::digest:
             return "Digest of held alerts";
         case AlertKind::test:
@@ -152,6 +154,8 @@ MessageModel build_message(const Alert& alert, const SinkSettings& settings) {
     m.recipient = sanitize_utf8(alert.recipient_name);
     m.case_id = sanitize_utf8(alert.case_id);
     m.count = alert.count;
+    if (alert.kind == AlertKind::reload_failed)
+        m.count_unit = alert.count == 1 ? "error" : "errors";
     for (const auto& sample : alert.samples) m.samples.push_back(sanitize_utf8(sample));
     if (!alert.case_id.empty() && !settings.actions.base_url.empty()) {
         const std::int64_t expiry = alert.created_at_ms / 1000 + settings.actions.ttl_s;

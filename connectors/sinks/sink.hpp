@@ -79,6 +79,7 @@ struct MessageModel {
     std::string recipient;
     std::string case_id;
     std::int64_t count = 0;
+    std::string count_unit = "posts";  // what `count` counts ("errors" for a rejected reload)
     std::vector<std::string> samples;
     std::vector<ActionLink> actions;  // ack, resolve, reassign when a case and base URL exist
 };

@@ -78,14 +78,15 @@ void write_blocks(JsonWriter& json, const MessageModel& m, const std::string& me
     if (!m.text.empty()) section(json, slack_cut(m.text, kSectionLimit));
     if (!m.samples.empty()) {
         std::string lines;
-        if (m.count > 0) lines = "*" + group_thousands(m.count) + " posts*, for example:";
+        if (m.count > 0)
+            lines = "*" + group_thousands(m.count) + " " + m.count_unit + "*, for example:";
         for (const auto& sample : m.samples) {
             lines +=
                 (lines.empty() ? "" : "\n") + std::string("• ") + slack_cut(sample, kSampleLimit);
         }
         section(json, truncate_utf8(lines, kSectionLimit));
     } else if (m.count > 0) {
-        section(json, "*" + group_thousands(m.count) + " posts*");
+        section(json, "*" + group_thousands(m.count) + " " + m.count_unit + "*");
     }
 
     std::vector<std::string> fields;
@@ -142,7 +143,7 @@ std::string mattermost_text(const MessageModel& m, const std::string& message_te
         }
         out += "\n" + block;
     }
-    if (m.count > 0) out += "\n**" + group_thousands(m.count) + " posts**";
+    if (m.count > 0) out += "\n**" + group_thousands(m.count) + " " + m.count_unit + "**";
     for (const auto& sample : m.samples) out += "\n- " + md(sample, 280);
     std::string facts;
     auto fact = [&](std::string_view name, const std::string& value) {

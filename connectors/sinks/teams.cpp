@@ -65,7 +65,7 @@ HttpRequestSpec format_teams(const Alert& alert, const SinkSettings& settings) {
         if (!m.reach.empty()) who += (who.empty() ? "" : " · ") + m.reach;
         if (!who.empty()) rich_text(json, truncate_utf8(who, 400), true);
         if (!m.text.empty()) rich_text(json, truncate_utf8(m.text, kTextLimit));
-        if (m.count > 0) rich_text(json, group_thousands(m.count) + " posts", true);
+        if (m.count > 0) rich_text(json, group_thousands(m.count) + " " + m.count_unit, true);
         for (const auto& sample : m.samples) rich_text(json, "• " + truncate_utf8(sample, 280));
         std::vector<std::pair<std::string, std::string>> facts;
         if (!m.recipient.empty()) facts.emplace_back("For", m.recipient);

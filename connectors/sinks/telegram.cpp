@@ -41,7 +41,7 @@ HttpRequestSpec format_telegram(const Alert& alert, const SinkSettings& settings
         if (!who.empty()) text += "\n<i>" + html(who, 200) + "</i>";
         if (!m.text.empty())
             text += "\n<blockquote>" + html(m.text, kPostTextLimit) + "</blockquote>";
-        if (m.count > 0) text += "\n<b>" + group_thousands(m.count) + " posts</b>";
+        if (m.count > 0) text += "\n<b>" + group_thousands(m.count) + " " + m.count_unit + "</b>";
         for (std::size_t i = 0; i < m.samples.size() && i < kMaxSamples; ++i) {
             text += "\n• " + html(m.samples[i], 150);
         }

@@ -76,6 +76,7 @@ namespace {
 constexpr std::string_view kSilencesPath = "/api/v1/silences";
 constexpr std::string_view kDeadLettersPath = "/api/v1/dead-letters";
 constexpr std::string_view kRequeuePath = "/api/v1/dead-letters/requeue";
+constexpr std::string_view kReloadPath = "/api/v1/reload";
 constexpr std::size_t kMaxDeadLetterList = 1000;
 constexpr std::size_t kMaxPathIdBytes = 1024;
 
@@ -249,6 +250,11 @@ void AdminServer::set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> han
     dead_letter_handler_ = std::move(handler);
 }
 
+void AdminServer::set_reload_handler(std::function<AdminReply()> handler) {
+    std::lock_guard lock(mutex_);
+    reload_handler_ = std::move(handler);
+}
+
 void AdminServer::add_metrics_hook(std::function<std::string()> hook) {
     std::lock_guard lock(mutex_);
     metrics_hooks_.push_back(std::move(hook));
@@ -294,7 +300,24 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
     if (path == kDeadLettersPath || path == kRequeuePath) {
         return handle_dead_letters(method, path, query, authorization);
     }
+    if (path == kReloadPath) return handle_reload(method, authorization);
     return text_reply(404, "not found");
+}
+
+AdminReply AdminServer::handle_reload(std::string_view method, std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "reloads")) return *refused;
+    if (method != "POST") {
+        AdminReply reply = json_error(405, "method not allowed: use POST");
+        reply.headers.emplace_back("Allow", "POST");
+        return reply;
+    }
+    std::function<AdminReply()> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = reload_handler_;
+    }
+    if (!handler) return json_error(503, "reloads are not available");
+    return handler();
 }
 
 std::optional<AdminReply> AdminServer::refuse_unauthorized(std::string_view authorization,

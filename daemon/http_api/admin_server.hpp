@@ -7,7 +7,8 @@
 // Webhook sources: /hooks/<name>, handed to a hook handler with headers and the raw body.
 // Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
-// SilenceHandler.
+// SilenceHandler. POST /api/v1/reload (same token) reloads the rules and the people directory
+// through a reload handler and answers with its report.
 // The server runs on the io_context it was created with, one strand per connection; hooks and
 // the handlers are called from that context and must be thread-safe.
 #include <boost/asio/io_context.hpp>
@@ -118,6 +119,8 @@ class AdminServer {
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
+    // Runs one reload and answers with its report (blocks this server's thread meanwhile).
+    void set_reload_handler(std::function<AdminReply()> handler);
     // Each hook returns complete Prometheus text blocks (# HELP/# TYPE and samples).
     void add_metrics_hook(std::function<std::string()> hook);
     // Returns an empty string when healthy, else what is wrong (answered with 503).
@@ -147,6 +150,7 @@ class AdminServer {
                                std::string_view body, std::string_view authorization);
     AdminReply handle_dead_letters(std::string_view method, std::string_view path,
                                    std::string_view query, std::string_view authorization);
+    AdminReply handle_reload(std::string_view method, std::string_view authorization);
     // A reply refusing the request when the bearer token is off, missing or wrong.
     std::optional<AdminReply> refuse_unauthorized(std::string_view authorization,
                                                   std::string_view feature) const;
@@ -162,6 +166,7 @@ class AdminServer {
     std::vector<std::function<std::string()>> metrics_hooks_;
     std::function<std::string()> health_check_;
     std::function<AdminReply(const HookRequest&)> hook_handler_;
+    std::function<AdminReply()> reload_handler_;
 };
 
 // Percent-decoding ('+' as space in queries); nullopt on a malformed escape or NUL.

@@ -255,18 +255,7 @@ class Loader {
     }
 
     std::optional<ChatAddress> read_address(const YAML::Node& node, std::string_view what) {
-        if (!rules::check_keys(doc_, node, {"sink", "address"}, what, diag_)) return std::nullopt;
-        ChatAddress address;
-        if (const auto sink = node["sink"]) {
-            if (auto value = rules::read_string(doc_, sink, diag_)) address.sink = *value;
-        } else {
-            rules::error_at(doc_, node, std::string(what) + " needs a 'sink'", diag_);
-            return std::nullopt;
-        }
-        if (const auto addr = node["address"]) {
-            if (auto value = rules::read_string(doc_, addr, diag_)) address.address = *value;
-        }
-        return address;
+        return read_chat_address(doc_, node, what, diag_);
     }
 
     bool read_hours(const YAML::Node& node, WeeklyHours& hours, std::string_view what) {
@@ -695,6 +684,27 @@ DirectoryLoadResult finish(std::optional<YamlDocument> document, TimeZoneDb& zon
 }
 
 }  // namespace
+
+std::optional<ChatAddress> read_chat_address(const rules::YamlDocument& document,
+                                             const YAML::Node& node, std::string_view what,
+                                             rules::Diagnostics& diagnostics) {
+    if (!rules::check_keys(document, node, {"sink", "address"}, what, diagnostics)) {
+        return std::nullopt;
+    }
+    ChatAddress address;
+    if (const auto sink = node["sink"]) {
+        if (auto value = rules::read_string(document, sink, diagnostics)) address.sink = *value;
+    } else {
+        rules::error_at(document, node, std::string(what) + " needs a 'sink'", diagnostics);
+        return std::nullopt;
+    }
+    if (const auto addr = node["address"]) {
+        if (auto value = rules::read_string(document, addr, diagnostics)) {
+            address.address = *value;
+        }
+    }
+    return address;
+}
 
 DirectoryLoadResult load_directory_file(const std::string& path, TimeZoneDb& zones) {
     Diagnostics diagnostics;

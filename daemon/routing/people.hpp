@@ -14,6 +14,7 @@
 #include "rules/diagnostic.hpp"
 #include "rules/post.hpp"
 #include "rules/verdict.hpp"
+#include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon::routing {
 
@@ -34,6 +35,13 @@ struct ChatAddress {
     std::string sink;  // configured sink name (slack, teams, matrix, console, ...)
     std::string address;
 };
+
+// `{sink: NAME, address: TEXT}` (address optional) from a YAML map; nullopt with errors at
+// their positions when keys are unknown, `sink` is missing or a value is not a string. `what`
+// names the map in messages ("routing.desk").
+std::optional<ChatAddress> read_chat_address(const rules::YamlDocument& document,
+                                             const YAML::Node& node, std::string_view what,
+                                             rules::Diagnostics& diagnostics);
 
 struct Person {
     std::string id;

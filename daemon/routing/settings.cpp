@@ -57,17 +57,7 @@ class Parser {
     }
 
     std::optional<ChatAddress> address(const YAML::Node& node, std::string_view what) {
-        if (!rules::check_keys(doc_, node, {"sink", "address"}, what, diag_)) return std::nullopt;
-        ChatAddress out;
-        if (!node["sink"]) {
-            rules::error_at(doc_, node, std::string(what) + " needs a 'sink'", diag_);
-            return std::nullopt;
-        }
-        if (auto v = rules::read_string(doc_, node["sink"], diag_)) out.sink = *v;
-        if (node["address"]) {
-            if (auto v = rules::read_string(doc_, node["address"], diag_)) out.address = *v;
-        }
-        return out;
+        return read_chat_address(doc_, node, what, diag_);
     }
 
     void parse(const YAML::Node& root, RoutingSettings& s) {

@@ -17,49 +17,13 @@
 #include "daemon/router_setup.hpp"
 #include "daemon/setup.hpp"
 #include "daemon/state_db.hpp"
+#include "daemon_workspace.hpp"
 
 using namespace spreekbuis;
+using spreekbuis::testing::add_people;
+using spreekbuis::testing::Workspace;
 
 namespace {
-
-// A throwaway configuration directory with one rule file and a feed.
-struct Workspace {
-    std::filesystem::path dir;
-
-    Workspace() {
-        dir = std::filesystem::temp_directory_path() /
-              ("spreekbuis-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
-        std::filesystem::create_directories(dir / "rules");
-        write("rules/demo.yaml",
-              "rules:\n"
-              "  - id: lost-bag\n"
-              "    query: 'suitcase OR koffer'\n"
-              "    topic: baggage\n"
-              "    priority: high\n"
-              "    tests:\n"
-              "      - text: 'where is my suitcase'\n"
-              "        expect: {match: true, topic: baggage}\n");
-        write("spreekbuis.yaml",
-              "log_level: warn\n"
-              "state_dir: state\n"
-              "workers: 2\n"
-              "rules: [rules/*.yaml]\n"
-              "sources:\n"
-              "  - {name: feed, type: replay, path: feed.jsonl, rate: 0}\n"
-              "sinks:\n"
-              "  - {name: console, type: console}\n");
-    }
-    ~Workspace() { std::filesystem::remove_all(dir); }
-
-    static int& counter() {
-        static int value = 0;
-        return value;
-    }
-    void write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir / name) << text;
-    }
-    std::string path(const std::string& name) const { return (dir / name).string(); }
-};
 
 struct Captured {
     int code = 0;
@@ -244,30 +208,6 @@ TEST_CASE("cli: explain prints the verdict and what near-miss rules lacked", "[c
 namespace {
 
 // A people directory of two baggage specialists on duty around the clock, for explain.
-void add_people(const Workspace& ws) {
-    ws.write("people.yaml",
-             "timezone: UTC\n"
-             "desk: desk\n"
-             "people:\n"
-             "  - id: anna\n"
-             "    name: Anna de Vries\n"
-             "    chat: {console: U_ANNA}\n"
-             "    skills: {baggage: 3}\n"
-             "    languages: [nl, en]\n"
-             "    hours: {daily: \"00:00-24:00\"}\n"
-             "  - id: bram\n"
-             "    chat: {console: U_BRAM}\n"
-             "    skills: {baggage: 3}\n"
-             "    languages: [nl, en]\n"
-             "    hours: {weekdays: \"09:00-17:00\"}\n"
-             "teams:\n"
-             "  - {id: bags, members: [anna, bram]}\n"
-             "  - {id: desk, members: [anna]}\n"
-             "routes:\n"
-             "  - {match: {topic: baggage}, team: bags}\n");
-    std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app) << "people: people.yaml\n";
-}
-
 std::string file_bytes(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

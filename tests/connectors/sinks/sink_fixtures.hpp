@@ -35,6 +35,13 @@ inline Alert sample_alert(AlertKind kind) {
             a.title = "Source 'mastodon' silent for 15 minutes";
             a.why = "usually 40 posts per 15 minutes";
             return a;
+        case AlertKind::reload_failed:
+            a.title = "Reload rejected (rules): 2 errors";
+            a.count = 2;
+            a.samples = {"/etc/spreekbuis/rules/bags.yaml:12:18: unknown list '$bagage'",
+                         "/etc/spreekbuis/rules/bags.yaml:30:5: rule test failed: lost bag"};
+            a.why = "reload by file change rejected; the previous rules serve";
+            return a;
         case AlertKind::test:
             a.title = "";
             a.why = "notify-test from the command line";
@@ -64,9 +71,10 @@ inline Alert sample_alert(AlertKind kind) {
 }
 
 inline std::vector<AlertKind> all_kinds() {
-    return {AlertKind::new_case,      AlertKind::case_update,  AlertKind::sla_warning,
-            AlertKind::escalation,    AlertKind::crisis_start, AlertKind::crisis_end,
-            AlertKind::source_silent, AlertKind::digest,       AlertKind::test};
+    return {AlertKind::new_case,      AlertKind::case_update,   AlertKind::sla_warning,
+            AlertKind::escalation,    AlertKind::crisis_start,  AlertKind::crisis_end,
+            AlertKind::source_silent, AlertKind::reload_failed, AlertKind::digest,
+            AlertKind::test};
 }
 
 inline SinkSettings settings_for(Service service) {
