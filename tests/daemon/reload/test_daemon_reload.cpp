@@ -135,3 +135,18 @@ TEST_CASE("daemon: the file watch rejects a broken rule file, tells the operator
     CHECK(out.find("demo.yaml:3:") != std::string::npos);
     std::fclose(console);
 }
+
+TEST_CASE("check and start-up refuse a reload section with a typo", "[daemon][reload]") {
+    Workspace ws;
+    ws.write("feed.jsonl", "");
+    std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app)
+        << "reload: {watch: true, interval: 2s, alert: {sink: consle}}\n";
+    const auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+    CHECK_FALSE(loaded.setup);
+    REQUIRE(loaded.diagnostics.has_errors());
+    const auto& error = loaded.diagnostics.items().front();
+    CHECK(error.message == "reload.alert: no sink named 'consle'");
+    CHECK(error.hint == "did you mean 'console'?");
+    CHECK(error.pos.line == 9);
+    CHECK(error.pos.column == 51);
+}
