@@ -1,7 +1,3 @@
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,6 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <catch2/catch.hpp>
 
+#include "../../support/self_signed_cert.hpp"
 #include "connectors/http/http_client.hpp"
 #include "fake_http_server.hpp"
 
@@ -21,48 +18,6 @@ namespace beast = boost::beast;
 using namespace spreekbuis;
 
 namespace {
-
-// A self-signed certificate for IP 127.0.0.1 (PEM key and certificate).
-std::pair<std::string, std::string> make_self_signed() {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    REQUIRE(key);
-    X509* cert = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
-    X509_set_pubkey(cert, key);
-    X509_NAME* name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("spreekbuis test"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert, name);
-    X509V3_CTX ctx;
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1");
-    X509_add_ext(cert, san, -1);
-    X509_EXTENSION_free(san);
-    X509_EXTENSION* ca = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, "CA:TRUE");
-    X509_add_ext(cert, ca, -1);
-    X509_EXTENSION_free(ca);
-    REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
-    auto to_pem = [](auto write) {
-        BIO* bio = BIO_new(BIO_s_mem());
-        write(bio);
-        char* data = nullptr;
-        const long size = BIO_get_mem_data(bio, &data);
-        std::string pem(data, static_cast<std::size_t>(size));
-        BIO_free(bio);
-        return pem;
-    };
-    const std::string key_pem = to_pem([&](BIO* bio) {
-        PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-    });
-    const std::string cert_pem = to_pem([&](BIO* bio) { PEM_write_bio_X509(bio, cert); });
-    X509_free(cert);
-    EVP_PKEY_free(key);
-    return {key_pem, cert_pem};
-}
 
 asio::awaitable<void> serve_tls(asio::ip::tcp::acceptor& acceptor, asio::ssl::context& tls,
                                 int& served) {
@@ -98,7 +53,7 @@ asio::awaitable<void> serve_tls(asio::ip::tcp::acceptor& acceptor, asio::ssl::co
 
 TEST_CASE("TLS: certificates are verified against the CA store and the host name",
           "[http_client][tls]") {
-    const auto [key_pem, cert_pem] = make_self_signed();
+    const auto [key_pem, cert_pem] = testing::make_self_signed();
     asio::io_context io;
     asio::ssl::context server_tls(asio::ssl::context::tls_server);
     server_tls.use_certificate_chain(asio::buffer(cert_pem));
