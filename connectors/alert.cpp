@@ -20,6 +20,8 @@ std::string_view to_string(AlertKind kind) {
             return "source_silent";
         case AlertKind::reload_failed:
             return "reload_failed";
+        case AlertKind::reload_recovered:
+            return "reload_recovered";
         case AlertKind::digest:
             return "digest";
         case AlertKind::test:
@@ -31,7 +33,7 @@ std::string_view to_string(AlertKind kind) {
 bool is_follow_up(AlertKind kind) {
     return kind == AlertKind::case_update || kind == AlertKind::sla_warning ||
            kind == AlertKind::escalation || kind == AlertKind::crisis_end ||
-           kind == AlertKind::digest;
+           kind == AlertKind::digest || kind == AlertKind::reload_recovered;
 }
 
 std::string_view thread_key(const Alert& alert) {

@@ -13,16 +13,17 @@
 namespace spreekbuis::connectors {
 
 enum class AlertKind {
-    new_case,       // a post needs an answer from the recipient
-    case_update,    // a later post joined a case the recipient owns
-    sla_warning,    // the first-response deadline is near
-    escalation,     // the deadline passed; handed to backup, lead, channel or desk
-    crisis_start,   // a spike far above the baseline
-    crisis_end,     // the spike has calmed down
-    source_silent,  // a source went quiet for longer than usual
-    reload_failed,  // a reload of rules or people was rejected; the previous ones serve
-    digest,         // overflow rolled up after a person's hourly cap
-    test,           // notify-test
+    new_case,          // a post needs an answer from the recipient
+    case_update,       // a later post joined a case the recipient owns
+    sla_warning,       // the first-response deadline is near
+    escalation,        // the deadline passed; handed to backup, lead, channel or desk
+    crisis_start,      // a spike far above the baseline
+    crisis_end,        // the spike has calmed down
+    source_silent,     // a source went quiet for longer than usual
+    reload_failed,     // a reload of rules or people was rejected; the previous ones serve
+    reload_recovered,  // the first reload accepted in full after a rejected one
+    digest,            // overflow rolled up after a person's hourly cap
+    test,              // notify-test
 };
 
 std::string_view to_string(AlertKind kind);

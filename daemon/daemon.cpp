@@ -267,9 +267,12 @@ struct Daemon::Impl {
     // While run() runs: hands a new people directory to the emitter thread, which owns the
     // router. Guarded by reload_mutex.
     std::function<bool(std::shared_ptr<const routing::Directory>)> swap_directory;
-    // While run() runs: tells the operators' chat about a rejected reload. Guarded by
-    // reload_mutex.
-    std::function<bool(const reload::ReloadReport&)> announce;
+    // While run() runs: hands an operator notice to the emitter. Guarded by reload_mutex.
+    std::function<bool(connectors::Alert)> announce;
+    routing::ChatAddress notice_to;  // where reload notices go (set by run())
+    std::string notice_recipient;
+    // The thread of the last rejected reload until one is accepted in full ("" = none).
+    std::string open_reload_thread;
     reload::ReloadSettings reload_settings;
 
     Impl(Setup s, std::FILE* out) : setup(std::move(s)), console(out) {
@@ -401,15 +404,25 @@ reload::ReloadReport Daemon::reload(const std::string& trigger, std::vector<std:
     report.rules = impl_->holder->get()->rule_count();
     report.finished_ms = routing::SystemClock().now_ms();
     stats_.last_reload_ok = report.accepted();
+    auto& impl = *impl_;
+    const bool can_announce = impl.announce && !impl.notice_to.sink.empty();
     if (report.accepted()) {
         stats_.last_reload_ok_ms = report.finished_ms;
         spdlog::info("{}", reload::reload_summary(report));
         if (!report.diagnostics.empty()) {
             spdlog::warn("the reloaded files have warnings:\n{}", report.diagnostics.format_all());
         }
+        if (can_announce && !impl.open_reload_thread.empty() &&
+            impl.announce(reload::reload_recovery_alert(
+                report, impl.notice_to, impl.notice_recipient, impl.open_reload_thread))) {
+            ++stats_.reload_notices;
+        }
+        impl.open_reload_thread.clear();
     } else {
         spdlog::error("{}:\n{}", reload::reload_summary(report), report.diagnostics.format_all());
-        if (impl_->announce && impl_->announce(report)) ++stats_.reload_notices;
+        auto alert = reload::reload_failure_alert(report, impl.notice_to, impl.notice_recipient);
+        impl.open_reload_thread = alert.group_key;
+        if (can_announce && impl.announce(std::move(alert))) ++stats_.reload_notices;
     }
     return report;
 }
@@ -720,10 +733,11 @@ int Daemon::run() {
             to.sink = default_sink;
         }
         std::lock_guard lock(impl.reload_mutex);
-        impl.announce = [&pipeline, to, recipient](const reload::ReloadReport& report) {
-            if (to.sink.empty()) return false;
+        impl.notice_to = to;
+        impl.notice_recipient = recipient;
+        impl.announce = [&pipeline](connectors::Alert alert) {
             Batch batch;
-            batch.alerts.push_back(reload::reload_failure_alert(report, to, recipient));
+            batch.alerts.push_back(std::move(alert));
             return pipeline.submit(std::move(batch));
         };
     }
@@ -819,7 +833,7 @@ int Daemon::run() {
             counter("spreekbuis_people_reload_failures_total", "Rejected people reloads.",
                     stats_.people_reload_failures.load());
             counter("spreekbuis_reload_notices_total",
-                    "Rejected reloads announced in the operators' chat.",
+                    "Reload notices (rejected, accepted again) sent to the operators' chat.",
                     stats_.reload_notices.load());
             out +=
                 "# HELP spreekbuis_config_last_reload_successful Whether the last reload was "

@@ -31,7 +31,7 @@ struct DaemonStats {
     std::atomic<std::uint64_t> sources_finished{0};
     std::atomic<bool> last_reload_ok{true};          // the last reload() was accepted
     std::atomic<std::int64_t> last_reload_ok_ms{0};  // Unix ms of the last accepted reload()
-    std::atomic<std::uint64_t> reload_notices{0};    // rejected reloads told to the operators
+    std::atomic<std::uint64_t> reload_notices{0};  // reload_failed / _recovered alerts sent
 };
 
 class Daemon {

@@ -8,7 +8,8 @@ std::optional<AlertKind> parse_alert_kind(std::string_view text) {
     for (const AlertKind kind :
          {AlertKind::new_case, AlertKind::case_update, AlertKind::sla_warning,
           AlertKind::escalation, AlertKind::crisis_start, AlertKind::crisis_end,
-          AlertKind::source_silent, AlertKind::reload_failed, AlertKind::digest, AlertKind::test}) {
+          AlertKind::source_silent, AlertKind::reload_failed, AlertKind::reload_recovered,
+          AlertKind::digest, AlertKind::test}) {
         if (to_string(kind) == text) return kind;
     }
     return std::nullopt;

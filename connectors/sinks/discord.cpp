@@ -18,11 +18,13 @@ constexpr std::size_t kAuthorLimit = 256;
 std::int64_t embed_color(const Alert& alert) {
     switch (alert.kind) {
         case AlertKind::crisis_end:
+        case AlertKind::reload_recovered:
             return 3066993;  // green
         case AlertKind::sla_warning:
             return 15105570;  // orange
         case AlertKind::escalation:
         case AlertKind::crisis_start:
+        case AlertKind::reload_failed:
             return 15158332;  // red
         default:
             break;

@@ -118,6 +118,8 @@ std::string default_headline(const Alert& alert) {
             return "A source went silent";
         case AlertKind::reload_failed:
             return "Reload rejected";
+        case AlertKind::reload_recovered:
+            return "Reload accepted again";
         case AlertKind::digest:
             return "Digest of held alerts";
         case AlertKind::test:

@@ -13,11 +13,13 @@ constexpr std::size_t kTextLimit = 8000;  // the whole card must stay below 28 K
 std::string_view title_color(const Alert& alert) {
     switch (alert.kind) {
         case AlertKind::crisis_end:
+        case AlertKind::reload_recovered:
             return "Good";
         case AlertKind::sla_warning:
             return "Warning";
         case AlertKind::escalation:
         case AlertKind::crisis_start:
+        case AlertKind::reload_failed:
             return "Attention";
         default:
             break;

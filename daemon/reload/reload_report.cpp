@@ -135,6 +135,29 @@ connectors::Alert reload_failure_alert(const ReloadReport& report, const routing
                                                              : "nothing else changed");
     if (!lines.empty()) alert.why += "; first error: " + lines.front();
     alert.created_at_ms = report.finished_ms;
+    alert.group_key = "reload:" + std::to_string(report.finished_ms);
+    return alert;
+}
+
+connectors::Alert reload_recovery_alert(const ReloadReport& report, const routing::ChatAddress& to,
+                                        std::string recipient_name, std::string thread) {
+    connectors::Alert alert;
+    alert.kind = connectors::AlertKind::reload_recovered;
+    alert.id = "reload:" + std::to_string(report.finished_ms);
+    alert.sink = to.sink;
+    alert.destination = to.address;
+    alert.recipient_name = std::move(recipient_name);
+    alert.title = "Reload accepted again: " + std::to_string(report.rules) + " rules";
+    alert.why = "reload by " + report.trigger + " accepted; the new rules" +
+                (report.people_configured ? " and people directory" : "") + " serve";
+    if (!report.files.empty()) {
+        alert.why += "; changed: ";
+        for (std::size_t i = 0; i < report.files.size(); ++i) {
+            alert.why += (i == 0 ? "" : ", ") + report.files[i];
+        }
+    }
+    alert.created_at_ms = report.finished_ms;
+    alert.group_key = std::move(thread);
     return alert;
 }
 

@@ -46,8 +46,12 @@ std::string reload_report_json(const ReloadReport& report);
 std::string reload_summary(const ReloadReport& report);
 
 // The operators' chat message about a rejected reload: what failed, the first errors with
-// file:line:col, and that the previous rules keep serving.
+// file:line:col, and that the previous rules keep serving. It starts a thread ("reload:<ms>").
 connectors::Alert reload_failure_alert(const ReloadReport& report, const routing::ChatAddress& to,
                                        std::string recipient_name);
+// The all-clear after rejected reloads: the first reload accepted in full, as a reply in the
+// thread of the last failure (`thread` is that alert's group key).
+connectors::Alert reload_recovery_alert(const ReloadReport& report, const routing::ChatAddress& to,
+                                        std::string recipient_name, std::string thread);
 
 }  // namespace spreekbuis::daemon::reload

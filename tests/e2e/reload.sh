@@ -74,6 +74,8 @@ echo "broken file rejected and announced"
 # 2. The fix and a new rule file are taken without a signal.
 save rules/bags.yaml "$good_rules"
 wait_for "$work/err" "reload (file change) accepted: 1 rules" "the fix was not taken"
+wait_for "$work/out" "\[reload_recovered\] Reload accepted again: 1 rules" "no all-clear"
+[ "$(metric spreekbuis_reload_notices_total)" = 2 ] || fail "the all-clear is a notice too"
 save rules/refunds.yaml 'rules:
   - {id: refund, query: refund*, topic: booking}
 '

@@ -41,6 +41,12 @@ inline Alert sample_alert(AlertKind kind) {
             a.samples = {"/etc/spreekbuis/rules/bags.yaml:12:18: unknown list '$bagage'",
                          "/etc/spreekbuis/rules/bags.yaml:30:5: rule test failed: lost bag"};
             a.why = "reload by file change rejected; the previous rules serve";
+            a.group_key = "reload:1714572000000";
+            return a;
+        case AlertKind::reload_recovered:
+            a.title = "Reload accepted again: 120 rules";
+            a.why = "reload by file change accepted; the rejected files were fixed";
+            a.group_key = "reload:1714572000000";
             return a;
         case AlertKind::test:
             a.title = "";
@@ -73,8 +79,8 @@ inline Alert sample_alert(AlertKind kind) {
 inline std::vector<AlertKind> all_kinds() {
     return {AlertKind::new_case,      AlertKind::case_update,   AlertKind::sla_warning,
             AlertKind::escalation,    AlertKind::crisis_start,  AlertKind::crisis_end,
-            AlertKind::source_silent, AlertKind::reload_failed, AlertKind::digest,
-            AlertKind::test};
+            AlertKind::source_silent, AlertKind::reload_failed, AlertKind::reload_recovered,
+            AlertKind::digest,        AlertKind::test};
 }
 
 inline SinkSettings settings_for(Service service) {

@@ -124,6 +124,8 @@ TEST_CASE("daemon: the file watch rejects a broken rule file, tells the operator
     CHECK(eventually([&] { return service.stats().last_reload_ok.load(); }));
     // The people directory was reloaded with the rules, and reached the router.
     CHECK(eventually([&] { return service.stats().people_reloads.load() >= 1; }));
+    // The all-clear follows in the failure's thread.
+    CHECK(eventually([&] { return service.stats().reload_notices.load() == 2; }));
     service.request_stop();
     runner.join();
     CHECK(code == 0);
@@ -133,6 +135,7 @@ TEST_CASE("daemon: the file watch rejects a broken rule file, tells the operator
     CHECK(out.find("[reload_failed] Reload rejected (rules): 1 error") != std::string::npos);
     CHECK(out.find("operators") != std::string::npos);
     CHECK(out.find("demo.yaml:3:") != std::string::npos);
+    CHECK(out.find("[reload_recovered] Reload accepted again: 1 rules") != std::string::npos);
     std::fclose(console);
 }
 

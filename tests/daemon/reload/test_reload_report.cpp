@@ -199,3 +199,30 @@ TEST_CASE("a rejected reload becomes an alert for the operators", "[reload]") {
     CHECK(reload_summary(broken_config) ==
           "reload (admin API) rejected: the configuration has errors; nothing was reloaded");
 }
+
+TEST_CASE("the all-clear after a rejected reload replies in its thread", "[reload]") {
+    ReloadReport failed;
+    failed.trigger = "file change";
+    failed.finished_ms = 1700000000000;
+    failed.config_read = true;
+    failed.diagnostics.error({"rules/bags.yaml", 3, 12}, "unbalanced '('");
+    const auto failure = reload_failure_alert(failed, {"slack", "#ops"}, "operators");
+    CHECK(failure.group_key == "reload:1700000000000");
+    CHECK_FALSE(connectors::is_follow_up(failure.kind));  // it starts the thread
+
+    ReloadReport fixed;
+    fixed.trigger = "file change";
+    fixed.files = {"rules/bags.yaml"};
+    fixed.finished_ms = 1700000060000;
+    fixed.config_read = fixed.rules_reloaded = true;
+    fixed.rules = 12;
+    const auto recovery =
+        reload_recovery_alert(fixed, {"slack", "#ops"}, "operators", failure.group_key);
+    CHECK(recovery.kind == connectors::AlertKind::reload_recovered);
+    CHECK(connectors::is_follow_up(recovery.kind));
+    CHECK(connectors::thread_key(recovery) == connectors::thread_key(failure));
+    CHECK(recovery.id == "reload:1700000060000");
+    CHECK(recovery.title == "Reload accepted again: 12 rules");
+    CHECK(recovery.why ==
+          "reload by file change accepted; the new rules serve; changed: rules/bags.yaml");
+}
