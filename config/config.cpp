@@ -148,7 +148,7 @@ class Loader {
         }
         rules::check_keys(doc_, root,
                           {"log_level", "state_dir", "workers", "queue_capacity", "rules", "people",
-                           "routing", "reload", "http", "sources", "sinks"},
+                           "routing", "reload", "audit", "http", "sources", "sinks"},
                           "the configuration", diagnostics_);
         if (!root.IsMap()) return std::nullopt;
         check_duplicate_keys(doc_, root, "the configuration", diagnostics_);
@@ -184,6 +184,8 @@ class Loader {
                 read_routing(value);
             } else if (key == "reload") {
                 read_section(value, "reload", config_.reload);
+            } else if (key == "audit") {
+                read_section(value, "audit", config_.audit);
             } else if (key == "http") {
                 read_http(entry.first, value);
             } else if (key == "sources") {
@@ -315,7 +317,7 @@ class Loader {
 
     void read_routing(const YAML::Node& node) { read_section(node, "routing", config_.routing); }
 
-    // A map the daemon validates itself (routing, reload), kept with its positions.
+    // A map the daemon validates itself (routing, reload, audit), kept with its positions.
     void read_section(const YAML::Node& node, const char* name, std::optional<PluginConfig>& out) {
         if (!node.IsMap()) {
             rules::error_at(doc_, node, std::string(name) + " must be a map", diagnostics_);

@@ -40,6 +40,7 @@ struct Config {
     std::string people_file;              // empty: no people directory
     std::optional<PluginConfig> routing;  // the `routing:` map, validated by the router
     std::optional<PluginConfig> reload;   // the `reload:` map, validated by the daemon
+    std::optional<PluginConfig> audit;    // the `audit:` map, validated by the daemon
     HttpConfig http;
     std::vector<PluginConfig> sources;
     std::vector<PluginConfig> sinks;

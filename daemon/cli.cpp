@@ -9,6 +9,7 @@
 
 #include "connectors/line_reader.hpp"
 #include "connectors/post_decoder.hpp"
+#include "daemon/audit/decisions_command.hpp"
 #include "daemon/check_reports.hpp"
 #include "daemon/compare.hpp"
 #include "daemon/daemon.hpp"
@@ -37,6 +38,8 @@ constexpr const char* kUsage =
     "  explain  --config FILE --text TEXT|--post JSON|- [--rule ID] [post fields]\n"
     "                                              why one post matches or misses rules,\n"
     "                                              and who it would go to\n"
+    "  decisions --config FILE (--post-id ID [--source NAME] | --last N)\n"
+    "                                              what was decided about a post, and why\n"
     "  notify-test --config FILE --sink NAME       send a test message through one sink\n"
     "  version                                     print the version\n"
     "\n"
@@ -51,10 +54,20 @@ const std::map<std::string, CommandHelp>& command_help() {
     static const std::map<std::string, CommandHelp> help = {
         {"run",
          {"usage: spreekbuis run --config FILE\n"
-          "Runs the daemon in the foreground until SIGINT or SIGTERM; SIGHUP reloads the rules\n"
-          "(the old rules keep serving if the new ones fail to load or fail their tests) and\n"
-          "the people directory (refused when it has errors; open cases keep their\n"
-          "assignees). Queued posts are handled before it exits.\n"}},
+          "Runs the daemon in the foreground until SIGINT or SIGTERM. A change to the rule\n"
+          "files or the people directory (reload.watch), SIGHUP or POST /api/v1/reload\n"
+          "reloads them: the old rules keep serving if the new ones fail to load or fail\n"
+          "their tests, a broken people directory is refused, open cases keep their\n"
+          "assignees, and a rejected reload is announced to the operators. Queued posts are\n"
+          "handled before it exits.\n"}},
+        {"decisions",
+         {"usage: spreekbuis decisions --config FILE (--post-id ID [--source NAME] | --last N)\n"
+          "Prints what the daemon decided about a post, from the decision audit log in\n"
+          "state.db (audit.decisions): one JSON line per decision with decided_at and the\n"
+          "decision record (rules, topic, priority, sentiment, complaint, team, assignee,\n"
+          "why). --source narrows --post-id to one network; --last N prints the newest N\n"
+          "(default 20 when neither is given). Reads a private snapshot, so it is safe\n"
+          "while the daemon runs. Exits 1 when nothing is logged for the post.\n"}},
         {"replay",
          {"usage: spreekbuis replay --config FILE --input FILE|- [--summary] [--rule-hits]\n"
           "Runs posts (post format v1, JSON Lines; '-' reads stdin) through the configured\n"
@@ -142,7 +155,8 @@ Arguments parse_arguments(int argc, const char* const* argv) {
         {"--strict", false},  {"--sink", true},     {"--text", true},     {"--lang", true},
         {"--rule", true},     {"--post", true},     {"--author", true},   {"--followers", true},
         {"--verified", true}, {"--source", true},   {"--reply-to", true}, {"--at", true},
-        {"--format", true},   {"--baseline", true}, {"--show", true}};
+        {"--format", true},   {"--baseline", true}, {"--show", true},     {"--post-id", true},
+        {"--last", true}};
     for (int i = 2; i < argc; ++i) {
         std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {
@@ -189,7 +203,9 @@ const std::map<std::string, std::vector<std::string>>& option_owners() {
         {"--author", {"explain"}},
         {"--followers", {"explain"}},
         {"--verified", {"explain"}},
-        {"--source", {"explain"}},
+        {"--source", {"explain", "decisions"}},
+        {"--post-id", {"decisions"}},
+        {"--last", {"decisions"}},
         {"--reply-to", {"explain"}},
         {"--at", {"explain"}}};
     return owners;
@@ -487,6 +503,37 @@ int run_cli(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
         auto setup = load_or_report(config->second, false, err);
         if (!setup) return kExitBadInput;
         return send_test_alert(setup->config, args.options["--sink"], out, err);
+    }
+    if (args.command == "decisions") {
+        audit::DecisionQuery query;
+        if (const auto id = args.options.find("--post-id"); id != args.options.end()) {
+            query.post_id = id->second;
+        }
+        if (const auto source = args.options.find("--source"); source != args.options.end()) {
+            if (query.post_id.empty()) {
+                return usage_error(err, "--source needs --post-id", help->second.text);
+            }
+            query.source = source->second;
+        }
+        if (const auto last = args.options.find("--last"); last != args.options.end()) {
+            if (!query.post_id.empty()) {
+                return usage_error(err, "give --post-id or --last, not both", help->second.text);
+            }
+            std::size_t n = 0;
+            const auto* end = last->second.data() + last->second.size();
+            const auto [at, ec] = std::from_chars(last->second.data(), end, n);
+            if (ec != std::errc() || at != end || n == 0 || n > 100000) {
+                return usage_error(err, "--last must be a whole number from 1 to 100000",
+                                   help->second.text);
+            }
+            query.last = n;
+        }
+        auto loaded = config::load_config(config->second);
+        if (!loaded.config) {
+            std::fputs(loaded.diagnostics.format_all().c_str(), err);
+            return kExitBadInput;
+        }
+        return audit::show_decisions(*loaded.config, query, out, err);
     }
     if (args.command == "explain") {
         if (!args.options.count("--text") && !args.options.count("--post")) {

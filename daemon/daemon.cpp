@@ -25,6 +25,7 @@
 #include "connectors/sinks/sink.hpp"
 #include "connectors/sources/factory.hpp"
 #include "connectors/sources/webhook.hpp"
+#include "daemon/audit/decision_log.hpp"
 #include "daemon/console_sink.hpp"
 #include "daemon/cursor_store.hpp"
 #include "daemon/decision_record.hpp"
@@ -570,6 +571,38 @@ int Daemon::run() {
     std::int64_t last_prune_ms = 0;  // the first tick prunes
     // Start-up pruned the silences already: the next prune is an hour away.
     std::int64_t last_silence_prune_ms = routing::SystemClock().now_ms();
+    // The decision audit log (state.db, same transaction as the batch); null when off.
+    const auto audit_settings = audit::read_audit_settings(impl.setup.config, diagnostics);
+    std::unique_ptr<audit::DecisionLog> decisions;
+    if (audit_settings.decisions != audit::DecisionLogMode::off) {
+        std::string error;
+        decisions = audit::DecisionLog::attach(state_db->handle(), error);
+        if (!decisions) {
+            spdlog::error("cannot open the decision log in {}: {}", state_db->path(), error);
+            return 3;
+        }
+    }
+    std::int64_t last_decision_prune_ms = 0;  // the first tick prunes
+    // Writes the decision record to the audit log when the mode asks for it, and to the debug
+    // log; the JSON is built only when one of them wants it.
+    const auto record_decision = [&](const rules::Post& post, const rules::Verdict& verdict,
+                                     const Assignment& assignment) {
+        const bool wanted = decisions && (audit_settings.decisions == audit::DecisionLogMode::all ||
+                                          verdict.matched || verdict.complaint || assignment.team ||
+                                          assignment.assignee);
+        const bool debug = spdlog::should_log(spdlog::level::debug);
+        if (!wanted && !debug) return;
+        const auto record = decision_record_json(post, verdict, assignment);
+        if (debug) spdlog::debug("decision {}", record);
+        if (!wanted) return;
+        if (decisions->add(routing::SystemClock().now_ms(), post.source, post.id, record)) {
+            ++stats_.decisions_logged;
+        } else {
+            ++stats_.state_failures;
+            spdlog::warn("decision of post {} could not be logged: {}", post.id,
+                         decisions->last_error());
+        }
+    };
     ConsoleSink console(impl.console);
     std::set<std::string> sinks_to_wake;  // the dispatcher reads an alert only after the commit
     auto deliver = [&](const connectors::Alert& alert, const std::vector<std::string>& rule_ids) {
@@ -633,6 +666,15 @@ int Daemon::run() {
                     spdlog::warn("cannot delete expired silences: {}", silences->last_error());
                 }
             }
+            if (decisions && now_ms - last_decision_prune_ms >= routing::kHourMs) {
+                last_decision_prune_ms = now_ms;
+                const auto pruned = decisions->prune(now_ms - audit_settings.retention_ms);
+                if (pruned < 0) {
+                    spdlog::warn("cannot delete old decisions: {}", decisions->last_error());
+                } else if (pruned > 0) {
+                    spdlog::info("{} logged decisions older than the retention deleted", pruned);
+                }
+            }
             if (outbox) {
                 if (now_ms - last_prune_ms >= routing::kHourMs) {
                     last_prune_ms = now_ms;
@@ -658,10 +700,9 @@ int Daemon::run() {
             ++stats_.posts_decided;
             if (routing.router) {
                 auto decision = routing.router->route(post, verdict);
-                spdlog::debug("decision {}",
-                              decision_record_json(post, verdict,
-                                                   Assignment{decision.team, decision.assignee,
-                                                              decision.why, decision.priority}));
+                record_decision(
+                    post, verdict,
+                    Assignment{decision.team, decision.assignee, decision.why, decision.priority});
                 for (auto& alert : decision.alerts) {
                     // An alert about this very post also says what the rules saw in it.
                     if (alert.post.id == post.id) {
@@ -672,7 +713,7 @@ int Daemon::run() {
                 }
                 continue;
             }
-            spdlog::debug("decision {}", decision_record_json(post, verdict, Assignment{}));
+            record_decision(post, verdict, Assignment{});
             if (!verdict.matched && !verdict.complaint) continue;
             auto alert = alert_for_decision(post, verdict);
             alert.sink = default_sink;
@@ -823,6 +864,9 @@ int Daemon::run() {
             counter("spreekbuis_state_failures_total",
                     "State database transactions that could not begin or commit.",
                     stats_.state_failures.load());
+            counter("spreekbuis_decisions_logged_total",
+                    "Decision records written to the audit log in state.db.",
+                    stats_.decisions_logged.load());
             counter("spreekbuis_rule_reloads_total", "Successful rule reloads.",
                     stats_.reloads.load());
             counter("spreekbuis_rule_reload_failures_total", "Rejected rule reloads.",

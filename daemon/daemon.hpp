@@ -23,6 +23,7 @@ struct DaemonStats {
     std::atomic<std::uint64_t> state_failures{0};  // state.db transactions not begun/committed
     std::atomic<std::uint64_t> silenced{0};        // dropped by a configured silence
     std::atomic<std::uint64_t> held{0};            // held for a digest by cooldown or cap
+    std::atomic<std::uint64_t> decisions_logged{0};  // records written to the audit log
     std::atomic<std::uint64_t> reloads{0};
     std::atomic<std::uint64_t> reload_failures{0};
     std::atomic<std::uint64_t> reload_warnings{0};  // of the last accepted reload

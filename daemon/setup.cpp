@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "daemon/audit/decision_log.hpp"
 #include "daemon/reload/reload_settings.hpp"
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_route_checks.hpp"
@@ -34,6 +35,7 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     if (!loaded.config) return result;
     check_sources(*loaded.config, result.diagnostics);
     reload::read_reload_settings(*loaded.config, result.diagnostics);
+    audit::read_audit_settings(*loaded.config, result.diagnostics);
     auto files = reload::take_fingerprint(reload::watched_paths(*loaded.config));
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
     // Validates the people directory and the routing section without touching the state dir.

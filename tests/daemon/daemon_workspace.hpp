@@ -1,11 +1,15 @@
 #pragma once
 // A throwaway daemon configuration for tests: spreekbuis.yaml (replay feed, console sink), one
-// rule file with an embedded test, and optionally a people directory.
+// rule file with an embedded test, and optionally a people directory; the CLI run captured.
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
+
+#include "daemon/cli.hpp"
 
 namespace spreekbuis::testing {
 
@@ -70,6 +74,36 @@ inline void add_people(const Workspace& ws) {
              "routes:\n"
              "  - {match: {topic: baggage}, team: bags}\n");
     std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app) << "people: people.yaml\n";
+}
+
+struct Captured {
+    int code = 0;
+    std::string out;
+    std::string err;
+};
+
+// The whole of a temporary file; closes it.
+inline std::string read_all(std::FILE* file) {
+    std::rewind(file);
+    std::string text;
+    char buffer[4096];
+    while (auto n = std::fread(buffer, 1, sizeof buffer, file)) text.append(buffer, n);
+    std::fclose(file);
+    return text;
+}
+
+// `spreekbuis ARGS...` through run_cli, with stdout and stderr captured.
+inline Captured run(std::vector<std::string> args) {
+    args.insert(args.begin(), "spreekbuis");
+    std::vector<const char*> argv;
+    for (const auto& arg : args) argv.push_back(arg.c_str());
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
+    Captured captured;
+    captured.code = daemon::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+    captured.out = read_all(out);
+    captured.err = read_all(err);
+    return captured;
 }
 
 }  // namespace spreekbuis::testing

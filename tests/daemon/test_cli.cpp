@@ -21,37 +21,12 @@
 
 using namespace spreekbuis;
 using spreekbuis::testing::add_people;
+using spreekbuis::testing::Captured;
+using spreekbuis::testing::read_all;
+using spreekbuis::testing::run;
 using spreekbuis::testing::Workspace;
 
 namespace {
-
-struct Captured {
-    int code = 0;
-    std::string out;
-    std::string err;
-};
-
-std::string read_all(std::FILE* file) {
-    std::rewind(file);
-    std::string text;
-    char buffer[4096];
-    while (auto n = std::fread(buffer, 1, sizeof buffer, file)) text.append(buffer, n);
-    std::fclose(file);
-    return text;
-}
-
-Captured run(std::vector<std::string> args) {
-    args.insert(args.begin(), "spreekbuis");
-    std::vector<const char*> argv;
-    for (const auto& arg : args) argv.push_back(arg.c_str());
-    std::FILE* out = std::tmpfile();
-    std::FILE* err = std::tmpfile();
-    Captured captured;
-    captured.code = daemon::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-    captured.out = read_all(out);
-    captured.err = read_all(err);
-    return captured;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

@@ -12,6 +12,7 @@
 
 using namespace spreekbuis;
 using spreekbuis::testing::add_people;
+using spreekbuis::testing::read_all;
 using spreekbuis::testing::Workspace;
 
 namespace {
@@ -22,16 +23,6 @@ bool eventually(Condition condition) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return condition();
-}
-
-std::string read_all(std::FILE* file) {
-    std::fflush(file);
-    std::rewind(file);
-    std::string out;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) out.append(buffer, n);
-    return out;
 }
 
 }  // namespace
@@ -136,7 +127,6 @@ TEST_CASE("daemon: the file watch rejects a broken rule file, tells the operator
     CHECK(out.find("operators") != std::string::npos);
     CHECK(out.find("demo.yaml:3:") != std::string::npos);
     CHECK(out.find("[reload_recovered] Reload accepted again: 1 rules") != std::string::npos);
-    std::fclose(console);
 }
 
 TEST_CASE("check and start-up refuse a reload section with a typo", "[daemon][reload]") {
