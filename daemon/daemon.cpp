@@ -644,106 +644,135 @@ int Daemon::run() {
     };
     const std::string default_sink =
         impl.setup.config.sinks.empty() ? std::string() : impl.setup.config.sinks.front().name;
-    Pipeline pipeline(*impl.holder, {impl.setup.config.workers, 64}, [&](Batch& batch) {
-        // One transaction per batch: the cases it changed, the alerts they caused and the
-        // cursor past its posts commit together, so a crash re-decides the whole batch or none.
-        if (!state_db->begin()) {
-            ++stats_.state_failures;
-            spdlog::error("state database: cannot begin a transaction ({}); writing unbatched",
-                          state_db->last_error());
-        }
-        if (batch.action) batch.action(routing.router.get());
-        for (const auto& alert : batch.alerts) deliver(alert, {});
-        if (batch.tick && routing.router) {
-            for (const auto& alert : routing.router->tick()) deliver(alert, {});
-        }
-        if (batch.tick) {
-            const auto now_ms = routing::SystemClock().now_ms();
-            // Expired silences no longer match; deleting them keeps the table small.
-            if (now_ms - last_silence_prune_ms >= routing::kHourMs) {
-                last_silence_prune_ms = now_ms;
-                if (silences->prune(now_ms) < 0) {
-                    spdlog::warn("cannot delete expired silences: {}", silences->last_error());
-                }
-            }
-            if (decisions && now_ms - last_decision_prune_ms >= routing::kHourMs) {
-                last_decision_prune_ms = now_ms;
-                const auto pruned = decisions->prune(now_ms - audit_settings.retention_ms);
-                if (pruned < 0) {
-                    spdlog::warn("cannot delete old decisions: {}", decisions->last_error());
-                } else if (pruned > 0) {
-                    spdlog::info("{} logged decisions older than the retention deleted", pruned);
-                }
-            }
-            if (outbox) {
-                if (now_ms - last_prune_ms >= routing::kHourMs) {
-                    last_prune_ms = now_ms;
-                    const auto pruned = outbox->prune(now_ms - alert_retention_ms);
-                    if (pruned > 0) {
-                        spdlog::info("{} delivered alerts older than the retention deleted",
-                                     pruned);
-                    }
-                }
-                std::string error;
-                delivery::flush_due_digests(*outbox, noise.policy(), now_ms, &error);
-                if (!error.empty()) spdlog::warn("digest flush failed: {}", error);
-                // Every chat sink is woken after the tick's commit: new digests go out, and
-                // alerts put back by hand (requeued while stopped, or by another process) are
-                // picked up even when nothing else wakes their sink.
-                for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
-            }
-        }
-        impl.rule_hits.count(batch.verdicts);
-        for (std::size_t i = 0; i < batch.items.size(); ++i) {
-            const auto& post = batch.items[i].post;
-            const auto& verdict = batch.verdicts[i];
-            ++stats_.posts_decided;
-            if (routing.router) {
-                auto decision = routing.router->route(post, verdict);
-                record_decision(
-                    post, verdict,
-                    Assignment{decision.team, decision.assignee, decision.why, decision.priority});
-                for (auto& alert : decision.alerts) {
-                    // An alert about this very post also says what the rules saw in it.
-                    if (alert.post.id == post.id) {
-                        alert.sentiment = verdict.sentiment;
-                        if (!verdict.why.empty()) alert.why = verdict.why + "; " + alert.why;
-                    }
-                    deliver(alert, verdict.rules);
-                }
-                continue;
-            }
-            record_decision(post, verdict, Assignment{});
-            if (!verdict.matched && !verdict.complaint) continue;
-            auto alert = alert_for_decision(post, verdict);
-            alert.sink = default_sink;
-            deliver(alert, verdict.rules);
-        }
-        if (cursors) {
-            for (const auto& item : batch.items) {
-                if (item.origin.empty()) continue;
-                const bool saved =
-                    item.live ? item.cursor.empty() || cursors->save_token(item.origin, item.cursor)
-                              : cursors->save(item.origin, item.line);
-                if (!saved) spdlog::warn("could not save the cursor of source '{}'", item.origin);
-            }
-        }
+    // Group commit: one transaction holds the cases a batch changed, the alerts they caused
+    // and the cursor past its posts, and consecutive batches share it while more are decided
+    // and waiting (up to kGroupBatches or kGroupTime), so a busy stream does not pay a commit
+    // per post. A crash re-decides the whole group or none of it. The dispatcher is woken and
+    // admin actions are answered only after the commit.
+    constexpr std::size_t kGroupBatches = 512;
+    constexpr auto kGroupTime = std::chrono::milliseconds(100);
+    std::size_t group_batches = 0;
+    auto group_start = std::chrono::steady_clock::now();
+    std::vector<std::function<void(bool)>> waiting_done;
+    const auto commit_group = [&] {
+        if (group_batches == 0) return;
+        group_batches = 0;
         bool stored = true;
         if (state_db->in_transaction() && !state_db->commit()) {
-            // Nothing of this batch is stored; its posts are decided again after a restart.
+            // Nothing of these batches is stored; their posts are decided again after a restart.
             stored = false;
             ++stats_.state_failures;
             spdlog::error(
-                "state database: commit failed ({}); the batch's cases, alerts and "
-                "cursor were rolled back",
+                "state database: commit failed ({}); the cases, alerts and cursors of the last "
+                "batches were rolled back",
                 state_db->last_error());
         }
         if (dispatcher) {
             for (const auto& name : sinks_to_wake) dispatcher->wake(name);
         }
         sinks_to_wake.clear();
-        if (batch.done) batch.done(stored);
-    });
+        for (auto& done : waiting_done) done(stored);
+        waiting_done.clear();
+    };
+    Pipeline pipeline(
+        *impl.holder, {impl.setup.config.workers, 64},
+        [&](Batch& batch) {
+            if (group_batches == 0) {
+                group_start = std::chrono::steady_clock::now();
+                if (!state_db->begin()) {
+                    ++stats_.state_failures;
+                    spdlog::error(
+                        "state database: cannot begin a transaction ({}); writing unbatched",
+                        state_db->last_error());
+                }
+            }
+            ++group_batches;
+            if (batch.action) batch.action(routing.router.get());
+            for (const auto& alert : batch.alerts) deliver(alert, {});
+            if (batch.tick && routing.router) {
+                for (const auto& alert : routing.router->tick()) deliver(alert, {});
+            }
+            if (batch.tick) {
+                const auto now_ms = routing::SystemClock().now_ms();
+                // Expired silences no longer match; deleting them keeps the table small.
+                if (now_ms - last_silence_prune_ms >= routing::kHourMs) {
+                    last_silence_prune_ms = now_ms;
+                    if (silences->prune(now_ms) < 0) {
+                        spdlog::warn("cannot delete expired silences: {}", silences->last_error());
+                    }
+                }
+                if (decisions && now_ms - last_decision_prune_ms >= routing::kHourMs) {
+                    last_decision_prune_ms = now_ms;
+                    const auto pruned = decisions->prune(now_ms - audit_settings.retention_ms);
+                    if (pruned < 0) {
+                        spdlog::warn("cannot delete old decisions: {}", decisions->last_error());
+                    } else if (pruned > 0) {
+                        spdlog::info("{} logged decisions older than the retention deleted",
+                                     pruned);
+                    }
+                }
+                if (outbox) {
+                    if (now_ms - last_prune_ms >= routing::kHourMs) {
+                        last_prune_ms = now_ms;
+                        const auto pruned = outbox->prune(now_ms - alert_retention_ms);
+                        if (pruned > 0) {
+                            spdlog::info("{} delivered alerts older than the retention deleted",
+                                         pruned);
+                        }
+                    }
+                    std::string error;
+                    delivery::flush_due_digests(*outbox, noise.policy(), now_ms, &error);
+                    if (!error.empty()) spdlog::warn("digest flush failed: {}", error);
+                    // Every chat sink is woken after the tick's commit: new digests go out, and
+                    // alerts put back by hand (requeued while stopped, or by another process) are
+                    // picked up even when nothing else wakes their sink.
+                    for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
+                }
+            }
+            impl.rule_hits.count(batch.verdicts);
+            for (std::size_t i = 0; i < batch.items.size(); ++i) {
+                const auto& post = batch.items[i].post;
+                const auto& verdict = batch.verdicts[i];
+                ++stats_.posts_decided;
+                if (routing.router) {
+                    auto decision = routing.router->route(post, verdict);
+                    record_decision(post, verdict,
+                                    Assignment{decision.team, decision.assignee, decision.why,
+                                               decision.priority});
+                    for (auto& alert : decision.alerts) {
+                        // An alert about this very post also says what the rules saw in it.
+                        if (alert.post.id == post.id) {
+                            alert.sentiment = verdict.sentiment;
+                            if (!verdict.why.empty()) alert.why = verdict.why + "; " + alert.why;
+                        }
+                        deliver(alert, verdict.rules);
+                    }
+                    continue;
+                }
+                record_decision(post, verdict, Assignment{});
+                if (!verdict.matched && !verdict.complaint) continue;
+                auto alert = alert_for_decision(post, verdict);
+                alert.sink = default_sink;
+                deliver(alert, verdict.rules);
+            }
+            if (cursors) {
+                for (const auto& item : batch.items) {
+                    if (item.origin.empty()) continue;
+                    const bool saved = item.live ? item.cursor.empty() ||
+                                                       cursors->save_token(item.origin, item.cursor)
+                                                 : cursors->save(item.origin, item.line);
+                    if (!saved)
+                        spdlog::warn("could not save the cursor of source '{}'", item.origin);
+                }
+            }
+            const bool answer_now = static_cast<bool>(batch.done);  // an admin action waits
+            if (batch.done) waiting_done.push_back(std::move(batch.done));
+            if (answer_now || group_batches >= kGroupBatches ||
+                std::chrono::steady_clock::now() - group_start >= kGroupTime) {
+                commit_group();
+            }
+        },
+        commit_group);
     // A reloaded people directory reaches the router through the pipeline, between batches.
     {
         std::lock_guard lock(impl.reload_mutex);

@@ -2,8 +2,11 @@
 
 namespace spreekbuis::daemon {
 
-Pipeline::Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit)
-    : rules_(rules), emit_(std::move(emit)), input_(options.queue_capacity) {
+Pipeline::Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit, Idle idle)
+    : rules_(rules),
+      emit_(std::move(emit)),
+      idle_(std::move(idle)),
+      input_(options.queue_capacity) {
     const unsigned count = options.workers == 0 ? 1 : options.workers;
     workers_running_ = count;
     for (unsigned i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
@@ -50,11 +53,20 @@ void Pipeline::emit_in_order() {
         Batch batch;
         {
             std::unique_lock lock(done_mutex_);
+            if (idle_ && done_.count(next) == 0) {
+                lock.unlock();
+                idle_();
+                lock.lock();
+            }
             done_ready_.wait(lock, [&] {
                 return done_.count(next) > 0 || (workers_running_ == 0 && done_.empty());
             });
             auto found = done_.find(next);
-            if (found == done_.end()) return;  // workers gone and nothing left
+            if (found == done_.end()) {  // workers gone and nothing left
+                lock.unlock();
+                if (idle_) idle_();
+                return;
+            }
             batch = std::move(found->second);
             done_.erase(found);
         }

@@ -65,8 +65,11 @@ struct PipelineOptions {
 class Pipeline {
   public:
     using Emit = std::function<void(Batch&)>;  // on the emitter thread, in submit order
+    using Idle = std::function<void()>;        // on the emitter thread
 
-    Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit);
+    // `idle` (optional) runs on the emitter thread whenever the next batch is not decided yet,
+    // and once more before the emitter ends: the moment to commit what was emitted so far.
+    Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit, Idle idle = {});
     ~Pipeline();
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
@@ -87,6 +90,7 @@ class Pipeline {
 
     const RuleSetHolder& rules_;
     Emit emit_;
+    Idle idle_;
     BoundedQueue<Batch> input_;
     std::mutex submit_mutex_;  // sequence numbers must follow queue order
     std::uint64_t next_sequence_ = 0;

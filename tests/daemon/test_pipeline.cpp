@@ -106,3 +106,41 @@ TEST_CASE("bounded queue applies backpressure and drains after close", "[pipelin
     CHECK(queue.pop() == 3);
     CHECK_FALSE(queue.pop());
 }
+
+TEST_CASE("pipeline calls the idle hook between bursts and before it ends", "[pipeline]") {
+    auto rules = std::make_shared<FakeRuleSet>("v1");
+    daemon::RuleSetHolder holder(rules);
+    // What the daemon does with it: batches emitted since the last idle call form one group.
+    std::vector<int> groups;
+    int open = 0;
+    std::atomic<int> emitted{0};
+    {
+        daemon::Pipeline pipeline(
+            holder, {2, 64},
+            [&](daemon::Batch&) {
+                ++open;
+                ++emitted;
+            },
+            [&] {
+                if (open > 0) groups.push_back(open);
+                open = 0;
+            });
+        // A burst of 50 batches while the emitter is idle, then a pause, then one more.
+        for (int i = 0; i < 50; ++i) REQUIRE(pipeline.submit(make_batch(i, 1)));
+        for (int i = 0; i < 400 && emitted.load() < 50; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        REQUIRE(emitted.load() == 50);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the emitter goes idle
+        REQUIRE(pipeline.submit(make_batch(50, 1)));
+        pipeline.finish();
+    }
+    // Every emitted batch was in some group (nothing left uncommitted at the end), and the
+    // last batch, submitted after a pause, was a group of its own.
+    int total = 0;
+    for (int size : groups) total += size;
+    CHECK(total == 51);
+    REQUIRE_FALSE(groups.empty());
+    CHECK(groups.back() == 1);
+    CHECK(open == 0);
+}
