@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Posts per second through `spreekbuis run`: the four short-post datasets of ../shared/datasets
+# eight times over (ids made unique) from a replay source at full speed, the generic rule pack,
+# no people directory, the console sink to /dev/null; wall time from start until the feed is
+# decided (SIGTERM once the source has read everything; the daemon drains its queue first).
+#
+#   tests/bench/run_throughput.sh [BINARY] [MODE...]   (default build-rel/daemon/spreekbuis;
+#                                                        modes of audit.decisions: off matched all)
+set -euo pipefail
+binary=$(realpath "${1:-build-rel/daemon/spreekbuis}")
+shift || true
+modes=${*:-off matched all}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+datasets=$root/../shared/datasets
+[ -d "$datasets" ] || { echo "run_throughput: needs ../shared/datasets" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$root/config/examples/generic/rules" "$work/"
+for _ in 1 2 3 4 5 6 7 8; do
+    cat "$datasets"/{airline_dev,complaints_dev,customer_support_inbound,vader_tweets}.posts.jsonl
+done | python3 -c '
+import json, sys
+for n, line in enumerate(sys.stdin):
+    post = json.loads(line)
+    post["id"] = "%s-%d" % (post["id"], n)
+    print(json.dumps(post))' >"$work/feed.jsonl"
+posts=$(wc -l <"$work/feed.jsonl")
+for mode in $modes; do
+    rm -rf "$work/state"
+    cat >"$work/spreekbuis.yaml" <<YAML
+log_level: info
+state_dir: state
+rules: [rules/*.yaml]
+audit: {decisions: $mode}
+reload: {watch: false}
+sources:
+  - {name: feed, type: replay, path: feed.jsonl, rate: 0}
+sinks:
+  - {name: console, type: console}
+YAML
+    start=$(date +%s.%N)
+    "$binary" run --config "$work/spreekbuis.yaml" >/dev/null 2>"$work/err.log" &
+    pid=$!
+    until grep -q "finished its feed" "$work/err.log"; do sleep 0.05; done
+    kill -TERM "$pid"
+    wait "$pid"
+    end=$(date +%s.%N)
+    python3 -c "print('audit.decisions %-8s %8.0f posts/s  (%d posts)' % ('$mode', $posts / ($end - $start), $posts))"
+done
