@@ -36,6 +36,25 @@ std::string location(const rules::Diagnostic& item) {
 
 std::string one_line(const rules::Diagnostic& item) { return location(item) + ": " + item.message; }
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+// What every reload notice has: its kind, an id by the reload's time, and where it goes.
+connectors::Alert reload_notice(connectors::AlertKind kind, const ReloadReport& report,
+                                const routing::ChatAddress& to, std::string recipient_name) {
+    connectors::Alert alert;
+    alert.kind = kind;
+    alert.id = "reload:" + std::to_string(report.finished_ms);
+    alert.sink = to.sink;
+    alert.destination = to.address;
+    alert.recipient_name = std::move(recipient_name);
+    alert.created_at_ms = report.finished_ms;
+    return alert;
+}
+
 }  // namespace
 
 std::vector<std::string> keys_needing_restart(const config::Config& running,
@@ -93,23 +112,15 @@ std::string reload_summary(const ReloadReport& report) {
                                       : ", people directory rejected, the previous one stays";
     }
     if (!report.restart_needed.empty()) {
-        out += "; changes to ";
-        for (std::size_t i = 0; i < report.restart_needed.size(); ++i) {
-            out += (i == 0 ? "" : ", ") + report.restart_needed[i];
-        }
-        out += " take effect after a restart";
+        out += "; changes to " + joined(report.restart_needed) + " take effect after a restart";
     }
     return out;
 }
 
 connectors::Alert reload_failure_alert(const ReloadReport& report, const routing::ChatAddress& to,
                                        std::string recipient_name) {
-    connectors::Alert alert;
-    alert.kind = connectors::AlertKind::reload_failed;
-    alert.id = "reload:" + std::to_string(report.finished_ms);
-    alert.sink = to.sink;
-    alert.destination = to.address;
-    alert.recipient_name = std::move(recipient_name);
+    auto alert =
+        reload_notice(connectors::AlertKind::reload_failed, report, to, std::move(recipient_name));
     const auto errors = report.diagnostics.error_count();
     std::string what = !report.config_read      ? "spreekbuis.yaml"
                        : !report.rules_reloaded ? "rules"
@@ -134,29 +145,18 @@ connectors::Alert reload_failure_alert(const ReloadReport& report, const routing
         (report.people_configured && !report.people_reloaded ? "the previous people directory stays"
                                                              : "nothing else changed");
     if (!lines.empty()) alert.why += "; first error: " + lines.front();
-    alert.created_at_ms = report.finished_ms;
     alert.group_key = "reload:" + std::to_string(report.finished_ms);
     return alert;
 }
 
 connectors::Alert reload_recovery_alert(const ReloadReport& report, const routing::ChatAddress& to,
                                         std::string recipient_name, std::string thread) {
-    connectors::Alert alert;
-    alert.kind = connectors::AlertKind::reload_recovered;
-    alert.id = "reload:" + std::to_string(report.finished_ms);
-    alert.sink = to.sink;
-    alert.destination = to.address;
-    alert.recipient_name = std::move(recipient_name);
+    auto alert = reload_notice(connectors::AlertKind::reload_recovered, report, to,
+                               std::move(recipient_name));
     alert.title = "Reload accepted again: " + std::to_string(report.rules) + " rules";
     alert.why = "reload by " + report.trigger + " accepted; the new rules" +
                 (report.people_configured ? " and people directory" : "") + " serve";
-    if (!report.files.empty()) {
-        alert.why += "; changed: ";
-        for (std::size_t i = 0; i < report.files.size(); ++i) {
-            alert.why += (i == 0 ? "" : ", ") + report.files[i];
-        }
-    }
-    alert.created_at_ms = report.finished_ms;
+    if (!report.files.empty()) alert.why += "; changed: " + joined(report.files);
     alert.group_key = std::move(thread);
     return alert;
 }

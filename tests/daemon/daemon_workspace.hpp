@@ -3,13 +3,19 @@
 // rule file with an embedded test, and optionally a people directory; the CLI run captured.
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "daemon/cli.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/setup.hpp"
 
 namespace spreekbuis::testing {
 
@@ -105,5 +111,55 @@ inline Captured run(std::vector<std::string> args) {
     captured.err = read_all(err);
     return captured;
 }
+
+// Polls `condition` for up to ten seconds.
+template <typename Condition>
+bool eventually(Condition condition) {
+    for (int i = 0; i < 1000 && !condition(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return condition();
+}
+
+// The daemon on a workspace's configuration (loaded as `run` loads it), its console sink
+// writing to a temporary file. start() runs it on a thread; stop() (or the end of the
+// object) stops it and returns its exit code.
+struct TestDaemon {
+    std::FILE* console = std::tmpfile();
+    std::unique_ptr<daemon::Daemon> service;
+    std::thread runner;
+    int code = -1;
+
+    explicit TestDaemon(const Workspace& ws) {
+        auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
+        INFO(loaded.diagnostics.format_all());
+        REQUIRE(loaded.setup);
+        service = std::make_unique<daemon::Daemon>(std::move(*loaded.setup), console);
+    }
+    ~TestDaemon() {
+        stop();
+        std::fclose(console);
+    }
+    daemon::Daemon* operator->() { return service.get(); }
+    void start() {
+        runner = std::thread([this] { code = service->run(); });
+    }
+    int stop() {
+        if (runner.joinable()) {
+            service->request_stop();
+            runner.join();
+        }
+        return code;
+    }
+    // What the console sink wrote so far.
+    std::string output() {
+        std::fflush(console);
+        std::rewind(console);
+        std::string text;
+        char buffer[4096];
+        while (auto n = std::fread(buffer, 1, sizeof buffer, console)) text.append(buffer, n);
+        return text;
+    }
+};
 
 }  // namespace spreekbuis::testing

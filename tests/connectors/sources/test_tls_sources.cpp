@@ -148,12 +148,29 @@ const std::string kStatus =
     R"("reblog":null,"account":{"id":"7","username":"piet","acct":"piet",)"
     R"("display_name":"Piet","followers_count":12}})";
 
+const std::string& status_event() {
+    static const std::string event = "event: update\ndata: " + kStatus + "\n\n";
+    return event;
+}
+
 const std::string kFrame =
     R"({"did":"did:plc:testauthor7xq2m","time_us":1780000101000000,"kind":"commit",)"
     R"("commit":{"rev":"3lzzrevtest22","operation":"create","collection":"app.bsky.feed.post",)"
     R"("rkey":"3ktlsaaaa22","record":{"$type":"app.bsky.feed.post",)"
     R"("createdAt":"2026-03-02T09:15:30.250Z","langs":["nl"],"text":"Over wss"},)"
     R"("cid":"bafyreitestcid"}})";
+
+// A TLS Mastodon on `acceptor` that streams one status per connection.
+void serve_status_stream(asio::io_context& io, tcp::acceptor& acceptor,
+                         std::shared_ptr<asio::ssl::context> tls, Seen& seen) {
+    asio::co_spawn(io,
+                   accept_loop(acceptor,
+                               [&seen, tls](tcp::socket socket) {
+                                   return serve_mastodon(std::move(socket), tls, status_event(),
+                                                         seen);
+                               }),
+                   asio::detached);
+}
 
 struct Run {
     std::vector<rules::Post> posts;
@@ -195,14 +212,7 @@ TEST_CASE("mastodon over https: a trusted certificate streams, others are refuse
         const auto port = acceptor.local_endpoint().port();
         Seen seen;
         const auto tls = certificate.server();
-        asio::co_spawn(io,
-                       accept_loop(acceptor,
-                                   [&](tcp::socket socket) {
-                                       return serve_mastodon(
-                                           std::move(socket), tls,
-                                           "event: update\ndata: " + kStatus + "\n\n", seen);
-                                   }),
-                       asio::detached);
+        serve_status_stream(io, acceptor, tls, seen);
         connectors::sources::MastodonSettings settings;
         settings.name = "secure";
         settings.url = std::string("https://") + c.host + ":" + std::to_string(port);
@@ -287,14 +297,7 @@ TEST_CASE("TLS: an internal CA is trusted through SSL_CERT_FILE", "[mastodon][tl
     const auto port = acceptor.local_endpoint().port();
     Seen seen;
     const auto tls = certificate.server();
-    asio::co_spawn(io,
-                   accept_loop(acceptor,
-                               [&](tcp::socket socket) {
-                                   return serve_mastodon(std::move(socket), tls,
-                                                         "event: update\ndata: " + kStatus + "\n\n",
-                                                         seen);
-                               }),
-                   asio::detached);
+    serve_status_stream(io, acceptor, tls, seen);
     connectors::sources::MastodonSettings settings;
     settings.name = "internal";
     settings.url = "https://127.0.0.1:" + std::to_string(port);

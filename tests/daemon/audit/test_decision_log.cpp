@@ -13,7 +13,9 @@
 
 using namespace spreekbuis;
 using namespace spreekbuis::daemon::audit;
+using spreekbuis::testing::eventually;
 using spreekbuis::testing::run;
+using spreekbuis::testing::TestDaemon;
 using spreekbuis::testing::Workspace;
 
 namespace {
@@ -121,23 +123,13 @@ TEST_CASE("daemon: decisions go to the audit log in state.db; `decisions` reads 
     ws.write("feed.jsonl",
              "{\"id\":\"1\",\"source\":\"x\",\"text\":\"my suitcase is gone\"}\n"
              "{\"id\":\"2\",\"source\":\"x\",\"text\":\"lovely weather today\"}\n");
-    auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
-    REQUIRE(loaded.setup);
-    std::FILE* console = std::tmpfile();
     {
-        daemon::Daemon service(std::move(*loaded.setup), console);
-        int code = -1;
-        std::thread runner([&] { code = service.run(); });
-        for (int i = 0; i < 1000 && service.stats().posts_decided.load() < 2; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        REQUIRE(service.stats().posts_decided.load() == 2);
-        service.request_stop();
-        runner.join();
-        CHECK(code == 0);
-        CHECK(service.stats().decisions_logged.load() == 1);  // only the one that matched
+        TestDaemon service(ws);
+        service.start();
+        REQUIRE(eventually([&] { return service->stats().posts_decided.load() == 2; }));
+        CHECK(service.stop() == 0);
+        CHECK(service->stats().decisions_logged.load() == 1);  // only the one that matched
     }
-    std::fclose(console);
 
     const auto found = run({"decisions", "--config", ws.path("spreekbuis.yaml"), "--post-id", "1"});
     CHECK(found.code == 0);
@@ -174,17 +166,10 @@ TEST_CASE("daemon: audit.decisions all logs every post, off logs none", "[audit]
                  "{\"id\":\"2\",\"text\":\"lovely weather today\"}\n");
         std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app)
             << "audit: {decisions: " << mode << "}\n";
-        auto loaded = daemon::load_setup(ws.path("spreekbuis.yaml"), true);
-        REQUIRE(loaded.setup);
-        std::FILE* console = std::tmpfile();
-        daemon::Daemon service(std::move(*loaded.setup), console);
-        std::thread runner([&] { service.run(); });
-        for (int i = 0; i < 1000 && service.stats().posts_decided.load() < 2; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        service.request_stop();
-        runner.join();
-        CHECK(service.stats().decisions_logged.load() == static_cast<std::uint64_t>(expected));
-        std::fclose(console);
+        TestDaemon service(ws);
+        service.start();
+        REQUIRE(eventually([&] { return service->stats().posts_decided.load() == 2; }));
+        service.stop();
+        CHECK(service->stats().decisions_logged.load() == static_cast<std::uint64_t>(expected));
     }
 }
