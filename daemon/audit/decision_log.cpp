@@ -2,7 +2,7 @@
 
 #include "connectors/json_writer.hpp"
 #include "connectors/sinks/text.hpp"
-#include "daemon/routing/duration.hpp"
+#include "daemon/routing/settings.hpp"
 #include "daemon/sqlite_statement.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -45,13 +45,8 @@ AuditSettings read_audit_settings(const config::Config& config, rules::Diagnosti
         }
     }
     if (const auto retention = node["retention"]) {
-        if (auto text = rules::read_string(document, retention, diagnostics)) {
-            std::string error;
-            const auto ms = routing::parse_duration(*text, &error);
-            if (!ms) {
-                rules::error_at(document, retention, "invalid duration '" + *text + "': " + error,
-                                diagnostics);
-            } else if (*ms < kMinRetentionMs) {
+        if (const auto ms = routing::read_duration(document, retention, diagnostics)) {
+            if (*ms < kMinRetentionMs) {
                 rules::error_at(document, retention, "audit.retention must be at least 1h",
                                 diagnostics, "e.g. retention: 30d");
             } else {

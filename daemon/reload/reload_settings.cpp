@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/routing/duration.hpp"
+#include "daemon/routing/settings.hpp"
 #include "rules/yaml_source.hpp"
 
 namespace spreekbuis::daemon::reload {
@@ -19,13 +19,8 @@ ReloadSettings read_reload_settings(const config::Config& config, rules::Diagnos
         if (auto value = rules::read_bool(document, watch, diagnostics)) settings.watch = *value;
     }
     if (const auto interval = node["interval"]) {
-        if (auto text = rules::read_string(document, interval, diagnostics)) {
-            std::string error;
-            const auto ms = routing::parse_duration(*text, &error);
-            if (!ms) {
-                rules::error_at(document, interval, "invalid duration '" + *text + "': " + error,
-                                diagnostics);
-            } else if (*ms < kMinWatchIntervalMs || *ms > kMaxWatchIntervalMs) {
+        if (const auto ms = routing::read_duration(document, interval, diagnostics)) {
+            if (*ms < kMinWatchIntervalMs || *ms > kMaxWatchIntervalMs) {
                 rules::error_at(document, interval, "reload.interval must be between 100ms and 1h",
                                 diagnostics, "e.g. interval: 2s");
             } else {

@@ -17,14 +17,8 @@ class Parser {
         : doc_(document), diag_(diagnostics) {}
 
     void duration(const YAML::Node& node, std::int64_t& out, bool allow_zero = false) {
-        auto text = rules::read_string(doc_, node, diag_);
-        if (!text) return;
-        std::string error;
-        auto value = parse_duration(*text, &error);
-        if (!value) {
-            rules::error_at(doc_, node, "invalid duration '" + *text + "': " + error, diag_);
-            return;
-        }
+        const auto value = read_duration(doc_, node, diag_);
+        if (!value) return;
         if (*value == 0 && !allow_zero) {
             rules::error_at(doc_, node, "duration must be longer than 0", diag_);
             return;
@@ -229,6 +223,18 @@ class Parser {
 };
 
 }  // namespace
+
+std::optional<std::int64_t> read_duration(const rules::YamlDocument& document,
+                                          const YAML::Node& node, rules::Diagnostics& diagnostics) {
+    auto text = rules::read_string(document, node, diagnostics);
+    if (!text) return std::nullopt;
+    std::string error;
+    auto value = parse_duration(*text, &error);
+    if (!value) {
+        rules::error_at(document, node, "invalid duration '" + *text + "': " + error, diagnostics);
+    }
+    return value;
+}
 
 SettingsLoadResult parse_routing_settings(const YamlDocument& document, const YAML::Node& node) {
     SettingsLoadResult result;

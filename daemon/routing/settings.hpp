@@ -75,6 +75,11 @@ struct SettingsLoadResult {
     rules::Diagnostics diagnostics;
 };
 
+// A duration scalar ("90s", "1h30m") in milliseconds; nullopt with an error at the node when
+// it is not a string or not a duration. Ranges are the caller's to check.
+std::optional<std::int64_t> read_duration(const rules::YamlDocument& document,
+                                          const YAML::Node& node, rules::Diagnostics& diagnostics);
+
 // Absent section: defaults. Unknown keys, wrong types and bad durations are errors with
 // positions.
 SettingsLoadResult parse_routing_settings(const std::optional<config::PluginConfig>& section);
