@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace spreekbuis::daemon::routing {
 
@@ -67,6 +68,41 @@ std::string utc_clock(std::int64_t ms) {
 }
 
 // Lower-case ASCII words, without URLs, mentions and a leading "RT".
+// The distinct words as sorted 64-bit hashes: near-duplicate checks compare integers, not
+// strings (two words of one post colliding is about 1 in 10^17).
+std::vector<std::uint64_t> word_hashes(const std::vector<std::string>& words) {
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(words.size());
+    for (const auto& word : words) {
+        std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
+        for (const char c : word) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 1099511628211ULL;
+        }
+        hashes.push_back(hash);
+    }
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    return hashes;
+}
+
+// How many values two sorted, distinct lists share.
+std::size_t common_count(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+    std::size_t common = 0;
+    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+        if (a[i] == b[j]) {
+            ++common;
+            ++i;
+            ++j;
+        } else if (a[i] < b[j]) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return common;
+}
+
 std::vector<std::string> fingerprint_words(const std::string& text) {
     std::vector<std::string> words;
     std::string word;
@@ -255,6 +291,7 @@ std::string Router::new_case_id() { return pad_number(next_case_number_++); }
 
 void Router::save(const Case& item) {
     if (!store_.save_case(item)) ++store_errors_;
+    timers_due_ = std::min(timers_due_, next_due(item));
 }
 
 // ---------------------------------------------------------------- influence
@@ -636,7 +673,7 @@ std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::
     const bool retweet = is_retweet(post.text);
     if (!retweet && words.size() < 4) return std::nullopt;
     std::string text = join(words, " ");
-    std::set<std::string> set(words.begin(), words.end());
+    const auto set = word_hashes(words);
     std::size_t scanned = 0;
     for (auto it = fingerprints_.rbegin(); it != fingerprints_.rend(); ++it) {
         if (now - it->at_ms > settings_.dedup_window_ms) break;
@@ -648,8 +685,7 @@ std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::
         const auto bigger = std::max(set.size(), it->words.size());
         const auto smaller = std::min(set.size(), it->words.size());
         if (smaller * 10 < bigger * 8) continue;
-        std::size_t common = 0;
-        for (const auto& w : set) common += it->words.count(w);
+        const std::size_t common = common_count(set, it->words);
         const std::size_t total = set.size() + it->words.size() - common;
         if (total > 0 && common * 10 >= total * 9) {
             why = "near-identical to " + it->post_id + " (" + std::to_string(common * 100 / total) +
@@ -666,7 +702,7 @@ void Router::remember_fingerprint(const rules::Post& post, const std::string& ca
     if (words.size() < 4) return;
     Fingerprint fp;
     fp.text = join(words, " ");
-    fp.words = std::set<std::string>(words.begin(), words.end());
+    fp.words = word_hashes(words);
     fp.case_id = case_id;
     fp.post_id = post.id;
     fp.at_ms = now;
@@ -899,9 +935,34 @@ void Router::run_sla(Case& item, std::int64_t limit, std::vector<Alert>& alerts)
     }
 }
 
+std::int64_t Router::next_due(const Case& item) const {
+    constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+    if (!item.open()) return kNever;
+    std::int64_t due = kNever;
+    if (!item.answered() && !item.grouped && item.deadline_ms != 0) {
+        if (!item.warned && item.warn_at_ms < item.deadline_ms) due = item.warn_at_ms;
+        if (item.escalation_level < 4) {
+            due = std::min(
+                due, item.deadline_ms + item.escalations_sent * settings_.escalation_every_ms);
+        }
+    }
+    if (options_.simulate_handling && !item.grouped) {
+        due = std::min(due, std::max(item.assigned_at_ms, item.opened_at_ms) +
+                                settings_.simulated_handling_ms);
+    }
+    return due;
+}
+
 void Router::run_timers(std::int64_t now, std::vector<Alert>& alerts) {
     std::vector<Alert> fresh;
-    const std::vector<std::string> open(open_ids_.begin(), open_ids_.end());
+    // Every minute the scan runs anyway: a safety net should a change ever bypass save().
+    const bool scan = now >= timers_due_ || now - last_scan_ms_ >= kMinuteMs;
+    std::vector<std::string> open;
+    if (scan) {
+        open.assign(open_ids_.begin(), open_ids_.end());
+        timers_due_ = std::numeric_limits<std::int64_t>::max();
+        last_scan_ms_ = now;
+    }
     for (const auto& id : open) {
         const auto found = cases_.find(id);
         if (found == cases_.end()) continue;
@@ -926,6 +987,7 @@ void Router::run_timers(std::int64_t now, std::vector<Alert>& alerts) {
             set_status(item, CaseStatus::resolved, handled_at, "simulation", why);
             save(item);
         }
+        timers_due_ = std::min(timers_due_, next_due(item));
     }
     check_spikes(now, fresh);
     check_silence(now, fresh);

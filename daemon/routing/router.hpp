@@ -150,6 +150,9 @@ class Router {
     void address_alert(connectors::Alert& alert, const Case& item) const;
     void run_timers(std::int64_t now, std::vector<connectors::Alert>& alerts);
     void run_sla(Case& item, std::int64_t now, std::vector<connectors::Alert>& alerts);
+    // The earliest time the timers have work for `item` (an SLA step or, in replay, the
+    // simulated answer); kNever when none.
+    std::int64_t next_due(const Case& item) const;
     void observe_spikes(const rules::Post& post, const rules::Verdict& verdict, std::int64_t now,
                         std::vector<connectors::Alert>& alerts);
     void check_spikes(std::int64_t now, std::vector<connectors::Alert>& alerts);
@@ -174,6 +177,11 @@ class Router {
     std::map<std::string, std::vector<std::string>> customer_cases_;
     std::int64_t last_prune_ms_ = 0;
     std::set<std::string> open_ids_;  // ids of open cases, for the timers
+    // The open cases are scanned only from this time on: the earliest next_due() of the last
+    // scan, lowered by every save() of a case. Keeps a post from costing a walk over thousands
+    // of open cases when none has a step due.
+    std::int64_t timers_due_ = 0;
+    std::int64_t last_scan_ms_ = 0;
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
     std::map<std::string, std::int64_t> last_assigned_;
     std::map<std::string, int> load_;  // person -> open cases
@@ -182,7 +190,7 @@ class Router {
     std::map<std::string, int> case_route_;
     struct Fingerprint {
         std::string text;
-        std::set<std::string> words;
+        std::vector<std::uint64_t> words;  // hashes of the distinct words, sorted
         std::string case_id;
         std::string post_id;
         std::int64_t at_ms = 0;

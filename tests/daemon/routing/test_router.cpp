@@ -389,6 +389,28 @@ TEST_CASE("the SLA ladder: warning, backup, lead, channel, desk", "[routing][rou
     CHECK(recorded == 5);
 }
 
+TEST_CASE("a priority raised between ticks brings the SLA warning forward",
+          "[routing][router][sla]") {
+    // The timers scan the open cases only when a step is due; a change to a case (here its
+    // deadline, moved forward by a more urgent post) must move that time too.
+    Fixture f;
+    auto& router = f.start();
+    auto d = router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl"));
+    REQUIRE(d.new_case);
+    f.clock.set(kNoon + 11 * kMinuteMs);
+    CHECK(router.tick().empty());  // the normal SLA's warning is hours away
+    f.clock.set(kNoon + 11 * kMinuteMs + kSecondMs);
+    auto joined = router.route(post("p2", "c1", "koffer nog steeds kwijt, vlucht gaat zo"),
+                               verdict("baggage", "nl", Priority::urgent));
+    REQUIRE(joined.case_id == d.case_id);
+    REQUIRE(contains(joined.why, "case priority normal -> urgent"));
+    f.clock.set(kNoon + 11 * kMinuteMs + 20 * kSecondMs);  // under a minute since the last scan
+    auto warn = router.tick();
+    REQUIRE(warn.size() == 1);
+    CHECK(warn[0].kind == AlertKind::sla_warning);
+    CHECK(warn[0].created_at_ms == kNoon + 11 * kMinuteMs + 15 * kSecondMs);
+}
+
 TEST_CASE("acknowledging stops the SLA ladder", "[routing][router][sla]") {
     Fixture f;
     auto& router = f.start();
