@@ -19,10 +19,10 @@ struct DaemonStats {
     std::atomic<std::uint64_t> bad_lines{0};
     std::atomic<std::uint64_t> posts_decided{0};
     std::atomic<std::uint64_t> alerts{0};
-    std::atomic<std::uint64_t> undeliverable{0};   // alerts for a sink that is not configured
-    std::atomic<std::uint64_t> state_failures{0};  // state.db transactions not begun/committed
-    std::atomic<std::uint64_t> silenced{0};        // dropped by a configured silence
-    std::atomic<std::uint64_t> held{0};            // held for a digest by cooldown or cap
+    std::atomic<std::uint64_t> undeliverable{0};     // alerts for a sink that is not configured
+    std::atomic<std::uint64_t> state_failures{0};    // state.db transactions not begun/committed
+    std::atomic<std::uint64_t> silenced{0};          // dropped by a configured silence
+    std::atomic<std::uint64_t> held{0};              // held for a digest by cooldown or cap
     std::atomic<std::uint64_t> decisions_logged{0};  // records written to the audit log
     std::atomic<std::uint64_t> reloads{0};
     std::atomic<std::uint64_t> reload_failures{0};
@@ -32,7 +32,7 @@ struct DaemonStats {
     std::atomic<std::uint64_t> sources_finished{0};
     std::atomic<bool> last_reload_ok{true};          // the last reload() was accepted
     std::atomic<std::int64_t> last_reload_ok_ms{0};  // Unix ms of the last accepted reload()
-    std::atomic<std::uint64_t> reload_notices{0};  // reload_failed / _recovered alerts sent
+    std::atomic<std::uint64_t> reload_notices{0};    // reload_failed / _recovered alerts sent
 };
 
 class Daemon {
