@@ -6,6 +6,8 @@
 #
 #   tests/bench/run_throughput.sh [BINARY] [MODE...]   (default build-rel/daemon/spreekbuis;
 #                                                        modes of audit.decisions: off matched all)
+# The mode `routing` runs the first 10,000 of those posts through the demo's rules and people
+# directory instead (cases, SLA timers, duplicates; audit.decisions matched).
 set -euo pipefail
 binary=$(realpath "${1:-build-rel/daemon/spreekbuis}")
 shift || true
@@ -27,6 +29,24 @@ for n, line in enumerate(sys.stdin):
 posts=$(wc -l <"$work/feed.jsonl")
 for mode in $modes; do
     rm -rf "$work/state"
+    if [ "$mode" = routing ]; then
+        rm -rf "$work/demo" && cp -r "$root/config/demo" "$work/demo"
+        head -10000 "$work/feed.jsonl" >"$work/demo/feed.jsonl"
+        python3 - "$work/demo/spreekbuis.yaml" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+text = re.sub(r"state_dir: .*", "state_dir: state", text).replace("rate: 25", "rate: 0")
+open(path, "w").write(text + "reload: {watch: false}\n")
+PY
+        config=$work/demo/spreekbuis.yaml
+        count=10000
+        label="routing (demo people)"
+    else
+        config=$work/spreekbuis.yaml
+        count=$posts
+        label="audit.decisions $mode"
+    fi
     cat >"$work/spreekbuis.yaml" <<YAML
 log_level: info
 state_dir: state
@@ -39,11 +59,11 @@ sinks:
   - {name: console, type: console}
 YAML
     start=$(date +%s.%N)
-    "$binary" run --config "$work/spreekbuis.yaml" >/dev/null 2>"$work/err.log" &
+    "$binary" run --config "$config" >/dev/null 2>"$work/err.log" &
     pid=$!
     until grep -q "finished its feed" "$work/err.log"; do sleep 0.05; done
     kill -TERM "$pid"
     wait "$pid"
     end=$(date +%s.%N)
-    python3 -c "print('audit.decisions %-8s %8.0f posts/s  (%d posts)' % ('$mode', $posts / ($end - $start), $posts))"
+    python3 -c "print('%-24s %8.0f posts/s  (%d posts)' % ('$label', $count / ($end - $start), $count))"
 done
