@@ -394,7 +394,12 @@ reload::ReloadReport Daemon::reload(const std::string& trigger, std::vector<std:
             // The router cannot do without a directory while it runs.
             report.restart_needed.push_back("people");
         }
+        const auto before = impl_->holder->get()->rule_ids();
         report.rules_reloaded = swap_rules(next, report.diagnostics);
+        if (report.rules_reloaded) {
+            reload::diff_rule_ids(before, impl_->holder->get()->rule_ids(), report.rules_added,
+                                  report.rules_removed);
+        }
         if (report.rules_reloaded) running.rule_files = next.rule_files;
         report.people_configured = !next.people_file.empty();
         if (report.people_configured) {

@@ -71,6 +71,20 @@ std::vector<std::string> keys_needing_restart(const config::Config& running,
     return changed;
 }
 
+void diff_rule_ids(const std::vector<std::string>& before, const std::vector<std::string>& after,
+                   std::vector<std::string>& added, std::vector<std::string>& removed) {
+    const std::set<std::string> old_ids(before.begin(), before.end());
+    const std::set<std::string> new_ids(after.begin(), after.end());
+    added.clear();
+    removed.clear();
+    for (const auto& id : after) {
+        if (!old_ids.count(id)) added.push_back(id);
+    }
+    for (const auto& id : before) {
+        if (!new_ids.count(id)) removed.push_back(id);
+    }
+}
+
 std::string reload_report_json(const ReloadReport& report) {
     connectors::JsonWriter json;
     json.begin_object();
@@ -80,6 +94,8 @@ std::string reload_report_json(const ReloadReport& report) {
     json.key("rules").begin_object();
     json.field("reloaded", report.rules_reloaded);
     json.field("count", static_cast<std::int64_t>(report.rules));
+    json.key("added").string_array(report.rules_added);
+    json.key("removed").string_array(report.rules_removed);
     json.end_object();
     json.key("people");
     if (report.people_configured) {
@@ -107,6 +123,18 @@ std::string reload_summary(const ReloadReport& report) {
     out += report.rules_reloaded ? std::to_string(report.rules) + " rules"
                                  : "rules rejected, the previous " + std::to_string(report.rules) +
                                        " rules keep serving";
+    if (report.rules_reloaded && (!report.rules_added.empty() || !report.rules_removed.empty())) {
+        std::vector<std::string> changes;
+        for (const auto& id : report.rules_added) changes.push_back("+" + id);
+        for (const auto& id : report.rules_removed) changes.push_back("-" + id);
+        constexpr std::size_t kNamed = 10;  // a whole new pack is not listed rule by rule
+        if (changes.size() > kNamed) {
+            const auto more = changes.size() - kNamed;
+            changes.resize(kNamed);
+            changes.push_back("and " + std::to_string(more) + " more");
+        }
+        out += " (" + joined(changes) + ")";
+    }
     if (report.people_configured) {
         out += report.people_reloaded ? ", people directory reloaded"
                                       : ", people directory rejected, the previous one stays";

@@ -13,12 +13,14 @@
 namespace spreekbuis::daemon::reload {
 
 struct ReloadReport {
-    std::string trigger;             // "SIGHUP", "admin API", "file change"
-    std::vector<std::string> files;  // the changed files that triggered it (file change)
-    std::int64_t finished_ms = 0;    // Unix ms
-    bool config_read = false;        // spreekbuis.yaml was read without errors
-    bool rules_reloaded = false;     // the new rule set serves now
-    std::size_t rules = 0;           // rules serving after the reload
+    std::string trigger;                     // "SIGHUP", "admin API", "file change"
+    std::vector<std::string> files;          // the changed files that triggered it (file change)
+    std::int64_t finished_ms = 0;            // Unix ms
+    bool config_read = false;                // spreekbuis.yaml was read without errors
+    bool rules_reloaded = false;             // the new rule set serves now
+    std::size_t rules = 0;                   // rules serving after the reload
+    std::vector<std::string> rules_added;    // ids new in the reloaded set, in load order
+    std::vector<std::string> rules_removed;  // ids no longer in it, in their old order
     bool people_configured = false;
     bool people_reloaded = false;  // the new people directory went to the router
     // Errors that rejected (part of) the reload; warnings of what was taken.
@@ -42,7 +44,12 @@ std::vector<std::string> keys_needing_restart(const config::Config& running,
 // json` writes them).
 std::string reload_report_json(const ReloadReport& report);
 
-// One line for the log: "reload (SIGHUP) accepted: 120 rules, people directory reloaded".
+// The ids in `after` but not `before`, and in `before` but not `after`, each in its list's order.
+void diff_rule_ids(const std::vector<std::string>& before, const std::vector<std::string>& after,
+                   std::vector<std::string>& added, std::vector<std::string>& removed);
+
+// One line for the log: "reload (SIGHUP) accepted: 120 rules (+refund), people directory
+// reloaded".
 std::string reload_summary(const ReloadReport& report);
 
 // The operators' chat message about a rejected reload: what failed, the first errors with

@@ -26,6 +26,8 @@ TEST_CASE("daemon: a reload reads spreekbuis.yaml again, with new rule files", "
     auto report = service->reload("test");
     CHECK(report.accepted());
     CHECK(report.rules == 2);
+    CHECK(report.rules_added == std::vector<std::string>{"refund"});
+    CHECK(report.rules_removed.empty());
     CHECK(report.restart_needed.empty());
     CHECK(service->stats().last_reload_ok.load());
 

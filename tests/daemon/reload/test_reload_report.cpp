@@ -226,3 +226,34 @@ TEST_CASE("the all-clear after a rejected reload replies in its thread", "[reloa
     CHECK(recovery.why ==
           "reload by file change accepted; the new rules serve; changed: rules/bags.yaml");
 }
+
+TEST_CASE("a reload names the rules it added and removed", "[reload]") {
+    std::vector<std::string> added;
+    std::vector<std::string> removed;
+    diff_rule_ids({"lost-bag", "refund", "delay"}, {"lost-bag", "delay", "rude-staff", "wifi"},
+                  added, removed);
+    CHECK(added == std::vector<std::string>{"rude-staff", "wifi"});
+    CHECK(removed == std::vector<std::string>{"refund"});
+    diff_rule_ids({"a", "b"}, {"b", "a"}, added, removed);  // order alone is no change
+    CHECK(added.empty());
+    CHECK(removed.empty());
+
+    ReloadReport report;
+    report.trigger = "SIGHUP";
+    report.config_read = report.rules_reloaded = true;
+    report.rules = 4;
+    report.rules_added = {"rude-staff", "wifi"};
+    report.rules_removed = {"refund"};
+    CHECK(reload_summary(report) ==
+          "reload (SIGHUP) accepted: 4 rules (+rude-staff, +wifi, -refund)");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    REQUIRE(parser.parse(reload_report_json(report)).get(root) == simdjson::SUCCESS);
+    CHECK(std::string(root["rules"]["added"].at(1).get_string().value()) == "wifi");
+    CHECK(std::string(root["rules"]["removed"].at(0).get_string().value()) == "refund");
+
+    for (int i = 0; i < 12; ++i) report.rules_added.push_back("r" + std::to_string(i));
+    CHECK(reload_summary(report) ==
+          "reload (SIGHUP) accepted: 4 rules (+rude-staff, +wifi, +r0, +r1, +r2, +r3, +r4, +r5, "
+          "+r6, +r7, and 5 more)");
+}
