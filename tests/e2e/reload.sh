@@ -79,7 +79,7 @@ wait_for "$work/out" "\[reload_recovered\] Reload accepted again: 1 rules" "no a
 save rules/refunds.yaml 'rules:
   - {id: refund, query: refund*, topic: booking}
 '
-wait_for "$work/err" "reload (file change) accepted: 2 rules" "the new rule file was not taken"
+wait_for "$work/err" "reload (file change) accepted: 2 rules (+refund)" "the new rule file was not taken"
 [ "$(metric spreekbuis_config_last_reload_successful)" = 1 ] || fail "the gauge must say accepted"
 grep -q 'spreekbuis_rule_matches_total{rule="refund"}' <(curl -s "$api/metrics") \
     || fail "the new rule has no match counter"
@@ -93,7 +93,7 @@ python3 - "$work/reply" <<'PY' || fail "API report: $(cat "$work/reply")"
 import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["ok"] is True and report["trigger"] == "admin API", report
-assert report["rules"] == {"reloaded": True, "count": 2}, report
+assert report["rules"] == {"reloaded": True, "count": 2, "added": [], "removed": []}, report
 PY
 save rules/refunds.yaml 'rules:
   - {id: refund, query: refund* AND $money, topic: booking}
