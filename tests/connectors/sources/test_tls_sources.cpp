@@ -172,6 +172,15 @@ void serve_status_stream(asio::io_context& io, tcp::acceptor& acceptor,
                    asio::detached);
 }
 
+connectors::sources::MastodonSettings mastodon_settings(const std::string& host,
+                                                        unsigned short port) {
+    connectors::sources::MastodonSettings settings;
+    settings.name = "secure";
+    settings.url = "https://" + host + ":" + std::to_string(port);
+    settings.token = "secret-token";
+    return settings;
+}
+
 struct Run {
     std::vector<rules::Post> posts;
     bool finished = false;
@@ -213,10 +222,7 @@ TEST_CASE("mastodon over https: a trusted certificate streams, others are refuse
         Seen seen;
         const auto tls = certificate.server();
         serve_status_stream(io, acceptor, tls, seen);
-        connectors::sources::MastodonSettings settings;
-        settings.name = "secure";
-        settings.url = std::string("https://") + c.host + ":" + std::to_string(port);
-        settings.token = "secret-token";
+        auto settings = mastodon_settings(c.host, port);
         settings.reconnect_initial = std::chrono::milliseconds(50);
         settings.reconnect_cap = std::chrono::milliseconds(100);
         auto source =
@@ -298,11 +304,8 @@ TEST_CASE("TLS: an internal CA is trusted through SSL_CERT_FILE", "[mastodon][tl
     Seen seen;
     const auto tls = certificate.server();
     serve_status_stream(io, acceptor, tls, seen);
-    connectors::sources::MastodonSettings settings;
-    settings.name = "internal";
-    settings.url = "https://127.0.0.1:" + std::to_string(port);
-    settings.token = "secret-token";
-    auto source = connectors::sources::make_mastodon_source(settings, client);
+    auto source =
+        connectors::sources::make_mastodon_source(mastodon_settings("127.0.0.1", port), client);
     Run run;
     run_source(io, *source, run, std::chrono::milliseconds(10000));
     CHECK(run.posts.size() == 1);
