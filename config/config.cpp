@@ -17,8 +17,8 @@ using rules::Diagnostics;
 using rules::YamlDocument;
 
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "off"};
-const std::vector<std::string> kSourceTypes = {"replay", "mastodon", "jetstream",
-                                               "x",      "webhook",  "reddit"};
+const std::vector<std::string> kSourceTypes = {"replay",  "mastodon", "jetstream", "x",
+                                               "webhook", "reddit",   "redis"};
 const std::vector<std::string> kSinkTypes = {"console", "slack",  "mattermost", "teams",
                                              "discord", "matrix", "telegram",   "webhook"};
 constexpr std::int64_t kMinWorkers = 1;

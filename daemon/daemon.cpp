@@ -659,6 +659,11 @@ int Daemon::run() {
     std::size_t group_batches = 0;
     auto group_start = std::chrono::steady_clock::now();
     std::vector<std::function<void(bool)>> waiting_done;
+    // Live sources' cursors saved in the open group, and those committed: a source that
+    // confirms posts to its server (Redis XACK) asks for the latter from its own thread.
+    std::map<std::string, std::string> group_cursors;
+    std::mutex committed_mutex;
+    std::map<std::string, std::string> committed_cursors;
     const auto commit_group = [&] {
         if (group_batches == 0) return;
         group_batches = 0;
@@ -678,6 +683,11 @@ int Daemon::run() {
         sinks_to_wake.clear();
         for (auto& done : waiting_done) done(stored);
         waiting_done.clear();
+        if (stored && !group_cursors.empty()) {
+            std::lock_guard lock(committed_mutex);
+            for (auto& [source, cursor] : group_cursors) committed_cursors[source] = cursor;
+        }
+        group_cursors.clear();
     };
     Pipeline pipeline(
         *impl.holder, {impl.setup.config.workers, 64},
@@ -769,6 +779,9 @@ int Daemon::run() {
                     if (!saved)
                         spdlog::warn("could not save the cursor of source '{}'", item.origin);
                 }
+            }
+            for (const auto& item : batch.items) {
+                if (item.live && !item.cursor.empty()) group_cursors[item.origin] = item.cursor;
             }
             const bool answer_now = static_cast<bool>(batch.done);  // an admin action waits
             if (batch.done) waiting_done.push_back(std::move(batch.done));
@@ -1056,6 +1069,11 @@ int Daemon::run() {
                     PostItem{++arrival, std::move(post), name, true, std::move(cursor)});
                 ++stats_.posts_in;
                 return pipeline.submit(std::move(batch)) && !stop_token.stop_requested();
+            };
+            output.committed = [&, name] {
+                std::lock_guard lock(committed_mutex);
+                const auto found = committed_cursors.find(name);
+                return found != committed_cursors.end() ? found->second : std::string();
             };
             const auto stored = resume_token.find(name);
             const std::string resume = stored != resume_token.end() ? stored->second : "";

@@ -3,18 +3,22 @@
 #include "connectors/sources/jetstream.hpp"
 #include "connectors/sources/mastodon.hpp"
 #include "connectors/sources/reddit.hpp"
+#include "connectors/sources/redis_stream.hpp"
 #include "connectors/sources/webhook.hpp"
 #include "connectors/sources/x_stream.hpp"
 
 namespace spreekbuis::connectors::sources {
 
 bool is_live_source_type(std::string_view type) {
-    return type == "mastodon" || type == "jetstream" || type == "x" || type == "reddit";
+    return type == "mastodon" || type == "jetstream" || type == "x" || type == "reddit" ||
+           type == "redis";
 }
 
 bool is_webhook_source_type(std::string_view type) { return type == "webhook"; }
 
-std::string available_source_types() { return "replay, mastodon, jetstream, x, reddit, webhook"; }
+std::string available_source_types() {
+    return "replay, mastodon, jetstream, x, reddit, redis, webhook";
+}
 
 bool check_live_source(const config::PluginConfig& plugin, const std::string& base_dir,
                        rules::Diagnostics& diagnostics) {
@@ -28,6 +32,9 @@ bool check_live_source(const config::PluginConfig& plugin, const std::string& ba
         return read_x_stream_settings(plugin, base_dir, diagnostics).has_value();
     if (plugin.type == "reddit") {
         return read_reddit_settings(plugin, base_dir, diagnostics).has_value();
+    }
+    if (plugin.type == "redis") {
+        return read_redis_stream_settings(plugin, base_dir, diagnostics).has_value();
     }
     if (plugin.type == "webhook") {
         return read_webhook_settings(plugin, base_dir, diagnostics).has_value();
@@ -58,6 +65,11 @@ std::unique_ptr<LiveSource> make_live_source(const config::PluginConfig& plugin,
         auto settings = read_reddit_settings(plugin, base_dir, diagnostics);
         if (!settings) return nullptr;
         return make_reddit_source(std::move(*settings), std::move(tls));
+    }
+    if (plugin.type == "redis") {
+        auto settings = read_redis_stream_settings(plugin, base_dir, diagnostics);
+        if (!settings) return nullptr;
+        return make_redis_stream_source(std::move(*settings));
     }
     return nullptr;
 }

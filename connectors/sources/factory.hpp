@@ -1,5 +1,6 @@
 #pragma once
-// Builds the live sources named in the configuration (`mastodon`, `jetstream`, `x`, `reddit`) from
+// Builds the live sources named in the configuration (`mastodon`, `jetstream`, `x`, `reddit`,
+// `redis`) from
 // their plugin sections, and checks every network source's section (`webhook` too, which the HTTP
 // server receives). Validation reports every bad key with file:line:col and builds nothing.
 #include <boost/asio/ssl/context.hpp>
@@ -17,7 +18,7 @@ bool is_live_source_type(std::string_view type);
 // Inbound webhooks (`webhook`): no connection of their own, served at /hooks/<name>.
 bool is_webhook_source_type(std::string_view type);
 // The source types this build can run, for messages ("replay, mastodon, jetstream, x, reddit,
-// webhook").
+// redis, webhook").
 std::string available_source_types();
 
 // Checks the section of a live or webhook source: true when it is valid (diagnostics

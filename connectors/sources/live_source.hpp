@@ -33,6 +33,10 @@ struct SourceCounters {
 // decision was committed.
 struct SourceOutput {
     std::function<bool(rules::Post post, std::string cursor)> emit;
+    // The cursor of this source's last post whose decision is committed ("" = none yet). A
+    // source that must confirm posts to its server after they are safe (Redis XACK) asks this;
+    // unset means every post handed to `emit` counts as committed. Any thread may call it.
+    std::function<std::string()> committed;
 };
 
 class LiveSource {

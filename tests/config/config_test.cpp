@@ -281,7 +281,7 @@ sources:
           "              ^\n"
           "    hint: did you mean 'mastodon'?\n");
     CHECK(result.diagnostics.items()[1].hint ==
-          "one of: replay, mastodon, jetstream, x, webhook, reddit");
+          "one of: replay, mastodon, jetstream, x, webhook, reddit, redis");
 }
 
 TEST_CASE("name and type are required, names are checked", "[config]") {
