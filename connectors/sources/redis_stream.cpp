@@ -297,14 +297,7 @@ class RedisStreamSource final : public LiveSource {
                     acknowledge.push_back(entry.id_text);
                 } else if (choice == PendingChoice::emit) {
                     auto handled = co_await hand_on(connection, entry, output);
-                    if (handled.stop) {
-                        end.stop = true;
-                        co_return end;
-                    }
-                    if (!handled.error.empty()) {
-                        end.error = std::move(handled.error);
-                        co_return end;
-                    }
+                    if (handled.stop || !handled.error.empty()) co_return handled;
                 }
             }
             end.error = co_await ack(connection, acknowledge);
@@ -345,14 +338,8 @@ class RedisStreamSource final : public LiveSource {
             for (auto& entry : entries) {
                 ++counters_.events;
                 auto handled = co_await hand_on(connection, entry, output);
-                if (handled.stop) {
-                    end.stop = true;
-                    co_return end;
-                }
-                if (!handled.error.empty()) {
-                    end.error = std::move(handled.error);
-                    co_return end;
-                }
+                handled.delivered = true;
+                if (handled.stop || !handled.error.empty()) co_return handled;
             }
         }
     }
