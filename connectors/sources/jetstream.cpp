@@ -24,7 +24,7 @@
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/text.hpp"
-#include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/reconnect_loop.hpp"
 #include "connectors/sources/source_support.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
@@ -407,12 +407,6 @@ class RecentPosts {
     std::unordered_set<std::string> ids_;
 };
 
-struct SessionEnd {
-    bool stop = false;       // emit returned false: the daemon stops
-    bool delivered = false;  // at least one frame arrived
-    std::string error;       // why the connection ended
-};
-
 std::string host_header(const http::Url& url) {
     std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
     const bool default_port = url.port == (url.tls ? "443" : "80");
@@ -450,26 +444,10 @@ class JetstreamSource final : public LiveSource {
                     co_return;
                 }
             }
-            ReconnectBackoff backoff(settings_.reconnect_initial, settings_.reconnect_cap);
-            std::mt19937_64 random(std::random_device{}());
-            asio::steady_timer timer(co_await asio::this_coro::executor);
-            while (true) {
-                SessionEnd end;
-                try {
-                    end = co_await session(*url, output);
-                } catch (const std::exception& error) {
-                    end.error = std::string("unexpected error: ") + error.what();
-                }
-                if (end.stop) co_return;
-                ++counters_.disconnects;
-                if (end.delivered) backoff.reset();
-                const auto wait = backoff.next(random());
-                spdlog::warn("jetstream '{}': {}; reconnecting in {} ms", settings_.name, end.error,
-                             wait.count());
-                timer.expires_after(wait);
-                auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-                if (ec) co_return;
-            }
+            co_await run_with_reconnect(
+                "jetstream '" + settings_.name + "'", counters_,
+                ReconnectBackoff(settings_.reconnect_initial, settings_.reconnect_cap),
+                [this, &url, &output] { return session(*url, output); });
         } catch (const std::exception& error) {
             spdlog::error("jetstream '{}': stopped by an unexpected error: {}", settings_.name,
                           error.what());

@@ -5,16 +5,13 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
-#include <random>
 
 #include "connectors/post_decoder.hpp"
 #include "connectors/redis/connection.hpp"
-#include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/reconnect_loop.hpp"
 #include "connectors/sources/source_support.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -159,12 +156,6 @@ using redis::Reply;
 using redis::StreamEntry;
 using redis::StreamId;
 
-struct SessionEnd {
-    bool stop = false;       // emit returned false: the daemon stops
-    bool delivered = false;  // entries were read: the next backoff starts small
-    std::string error;
-};
-
 class RedisStreamSource final : public LiveSource {
   public:
     explicit RedisStreamSource(RedisStreamSettings settings)
@@ -173,41 +164,18 @@ class RedisStreamSource final : public LiveSource {
     const std::string& name() const override { return settings_.name; }
 
     asio::awaitable<void> run(std::string resume, SourceOutput output) override {
-        try {
-            if (!resume.empty()) {
-                if (auto id = redis::parse_stream_id(resume)) {
-                    emitted_ = *id;
-                } else {
-                    spdlog::warn("redis '{}': stored cursor {} is no entry id; ignored",
-                                 settings_.name, shown(resume, 80));
-                }
+        if (!resume.empty()) {
+            if (auto id = redis::parse_stream_id(resume)) {
+                emitted_ = *id;
+            } else {
+                spdlog::warn("redis '{}': stored cursor {} is no entry id; ignored", settings_.name,
+                             shown(resume, 80));
             }
-            ReconnectBackoff backoff(settings_.reconnect_initial, settings_.reconnect_cap);
-            std::mt19937_64 random(std::random_device{}());
-            asio::steady_timer timer(co_await asio::this_coro::executor);
-            while (true) {
-                SessionEnd end;
-                try {
-                    end = co_await session(output);
-                } catch (const std::exception& error) {
-                    end.error = std::string("unexpected error: ") + error.what();
-                }
-                if (end.stop) co_return;
-                ++counters_.disconnects;
-                if (end.delivered) backoff.reset();
-                const auto wait = backoff.next(random());
-                spdlog::warn("redis '{}': {}; reconnecting in {} ms", settings_.name, end.error,
-                             wait.count());
-                timer.expires_after(wait);
-                auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-                if (ec) co_return;
-            }
-        } catch (const std::exception& error) {
-            spdlog::error("redis '{}': stopped by an unexpected error: {}", settings_.name,
-                          error.what());
-        } catch (...) {
-            spdlog::error("redis '{}': stopped by an unexpected error", settings_.name);
         }
+        co_await run_with_reconnect(
+            "redis '" + settings_.name + "'", counters_,
+            ReconnectBackoff(settings_.reconnect_initial, settings_.reconnect_cap),
+            [this, &output] { return session(output); });
     }
 
   private:
