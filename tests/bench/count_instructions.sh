@@ -31,17 +31,17 @@ def inclusive(name):
     m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text, re.M)
     return number(m.group(1)) if m else 0
 
-# Cost and call count of a callee as seen from a caller's block.
+# Cost and call count of a callee as seen from a caller's blocks. A function can have more
+# than one block (callgrind names it once by the path it was compiled from and once by the
+# path of inlined code), so every block of the caller is summed.
 def callee(caller, name):
-    block = re.search(r"^\s*[\d,]+ \([^)]*\)\s+\*\s+\S*?:" + re.escape(caller) + r".*?\n\n",
-                      text, re.M | re.S)
-    if not block:
-        return 0, 0
     cost, calls = 0, 0
-    for m in re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+>\s+\S*?:" + re.escape(name) +
-                         r".*?\(([\d,]+)x\)", block.group(0), re.M):
-        cost += number(m.group(1))
-        calls += number(m.group(2))
+    for block in re.finditer(r"^\s*[\d,]+ \([^)]*\)\s+\*\s+\S*?:" + re.escape(caller) +
+                             r".*?\n\n", text, re.M | re.S):
+        for m in re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+>\s+\S*?:" + re.escape(name) +
+                             r".*?\(([\d,]+)x\)", block.group(0), re.M):
+            cost += number(m.group(1))
+            calls += number(m.group(2))
     return cost, calls
 
 evaluate = "spreekbuis::rules::CompiledRuleSet::evaluate("
