@@ -93,17 +93,21 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
             pipeline_, [request](routing::Router* router) -> http_api::CaseActionResult {
                 if (!router) return {404, "no people directory is configured"};
                 routing::ActionResult outcome;
+                const std::string where = request.actor == "chat" ? "chat" : "the API";
+                const auto why = [&](std::string_view done) {
+                    return request.why.empty() ? std::string(done) + " from " + where : request.why;
+                };
                 switch (request.action) {
                     case connectors::sinks::CaseAction::ack:
-                        outcome =
-                            router->acknowledge(request.case_id, "chat", "acknowledged from chat");
+                        outcome = router->acknowledge(request.case_id, request.actor,
+                                                      why("acknowledged"));
                         break;
                     case connectors::sinks::CaseAction::resolve:
-                        outcome = router->resolve(request.case_id, "chat", "resolved from chat");
+                        outcome = router->resolve(request.case_id, request.actor, why("resolved"));
                         break;
                     case connectors::sinks::CaseAction::reassign:
-                        outcome = router->reassign(request.case_id, request.to, "chat",
-                                                   "reassigned from chat");
+                        outcome = router->reassign(request.case_id, request.to, request.actor,
+                                                   why("reassigned"));
                         break;
                 }
                 if (!outcome.ok) {
@@ -117,6 +121,59 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
     }
 
   private:
+    Pipeline& pipeline_;
+};
+
+// The case queue over the admin API, read from the router on the emitter thread.
+class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
+  public:
+    explicit PipelineCaseQueryHandler(Pipeline& pipeline) : pipeline_(pipeline) {}
+
+    http_api::CaseQueryResult list_cases(const routing::CaseQuery& query) override {
+        return run_on_emitter<http_api::CaseQueryResult>(
+            pipeline_, [query](routing::Router* router) {
+                http_api::CaseQueryResult result;
+                if (!router) return no_router();
+                result.now_ms = router->now_ms();
+                result.selection = router->list_cases(query);
+                for (const auto& item : result.selection.cases) add_name(*router, item, result);
+                return result;
+            });
+    }
+
+    http_api::CaseQueryResult get_case(const std::string& case_id) override {
+        return run_on_emitter<http_api::CaseQueryResult>(
+            pipeline_, [case_id](routing::Router* router) {
+                http_api::CaseQueryResult result;
+                if (!router) return no_router();
+                result.now_ms = router->now_ms();
+                result.item = router->find_case(case_id);
+                if (!result.item) {
+                    result.status = 404;
+                    result.message = "no case " + case_id.substr(0, 128);
+                    return result;
+                }
+                result.audit = router->audit_trail(case_id);
+                add_name(*router, *result.item, result);
+                return result;
+            });
+    }
+
+  private:
+    static http_api::CaseQueryResult no_router() {
+        http_api::CaseQueryResult result;
+        result.status = 404;
+        result.message = "no people directory is configured, so there are no cases";
+        return result;
+    }
+    static void add_name(const routing::Router& router, const routing::Case& item,
+                         http_api::CaseQueryResult& result) {
+        if (item.assignee.empty()) return;
+        if (const auto* person = router.directory().person(item.assignee)) {
+            result.names[item.assignee] = person->name;
+        }
+    }
+
     Pipeline& pipeline_;
 };
 
@@ -948,6 +1005,7 @@ int Daemon::run() {
                 [&](const http_api::HookRequest& request) { return webhooks->handle(request); });
         }
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
+        admin->set_case_query_handler(std::make_shared<PipelineCaseQueryHandler>(pipeline));
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
             pipeline, *silences, noise, std::move(configured_silences)));
         admin->set_reload_handler([&reloader] {

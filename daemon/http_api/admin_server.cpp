@@ -17,6 +17,7 @@
 #include "connectors/sinks/alert_json.hpp"
 #include "connectors/sinks/sink_crypto.hpp"
 #include "connectors/sinks/text.hpp"
+#include "daemon/http_api/case_api.hpp"
 #include "daemon/http_api/silence_api.hpp"
 
 namespace spreekbuis::daemon::http_api {
@@ -77,6 +78,7 @@ constexpr std::string_view kSilencesPath = "/api/v1/silences";
 constexpr std::string_view kDeadLettersPath = "/api/v1/dead-letters";
 constexpr std::string_view kRequeuePath = "/api/v1/dead-letters/requeue";
 constexpr std::string_view kReloadPath = "/api/v1/reload";
+constexpr std::string_view kCasesPath = "/api/v1/cases";
 constexpr std::size_t kMaxDeadLetterList = 1000;
 constexpr std::size_t kMaxPathIdBytes = 1024;
 
@@ -240,6 +242,11 @@ void AdminServer::set_case_handler(std::shared_ptr<CaseActionHandler> handler) {
     handler_ = std::move(handler);
 }
 
+void AdminServer::set_case_query_handler(std::shared_ptr<CaseQueryHandler> handler) {
+    std::lock_guard lock(mutex_);
+    case_query_handler_ = std::move(handler);
+}
+
 void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
     std::lock_guard lock(mutex_);
     silence_handler_ = std::move(handler);
@@ -301,6 +308,9 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
         return handle_dead_letters(method, path, query, authorization);
     }
     if (path == kReloadPath) return handle_reload(method, authorization);
+    if (path == kCasesPath || path.rfind(std::string(kCasesPath) + "/", 0) == 0) {
+        return handle_case_api(method, path, query, body, authorization);
+    }
     return text_reply(404, "not found");
 }
 
@@ -529,10 +539,101 @@ AdminReply AdminServer::handle_case(std::string_view method, std::string_view pa
         handler = handler_;
     }
     if (!handler) return html_reply(503, title, "<p>The case service is not ready.</p>");
-    const CaseActionResult result = handler->on_case_action({*case_id, *action, to});
+    const CaseActionResult result = handler->on_case_action({*case_id, *action, to, "chat", ""});
     std::string message = result.message;
     if (message.empty()) message = result.status == 200 ? "Done." : "Not possible.";
     return html_reply(result.status, title, "<p>" + escape_html(message) + "</p>");
+}
+
+namespace {
+
+AdminReply method_not_allowed(std::string_view allow) {
+    AdminReply reply = json_error(405, "method not allowed: use " + std::string(allow));
+    reply.headers.emplace_back("Allow", std::string(allow) == "GET" ? "GET, HEAD" : "POST");
+    return reply;
+}
+
+std::string display_name(const CaseQueryResult& result, const std::string& person) {
+    const auto it = result.names.find(person);
+    return it == result.names.end() ? "" : it->second;
+}
+
+}  // namespace
+
+AdminReply AdminServer::handle_case_api(std::string_view method, std::string_view path,
+                                        std::string_view query, std::string_view body,
+                                        std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "cases")) return *refused;
+    std::shared_ptr<CaseQueryHandler> queries;
+    std::shared_ptr<CaseActionHandler> actions;
+    {
+        std::lock_guard lock(mutex_);
+        queries = case_query_handler_;
+        actions = handler_;
+    }
+    if (!queries) return json_error(503, "cases are not available (no people directory)");
+    const bool is_get = method == "GET" || method == "HEAD";
+
+    if (path == kCasesPath) {  // the queue
+        if (!is_get) return method_not_allowed("GET");
+        const CaseQueryParse parsed = parse_case_query(query);
+        if (!parsed.query) return json_error(400, parsed.error);
+        const CaseQueryResult result = queries->list_cases(*parsed.query);
+        if (result.status != 200) {
+            return passed_on(result.status, result.message, "the cases could not be read");
+        }
+        connectors::JsonWriter json;
+        json.begin_object().key("cases").begin_array();
+        for (const auto& item : result.selection.cases) {
+            write_case_json(json, item, display_name(result, item.assignee), result.now_ms);
+        }
+        json.end_array()
+            .field("count", static_cast<std::int64_t>(result.selection.cases.size()))
+            .field("total", static_cast<std::int64_t>(result.selection.total))
+            .field("now", result.now_ms)
+            .end_object();
+        return json_reply(200, json.take() + "\n");
+    }
+
+    // /api/v1/cases/{id} or /api/v1/cases/{id}/{action}
+    std::string_view rest = path.substr(kCasesPath.size() + 1);
+    std::optional<CaseAction> action;
+    if (const std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+        action = connectors::sinks::parse_case_action(rest.substr(slash + 1));
+        if (!action) return json_error(404, "no such case action (ack, resolve, reassign)");
+        rest = rest.substr(0, slash);
+    }
+    const auto case_id = url_decode(rest, false);
+    if (!case_id || case_id->empty() || case_id->size() > kMaxPathIdBytes ||
+        has_control(*case_id)) {
+        return json_error(404, "no such case");
+    }
+    if (!action) {
+        if (!is_get) return method_not_allowed("GET");
+    } else {
+        if (method != "POST") return method_not_allowed("POST");
+        const CaseActionParse parsed = parse_case_action_body(body, *action);
+        if (!parsed.body) return json_error(400, parsed.error);
+        if (!actions) return json_error(503, "case actions are not available");
+        const CaseActionRequest request{
+            *case_id, *action, parsed.body->to,
+            "api:" + (parsed.body->by.empty() ? std::string("admin") : parsed.body->by),
+            parsed.body->note};
+        const CaseActionResult done = actions->on_case_action(request);
+        if (done.status != 200) return passed_on(done.status, done.message, "not possible");
+    }
+    const CaseQueryResult result = queries->get_case(*case_id);
+    if (result.status != 200 || !result.item) {
+        return passed_on(result.status == 200 ? 404 : result.status, result.message,
+                         "no such case");
+    }
+    connectors::JsonWriter json;
+    json.begin_object().key("case");
+    write_case_json(json, *result.item, display_name(result, result.item->assignee), result.now_ms);
+    json.key("audit").begin_array();
+    for (const auto& entry : result.audit) write_audit_json(json, entry);
+    json.end_array().end_object();
+    return json_reply(200, json.take() + "\n");
 }
 
 void AdminServer::set_hook_handler(std::function<AdminReply(const HookRequest&)> handler) {

@@ -7,17 +7,21 @@
 // Webhook sources: /hooks/<name>, handed to a hook handler with headers and the raw body.
 // Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
-// SilenceHandler. POST /api/v1/reload (same token) reloads the rules and the people directory
-// through a reload handler and answers with its report.
-// The server runs on the io_context it was created with, one strand per connection; hooks and
-// the handlers are called from that context and must be thread-safe.
+// SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
+// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign
+// (same token) through a CaseQueryHandler and the CaseActionHandler. POST /api/v1/reload (same
+// token) reloads the rules and the people directory through a reload handler and answers with its
+// report. The server runs on the io_context it was created with, one strand per connection; hooks
+// and the handlers are called from that context and must be thread-safe.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,13 +29,16 @@
 #include "connectors/sinks/action_token.hpp"
 #include "daemon/delivery/noise.hpp"
 #include "daemon/delivery/outbox.hpp"
+#include "daemon/routing/case_query.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
 struct CaseActionRequest {
     std::string case_id;
     connectors::sinks::CaseAction action = connectors::sinks::CaseAction::ack;
-    std::string to;  // reassign target (person id); empty otherwise
+    std::string to;              // reassign target (person id); empty otherwise
+    std::string actor = "chat";  // for the audit trail: "chat" (a link) or "api:<name>"
+    std::string why;             // for the audit trail; "" = "<action> from <where>"
 };
 
 struct CaseActionResult {
@@ -43,6 +50,26 @@ class CaseActionHandler {
   public:
     virtual ~CaseActionHandler() = default;
     virtual CaseActionResult on_case_action(const CaseActionRequest& request) = 0;
+};
+
+// The case queue over the API (GET /api/v1/cases and /api/v1/cases/{id}). Owned by the
+// daemon: the router's cases, read on the router's thread.
+struct CaseQueryResult {
+    int status = 200;  // anything else is passed on to the client with `message`
+    std::string message;
+    routing::CaseSelection selection;   // list
+    std::optional<routing::Case> item;  // one case
+    std::vector<routing::AuditEntry> audit;
+    std::map<std::string, std::string> names;  // person id -> display name
+    std::int64_t now_ms = 0;                   // the time the SLA states were judged at
+};
+
+class CaseQueryHandler {
+  public:
+    virtual ~CaseQueryHandler() = default;
+    virtual CaseQueryResult list_cases(const routing::CaseQuery& query) = 0;
+    // The case (in memory or in the store) and its audit trail; 404 when unknown.
+    virtual CaseQueryResult get_case(const std::string& case_id) = 0;
 };
 
 struct SilenceResult {
@@ -117,6 +144,7 @@ class AdminServer {
 
     unsigned short port() const { return port_; }
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
+    void set_case_query_handler(std::shared_ptr<CaseQueryHandler> handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
     // Runs one reload and answers with its report (blocks this server's thread meanwhile).
@@ -151,6 +179,9 @@ class AdminServer {
     AdminReply handle_dead_letters(std::string_view method, std::string_view path,
                                    std::string_view query, std::string_view authorization);
     AdminReply handle_reload(std::string_view method, std::string_view authorization);
+    AdminReply handle_case_api(std::string_view method, std::string_view path,
+                               std::string_view query, std::string_view body,
+                               std::string_view authorization);
     // A reply refusing the request when the bearer token is off, missing or wrong.
     std::optional<AdminReply> refuse_unauthorized(std::string_view authorization,
                                                   std::string_view feature) const;
@@ -161,6 +192,7 @@ class AdminServer {
     unsigned short port_ = 0;
     std::mutex mutex_;  // guards the handler and hooks
     std::shared_ptr<CaseActionHandler> handler_;
+    std::shared_ptr<CaseQueryHandler> case_query_handler_;
     std::shared_ptr<SilenceHandler> silence_handler_;
     std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;

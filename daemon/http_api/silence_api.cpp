@@ -7,22 +7,14 @@
 #include <set>
 
 #include "connectors/sinks/sink_crypto.hpp"
+#include "daemon/http_api/json_fields.hpp"
 #include "daemon/routing/duration.hpp"
 #include "rules/diagnostic.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
-bool has_control(std::string_view text) {
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) return true;
-    }
-    return false;
-}
-
 namespace {
 
-constexpr std::size_t kMaxEchoedNameBytes = 64;
 constexpr std::size_t kMaxDurationBytes = 32;
 
 const std::vector<std::string>& known_fields() {
@@ -31,37 +23,7 @@ const std::vector<std::string>& known_fields() {
     return fields;
 }
 
-std::string quoted(std::string_view name) {
-    std::string out = "'";
-    out += name.substr(0, kMaxEchoedNameBytes);
-    if (name.size() > kMaxEchoedNameBytes) out += "...";
-    return out + "'";
-}
-
-bool blank(std::string_view text) {
-    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
 SilenceParse failed(std::string message) { return {std::nullopt, std::move(message)}; }
-
-// A string field: type, control characters and length checked; nullopt with `error` set.
-std::optional<std::string> string_field(std::string_view name, simdjson::dom::element value,
-                                        std::size_t max_bytes, std::string& error) {
-    std::string_view text;
-    if (value.get_string().get(text) != simdjson::SUCCESS) {
-        error = "field " + quoted(name) + " must be a string";
-        return std::nullopt;
-    }
-    if (text.size() > max_bytes) {
-        error = "field " + quoted(name) + " is longer than " + std::to_string(max_bytes) + " bytes";
-        return std::nullopt;
-    }
-    if (has_control(text)) {
-        error = "field " + quoted(name) + " must not contain control characters";
-        return std::nullopt;
-    }
-    return std::string(text);
-}
 
 }  // namespace
 
@@ -106,7 +68,8 @@ SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms) {
     std::string error;
     for (const auto field : object) {
         const std::string_view name = field.key;
-        if (!seen.insert(name).second) return failed("field " + quoted(name) + " appears twice");
+        if (!seen.insert(name).second)
+            return failed("field " + quoted_name(name) + " appears twice");
         std::optional<std::string> text;
         if (name == "id") {
             if (!(text = string_field(name, field.value, kMaxSilenceIdBytes, error))) {
@@ -123,7 +86,7 @@ SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms) {
                 return failed(error);
             }
             if (!text->empty() && blank(*text)) {
-                return failed("field " + quoted(name) +
+                return failed("field " + quoted_name(name) +
                               " must not be blank (leave it out to match any)");
             }
             std::string& out = name == "rule"    ? silence.rule_id
@@ -154,7 +117,7 @@ SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms) {
             }
             silence.created_by = std::move(*text);
         } else {
-            std::string message = "unknown field " + quoted(name);
+            std::string message = "unknown field " + quoted_name(name);
             const std::string hint = rules::closest_match(name, known_fields());
             if (!hint.empty()) {
                 message += "; did you mean '" + hint + "'?";

@@ -10,6 +10,7 @@
 
 #include "connectors/json_writer.hpp"
 #include "daemon/delivery/noise.hpp"
+#include "daemon/http_api/json_fields.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -28,9 +29,6 @@ struct SilenceParse {
 // "expires_at" (exactly one, at most 90 days ahead of now_ms), "reason", "created_by"?, "id"?}.
 // created_ms is set to now_ms.
 SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms);
-
-// Whether `text` holds an ASCII control character (below 0x20, or DEL).
-bool has_control(std::string_view text);
 
 // Letters, digits, '.', '-', '_' and ':', 1 to 64 bytes.
 bool valid_silence_id(std::string_view id);

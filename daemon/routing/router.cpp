@@ -264,6 +264,10 @@ std::optional<Case> Router::find_case(const std::string& case_id) const {
     return store_.find_case(case_id);
 }
 
+CaseSelection Router::list_cases(const CaseQuery& query) const {
+    return select_cases(cases_, query, clock_.now_ms());
+}
+
 std::vector<AuditEntry> Router::audit_trail(const std::string& case_id) const {
     return store_.audit_trail(case_id);
 }

@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "connectors/alert.hpp"
+#include "daemon/routing/case_query.hpp"
 #include "daemon/routing/case_store.hpp"
 #include "daemon/routing/clock.hpp"
 #include "daemon/routing/people.hpp"
@@ -95,6 +96,10 @@ class Router {
     void set_directory(std::shared_ptr<const Directory> directory);
 
     std::optional<Case> find_case(const std::string& case_id) const;
+    // The cases in memory (open, and resolved within the reopen window) that `query` selects,
+    // with SLA states judged at now_ms().
+    CaseSelection list_cases(const CaseQuery& query) const;
+    std::int64_t now_ms() const { return clock_.now_ms(); }
     std::vector<AuditEntry> audit_trail(const std::string& case_id) const;
     int open_load(const std::string& person_id) const;
     const Directory& directory() const { return *directory_; }

@@ -2,7 +2,8 @@
 # Admin API end to end, through `run`: a silence set over the API is stored in state.db, still
 # active after a restart and applied to the alerts (no alert of the silenced topic reaches the
 # webhook); a click on an alert's acknowledge link (GET shows a confirmation, POST acts) changes
-# the case in state.db; alerts the webhook refused are listed as dead letters and, requeued,
+# the case in state.db; the case queue lists the open cases and resolves one over the API;
+# alerts the webhook refused are listed as dead letters and, requeued,
 # delivered; the silence can be removed again. Auth mistakes are refused.
 set -euo pipefail
 binary=$1
@@ -108,6 +109,43 @@ after=$(sqlite3 "$work/state/state.db" "SELECT status FROM cases WHERE id = '$ca
 echo "case $case_id: $before -> $after"
 [ "$after" = acknowledged ] || fail "the case was not acknowledged"
 [ "$(status -X POST "${link/token=/token=x}")" = 403 ] || fail "a forged token must be refused"
+
+# 3b. The case queue: the open cases most urgent first, the acknowledged case with its audit
+# trail, and a resolve over the API that reaches state.db.
+[ "$(status "$api/api/v1/cases")" = 401 ] || fail "the case queue needs the token"
+# (the feed may still be running: compared until the queue and state.db agree)
+for attempt in $(seq 50); do
+    [ "$(status -H "Authorization: Bearer $token" "$api/api/v1/cases?limit=1000")" = 200 ] \
+        || fail "case queue: $(cat "$work/reply")"
+    python3 - "$work/reply" "$work/state/state.db" <<'PY' && break
+import json, sqlite3, sys
+reply = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+open_ids = {row[0] for row in db.execute("SELECT id FROM cases WHERE status <> 'resolved'")}
+listed = [c["id"] for c in reply["cases"]]
+print(f"queue: {len(listed)} open cases listed, {len(open_ids)} open in state.db")
+assert all(c["status"] != "resolved" for c in reply["cases"])
+sys.exit(0 if set(listed) == open_ids and reply["total"] == len(open_ids) else 1)
+PY
+    [ "$attempt" = 50 ] && fail "the case queue never matched the open cases in state.db"
+    sleep 0.2
+done
+[ "$(status -H "Authorization: Bearer $token" "$api/api/v1/cases/$case_id")" = 200 ] \
+    || fail "case: $(cat "$work/reply")"
+python3 -c 'import json,sys
+c = json.load(open(sys.argv[1]))
+assert c["case"]["status"] == "acknowledged", c
+assert c["audit"][-1]["actor"] == "chat", c["audit"]' "$work/reply" \
+    || fail "the case does not show the chat acknowledgement: $(cat "$work/reply")"
+[ "$(status -X POST -H "Authorization: Bearer $token" -d '{"by": "e2e", "note": "done by e2e"}' \
+    "$api/api/v1/cases/$case_id/resolve")" = 200 ] || fail "resolve: $(cat "$work/reply")"
+after=$(sqlite3 "$work/state/state.db" "SELECT status FROM cases WHERE id = '$case_id'")
+actor=$(sqlite3 "$work/state/state.db" \
+    "SELECT actor FROM audit WHERE case_id = '$case_id' ORDER BY seq DESC LIMIT 1")
+echo "case $case_id over the API: $after by $actor"
+[ "$after" = resolved ] && [ "$actor" = api:e2e ] || fail "the API resolve did not reach state.db"
+[ "$(status -H "Authorization: Bearer $token" "$api/api/v1/cases?stauts=open")" = 400 ] \
+    || fail "a misspelt filter must be refused"
 
 # 4. Dead letters: listed with the service's answer, requeued once the cause is gone, delivered.
 auth=(-H "Authorization: Bearer $token")

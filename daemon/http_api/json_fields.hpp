@@ -1,0 +1,22 @@
+#pragma once
+// Checks shared by the admin API's JSON request bodies: names echoed back safely, blank text,
+// string fields checked for type, length and control characters. Pure; any thread.
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace spreekbuis::daemon::http_api {
+
+// Whether `text` holds an ASCII control character (below 0x20, or DEL).
+bool has_control(std::string_view text);
+// Whether `text` is empty or only spaces, tabs and line breaks.
+bool blank(std::string_view text);
+// A client's name in quotes for an error message, cut to 64 bytes.
+std::string quoted_name(std::string_view name);
+// A string field: type, control characters and length checked; nullopt with `error` set.
+std::optional<std::string> string_field(std::string_view name, simdjson::dom::element value,
+                                        std::size_t max_bytes, std::string& error);
+
+}  // namespace spreekbuis::daemon::http_api
