@@ -1006,6 +1006,24 @@ int Daemon::run() {
         }
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
         admin->set_case_query_handler(std::make_shared<PipelineCaseQueryHandler>(pipeline));
+        admin->set_people_handler([&pipeline](const http_api::PeopleQuery& query) {
+            return run_on_emitter<http_api::PeopleResult>(
+                pipeline, [query](routing::Router* router) {
+                    http_api::PeopleResult result;
+                    if (!router) {
+                        result.status = 404;
+                        result.message = "no people directory is configured";
+                        return result;
+                    }
+                    auto body = http_api::people_json(*router, query, result.message);
+                    if (!body) {
+                        result.status = 404;
+                        return result;
+                    }
+                    result.body = std::move(*body);
+                    return result;
+                });
+        });
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(
             pipeline, *silences, noise, std::move(configured_silences)));
         admin->set_reload_handler([&reloader] {

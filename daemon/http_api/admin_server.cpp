@@ -18,6 +18,7 @@
 #include "connectors/sinks/sink_crypto.hpp"
 #include "connectors/sinks/text.hpp"
 #include "daemon/http_api/case_api.hpp"
+#include "daemon/http_api/json_fields.hpp"
 #include "daemon/http_api/silence_api.hpp"
 
 namespace spreekbuis::daemon::http_api {
@@ -56,6 +57,32 @@ std::optional<std::string> url_decode(std::string_view text, bool plus_as_space)
     return out;
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> query_parameters(
+    std::string_view query, std::string& error) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const std::size_t eq = pair.find('=');
+        auto name = url_decode(pair.substr(0, eq), true);
+        auto value = url_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+        if (!name || !value) {
+            error = "the query string has a malformed %-escape";
+            return std::nullopt;
+        }
+        for (const auto& [seen, unused] : out) {
+            if (seen == *name) {
+                error = "parameter " + quoted_name(*name) + " appears twice";
+                return std::nullopt;
+            }
+        }
+        out.emplace_back(std::move(*name), std::move(*value));
+    }
+    return out;
+}
+
 std::optional<std::string> form_value(std::string_view form, std::string_view name) {
     while (!form.empty()) {
         const std::size_t amp = form.find('&');
@@ -79,6 +106,7 @@ constexpr std::string_view kDeadLettersPath = "/api/v1/dead-letters";
 constexpr std::string_view kRequeuePath = "/api/v1/dead-letters/requeue";
 constexpr std::string_view kReloadPath = "/api/v1/reload";
 constexpr std::string_view kCasesPath = "/api/v1/cases";
+constexpr std::string_view kPeoplePath = "/api/v1/people";
 constexpr std::size_t kMaxDeadLetterList = 1000;
 constexpr std::size_t kMaxPathIdBytes = 1024;
 
@@ -247,6 +275,11 @@ void AdminServer::set_case_query_handler(std::shared_ptr<CaseQueryHandler> handl
     case_query_handler_ = std::move(handler);
 }
 
+void AdminServer::set_people_handler(std::function<PeopleResult(const PeopleQuery&)> handler) {
+    std::lock_guard lock(mutex_);
+    people_handler_ = std::move(handler);
+}
+
 void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
     std::lock_guard lock(mutex_);
     silence_handler_ = std::move(handler);
@@ -308,6 +341,7 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
         return handle_dead_letters(method, path, query, authorization);
     }
     if (path == kReloadPath) return handle_reload(method, authorization);
+    if (path == kPeoplePath) return handle_people(method, query, authorization);
     if (path == kCasesPath || path.rfind(std::string(kCasesPath) + "/", 0) == 0) {
         return handle_case_api(method, path, query, body, authorization);
     }
@@ -559,6 +593,25 @@ std::string display_name(const CaseQueryResult& result, const std::string& perso
 }
 
 }  // namespace
+
+AdminReply AdminServer::handle_people(std::string_view method, std::string_view query,
+                                      std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "people")) return *refused;
+    if (method != "GET" && method != "HEAD") return method_not_allowed("GET");
+    const PeopleQueryParse parsed = parse_people_query(query);
+    if (!parsed.query) return json_error(400, parsed.error);
+    std::function<PeopleResult(const PeopleQuery&)> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = people_handler_;
+    }
+    if (!handler) return json_error(503, "people are not available (no people directory)");
+    const PeopleResult result = handler(*parsed.query);
+    if (result.status != 200) {
+        return passed_on(result.status, result.message, "the people could not be read");
+    }
+    return json_reply(200, result.body);
+}
 
 AdminReply AdminServer::handle_case_api(std::string_view method, std::string_view path,
                                         std::string_view query, std::string_view body,

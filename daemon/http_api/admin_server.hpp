@@ -9,7 +9,8 @@
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
 // SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
 // /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign
-// (same token) through a CaseQueryHandler and the CaseActionHandler. POST /api/v1/reload (same
+// (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
+// can take a case now. POST /api/v1/reload (same
 // token) reloads the rules and the people directory through a reload handler and answers with its
 // report. The server runs on the io_context it was created with, one strand per connection; hooks
 // and the handlers are called from that context and must be thread-safe.
@@ -29,6 +30,7 @@
 #include "connectors/sinks/action_token.hpp"
 #include "daemon/delivery/noise.hpp"
 #include "daemon/delivery/outbox.hpp"
+#include "daemon/http_api/people_api.hpp"
 #include "daemon/routing/case_query.hpp"
 
 namespace spreekbuis::daemon::http_api {
@@ -70,6 +72,13 @@ class CaseQueryHandler {
     virtual CaseQueryResult list_cases(const routing::CaseQuery& query) = 0;
     // The case (in memory or in the store) and its audit trail; 404 when unknown.
     virtual CaseQueryResult get_case(const std::string& case_id) = 0;
+};
+
+// GET /api/v1/people: the body people_json writes, made on the router's thread.
+struct PeopleResult {
+    int status = 200;  // anything else is passed on to the client with `message`
+    std::string message;
+    std::string body;
 };
 
 struct SilenceResult {
@@ -145,6 +154,7 @@ class AdminServer {
     unsigned short port() const { return port_; }
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
     void set_case_query_handler(std::shared_ptr<CaseQueryHandler> handler);
+    void set_people_handler(std::function<PeopleResult(const PeopleQuery&)> handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
     // Runs one reload and answers with its report (blocks this server's thread meanwhile).
@@ -179,6 +189,8 @@ class AdminServer {
     AdminReply handle_dead_letters(std::string_view method, std::string_view path,
                                    std::string_view query, std::string_view authorization);
     AdminReply handle_reload(std::string_view method, std::string_view authorization);
+    AdminReply handle_people(std::string_view method, std::string_view query,
+                             std::string_view authorization);
     AdminReply handle_case_api(std::string_view method, std::string_view path,
                                std::string_view query, std::string_view body,
                                std::string_view authorization);
@@ -193,6 +205,7 @@ class AdminServer {
     std::mutex mutex_;  // guards the handler and hooks
     std::shared_ptr<CaseActionHandler> handler_;
     std::shared_ptr<CaseQueryHandler> case_query_handler_;
+    std::function<PeopleResult(const PeopleQuery&)> people_handler_;
     std::shared_ptr<SilenceHandler> silence_handler_;
     std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;
@@ -203,6 +216,10 @@ class AdminServer {
 
 // Percent-decoding ('+' as space in queries); nullopt on a malformed escape or NUL.
 std::optional<std::string> url_decode(std::string_view text, bool plus_as_space);
+// The name=value pairs of a query string, percent-decoded, in order; nullopt with `error` set
+// on a malformed escape or a name given twice.
+std::optional<std::vector<std::pair<std::string, std::string>>> query_parameters(
+    std::string_view query, std::string& error);
 // Value of `name` in an application/x-www-form-urlencoded string; nullopt when absent.
 std::optional<std::string> form_value(std::string_view form, std::string_view name);
 

@@ -102,58 +102,48 @@ void optional_time(connectors::JsonWriter& json, std::string_view name, std::int
 
 CaseQueryParse parse_case_query(std::string_view query) {
     routing::CaseQuery out;
-    std::set<std::string> seen;
-    std::string_view rest = query;
-    while (!rest.empty()) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (pair.empty()) continue;
-        const std::size_t eq = pair.find('=');
-        const auto name = url_decode(pair.substr(0, eq), true);
-        const auto value =
-            url_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-        if (!name || !value) return query_failed("the query string has a malformed %-escape");
-        if (!seen.insert(*name).second)
-            return query_failed("parameter " + quoted_name(*name) + " appears twice");
-        if (value->size() > kMaxFilterBytes || has_control(*value)) {
-            return query_failed("parameter " + quoted_name(*name) + " is longer than " +
+    std::string error;
+    const auto parameters = query_parameters(query, error);
+    if (!parameters) return query_failed(error);
+    for (const auto& [name, value] : *parameters) {
+        if (value.size() > kMaxFilterBytes || has_control(value)) {
+            return query_failed("parameter " + quoted_name(name) + " is longer than " +
                                 std::to_string(kMaxFilterBytes) +
                                 " bytes or holds control characters");
         }
-        if (*name == "status") {
-            if (auto error = parse_statuses(*value, out.statuses)) return query_failed(*error);
-        } else if (*name == "assignee") {
-            if (value->empty()) return query_failed("'assignee' needs a person id, or 'none'");
-            if (*value == "none") {
+        if (name == "status") {
+            if (auto problem = parse_statuses(value, out.statuses)) return query_failed(*problem);
+        } else if (name == "assignee") {
+            if (value.empty()) return query_failed("'assignee' needs a person id, or 'none'");
+            if (value == "none") {
                 out.unassigned = true;
             } else {
-                out.assignee = *value;
+                out.assignee = value;
             }
-        } else if (*name == "team" || *name == "topic") {
-            if (value->empty()) return query_failed(quoted_name(*name) + " must not be empty");
-            (*name == "team" ? out.team : out.topic) = *value;
-        } else if (*name == "priority") {
-            out.at_least = rules::parse_priority(*value);
+        } else if (name == "team" || name == "topic") {
+            if (value.empty()) return query_failed(quoted_name(name) + " must not be empty");
+            (name == "team" ? out.team : out.topic) = value;
+        } else if (name == "priority") {
+            out.at_least = rules::parse_priority(value);
             if (!out.at_least) {
                 return query_failed(
                     "'priority' must be low, normal, high or urgent (that "
                     "priority or higher)");
             }
-        } else if (*name == "sla") {
-            if (auto error = parse_sla_states(*value, out.sla)) return query_failed(*error);
-        } else if (*name == "limit") {
+        } else if (name == "sla") {
+            if (auto problem = parse_sla_states(value, out.sla)) return query_failed(*problem);
+        } else if (name == "limit") {
             std::size_t limit = 0;
-            const char* end = value->data() + value->size();
-            const auto [at, ec] = std::from_chars(value->data(), end, limit);
+            const char* end = value.data() + value.size();
+            const auto [at, ec] = std::from_chars(value.data(), end, limit);
             if (ec != std::errc() || at != end || limit == 0 || limit > routing::kMaxCaseList) {
                 return query_failed("'limit' must be a whole number from 1 to " +
                                     std::to_string(routing::kMaxCaseList));
             }
             out.limit = limit;
         } else {
-            std::string message = "unknown parameter " + quoted_name(*name);
-            const std::string hint = rules::closest_match(*name, known_parameters());
+            std::string message = "unknown parameter " + quoted_name(name);
+            const std::string hint = rules::closest_match(name, known_parameters());
             if (!hint.empty()) {
                 message += "; did you mean '" + hint + "'?";
             } else {

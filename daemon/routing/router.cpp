@@ -277,6 +277,15 @@ int Router::open_load(const std::string& person_id) const {
     return it == load_.end() ? 0 : it->second;
 }
 
+PersonStatus Router::person_status(const Person& person) const {
+    const std::int64_t now = clock_.now_ms();
+    PersonStatus out;
+    out.open_cases = open_load(person.id);
+    out.unavailable = unavailable_reason(person, now, true, "");
+    if (person.zone) out.local_time = person.zone->local(now).to_string();
+    return out;
+}
+
 RouterStats Router::stats() const {
     RouterStats out;
     for (const auto& [id, item] : cases_) out.open_cases += item.open() ? 1 : 0;

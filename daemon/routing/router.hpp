@@ -57,6 +57,13 @@ struct RouterStats {
     std::size_t crises = 0;
 };
 
+// Whether a person can take a case now, as the router would judge it for a new case.
+struct PersonStatus {
+    int open_cases = 0;
+    std::string unavailable;  // "" = can take one; else why not ("away", "off shift (...)", ...)
+    std::string local_time;   // "Wed 2025-06-11 14:00 CEST"; "" without a time zone
+};
+
 struct RouterLoadResult {
     std::unique_ptr<class Router> router;  // null when any error was found
     rules::Diagnostics diagnostics;
@@ -102,6 +109,7 @@ class Router {
     std::int64_t now_ms() const { return clock_.now_ms(); }
     std::vector<AuditEntry> audit_trail(const std::string& case_id) const;
     int open_load(const std::string& person_id) const;
+    PersonStatus person_status(const Person& person) const;
     const Directory& directory() const { return *directory_; }
     std::shared_ptr<const Directory> shared_directory() const { return directory_; }
     const RoutingSettings& settings() const { return settings_; }

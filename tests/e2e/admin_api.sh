@@ -146,6 +146,21 @@ echo "case $case_id over the API: $after by $actor"
 [ "$after" = resolved ] && [ "$actor" = api:e2e ] || fail "the API resolve did not reach state.db"
 [ "$(status -H "Authorization: Bearer $token" "$api/api/v1/cases?stauts=open")" = 400 ] \
     || fail "a misspelt filter must be refused"
+[ "$(status -H "Authorization: Bearer $token" "$api/api/v1/people")" = 200 ] \
+    || fail "people: $(cat "$work/reply")"
+python3 - "$work/reply" "$work/people.yaml" <<'PY' || fail "the people list does not match people.yaml"
+import json, re, sys
+reply = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+ids = re.findall(r"(?m)^  - id: (\S+)", text[text.index("\npeople:"):text.index("\nteams:")])
+listed = [p["id"] for p in reply["people"]]
+loaded = sum(p["open_cases"] for p in reply["people"])
+print(f"people: {len(listed)} listed, {sum(p['available'] for p in reply['people'])} available, "
+      f"{loaded} open cases held")
+assert sorted(listed) == sorted(ids), (listed, ids)
+assert all(p["available"] == (p["unavailable"] is None) for p in reply["people"])
+assert reply["teams"], reply
+PY
 
 # 4. Dead letters: listed with the service's answer, requeued once the cause is gone, delivered.
 auth=(-H "Authorization: Bearer $token")

@@ -438,3 +438,72 @@ TEST_CASE("the case endpoints refuse what is wrong and say why", "[http_api][cas
     REQUIRE(bare);
     CHECK(bare->handle("GET", "/api/v1/cases", "", "", kBearer).status == 503);
 }
+
+TEST_CASE("GET /api/v1/people: who can take a case now, and why not", "[http_api][people]") {
+    ApiFixture f;
+    f.server->set_people_handler([&f](const PeopleQuery& query) {
+        PeopleResult result;
+        auto body = people_json(*f.router, query, result.message);
+        if (!body) {
+            result.status = 404;
+            return result;
+        }
+        result.body = std::move(*body);
+        return result;
+    });
+    // Four baggage cases in Dutch: Anna and Bram (capacity 2 each) take two each; Cleo is off.
+    std::map<std::string, int> assigned;  // person -> cases
+    for (int i = 0; i < 4; ++i) {
+        auto d = f.router->route(
+            post("b" + std::to_string(i), "klant" + std::to_string(i), "koffer kwijt"),
+            verdict("baggage"));
+        REQUIRE(d.assignee);
+        ++assigned[*d.assignee];
+    }
+    REQUIRE(assigned == std::map<std::string, int>{{"anna", 2}, {"bram", 2}});
+
+    simdjson::dom::parser parser;
+    const auto everyone = parse(parser, f.call("GET", "/api/v1/people"));
+    std::map<std::string, simdjson::dom::element> by_id;
+    for (const auto person : everyone["people"].get_array()) by_id[text_of(person["id"])] = person;
+    REQUIRE(by_id.size() == 5);
+    // 08:00 on a Wednesday in New York: before Cleo's weekday hours.
+    CHECK_FALSE(by_id["cleo"]["available"].get_bool().value());
+    CHECK_THAT(text_of(by_id["cleo"]["unavailable"]), Catch::StartsWith("off shift"));
+    CHECK_THAT(text_of(by_id["cleo"]["local_time"]), Catch::Contains("08:00"));
+    CHECK(text_of(by_id["anna"]["name"]) == "Anna de Vries");
+    CHECK(by_id["anna"]["skills"]["baggage"].get_int64().value() == 3);
+    CHECK(text_of(by_id["anna"]["backup"]) == "bram");
+    CHECK(text_of(by_id["lena"]["lead_of"].at(0)) == "baggage");
+    CHECK(by_id["anna"]["open_cases"].get_int64().value() == 2);
+    CHECK_FALSE(by_id["anna"]["available"].get_bool().value());
+    CHECK(text_of(by_id["anna"]["unavailable"]) == "at capacity (2/2)");
+    CHECK(text_of(by_id["bram"]["unavailable"]) == "at capacity (2/2)");
+    CHECK(by_id["dana"]["available"].get_bool().value());
+    CHECK(by_id["dana"]["unavailable"].is_null());
+    std::map<std::string, simdjson::dom::element> teams;
+    for (const auto team : everyone["teams"].get_array()) teams[text_of(team["id"])] = team;
+    CHECK(teams["baggage"]["members"].get_int64().value() == 3);
+    CHECK(teams["baggage"]["members_open_cases"].get_int64().value() == 4);
+    CHECK(teams["baggage"]["available"].get_int64().value() == 0);
+    CHECK(teams["desk"]["desk"].get_bool().value());
+
+    const auto baggage = parse(parser, f.call("GET", "/api/v1/people?team=baggage"));
+    CHECK(baggage["people"].get_array().size() == 4);  // three members and the lead
+    CHECK(baggage["teams"].get_array().size() == 1);
+    const auto available = parse(parser, f.call("GET", "/api/v1/people?available=true"));
+    for (const auto person : available["people"].get_array()) {
+        CHECK(person["available"].get_bool().value());
+        CHECK(text_of(person["id"]) != "cleo");
+        CHECK(text_of(person["id"]) != "anna");
+    }
+
+    CHECK(f.call("GET", "/api/v1/people?team=nope").status == 404);
+    const auto misspelt = f.call("GET", "/api/v1/people?tema=baggage");
+    CHECK(misspelt.status == 400);
+    CHECK_THAT(misspelt.body, Catch::Contains("did you mean 'team'"));
+    CHECK(f.call("GET", "/api/v1/people?available=yes").status == 400);
+    CHECK(f.call("GET", "/api/v1/people?team=a&team=b").status == 400);
+    CHECK(f.call("POST", "/api/v1/people").status == 405);
+    CHECK(f.call("GET", "/api/v1/people", "", "").status == 401);
+}
