@@ -56,13 +56,16 @@ namespace {
 // the state database's connection, inside that batch's transaction. The I/O thread waits,
 // bounded, and gets the result only after the batch was committed.
 template <typename Result>
-Result run_on_emitter(Pipeline& pipeline, std::function<Result(routing::Router*)> work) {
+Result run_on_emitter(
+    Pipeline& pipeline,
+    std::function<Result(routing::Router*, std::vector<connectors::Alert>& alerts)> work) {
     auto promise = std::make_shared<std::promise<Result>>();
     auto answer = promise->get_future();
     auto result = std::make_shared<Result>();
     Batch batch;
-    batch.action = [result, work = std::move(work)](routing::Router* router) {
-        *result = work(router);
+    batch.action = [result, work = std::move(work)](routing::Router* router,
+                                                    std::vector<connectors::Alert>& alerts) {
+        *result = work(router, alerts);
     };
     batch.done = [promise, result](bool stored) {
         if (!stored && result->status < 300) {
@@ -90,7 +93,9 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
 
     http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
         return run_on_emitter<http_api::CaseActionResult>(
-            pipeline_, [request](routing::Router* router) -> http_api::CaseActionResult {
+            pipeline_,
+            [request](routing::Router* router,
+                      std::vector<connectors::Alert>& alerts) -> http_api::CaseActionResult {
                 if (!router) return {404, "no people directory is configured"};
                 routing::ActionResult outcome;
                 const std::string where = request.actor == "chat" ? "chat" : "the API";
@@ -114,6 +119,8 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
                     return {outcome.error.find("unknown") != std::string::npos ? 404 : 409,
                             outcome.error};
                 }
+                // A reassignment tells the new holder, like a routed case.
+                for (auto& alert : outcome.alerts) alerts.push_back(std::move(alert));
                 return {200, "case " + request.case_id + ": " +
                                  std::string(connectors::sinks::to_string(request.action)) +
                                  " done"};
@@ -131,7 +138,7 @@ class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
 
     http_api::CaseQueryResult list_cases(const routing::CaseQuery& query) override {
         return run_on_emitter<http_api::CaseQueryResult>(
-            pipeline_, [query](routing::Router* router) {
+            pipeline_, [query](routing::Router* router, auto&) {
                 http_api::CaseQueryResult result;
                 if (!router) return no_router();
                 result.now_ms = router->now_ms();
@@ -143,7 +150,7 @@ class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
 
     http_api::CaseQueryResult get_case(const std::string& case_id) override {
         return run_on_emitter<http_api::CaseQueryResult>(
-            pipeline_, [case_id](routing::Router* router) {
+            pipeline_, [case_id](routing::Router* router, auto&) {
                 http_api::CaseQueryResult result;
                 if (!router) return no_router();
                 result.now_ms = router->now_ms();
@@ -190,7 +197,7 @@ class PipelineSilenceHandler final : public http_api::SilenceHandler {
           configured_ids_(std::move(configured_ids)) {}
 
     http_api::SilenceResult list_silences(std::int64_t now_ms) override {
-        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, now_ms](auto*) {
+        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, now_ms](auto*, auto&) {
             http_api::SilenceResult result;
             result.silences = noise_.active_silences(now_ms);
             return result;
@@ -199,26 +206,27 @@ class PipelineSilenceHandler final : public http_api::SilenceHandler {
 
     http_api::SilenceResult add_silence(const delivery::Silence& silence,
                                         std::int64_t now_ms) override {
-        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, silence, now_ms](auto*) {
-            http_api::SilenceResult result;
-            if (!store_.put(silence, now_ms)) {
-                result.status = 500;
-                result.message = "the silence could not be stored: " + store_.last_error();
+        return run_on_emitter<http_api::SilenceResult>(
+            pipeline_, [this, silence, now_ms](auto*, auto&) {
+                http_api::SilenceResult result;
+                if (!store_.put(silence, now_ms)) {
+                    result.status = 500;
+                    result.message = "the silence could not be stored: " + store_.last_error();
+                    return result;
+                }
+                auto stored = silence;
+                if (stored.created_ms == 0) stored.created_ms = now_ms;
+                noise_.add_silence(stored);
+                spdlog::info("silence {} set until {} ms: {}", stored.id, stored.expires_ms,
+                             stored.reason);
+                result.status = 201;
+                result.silences.push_back(stored);
                 return result;
-            }
-            auto stored = silence;
-            if (stored.created_ms == 0) stored.created_ms = now_ms;
-            noise_.add_silence(stored);
-            spdlog::info("silence {} set until {} ms: {}", stored.id, stored.expires_ms,
-                         stored.reason);
-            result.status = 201;
-            result.silences.push_back(stored);
-            return result;
-        });
+            });
     }
 
     http_api::SilenceResult remove_silence(const std::string& id) override {
-        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, id](auto*) {
+        return run_on_emitter<http_api::SilenceResult>(pipeline_, [this, id](auto*, auto&) {
             http_api::SilenceResult result;
             const auto stored = store_.remove(id);
             if (stored == delivery::RemoveResult::not_found && configured_ids_.count(id)) {
@@ -268,22 +276,23 @@ class PipelineDeadLetterHandler final : public http_api::DeadLetterHandler {
     http_api::DeadLetterResult list_dead_letters(const std::string& sink,
                                                  std::size_t limit) override {
         if (auto unknown = refuse_unknown(sink)) return *unknown;
-        return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink, limit](auto*) {
-            http_api::DeadLetterResult result;
-            auto entries = outbox_.list(delivery::OutboxState::dead, sink, limit);
-            if (!entries) {
-                result.status = 500;
-                result.message = "could not read the dead letters: " + outbox_.last_error();
+        return run_on_emitter<http_api::DeadLetterResult>(
+            pipeline_, [this, sink, limit](auto*, auto&) {
+                http_api::DeadLetterResult result;
+                auto entries = outbox_.list(delivery::OutboxState::dead, sink, limit);
+                if (!entries) {
+                    result.status = 500;
+                    result.message = "could not read the dead letters: " + outbox_.last_error();
+                    return result;
+                }
+                result.entries = std::move(*entries);
                 return result;
-            }
-            result.entries = std::move(*entries);
-            return result;
-        });
+            });
     }
 
     http_api::DeadLetterResult requeue_dead_letters(const std::string& sink) override {
         if (auto unknown = refuse_unknown(sink)) return *unknown;
-        return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink](auto*) {
+        return run_on_emitter<http_api::DeadLetterResult>(pipeline_, [this, sink](auto*, auto&) {
             http_api::DeadLetterResult result;
             result.requeued = outbox_.requeue_dead(sink, routing::SystemClock().now_ms());
             if (result.requeued > 0) {
@@ -759,7 +768,7 @@ int Daemon::run() {
                 }
             }
             ++group_batches;
-            if (batch.action) batch.action(routing.router.get());
+            if (batch.action) batch.action(routing.router.get(), batch.alerts);
             for (const auto& alert : batch.alerts) deliver(alert, {});
             if (batch.tick && routing.router) {
                 for (const auto& alert : routing.router->tick()) deliver(alert, {});
@@ -853,7 +862,7 @@ int Daemon::run() {
         std::lock_guard lock(impl.reload_mutex);
         impl.swap_directory = [this, &pipeline](std::shared_ptr<const routing::Directory> next) {
             Batch batch;
-            batch.action = [this, next = std::move(next)](routing::Router* router) {
+            batch.action = [this, next = std::move(next)](routing::Router* router, auto&) {
                 if (!router) return;
                 router->set_directory(next);
                 // Counted only once the router holds it: what the reload test checks.
@@ -1008,7 +1017,7 @@ int Daemon::run() {
         admin->set_case_query_handler(std::make_shared<PipelineCaseQueryHandler>(pipeline));
         admin->set_people_handler([&pipeline](const http_api::PeopleQuery& query) {
             return run_on_emitter<http_api::PeopleResult>(
-                pipeline, [query](routing::Router* router) {
+                pipeline, [query](routing::Router* router, auto&) {
                     http_api::PeopleResult result;
                     if (!router) {
                         result.status = 404;

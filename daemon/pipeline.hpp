@@ -48,7 +48,8 @@ struct Batch {
     std::vector<rules::Verdict> verdicts;  // filled by the workers, same order as items
     bool tick = false;  // a timer tick: the emitter runs time-based work (SLA, spikes) in order
     // Work that must run on the emitter thread (which owns the router), e.g. an admin action.
-    std::function<void(routing::Router*)> action;
+    // Alerts it adds to `alerts` (a reassignment's new-case alert) are delivered with the batch.
+    std::function<void(routing::Router*, std::vector<connectors::Alert>& alerts)> action;
     // Notices for the operators (a rejected reload), delivered on the emitter thread like the
     // router's alerts, inside the batch's transaction.
     std::vector<connectors::Alert> alerts;

@@ -146,6 +146,41 @@ echo "case $case_id over the API: $after by $actor"
 [ "$after" = resolved ] && [ "$actor" = api:e2e ] || fail "the API resolve did not reach state.db"
 [ "$(status -H "Authorization: Bearer $token" "$api/api/v1/cases?stauts=open")" = 400 ] \
     || fail "a misspelt filter must be refused"
+# A reassignment over the API tells the new holder (a new-case alert through the webhook).
+status -H "Authorization: Bearer $token" "$api/api/v1/cases?limit=1000" >/dev/null
+read -r moved_case new_holder < <(python3 - "$work/reply" "$work/people.yaml" <<'PY'
+import json, re, sys
+cases = json.load(open(sys.argv[1]))["cases"]
+text = open(sys.argv[2]).read()
+people = re.findall(r"(?m)^  - id: (\S+)", text[text.index("\npeople:"):text.index("\nteams:")])
+# Not baggage (silenced) nor disruption (refused by the webhook in this run).
+for c in cases:
+    if c["topic"] not in ("baggage", "disruption") and c["assignee"]:
+        print(c["id"], next(p for p in people if p != c["assignee"]))
+        break
+PY
+)
+[ -n "$moved_case" ] || fail "no open case to reassign"
+[ "$(status -X POST -H "Authorization: Bearer $token" -d "{\"to\": \"$new_holder\", \"by\": \"e2e\"}" \
+    "$api/api/v1/cases/$moved_case/reassign")" = 200 ] || fail "reassign: $(cat "$work/reply")"
+for _ in $(seq 100); do
+    python3 - "$work/bodies.log" "$moved_case" <<'PY' && break
+import json, sys
+for line in open(sys.argv[1]):
+    data = json.loads(line)["data"]
+    if data.get("case_id") == sys.argv[2] and "reassigned by api:e2e" in data.get("why", ""):
+        sys.exit(0)
+sys.exit(1)
+PY
+    sleep 0.1
+done
+python3 - "$work/bodies.log" "$moved_case" <<'PY' || fail "no alert told the new holder of $moved_case"
+import json, sys
+hits = [json.loads(l)["data"] for l in open(sys.argv[1])]
+hits = [d for d in hits if d.get("case_id") == sys.argv[2] and "reassigned by api:e2e" in d.get("why", "")]
+print(f"reassigned {sys.argv[2]}: alert to {hits[0]['recipient']} ({hits[0]['kind']})")
+sys.exit(0 if hits and hits[0]["kind"] == "new_case" else 1)
+PY
 [ "$(status -H "Authorization: Bearer $token" "$api/api/v1/people")" = 200 ] \
     || fail "people: $(cat "$work/reply")"
 python3 - "$work/reply" "$work/people.yaml" <<'PY' || fail "the people list does not match people.yaml"
