@@ -1015,6 +1015,37 @@ int Daemon::run() {
         }
         admin->set_case_handler(std::make_shared<PipelineCaseHandler>(pipeline));
         admin->set_case_query_handler(std::make_shared<PipelineCaseQueryHandler>(pipeline));
+        admin->set_presence_handler([&pipeline](const std::string& person,
+                                                const std::optional<routing::Presence>& presence) {
+            return run_on_emitter<http_api::PeopleResult>(
+                pipeline, [person, presence](routing::Router* router, auto&) {
+                    http_api::PeopleResult result;
+                    const routing::Person* known =
+                        router ? router->directory().person(person) : nullptr;
+                    if (!known) {
+                        result.status = 404;
+                        result.message = router ? "no person '" + person.substr(0, 128) +
+                                                      "' in the people directory"
+                                                : "no people directory is configured";
+                        return result;
+                    }
+                    const auto outcome =
+                        presence ? router->set_presence(*presence) : router->clear_presence(person);
+                    if (!outcome.ok) {
+                        result.status = presence ? 400 : 404;
+                        result.message = outcome.error;
+                        return result;
+                    }
+                    spdlog::info(
+                        "presence of {} {} by {}", person,
+                        !presence        ? "cleared"
+                        : presence->away ? "set to away"
+                                         : "set to available",
+                        presence && !presence->by.empty() ? presence->by : "the admin API");
+                    result.body = http_api::person_presence_json(*router, *known);
+                    return result;
+                });
+        });
         admin->set_people_handler([&pipeline](const http_api::PeopleQuery& query) {
             return run_on_emitter<http_api::PeopleResult>(
                 pipeline, [query](routing::Router* router, auto&) {

@@ -280,6 +280,11 @@ void AdminServer::set_people_handler(std::function<PeopleResult(const PeopleQuer
     people_handler_ = std::move(handler);
 }
 
+void AdminServer::set_presence_handler(PresenceHandler handler) {
+    std::lock_guard lock(mutex_);
+    presence_handler_ = std::move(handler);
+}
+
 void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
     std::lock_guard lock(mutex_);
     silence_handler_ = std::move(handler);
@@ -341,7 +346,9 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
         return handle_dead_letters(method, path, query, authorization);
     }
     if (path == kReloadPath) return handle_reload(method, authorization);
-    if (path == kPeoplePath) return handle_people(method, query, authorization);
+    if (path == kPeoplePath || path.rfind(std::string(kPeoplePath) + "/", 0) == 0) {
+        return handle_people(method, path, query, body, authorization);
+    }
     if (path == kCasesPath || path.rfind(std::string(kCasesPath) + "/", 0) == 0) {
         return handle_case_api(method, path, query, body, authorization);
     }
@@ -594,9 +601,45 @@ std::string display_name(const CaseQueryResult& result, const std::string& perso
 
 }  // namespace
 
-AdminReply AdminServer::handle_people(std::string_view method, std::string_view query,
+AdminReply AdminServer::handle_people(std::string_view method, std::string_view path,
+                                      std::string_view query, std::string_view body,
                                       std::string_view authorization) {
     if (auto refused = refuse_unauthorized(authorization, "people")) return *refused;
+    if (path != kPeoplePath) {  // /api/v1/people/{id}/presence
+        constexpr std::string_view kSuffix = "/presence";
+        std::string_view rest = path.substr(kPeoplePath.size() + 1);
+        if (rest.size() <= kSuffix.size() || rest.substr(rest.size() - kSuffix.size()) != kSuffix) {
+            return json_error(404, "not found (POST or DELETE /api/v1/people/{id}/presence)");
+        }
+        const auto person = url_decode(rest.substr(0, rest.size() - kSuffix.size()), false);
+        if (!person || person->empty() || person->size() > kMaxPathIdBytes ||
+            has_control(*person) || person->find('/') != std::string::npos) {
+            return json_error(404, "no such person");
+        }
+        if (method != "POST" && method != "DELETE") {
+            AdminReply reply = json_error(405, "method not allowed: use POST or DELETE");
+            reply.headers.emplace_back("Allow", "POST, DELETE");
+            return reply;
+        }
+        std::optional<routing::Presence> presence;
+        if (method == "POST") {
+            PresenceParse parsed = parse_presence_request(body, now_ms());
+            if (!parsed.presence) return json_error(400, parsed.error);
+            presence = std::move(parsed.presence);
+            presence->person = *person;
+        }
+        PresenceHandler handler;
+        {
+            std::lock_guard lock(mutex_);
+            handler = presence_handler_;
+        }
+        if (!handler) return json_error(503, "people are not available (no people directory)");
+        const PeopleResult result = handler(*person, presence);
+        if (result.status != 200) {
+            return passed_on(result.status, result.message, "the presence could not be changed");
+        }
+        return json_reply(200, result.body);
+    }
     if (method != "GET" && method != "HEAD") return method_not_allowed("GET");
     const PeopleQueryParse parsed = parse_people_query(query);
     if (!parsed.query) return json_error(400, parsed.error);

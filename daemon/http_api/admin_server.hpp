@@ -10,10 +10,10 @@
 // SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
 // /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign
 // (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
-// can take a case now. POST /api/v1/reload (same
-// token) reloads the rules and the people directory through a reload handler and answers with its
-// report. The server runs on the io_context it was created with, one strand per connection; hooks
-// and the handlers are called from that context and must be thread-safe.
+// can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand). POST
+// /api/v1/reload (same token) reloads the rules and the people directory through a reload handler
+// and answers with its report. The server runs on the io_context it was created with, one strand
+// per connection; hooks and the handlers are called from that context and must be thread-safe.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -155,6 +155,11 @@ class AdminServer {
     void set_case_handler(std::shared_ptr<CaseActionHandler> handler);
     void set_case_query_handler(std::shared_ptr<CaseQueryHandler> handler);
     void set_people_handler(std::function<PeopleResult(const PeopleQuery&)> handler);
+    // POST /api/v1/people/{id}/presence sets a presence (nullopt: DELETE clears it); the
+    // handler answers with person_presence_json.
+    using PresenceHandler = std::function<PeopleResult(
+        const std::string& person, const std::optional<routing::Presence>& presence)>;
+    void set_presence_handler(PresenceHandler handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
     // Runs one reload and answers with its report (blocks this server's thread meanwhile).
@@ -189,8 +194,8 @@ class AdminServer {
     AdminReply handle_dead_letters(std::string_view method, std::string_view path,
                                    std::string_view query, std::string_view authorization);
     AdminReply handle_reload(std::string_view method, std::string_view authorization);
-    AdminReply handle_people(std::string_view method, std::string_view query,
-                             std::string_view authorization);
+    AdminReply handle_people(std::string_view method, std::string_view path, std::string_view query,
+                             std::string_view body, std::string_view authorization);
     AdminReply handle_case_api(std::string_view method, std::string_view path,
                                std::string_view query, std::string_view body,
                                std::string_view authorization);
@@ -206,6 +211,7 @@ class AdminServer {
     std::shared_ptr<CaseActionHandler> handler_;
     std::shared_ptr<CaseQueryHandler> case_query_handler_;
     std::function<PeopleResult(const PeopleQuery&)> people_handler_;
+    PresenceHandler presence_handler_;
     std::shared_ptr<SilenceHandler> silence_handler_;
     std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;

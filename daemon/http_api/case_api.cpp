@@ -80,15 +80,6 @@ std::optional<std::string> parse_sla_states(std::string_view text,
     return std::nullopt;
 }
 
-void optional_text(connectors::JsonWriter& json, std::string_view name, std::string_view text) {
-    json.key(name);
-    if (text.empty()) {
-        json.null();
-    } else {
-        json.value(text);
-    }
-}
-
 void optional_time(connectors::JsonWriter& json, std::string_view name, std::int64_t ms) {
     json.key(name);
     if (ms > 0) {
@@ -223,14 +214,14 @@ void write_case_json(connectors::JsonWriter& json, const routing::Case& item,
         .field("number", item.number)
         .field("status", routing::to_string(item.status))
         .field("priority", item.priority);
-    optional_text(json, "topic", item.topic);
-    optional_text(json, "team", item.team);
-    optional_text(json, "assignee", item.assignee);
-    optional_text(json, "assignee_name", assignee_name);
-    optional_text(json, "holder", item.holder);
-    optional_text(json, "customer", item.customer);
+    write_optional_text(json, "topic", item.topic);
+    write_optional_text(json, "team", item.team);
+    write_optional_text(json, "assignee", item.assignee);
+    write_optional_text(json, "assignee_name", assignee_name);
+    write_optional_text(json, "holder", item.holder);
+    write_optional_text(json, "customer", item.customer);
     json.field("source", item.source);
-    optional_text(json, "lang", item.lang);
+    write_optional_text(json, "lang", item.lang);
     json.key("first_post")
         .begin_object()
         .field("id", item.first_post_id)
@@ -261,9 +252,9 @@ void write_case_json(connectors::JsonWriter& json, const routing::Case& item,
 
 void write_audit_json(connectors::JsonWriter& json, const routing::AuditEntry& entry) {
     json.begin_object().field("at", entry.at_ms).field("actor", entry.actor);
-    optional_text(json, "from", entry.from_status);
+    write_optional_text(json, "from", entry.from_status);
     json.field("to", entry.to_status);
-    optional_text(json, "assignee", entry.assignee);
+    write_optional_text(json, "assignee", entry.assignee);
     json.field("why", entry.why).end_object();
 }
 

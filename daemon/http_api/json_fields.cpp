@@ -44,4 +44,14 @@ std::optional<std::string> string_field(std::string_view name, simdjson::dom::el
     return std::string(text);
 }
 
+void write_optional_text(connectors::JsonWriter& json, std::string_view name,
+                         std::string_view text) {
+    json.key(name);
+    if (text.empty()) {
+        json.null();
+    } else {
+        json.value(text);
+    }
+}
+
 }  // namespace spreekbuis::daemon::http_api

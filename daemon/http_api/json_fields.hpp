@@ -1,11 +1,14 @@
 #pragma once
-// Checks shared by the admin API's JSON request bodies: names echoed back safely, blank text,
-// string fields checked for type, length and control characters. Pure; any thread.
+// Checks shared by the admin API's JSON request bodies (names echoed back safely, blank text,
+// string fields checked for type, length and control characters) and a writer helper for its
+// replies. Pure; any thread.
 #include <simdjson.h>
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "connectors/json_writer.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -18,5 +21,9 @@ std::string quoted_name(std::string_view name);
 // A string field: type, control characters and length checked; nullopt with `error` set.
 std::optional<std::string> string_field(std::string_view name, simdjson::dom::element value,
                                         std::size_t max_bytes, std::string& error);
+
+// `"name": "text"`, or `"name": null` when text is empty.
+void write_optional_text(connectors::JsonWriter& json, std::string_view name,
+                         std::string_view text);
 
 }  // namespace spreekbuis::daemon::http_api

@@ -54,6 +54,16 @@ bool MemoryCaseStore::set_last_assigned(const std::string& person, std::int64_t 
     return true;
 }
 
+bool MemoryCaseStore::set_presence(const Presence& presence) {
+    presence_[presence.person] = presence;
+    return true;
+}
+
+bool MemoryCaseStore::clear_presence(const std::string& person) {
+    presence_.erase(person);
+    return true;
+}
+
 std::optional<StoreSnapshot> MemoryCaseStore::load(std::int64_t since_ms) {
     StoreSnapshot snapshot;
     for (const auto& [id, item] : cases_) {
@@ -68,6 +78,7 @@ std::optional<StoreSnapshot> MemoryCaseStore::load(std::int64_t since_ms) {
     }
     snapshot.affinity = affinity_;
     snapshot.last_assigned = last_assigned_;
+    snapshot.presence = presence_;
     return snapshot;
 }
 

@@ -63,11 +63,25 @@ struct AuditEntry {
     std::string why;
 };
 
+// A person's availability set by hand (the admin API), over what people.yaml says: away for
+// a while (sick, in a meeting) or back although people.yaml says `away: true`.
+struct Presence {
+    std::string person;
+    bool away = false;
+    std::int64_t until_ms = 0;  // 0 = until cleared
+    std::string by;             // who set it
+    std::string note;
+    std::int64_t at_ms = 0;  // when it was set
+
+    bool active(std::int64_t now_ms) const { return until_ms == 0 || now_ms < until_ms; }
+};
+
 struct StoreSnapshot {
     std::vector<Case> cases;  // open, or resolved at or after `since`
     std::vector<std::pair<std::string, std::string>> case_posts;           // post key -> case id
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity;  // customer -> person, at
     std::map<std::string, std::int64_t> last_assigned;                     // person -> ms
+    std::map<std::string, Presence> presence;                              // person -> set by hand
     std::int64_t next_case_number = 1;
 };
 
@@ -84,6 +98,8 @@ class CaseStore {
     virtual bool set_affinity(const std::string& customer, const std::string& person,
                               std::int64_t at_ms) = 0;
     virtual bool set_last_assigned(const std::string& person, std::int64_t at_ms) = 0;
+    virtual bool set_presence(const Presence& presence) = 0;
+    virtual bool clear_presence(const std::string& person) = 0;
     virtual std::optional<StoreSnapshot> load(std::int64_t since_ms) = 0;
     virtual std::vector<AuditEntry> audit_trail(const std::string& case_id) = 0;
     virtual std::optional<Case> find_case(const std::string& case_id) = 0;
@@ -102,6 +118,8 @@ class MemoryCaseStore final : public CaseStore {
     bool set_affinity(const std::string& customer, const std::string& person,
                       std::int64_t at_ms) override;
     bool set_last_assigned(const std::string& person, std::int64_t at_ms) override;
+    bool set_presence(const Presence& presence) override;
+    bool clear_presence(const std::string& person) override;
     std::optional<StoreSnapshot> load(std::int64_t since_ms) override;
     std::vector<AuditEntry> audit_trail(const std::string& case_id) override;
     std::optional<Case> find_case(const std::string& case_id) override;
@@ -114,6 +132,7 @@ class MemoryCaseStore final : public CaseStore {
     std::vector<AuditEntry> audit_;
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
     std::map<std::string, std::int64_t> last_assigned_;
+    std::map<std::string, Presence> presence_;
     std::string error_;
 };
 

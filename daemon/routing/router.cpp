@@ -238,6 +238,7 @@ bool Router::reload_state() {
     for (auto& [key, case_id] : snapshot->case_posts) post_to_case_[key] = case_id;
     affinity_ = std::move(snapshot->affinity);
     last_assigned_ = std::move(snapshot->last_assigned);
+    presence_ = std::move(snapshot->presence);
     return true;
 }
 
@@ -283,7 +284,52 @@ PersonStatus Router::person_status(const Person& person) const {
     out.open_cases = open_load(person.id);
     out.unavailable = unavailable_reason(person, now, true, "");
     if (person.zone) out.local_time = person.zone->local(now).to_string();
+    out.presence = presence(person.id);
     return out;
+}
+
+std::optional<Presence> Router::presence(const std::string& person_id) const {
+    const auto it = presence_.find(person_id);
+    if (it == presence_.end() || !it->second.active(clock_.now_ms())) return std::nullopt;
+    return it->second;
+}
+
+ActionResult Router::set_presence(Presence presence) {
+    ActionResult result;
+    if (!directory_->person(presence.person)) {
+        std::vector<std::string> ids;
+        for (const auto& p : directory_->people) ids.push_back(p.id);
+        result.error = "unknown person '" + presence.person + "'";
+        if (auto best = rules::closest_match(presence.person, ids); !best.empty()) {
+            result.error += " (did you mean '" + best + "'?)";
+        }
+        return result;
+    }
+    const std::int64_t now = clock_.now_ms();
+    if (presence.until_ms != 0 && presence.until_ms <= now) {
+        result.error = "'until' is not in the future";
+        return result;
+    }
+    presence.at_ms = now;
+    store_.begin();
+    if (!store_.set_presence(presence)) ++store_errors_;
+    if (!store_.commit()) ++store_errors_;
+    presence_[presence.person] = std::move(presence);
+    result.ok = true;
+    return result;
+}
+
+ActionResult Router::clear_presence(const std::string& person_id) {
+    ActionResult result;
+    if (presence_.erase(person_id) == 0) {
+        result.error = "unknown person '" + person_id + "' or no presence set by hand";
+        return result;
+    }
+    store_.begin();
+    if (!store_.clear_presence(person_id)) ++store_errors_;
+    if (!store_.commit()) ++store_errors_;
+    result.ok = true;
+    return result;
 }
 
 RouterStats Router::stats() const {
@@ -370,7 +416,16 @@ std::string Router::unavailable_reason(const Person& person, std::int64_t now, b
     if (!lang.empty() && lang != "und" && !person.has_language(lang)) {
         return "does not speak " + lang;
     }
-    if (person.away) return "away";
+    const auto set = presence(person.id);
+    if (set ? set->away : person.away) {
+        if (!set) return "away";
+        std::string why = "away (set by " + (set->by.empty() ? std::string("admin") : set->by);
+        if (set->until_ms > 0) {
+            why += " until " + (person.zone ? person.zone->local(set->until_ms).to_string()
+                                            : std::to_string(set->until_ms) + " ms");
+        }
+        return why + ")";
+    }
     if (person.zone) {
         const auto local = person.zone->local(now);
         if (person.on_holiday(local)) return "on holiday (" + local.to_string() + ")";
@@ -1013,6 +1068,14 @@ void Router::run_timers(std::int64_t now, std::vector<Alert>& alerts) {
 
 void Router::prune(std::int64_t now) {
     last_prune_ms_ = now;
+    for (auto it = presence_.begin(); it != presence_.end();) {
+        if (it->second.active(now)) {
+            ++it;
+            continue;
+        }
+        if (!store_.clear_presence(it->first)) ++store_errors_;
+        it = presence_.erase(it);
+    }
     std::set<std::string> dropped;
     for (auto it = cases_.begin(); it != cases_.end();) {
         if (!it->second.open() && now - it->second.resolved_at_ms > settings_.reopen_window_ms) {

@@ -62,6 +62,7 @@ struct PersonStatus {
     int open_cases = 0;
     std::string unavailable;  // "" = can take one; else why not ("away", "off shift (...)", ...)
     std::string local_time;   // "Wed 2025-06-11 14:00 CEST"; "" without a time zone
+    std::optional<Presence> presence;  // set by hand and in force now
 };
 
 struct RouterLoadResult {
@@ -98,6 +99,14 @@ class Router {
                          const std::string& why = {});
     ActionResult reassign(const std::string& case_id, const std::string& person_id,
                           const std::string& actor, const std::string& why = {});
+
+    // Availability set by hand (the admin API) over people.yaml's `away`, stored so it outlives
+    // a restart; refused for an unknown person or an `until` in the past. Open cases stay
+    // where they are (the SLA ladder escalates them to the backup if nobody answers).
+    ActionResult set_presence(Presence presence);
+    ActionResult clear_presence(const std::string& person_id);
+    // The hand-set presence in force for a person now, if any.
+    std::optional<Presence> presence(const std::string& person_id) const;
 
     // Swaps the people directory (reload); cases keep their ids and assignees.
     void set_directory(std::shared_ptr<const Directory> directory);
@@ -197,7 +206,8 @@ class Router {
     std::int64_t last_scan_ms_ = 0;
     std::map<std::string, std::pair<std::string, std::int64_t>> affinity_;
     std::map<std::string, std::int64_t> last_assigned_;
-    std::map<std::string, int> load_;  // person -> open cases
+    std::map<std::string, int> load_;           // person -> open cases
+    std::map<std::string, Presence> presence_;  // person -> set by hand (may have expired)
     // case id -> index of the route that routed it (0 = none), for the route's templates.
     // Memory only: after a restart or a directory swap the route is found again from the case.
     std::map<std::string, int> case_route_;

@@ -38,6 +38,11 @@ CREATE INDEX audit_case ON audit (case_id, seq);
 CREATE TABLE affinity (customer TEXT PRIMARY KEY, person TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE people_state (person TEXT PRIMARY KEY, last_assigned_at INTEGER NOT NULL);
 )sql",
+    // 2: availability set by hand over the admin API.
+    R"sql(
+CREATE TABLE presence (person TEXT PRIMARY KEY, away INTEGER NOT NULL, until_at INTEGER NOT NULL,
+    set_by TEXT NOT NULL, note TEXT NOT NULL, at INTEGER NOT NULL);
+)sql",
 };
 
 void bind(sqlite3_stmt* stmt, int index, const std::string& text) {
@@ -130,7 +135,7 @@ bool SqliteCaseStore::initialise(bool configure_connection) {
 SqliteCaseStore::~SqliteCaseStore() {
     if (in_transaction_) exec("COMMIT");
     for (auto* stmt : {save_case_, add_post_, append_audit_, set_affinity_, set_last_assigned_,
-                       find_case_, audit_trail_}) {
+                       set_presence_, clear_presence_, find_case_, audit_trail_}) {
         sqlite3_finalize(stmt);
     }
     if (owned_) sqlite3_close(db_);
@@ -198,6 +203,10 @@ bool SqliteCaseStore::prepare() {
         {&set_affinity_, "INSERT OR REPLACE INTO affinity (customer, person, at) VALUES (?,?,?)"},
         {&set_last_assigned_,
          "INSERT OR REPLACE INTO people_state (person, last_assigned_at) VALUES (?,?)"},
+        {&set_presence_,
+         "INSERT OR REPLACE INTO presence (person, away, until_at, set_by, note, at) "
+         "VALUES (?,?,?,?,?,?)"},
+        {&clear_presence_, "DELETE FROM presence WHERE person = ?"},
         {&find_case_, find},
         {&audit_trail_,
          "SELECT case_id, at, actor, from_status, to_status, assignee, why FROM audit "
@@ -354,7 +363,39 @@ std::optional<StoreSnapshot> SqliteCaseStore::load(std::int64_t since_ms) {
                 sqlite3_column_int64(stmt.get(), 1);
         }
     }
+    {
+        Statement stmt(db_, "SELECT person, away, until_at, set_by, note, at FROM presence");
+        if (!stmt.get()) {
+            fail("loading presence");
+            return std::nullopt;
+        }
+        while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+            Presence presence;
+            presence.person = column_text(stmt.get(), 0);
+            presence.away = sqlite3_column_int(stmt.get(), 1) != 0;
+            presence.until_ms = sqlite3_column_int64(stmt.get(), 2);
+            presence.by = column_text(stmt.get(), 3);
+            presence.note = column_text(stmt.get(), 4);
+            presence.at_ms = sqlite3_column_int64(stmt.get(), 5);
+            snapshot.presence[presence.person] = std::move(presence);
+        }
+    }
     return snapshot;
+}
+
+bool SqliteCaseStore::set_presence(const Presence& presence) {
+    bind(set_presence_, 1, presence.person);
+    sqlite3_bind_int(set_presence_, 2, presence.away ? 1 : 0);
+    sqlite3_bind_int64(set_presence_, 3, presence.until_ms);
+    bind(set_presence_, 4, presence.by);
+    bind(set_presence_, 5, presence.note);
+    sqlite3_bind_int64(set_presence_, 6, presence.at_ms);
+    return run(set_presence_) || fail("saving a person's presence");
+}
+
+bool SqliteCaseStore::clear_presence(const std::string& person) {
+    bind(clear_presence_, 1, person);
+    return run(clear_presence_) || fail("clearing a person's presence");
 }
 
 std::vector<AuditEntry> SqliteCaseStore::audit_trail(const std::string& case_id) {

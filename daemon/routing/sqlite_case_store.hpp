@@ -14,7 +14,7 @@ namespace spreekbuis::daemon::routing {
 
 class SqliteCaseStore final : public CaseStore {
   public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens or creates the database at `path` (tests; the daemon attaches to state.db) and migrates
     // it. nullptr with `error` set when the file cannot be used.
@@ -36,6 +36,8 @@ class SqliteCaseStore final : public CaseStore {
     bool set_affinity(const std::string& customer, const std::string& person,
                       std::int64_t at_ms) override;
     bool set_last_assigned(const std::string& person, std::int64_t at_ms) override;
+    bool set_presence(const Presence& presence) override;
+    bool clear_presence(const std::string& person) override;
     std::optional<StoreSnapshot> load(std::int64_t since_ms) override;
     std::vector<AuditEntry> audit_trail(const std::string& case_id) override;
     std::optional<Case> find_case(const std::string& case_id) override;
@@ -56,6 +58,8 @@ class SqliteCaseStore final : public CaseStore {
     sqlite3_stmt* append_audit_ = nullptr;
     sqlite3_stmt* set_affinity_ = nullptr;
     sqlite3_stmt* set_last_assigned_ = nullptr;
+    sqlite3_stmt* set_presence_ = nullptr;
+    sqlite3_stmt* clear_presence_ = nullptr;
     sqlite3_stmt* find_case_ = nullptr;
     sqlite3_stmt* audit_trail_ = nullptr;
     bool owned_ = true;

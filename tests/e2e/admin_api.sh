@@ -196,6 +196,17 @@ assert sorted(listed) == sorted(ids), (listed, ids)
 assert all(p["available"] == (p["unavailable"] is None) for p in reply["people"])
 assert reply["teams"], reply
 PY
+# Away by hand: stored in state.db and shown in the people list.
+[ "$(status -X POST -H "Authorization: Bearer $token" \
+    -d '{"away": true, "duration": "4h", "by": "e2e", "note": "sick"}' \
+    "$api/api/v1/people/$new_holder/presence")" = 200 ] || fail "presence: $(cat "$work/reply")"
+grep -q '"unavailable":"away (set by e2e until ' "$work/reply" || fail "presence answer: $(cat "$work/reply")"
+[ "$(sqlite3 "$work/state/state.db" "SELECT away || ' ' || set_by FROM presence WHERE person = '$new_holder'")" = "1 e2e" ] \
+    || fail "the presence was not stored"
+[ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/people/$new_holder/presence")" = 200 ] \
+    || fail "presence delete: $(cat "$work/reply")"
+[ "$(sqlite3 "$work/state/state.db" "SELECT count(*) FROM presence")" = 0 ] || fail "the presence was not cleared"
+echo "presence of $new_holder set and cleared"
 
 # 4. Dead letters: listed with the service's answer, requeued once the cause is gone, delivered.
 auth=(-H "Authorization: Bearer $token")

@@ -720,7 +720,7 @@ TEST_CASE("SQLite store refuses a newer schema and unusable paths", "[routing][s
         // Reopening is idempotent.
         auto store = SqliteCaseStore::open(path, error);
         REQUIRE(store);
-        CHECK(store->schema_version() == 1);
+        CHECK(store->schema_version() == SqliteCaseStore::kSchemaVersion);
     }
     std::filesystem::remove(path);
 }

@@ -1,5 +1,6 @@
-// The case queue over the admin API: query parsing, selection and order (pure), the action
-// bodies, and the endpoints through AdminServer::handle against a real Router.
+// The desk lead's endpoints of the admin API: the case queue (query parsing, selection and
+// order, the action bodies) and the people (who can take a case, presence set by hand), through
+// AdminServer::handle against a real Router.
 #include <simdjson.h>
 
 #include <catch2/catch.hpp>
@@ -300,6 +301,7 @@ struct ApiFixture {
         AdminOptions options;
         options.listen = "127.0.0.1:0";
         options.admin_token = kToken;
+        options.now_ms = [this] { return clock.now_ms(); };  // one clock, as in the daemon
         std::string error;
         server = AdminServer::create(io, std::move(options), error);
         REQUIRE(server);
@@ -506,4 +508,98 @@ TEST_CASE("GET /api/v1/people: who can take a case now, and why not", "[http_api
     CHECK(f.call("GET", "/api/v1/people?team=a&team=b").status == 400);
     CHECK(f.call("POST", "/api/v1/people").status == 405);
     CHECK(f.call("GET", "/api/v1/people", "", "").status == 401);
+}
+
+TEST_CASE("presence bodies: away required, one expiry at most, within 90 days",
+          "[http_api][people]") {
+    constexpr std::int64_t kNow = 1'000'000'000'000;
+    const auto sick = parse_presence_request(
+        R"({"away": true, "duration": "8h", "by": "lena", "note": "sick"})", kNow);
+    REQUIRE(sick.presence);
+    CHECK(sick.presence->away);
+    CHECK(sick.presence->until_ms == kNow + 8 * 3600 * 1000);
+    CHECK(sick.presence->by == "lena");
+    CHECK(sick.presence->note == "sick");
+    const auto back = parse_presence_request(R"({"away": false})", kNow);
+    REQUIRE(back.presence);
+    CHECK_FALSE(back.presence->away);
+    CHECK(back.presence->until_ms == 0);
+    const auto until = parse_presence_request(R"({"away": true, "until": 1000000360000})", kNow);
+    REQUIRE(until.presence);
+    CHECK(until.presence->until_ms == 1'000'000'360'000);
+
+    const auto error_of = [&](std::string_view body) {
+        const auto parsed = parse_presence_request(body, kNow);
+        CHECK_FALSE(parsed.presence);
+        return parsed.error;
+    };
+    CHECK_THAT(error_of(""), Catch::Contains("empty"));
+    CHECK_THAT(error_of("{}"), Catch::Contains("'away' is required"));
+    CHECK_THAT(error_of(R"({"away": "yes"})"), Catch::Contains("true or false"));
+    CHECK_THAT(error_of(R"({"awya": true})"), Catch::Contains("did you mean 'away'"));
+    CHECK_THAT(error_of(R"({"away": true, "duration": "8h", "until": 1000000360000})"),
+               Catch::Contains("not both"));
+    CHECK_THAT(error_of(R"({"away": true, "duration": "8 hours"})"),
+               Catch::Contains("field 'duration'"));
+    CHECK_THAT(error_of(R"({"away": true, "duration": "0s"})"), Catch::Contains("longer than 0"));
+    CHECK_THAT(error_of(R"({"away": true, "until": 999999999999})"),
+               Catch::Contains("in the future"));
+    CHECK_THAT(error_of(R"({"away": true, "until": 1.5})"), Catch::Contains("integer"));
+    CHECK_THAT(error_of(R"({"away": true, "duration": "91d"})"), Catch::Contains("90 days"));
+    CHECK_THAT(error_of(R"({"away": true, "away": false})"), Catch::Contains("appears twice"));
+    CHECK_THAT(error_of("[true]"), Catch::Contains("JSON object"));
+    CHECK_THAT(error_of("{\"away\": tru"), Catch::Contains("not valid JSON"));
+}
+
+TEST_CASE("away by hand over the API: no new cases for them until it ends or is cleared",
+          "[http_api][people]") {
+    ApiFixture f;
+    f.server->set_presence_handler([&f](const std::string& person,
+                                        const std::optional<daemon::routing::Presence>& set) {
+        PeopleResult result;
+        const auto* known = f.router->directory().person(person);
+        if (!known) return PeopleResult{404, "no person " + person, ""};
+        const auto outcome = set ? f.router->set_presence(*set) : f.router->clear_presence(person);
+        if (!outcome.ok) return PeopleResult{set ? 400 : 404, outcome.error, ""};
+        result.body = person_presence_json(*f.router, *known);
+        return result;
+    });
+    simdjson::dom::parser parser;
+    // Anna (the most skilled) is sent home for two hours.
+    const auto set = f.call("POST", "/api/v1/people/anna/presence",
+                            R"({"away": true, "duration": "2h", "by": "lena", "note": "sick"})");
+    REQUIRE(set.status == 200);
+    const auto answer = parse(parser, set);
+    CHECK_FALSE(answer["available"].get_bool().value());
+    CHECK_THAT(text_of(answer["unavailable"]), Catch::StartsWith("away (set by lena until "));
+    CHECK(text_of(answer["presence"]["note"]) == "sick");
+    CHECK(answer["presence"]["until"].get_int64().value() == f.clock.now_ms() + 2 * 3600 * 1000);
+
+    for (int i = 0; i < 3; ++i) {
+        const auto d = f.router->route(
+            post("a" + std::to_string(i), "klant" + std::to_string(i), "koffer kwijt"),
+            verdict("baggage"));
+        REQUIRE(d.assignee);
+        CHECK(*d.assignee != "anna");
+    }
+    // Two hours later she counts again without anyone clearing it.
+    f.clock.advance(2 * 3600 * 1000);
+    CHECK_FALSE(f.router->presence("anna"));
+    CHECK(f.router->person_status(*f.router->directory().person("anna")).unavailable.empty());
+
+    // "Back although people.yaml says away" works the same way, and DELETE clears it.
+    REQUIRE(f.call("POST", "/api/v1/people/cleo/presence", R"({"away": false})").status == 200);
+    REQUIRE(f.router->presence("cleo"));
+    CHECK_FALSE(f.router->presence("cleo")->away);
+    REQUIRE(f.call("DELETE", "/api/v1/people/cleo/presence").status == 200);
+    CHECK_FALSE(f.router->presence("cleo"));
+    CHECK(f.call("DELETE", "/api/v1/people/cleo/presence").status == 404);
+
+    CHECK(f.call("POST", "/api/v1/people/zed/presence", R"({"away": true})").status == 404);
+    const auto bad = f.call("POST", "/api/v1/people/anna/presence", R"({"away": 1})");
+    CHECK(bad.status == 400);
+    CHECK_THAT(bad.body, Catch::Contains("true or false"));
+    CHECK(f.call("GET", "/api/v1/people/anna/presence").status == 405);
+    CHECK(f.call("POST", "/api/v1/people/anna/holiday", R"({"away": true})").status == 404);
+    CHECK(f.call("POST", "/api/v1/people/anna/presence", R"({"away": true})", "").status == 401);
 }
