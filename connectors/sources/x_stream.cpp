@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <deque>
+#include <map>
 #include <unordered_set>
 
 #include "connectors/http/http_client.hpp"
@@ -383,13 +384,106 @@ std::string x_stream_target(std::string_view url_target) {
 
 namespace {}  // namespace
 
+namespace {
+
+// `rules:` (a list of strings or {value, tag} maps) and `rules_mode:` (add | sync).
+void read_x_rules(const rules::YamlDocument& document, const YAML::Node& node,
+                  XStreamSettings& settings, rules::Diagnostics& diagnostics) {
+    if (const auto mode = node["rules_mode"]) {
+        const auto text = rules::read_string(document, mode, diagnostics);
+        if (text && *text == "sync") {
+            settings.rules_mode = XRulesMode::sync;
+        } else if (text && *text != "add") {
+            rules::error_at(document, mode, "rules_mode must be add or sync", diagnostics,
+                            "add: add the listed rules and leave others; sync: also delete the "
+                            "rules X holds that are not listed");
+        }
+        if (!node["rules"]) {
+            rules::error_at(document, mode, "rules_mode without rules", diagnostics,
+                            "list the stream rules under rules:, or leave rules_mode out");
+        }
+    }
+    const auto list = node["rules"];
+    if (!list) return;
+    if (!list.IsSequence()) {
+        rules::error_at(document, list, "rules must be a list of rules", diagnostics,
+                        "- value: '@brand -is:retweet'\n  tag: brand   (or just - '@brand')");
+        return;
+    }
+    std::vector<XRule> out;
+    std::map<std::string, rules::SourcePos> seen;
+    for (const auto& item : list) {
+        XRule rule;
+        if (item.IsMap()) {
+            if (!rules::check_keys(document, item, {"value", "tag"}, "an x stream rule",
+                                   diagnostics)) {
+                continue;
+            }
+            if (!item["value"]) {
+                rules::error_at(document, item, "an x stream rule needs a value", diagnostics);
+                continue;
+            }
+            if (const auto tag = item["tag"]) {
+                const auto text = rules::read_string(document, tag, diagnostics);
+                if (!text) continue;
+                rule.tag = *text;
+            }
+        }
+        // A new handle, not an assignment: assigning a YAML::Node writes through it.
+        const YAML::Node value_node = item.IsMap() ? item["value"] : item;
+        const auto value = rules::read_string(document, value_node, diagnostics);
+        if (!value) continue;
+        rule.value = *value;
+        rule.pos = rules::position_of(document, value_node);
+        const bool control = std::any_of(rule.value.begin(), rule.value.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+        });
+        if (rule.value.find_first_not_of(' ') == std::string::npos) {
+            rules::error_at(document, value_node, "an x stream rule must not be empty",
+                            diagnostics);
+        } else if (control) {
+            rules::error_at(document, value_node, "an x stream rule holds a control character",
+                            diagnostics, "write the rule on one line");
+        } else if (rule.value.size() > kMaxXRuleValue) {
+            rules::error_at(document, value_node,
+                            "an x stream rule is " + std::to_string(rule.value.size()) +
+                                " bytes, more than X accepts (" + std::to_string(kMaxXRuleValue) +
+                                ")",
+                            diagnostics);
+        } else if (const auto [at, added] = seen.emplace(rule.value, rule.pos); !added) {
+            rules::error_at(document, value_node,
+                            "the same x stream rule twice (first at line " +
+                                std::to_string(at->second.line) + ")",
+                            diagnostics, "X holds each rule value once; give it one tag");
+        } else {
+            if (rule.value.size() > kPayPerUseXRuleValue) {
+                diagnostics.warning(rule.pos, "an x stream rule longer than " +
+                                                  std::to_string(kPayPerUseXRuleValue) +
+                                                  " bytes needs Enterprise access");
+            }
+            out.push_back(std::move(rule));
+        }
+    }
+    if (out.size() > kPayPerUseXRules) {
+        diagnostics.warning(rules::position_of(document, list),
+                            std::to_string(out.size()) +
+                                " x stream rules: pay-per-use access "
+                                "allows " +
+                                std::to_string(kPayPerUseXRules));
+    }
+    settings.rules = std::move(out);
+}
+
+}  // namespace
+
 std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig& plugin,
                                                       const std::string& base_dir,
                                                       rules::Diagnostics& diagnostics) {
     const auto& document = *plugin.document;
     const auto& node = plugin.node;
     const std::string what = "x source '" + plugin.name + "'";
-    if (!rules::check_keys(document, node, {"name", "type", "url", "bearer_token"}, what,
+    if (!rules::check_keys(document, node,
+                           {"name", "type", "url", "bearer_token", "rules", "rules_mode"}, what,
                            diagnostics)) {
         return std::nullopt;
     }
@@ -431,6 +525,7 @@ std::optional<XStreamSettings> read_x_stream_settings(const config::PluginConfig
                             "comes from (a stray \\r?)");
         }
     }
+    read_x_rules(document, node, settings, diagnostics);
     if (diagnostics.error_count() != errors_before) return std::nullopt;
     return settings;
 }
@@ -467,6 +562,8 @@ class XStreamSource final : public LiveSource {
         if (auto url = http::parse_url(settings_.url, &error)) {
             url_ = *url;
             url_ok_ = true;
+            rules_url_ = std::string(url_.tls ? "https://" : "http://") + http::host_header(url_) +
+                         x_rules_target(url_.target);
             url_.target = x_stream_target(url_.target);
             host_header_ = http::host_header(url_);
         } else {
@@ -491,6 +588,14 @@ class XStreamSource final : public LiveSource {
             XStreamBackoff backoff(settings_.backoff);
             asio::steady_timer timer(co_await asio::this_coro::executor);
             for (;;) {
+                // Until X holds the configured rules: tried again before every reconnect.
+                if (settings_.rules && !rules_synced_) {
+                    try {
+                        rules_synced_ = co_await sync_rules();
+                    } catch (const std::exception& e) {
+                        spdlog::error("x source {}: stream rules not synced: {}", name(), e.what());
+                    }
+                }
                 Attempt attempt;
                 try {
                     attempt = co_await connect_once(output);
@@ -519,6 +624,108 @@ class XStreamSource final : public LiveSource {
     }
 
   private:
+    // One request to the rules endpoint; the answer's body when X took it (2xx, or a 400 that
+    // lists refused rules), else nullopt with the reason logged.
+    asio::awaitable<std::optional<std::string>> rules_request(http::HttpClient& client,
+                                                              std::string method,
+                                                              std::string body) {
+        sinks::HttpRequestSpec spec;
+        spec.method = std::move(method);
+        spec.url = rules_url_;
+        spec.headers = {{"Authorization", "Bearer " + settings_.bearer_token},
+                        {"Accept", "application/json"}};
+        if (!body.empty()) spec.headers.emplace_back("Content-Type", "application/json");
+        spec.body = std::move(body);
+        const auto result = co_await client.request(spec);
+        if (!result.response) {
+            spdlog::error("x source {}: {} of the stream rules failed: {}", name(), spec.method,
+                          result.error);
+            co_return std::nullopt;
+        }
+        const int status = result.response->status;
+        const bool listed_refusals =
+            status == 400 && result.response->body.find("\"errors\"") != std::string::npos;
+        if ((status < 200 || status > 299) && !listed_refusals) {
+            spdlog::error("x source {}: {} of the stream rules: HTTP {}: {}{}", name(), spec.method,
+                          status, shown(result.response->body, 300),
+                          status == 401 || status == 403
+                              ? " (the bearer token is wrong, or the app may not manage rules)"
+                              : "");
+            co_return std::nullopt;
+        }
+        co_return result.response->body;
+    }
+
+    // Makes X hold the configured rules (x_rules.hpp); true once X has answered every step
+    // (rules it refused are logged at their file:line:col and not retried).
+    asio::awaitable<bool> sync_rules() {
+        http::ClientOptions options;
+        options.connect_timeout = settings_.connect_timeout;
+        options.request_timeout = settings_.read_timeout;
+        options.body_limit = 8 * 1024 * 1024;
+        http::HttpClient client(co_await asio::this_coro::executor, tls_, options);
+        const auto listed = co_await rules_request(client, "GET", "");
+        if (!listed) co_return false;
+        std::string error;
+        const auto on_x = decode_x_rules_list(*listed, error);
+        if (!on_x) {
+            spdlog::error("x source {}: the stream rules X sent are unreadable: {}", name(), error);
+            co_return false;
+        }
+        const XRulesPlan plan = plan_x_rules(*on_x, *settings_.rules, settings_.rules_mode);
+        constexpr std::size_t kPerRequest = 100;
+        std::size_t deleted = 0;
+        for (std::size_t at = 0; at < plan.delete_ids.size(); at += kPerRequest) {
+            const std::vector<std::string> ids(
+                plan.delete_ids.begin() + static_cast<std::ptrdiff_t>(at),
+                plan.delete_ids.begin() + static_cast<std::ptrdiff_t>(
+                                              std::min(at + kPerRequest, plan.delete_ids.size())));
+            const auto answer = co_await rules_request(client, "POST", encode_x_rules_delete(ids));
+            if (!answer) co_return false;
+            const auto change = decode_x_rules_change(*answer, error);
+            deleted += change ? change->deleted : 0;
+        }
+        std::size_t added = 0;
+        std::size_t refused = 0;
+        for (std::size_t at = 0; at < plan.add.size(); at += kPerRequest) {
+            const std::vector<XRule> batch(
+                plan.add.begin() + static_cast<std::ptrdiff_t>(at),
+                plan.add.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(at + kPerRequest, plan.add.size())));
+            const auto answer = co_await rules_request(client, "POST", encode_x_rules_add(batch));
+            if (!answer) co_return false;
+            const auto change = decode_x_rules_change(*answer, error);
+            if (!change) {
+                spdlog::error("x source {}: X's answer to adding stream rules is unreadable: {}",
+                              name(), error);
+                co_return false;
+            }
+            added += change->created.size();
+            for (const auto& refusal : change->refused) {
+                ++refused;
+                const XRule* rule = nullptr;
+                for (const auto& candidate : batch) {
+                    if (candidate.value == refusal.value) rule = &candidate;
+                }
+                if (rule) {
+                    spdlog::error("{}:{}:{}: x source {}: X refused the stream rule '{}': {}",
+                                  rule->pos.file, rule->pos.line, rule->pos.column, name(),
+                                  shown(rule->value, 200), refusal.why);
+                } else {
+                    spdlog::error(
+                        "x source {}: X refused a stream rule{}: {}", name(),
+                        refusal.value.empty() ? "" : " '" + shown(refusal.value, 200) + "'",
+                        refusal.why);
+                }
+            }
+        }
+        spdlog::info(
+            "x source {}: stream rules synced: {} kept, {} added, {} deleted, {} refused, {} "
+            "left alone",
+            name(), plan.kept, added, deleted, refused, plan.left_alone);
+        co_return true;
+    }
+
     asio::awaitable<Attempt> connect_once(SourceOutput& output) {
         Attempt attempt;
         http::StreamingGet get(co_await asio::this_coro::executor, tls_, url_,
@@ -636,6 +843,8 @@ class XStreamSource final : public LiveSource {
     bool url_ok_ = false;
     std::string url_error_;
     std::string host_header_;
+    std::string rules_url_;  // the rules endpoint beside the stream
+    bool rules_synced_ = false;
     std::deque<std::string> recent_;
     std::unordered_set<std::string> recent_set_;
     std::atomic<std::uint64_t> heartbeats_{0};

@@ -1,9 +1,9 @@
 #pragma once
 // The X (Twitter) API v2 filtered stream source (`type: x`): one long-lived GET of
 // /2/tweets/search/stream with an app-only Bearer token, `\r\n`-delimited JSON objects become
-// posts. The stream's rules are managed on X's side, not here. Pure half: XLineSplitter,
-// decode_x_stream_line, XStreamBackoff, x_rate_limit_wait. I/O half: the source made by
-// make_x_stream_source, run on its own thread and io_context.
+// posts. With `rules:` configured, the source first makes X hold those stream rules (x_rules). Pure
+// half: XLineSplitter, decode_x_stream_line, XStreamBackoff, x_rate_limit_wait. I/O half: the
+// source made by make_x_stream_source, run on its own thread and io_context.
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -16,6 +16,7 @@
 
 #include "config/config.hpp"
 #include "connectors/sources/live_source.hpp"
+#include "connectors/sources/x_rules.hpp"
 #include "rules/diagnostic.hpp"
 #include "rules/post.hpp"
 
@@ -38,6 +39,9 @@ struct XStreamSettings {
     std::string name;
     std::string url = "https://api.x.com/2/tweets/search/stream";
     std::string bearer_token;
+    // The stream rules to keep on X (`rules:`); nullopt = managed elsewhere, left alone.
+    std::optional<std::vector<XRule>> rules;
+    XRulesMode rules_mode = XRulesMode::add;
     // Not in YAML (tests and tuning):
     std::chrono::milliseconds read_timeout{30000};  // X sends "\r\n" at least every 20 s
     std::chrono::milliseconds connect_timeout{10000};

@@ -395,6 +395,8 @@ struct Answer {
 struct FakeX {
     std::vector<Answer> answers;
     std::vector<std::string> requests;
+    std::vector<std::string> methods;  // of each request, in order
+    std::vector<std::string> bodies;
 };
 
 asio::awaitable<void> write_all(tcp::socket& socket, const std::string& bytes) {
@@ -411,6 +413,8 @@ asio::awaitable<void> serve_one(tcp::socket socket, FakeX& fake) {
     const auto index = fake.requests.size();
     fake.requests.push_back(std::string(request.target()) + " | " +
                             std::string(request[bhttp::field::authorization]));
+    fake.methods.emplace_back(request.method_string());
+    fake.bodies.push_back(request.body());
     if (index >= fake.answers.size()) co_return;
     const Answer& answer = fake.answers[index];
     boost::system::error_code ignored;
@@ -600,4 +604,106 @@ TEST_CASE("x source: a silent stream times out and is reopened; 401 is retried",
     CHECK(source->counters().connects == 2);
     CHECK(source->counters().disconnects == 2);
     CHECK(x_stream_heartbeats(*source) == 1);
+}
+
+namespace {
+
+// A whole JSON answer of the stand-in X (the rules endpoint).
+Answer json_answer(int status, const std::string& body) {
+    return {"HTTP/1.1 " + std::to_string(status) +
+                " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body,
+            {},
+            false};
+}
+
+XRule configured(std::string value, std::string tag, int line) {
+    XRule rule;
+    rule.value = std::move(value);
+    rule.tag = std::move(tag);
+    rule.pos = {"spreekbuis.yaml", line, 7};
+    return rule;
+}
+
+}  // namespace
+
+TEST_CASE("x source: makes X hold the configured rules before it opens the stream",
+          "[x][x-rules][loopback]") {
+    FakeX fake;
+    fake.answers.push_back(json_answer(
+        200, R"({"data":[{"id":"1","value":"@zeevlucht","tag":"brand"},)"
+             R"({"id":"2","value":"#zeevlucht","tag":"old"},{"id":"3","value":"@other"}],)"
+             R"("meta":{"result_count":3}})"));
+    fake.answers.push_back(
+        json_answer(200, R"({"meta":{"summary":{"deleted":2,"not_deleted":0}}})"));
+    fake.answers.push_back(json_answer(
+        400, R"({"data":[{"value":"#zeevlucht","tag":"hashtag","id":"20"}],"meta":{"summary":)"
+             R"({"created":1,"not_created":1}},"errors":[{"value":"koffer (","details":)"
+             R"(["Unbalanced parentheses."],"title":"UnprocessableEntity"}]})"));
+    fake.answers.push_back({"", {post_line("950", "na de regels") + "\r\n"}, true});
+
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    auto settings = loopback_settings(port);
+    settings.rules =
+        std::vector<XRule>{configured("@zeevlucht", "brand", 5),
+                           configured("#zeevlucht", "hashtag", 6), configured("koffer (", "", 7)};
+    settings.rules_mode = XRulesMode::sync;
+    auto source = make_x_stream_source(settings, nullptr);
+    const auto emitted = run_source(*source, fake, port, acceptor, io, 1);
+
+    REQUIRE(emitted.size() == 1);  // a refused rule does not keep the stream shut
+    CHECK(emitted[0].id == "x:950");
+    REQUIRE(fake.requests.size() == 4);
+    CHECK(fake.methods[0] == "GET");
+    CHECK(fake.requests[0] == "/2/tweets/search/stream/rules | Bearer app-token");
+    CHECK(fake.methods[1] == "POST");
+    CHECK(fake.bodies[1] == R"({"delete":{"ids":["2","3"]}})");
+    CHECK(fake.methods[2] == "POST");
+    CHECK(fake.bodies[2] ==
+          R"({"add":[{"value":"#zeevlucht","tag":"hashtag"},{"value":"koffer ("}]})");
+    CHECK(fake.methods[3] == "GET");
+    CHECK_THAT(fake.requests[3], Catch::StartsWith("/2/tweets/search/stream?tweet.fields="));
+}
+
+TEST_CASE("x source: rules in place need one GET; add mode leaves other rules alone",
+          "[x][x-rules][loopback]") {
+    FakeX fake;
+    fake.answers.push_back(json_answer(
+        200, R"({"data":[{"id":"1","value":"@zeevlucht"},{"id":"3","value":"@other"}]})"));
+    fake.answers.push_back({"", {post_line("951", "klacht") + "\r\n"}, true});
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    auto settings = loopback_settings(port);
+    settings.rules = std::vector<XRule>{configured("@zeevlucht", "", 5)};
+    auto source = make_x_stream_source(settings, nullptr);
+    const auto emitted = run_source(*source, fake, port, acceptor, io, 1);
+    REQUIRE(emitted.size() == 1);
+    REQUIRE(fake.requests.size() == 2);
+    CHECK(fake.methods == std::vector<std::string>{"GET", "GET"});
+}
+
+TEST_CASE("x source: rules X cannot be asked about now are tried again at the next connect",
+          "[x][x-rules][loopback]") {
+    FakeX fake;
+    fake.answers.push_back(json_answer(503, R"({"title":"Service Unavailable"})"));
+    // The stream opens anyway and ends; before the reconnect the rules are tried again.
+    fake.answers.push_back({"", {"\r\n", post_line("952", "eerste") + "\r\n"}, false});
+    fake.answers.push_back(json_answer(200, R"({"meta":{"result_count":0}})"));
+    fake.answers.push_back(json_answer(201, R"({"data":[{"value":"@zeevlucht","id":"30"}],)"
+                                            R"("meta":{"summary":{"created":1}}})"));
+    fake.answers.push_back({"", {post_line("953", "tweede") + "\r\n"}, true});
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    auto settings = loopback_settings(port);
+    settings.rules = std::vector<XRule>{configured("@zeevlucht", "", 5)};
+    auto source = make_x_stream_source(settings, nullptr);
+    const auto emitted = run_source(*source, fake, port, acceptor, io, 2);
+    REQUIRE(emitted.size() == 2);
+    REQUIRE(fake.methods.size() == 5);
+    CHECK(fake.methods == std::vector<std::string>{"GET", "GET", "GET", "POST", "GET"});
+    CHECK(fake.bodies[3] == R"({"add":[{"value":"@zeevlucht"}]})");
 }
