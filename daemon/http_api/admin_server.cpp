@@ -20,6 +20,7 @@
 #include "daemon/http_api/case_api.hpp"
 #include "daemon/http_api/json_fields.hpp"
 #include "daemon/http_api/silence_api.hpp"
+#include "rules/diagnostic.hpp"
 
 namespace spreekbuis::daemon::http_api {
 
@@ -107,6 +108,8 @@ constexpr std::string_view kRequeuePath = "/api/v1/dead-letters/requeue";
 constexpr std::string_view kReloadPath = "/api/v1/reload";
 constexpr std::string_view kCasesPath = "/api/v1/cases";
 constexpr std::string_view kPeoplePath = "/api/v1/people";
+constexpr std::string_view kDecisionsPath = "/api/v1/decisions";
+constexpr std::size_t kMaxDecisionList = 1000;
 constexpr std::size_t kMaxDeadLetterList = 1000;
 constexpr std::size_t kMaxPathIdBytes = 1024;
 
@@ -285,6 +288,12 @@ void AdminServer::set_presence_handler(PresenceHandler handler) {
     presence_handler_ = std::move(handler);
 }
 
+void AdminServer::set_decisions_handler(
+    std::function<DecisionsResult(const DecisionsQuery&)> handler) {
+    std::lock_guard lock(mutex_);
+    decisions_handler_ = std::move(handler);
+}
+
 void AdminServer::set_silence_handler(std::shared_ptr<SilenceHandler> handler) {
     std::lock_guard lock(mutex_);
     silence_handler_ = std::move(handler);
@@ -346,6 +355,7 @@ AdminReply AdminServer::handle(std::string_view method, std::string_view target,
         return handle_dead_letters(method, path, query, authorization);
     }
     if (path == kReloadPath) return handle_reload(method, authorization);
+    if (path == kDecisionsPath) return handle_decisions(method, query, authorization);
     if (path == kPeoplePath || path.rfind(std::string(kPeoplePath) + "/", 0) == 0) {
         return handle_people(method, path, query, body, authorization);
     }
@@ -654,6 +664,73 @@ AdminReply AdminServer::handle_people(std::string_view method, std::string_view 
         return passed_on(result.status, result.message, "the people could not be read");
     }
     return json_reply(200, result.body);
+}
+
+AdminReply AdminServer::handle_decisions(std::string_view method, std::string_view query,
+                                         std::string_view authorization) {
+    if (auto refused = refuse_unauthorized(authorization, "decisions")) return *refused;
+    if (method != "GET" && method != "HEAD") return method_not_allowed("GET");
+    std::string error;
+    const auto parameters = query_parameters(query, error);
+    if (!parameters) return json_error(400, error);
+    DecisionsQuery wanted;
+    bool have_last = false;
+    for (const auto& [name, value] : *parameters) {
+        if (value.size() > kMaxPathIdBytes || has_control(value)) {
+            return json_error(
+                400, "parameter " + quoted_name(name) + " is too long or holds control characters");
+        }
+        if (name == "post_id" || name == "source") {
+            if (value.empty()) return json_error(400, quoted_name(name) + " must not be empty");
+            (name == "post_id" ? wanted.post_id : wanted.source) = value;
+        } else if (name == "last") {
+            std::size_t last = 0;
+            const char* end = value.data() + value.size();
+            const auto [at, ec] = std::from_chars(value.data(), end, last);
+            if (ec != std::errc() || at != end || last == 0 || last > kMaxDecisionList) {
+                return json_error(400, "'last' must be a whole number from 1 to " +
+                                           std::to_string(kMaxDecisionList));
+            }
+            wanted.last = last;
+            have_last = true;
+        } else {
+            std::string message = "unknown parameter " + quoted_name(name);
+            const std::string hint = rules::closest_match(name, {"post_id", "source", "last"});
+            message +=
+                hint.empty() ? "; known: post_id, source, last" : "; did you mean '" + hint + "'?";
+            return json_error(400, message);
+        }
+    }
+    if (!wanted.post_id.empty() && have_last) {
+        return json_error(400, "give either 'post_id' (with 'source') or 'last', not both");
+    }
+    if (wanted.post_id.empty() && !wanted.source.empty()) {
+        return json_error(400, "'source' narrows a 'post_id'; give the post_id too");
+    }
+    std::function<DecisionsResult(const DecisionsQuery&)> handler;
+    {
+        std::lock_guard lock(mutex_);
+        handler = decisions_handler_;
+    }
+    if (!handler) return json_error(503, "the decision log is not available");
+    const DecisionsResult result = handler(wanted);
+    if (result.status != 200) {
+        return passed_on(result.status, result.message, "the decision log could not be read");
+    }
+    connectors::JsonWriter json;
+    json.begin_object().key("decisions").begin_array();
+    for (const auto& decision : result.decisions) {
+        json.begin_object()
+            .field("seq", decision.seq)
+            .field("at", decision.at_ms)
+            .field("source", decision.source)
+            .field("post_id", decision.post_id)
+            .key("record")
+            .raw(decision.record)
+            .end_object();
+    }
+    json.end_array().end_object();
+    return json_reply(200, json.take() + "\n");
 }
 
 AdminReply AdminServer::handle_case_api(std::string_view method, std::string_view path,

@@ -10,7 +10,8 @@
 // SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
 // /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign
 // (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
-// can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand). POST
+// can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand);
+// GET /api/v1/decisions, the decision audit log (what was decided about a post, and why). POST
 // /api/v1/reload (same token) reloads the rules and the people directory through a reload handler
 // and answers with its report. The server runs on the io_context it was created with, one strand
 // per connection; hooks and the handlers are called from that context and must be thread-safe.
@@ -79,6 +80,25 @@ struct PeopleResult {
     int status = 200;  // anything else is passed on to the client with `message`
     std::string message;
     std::string body;
+};
+
+// GET /api/v1/decisions: the decision audit log, read on the emitter thread.
+struct DecisionsQuery {
+    std::string post_id;  // "" = the newest `last`
+    std::string source;   // with post_id: only this source ("" = any)
+    std::size_t last = 20;
+};
+struct LoggedDecisionView {
+    std::int64_t seq = 0;
+    std::int64_t at_ms = 0;
+    std::string source;
+    std::string post_id;
+    std::string record;  // one JSON object, as logged
+};
+struct DecisionsResult {
+    int status = 200;  // anything else is passed on to the client with `message`
+    std::string message;
+    std::vector<LoggedDecisionView> decisions;  // oldest first
 };
 
 struct SilenceResult {
@@ -160,6 +180,7 @@ class AdminServer {
     using PresenceHandler = std::function<PeopleResult(
         const std::string& person, const std::optional<routing::Presence>& presence)>;
     void set_presence_handler(PresenceHandler handler);
+    void set_decisions_handler(std::function<DecisionsResult(const DecisionsQuery&)> handler);
     void set_silence_handler(std::shared_ptr<SilenceHandler> handler);
     void set_dead_letter_handler(std::shared_ptr<DeadLetterHandler> handler);
     // Runs one reload and answers with its report (blocks this server's thread meanwhile).
@@ -196,6 +217,8 @@ class AdminServer {
     AdminReply handle_reload(std::string_view method, std::string_view authorization);
     AdminReply handle_people(std::string_view method, std::string_view path, std::string_view query,
                              std::string_view body, std::string_view authorization);
+    AdminReply handle_decisions(std::string_view method, std::string_view query,
+                                std::string_view authorization);
     AdminReply handle_case_api(std::string_view method, std::string_view path,
                                std::string_view query, std::string_view body,
                                std::string_view authorization);
@@ -212,6 +235,7 @@ class AdminServer {
     std::shared_ptr<CaseQueryHandler> case_query_handler_;
     std::function<PeopleResult(const PeopleQuery&)> people_handler_;
     PresenceHandler presence_handler_;
+    std::function<DecisionsResult(const DecisionsQuery&)> decisions_handler_;
     std::shared_ptr<SilenceHandler> silence_handler_;
     std::shared_ptr<DeadLetterHandler> dead_letter_handler_;
     std::vector<std::function<std::string()>> metrics_hooks_;

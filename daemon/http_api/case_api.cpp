@@ -156,16 +156,9 @@ CaseActionParse parse_case_action_body(std::string_view body,
         return {out, ""};
     }
     simdjson::dom::parser parser;
-    const simdjson::padded_string padded(body);
-    simdjson::dom::element root;
-    if (const auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS) {
-        if (code == simdjson::UTF8_ERROR) return action_failed("request body is not valid UTF-8");
-        return action_failed(std::string("request body is not valid JSON: ") +
-                             simdjson::error_message(code));
-    }
     simdjson::dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) {
-        return action_failed("request body must be a JSON object");
+    if (std::string problem; !parse_request_object(parser, body, object, problem)) {
+        return action_failed(problem);
     }
     std::set<std::string_view> seen;
     std::string error;

@@ -44,6 +44,23 @@ std::optional<std::string> string_field(std::string_view name, simdjson::dom::el
     return std::string(text);
 }
 
+bool parse_request_object(simdjson::dom::parser& parser, std::string_view body,
+                          simdjson::dom::object& out, std::string& error) {
+    const simdjson::padded_string padded(body);
+    simdjson::dom::element root;
+    if (const auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS) {
+        error = code == simdjson::UTF8_ERROR ? std::string("request body is not valid UTF-8")
+                                             : std::string("request body is not valid JSON: ") +
+                                                   simdjson::error_message(code);
+        return false;
+    }
+    if (root.get_object().get(out) != simdjson::SUCCESS) {
+        error = "request body must be a JSON object";
+        return false;
+    }
+    return true;
+}
+
 void write_optional_text(connectors::JsonWriter& json, std::string_view name,
                          std::string_view text) {
     json.key(name);

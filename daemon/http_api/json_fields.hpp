@@ -22,6 +22,11 @@ std::string quoted_name(std::string_view name);
 std::optional<std::string> string_field(std::string_view name, simdjson::dom::element value,
                                         std::size_t max_bytes, std::string& error);
 
+// A request body that must be one JSON object, parsed with `parser` (which owns the result);
+// false with `error` ("not valid UTF-8", "not valid JSON: ...", "must be a JSON object").
+bool parse_request_object(simdjson::dom::parser& parser, std::string_view body,
+                          simdjson::dom::object& out, std::string& error);
+
 // `"name": "text"`, or `"name": null` when text is empty.
 void write_optional_text(connectors::JsonWriter& json, std::string_view name,
                          std::string_view text);

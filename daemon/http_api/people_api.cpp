@@ -75,16 +75,9 @@ PresenceParse parse_presence_request(std::string_view body, std::int64_t now_ms)
     if (blank(body))
         return presence_failed("request body is empty: send {\"away\": true} or false");
     simdjson::dom::parser parser;
-    const simdjson::padded_string padded(body);
-    simdjson::dom::element root;
-    if (const auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS) {
-        if (code == simdjson::UTF8_ERROR) return presence_failed("request body is not valid UTF-8");
-        return presence_failed(std::string("request body is not valid JSON: ") +
-                               simdjson::error_message(code));
-    }
     simdjson::dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) {
-        return presence_failed("request body must be a JSON object");
+    if (std::string problem; !parse_request_object(parser, body, object, problem)) {
+        return presence_failed(problem);
     }
     routing::Presence out;
     std::set<std::string_view> seen;

@@ -47,16 +47,9 @@ std::string new_silence_id() {
 SilenceParse parse_silence_request(std::string_view body, std::int64_t now_ms) {
     if (blank(body)) return failed("request body is empty: send a JSON object");
     simdjson::dom::parser parser;
-    const simdjson::padded_string padded(body);
-    simdjson::dom::element root;
-    if (const auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS) {
-        if (code == simdjson::UTF8_ERROR) return failed("request body is not valid UTF-8");
-        return failed(std::string("request body is not valid JSON: ") +
-                      simdjson::error_message(code));
-    }
     simdjson::dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) {
-        return failed("request body must be a JSON object");
+    if (std::string problem; !parse_request_object(parser, body, object, problem)) {
+        return failed(problem);
     }
 
     delivery::Silence silence;

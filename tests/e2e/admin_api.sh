@@ -196,6 +196,21 @@ assert sorted(listed) == sorted(ids), (listed, ids)
 assert all(p["available"] == (p["unavailable"] is None) for p in reply["people"])
 assert reply["teams"], reply
 PY
+# The decision log over the API: the newest decisions, then one post's by its id.
+[ "$(status -H "Authorization: Bearer $token" "$api/api/v1/decisions?last=5")" = 200 ] \
+    || fail "decisions: $(cat "$work/reply")"
+post_id=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["decisions"]
+assert len(d) == 5 and all("why" in x["record"] for x in d), d
+print(d[-1]["post_id"])' "$work/reply") || fail "the newest decisions: $(cat "$work/reply")"
+[ "$(status -G -H "Authorization: Bearer $token" --data-urlencode "post_id=$post_id" \
+    "$api/api/v1/decisions")" = 200 ] || fail "decision of $post_id: $(cat "$work/reply")"
+logged=$(sqlite3 "$work/state/state.db" "SELECT count(*) FROM decisions WHERE post_id = '$post_id'")
+python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))["decisions"]
+assert len(d) == int(sys.argv[3]) and all(x["post_id"] == sys.argv[2] for x in d), d' \
+    "$work/reply" "$post_id" "$logged" || fail "the decisions of $post_id do not match state.db"
+echo "decision of $post_id read over the API ($logged logged)"
 # Away by hand: stored in state.db and shown in the people list.
 [ "$(status -X POST -H "Authorization: Bearer $token" \
     -d '{"away": true, "duration": "4h", "by": "e2e", "note": "sick"}' \
