@@ -837,13 +837,17 @@ int Daemon::run() {
                 deliver(alert, verdict.rules);
             }
             if (cursors) {
+                // One write per source and batch: the batch commits as a whole, so its last
+                // position per source is the only one that can be read back.
+                std::map<std::string_view, const PostItem*> last;
                 for (const auto& item : batch.items) {
-                    if (item.origin.empty()) continue;
-                    const bool saved = item.live ? item.cursor.empty() ||
-                                                       cursors->save_token(item.origin, item.cursor)
-                                                 : cursors->save(item.origin, item.line);
-                    if (!saved)
-                        spdlog::warn("could not save the cursor of source '{}'", item.origin);
+                    if (item.origin.empty() || (item.live && item.cursor.empty())) continue;
+                    last[item.origin] = &item;
+                }
+                for (const auto& [origin, item] : last) {
+                    const bool saved = item->live ? cursors->save_token(item->origin, item->cursor)
+                                                  : cursors->save(item->origin, item->line);
+                    if (!saved) spdlog::warn("could not save the cursor of source '{}'", origin);
                 }
             }
             for (const auto& item : batch.items) {

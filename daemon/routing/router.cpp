@@ -14,8 +14,6 @@ using rules::Priority;
 namespace {
 
 constexpr std::size_t kMaxPassedOver = 6;
-constexpr std::size_t kMaxFingerprints = 2000;
-constexpr std::size_t kJaccardScan = 500;
 constexpr std::size_t kMaxGaps = 200;
 
 std::string join(const std::vector<std::string>& parts, const char* separator) {
@@ -65,74 +63,6 @@ std::string utc_clock(std::int64_t ms) {
     std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02lld:%02lld UTC", y, m, d,
                   static_cast<long long>(rest / 3600), static_cast<long long>(rest % 3600 / 60));
     return buffer;
-}
-
-// Lower-case ASCII words, without URLs, mentions and a leading "RT".
-// The distinct words as sorted 64-bit hashes: near-duplicate checks compare integers, not
-// strings (two words of one post colliding is about 1 in 10^17).
-std::vector<std::uint64_t> word_hashes(const std::vector<std::string>& words) {
-    std::vector<std::uint64_t> hashes;
-    hashes.reserve(words.size());
-    for (const auto& word : words) {
-        std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a
-        for (const char c : word) {
-            hash ^= static_cast<unsigned char>(c);
-            hash *= 1099511628211ULL;
-        }
-        hashes.push_back(hash);
-    }
-    std::sort(hashes.begin(), hashes.end());
-    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-    return hashes;
-}
-
-// How many values two sorted, distinct lists share.
-std::size_t common_count(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
-    std::size_t common = 0;
-    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-        if (a[i] == b[j]) {
-            ++common;
-            ++i;
-            ++j;
-        } else if (a[i] < b[j]) {
-            ++i;
-        } else {
-            ++j;
-        }
-    }
-    return common;
-}
-
-std::vector<std::string> fingerprint_words(const std::string& text) {
-    std::vector<std::string> words;
-    std::string word;
-    std::size_t i = 0;
-    auto flush = [&] {
-        if (!word.empty()) words.push_back(word);
-        word.clear();
-    };
-    while (i < text.size()) {
-        const char ch = text[i];
-        if ((ch == 'h' || ch == 'H') && word.empty() &&
-            (text.compare(i, 7, "http://") == 0 || text.compare(i, 8, "https://") == 0)) {
-            while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-            continue;
-        }
-        if (ch == '@' && word.empty()) {
-            while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-            continue;
-        }
-        const auto uc = static_cast<unsigned char>(ch);
-        if (std::isalnum(uc) || uc >= 0x80) {
-            word += static_cast<char>(uc < 0x80 ? std::tolower(uc) : uc);
-        } else {
-            flush();
-        }
-        ++i;
-    }
-    flush();
-    if (!words.empty() && words.front() == "rt") words.erase(words.begin());
-    return words;
 }
 
 bool is_retweet(const std::string& text) {
@@ -740,46 +670,26 @@ std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::
     const auto words = fingerprint_words(post.text);
     const bool retweet = is_retweet(post.text);
     if (!retweet && words.size() < 4) return std::nullopt;
-    std::string text = join(words, " ");
-    const auto set = word_hashes(words);
-    std::size_t scanned = 0;
-    for (auto it = fingerprints_.rbegin(); it != fingerprints_.rend(); ++it) {
-        if (now - it->at_ms > settings_.dedup_window_ms) break;
-        if (it->text == text) {
-            why = std::string(retweet ? "repost" : "identical text") + " of " + it->post_id;
-            return it->case_id;
-        }
-        if (++scanned > kJaccardScan || set.size() < 4) continue;
-        const auto bigger = std::max(set.size(), it->words.size());
-        const auto smaller = std::min(set.size(), it->words.size());
-        if (smaller * 10 < bigger * 8) continue;
-        const std::size_t common = common_count(set, it->words);
-        const std::size_t total = set.size() + it->words.size() - common;
-        if (total > 0 && common * 10 >= total * 9) {
-            why = "near-identical to " + it->post_id + " (" + std::to_string(common * 100 / total) +
-                  "% same words)";
-            return it->case_id;
-        }
+    const auto match = recent_posts_.find(make_fingerprint(words), now, settings_.dedup_window_ms);
+    if (!match) return std::nullopt;
+    if (match->identical) {
+        why = std::string(retweet ? "repost" : "identical text") + " of " + match->of->post_id;
+    } else {
+        why = "near-identical to " + match->of->post_id + " (" +
+              std::to_string(match->common * 100 / match->total) + "% same words)";
     }
-    return std::nullopt;
+    return match->of->case_id;
 }
 
 void Router::remember_fingerprint(const rules::Post& post, const std::string& case_id,
                                   std::int64_t now) {
-    auto words = fingerprint_words(post.text);
+    const auto words = fingerprint_words(post.text);
     if (words.size() < 4) return;
-    Fingerprint fp;
-    fp.text = join(words, " ");
-    fp.words = word_hashes(words);
-    fp.case_id = case_id;
-    fp.post_id = post.id;
-    fp.at_ms = now;
-    fingerprints_.push_back(std::move(fp));
-    while (
-        fingerprints_.size() > kMaxFingerprints ||
-        (!fingerprints_.empty() && now - fingerprints_.front().at_ms > settings_.dedup_window_ms)) {
-        fingerprints_.pop_front();
-    }
+    Fingerprint fingerprint = make_fingerprint(words);
+    fingerprint.case_id = case_id;
+    fingerprint.post_id = post.id;
+    fingerprint.at_ms = now;
+    recent_posts_.add(std::move(fingerprint), now, settings_.dedup_window_ms);
 }
 
 // ---------------------------------------------------------------- SLA

@@ -18,6 +18,7 @@
 #include "daemon/routing/case_query.hpp"
 #include "daemon/routing/case_store.hpp"
 #include "daemon/routing/clock.hpp"
+#include "daemon/routing/near_duplicates.hpp"
 #include "daemon/routing/people.hpp"
 #include "daemon/routing/settings.hpp"
 #include "daemon/routing/time_zone.hpp"
@@ -211,14 +212,7 @@ class Router {
     // case id -> index of the route that routed it (0 = none), for the route's templates.
     // Memory only: after a restart or a directory swap the route is found again from the case.
     std::map<std::string, int> case_route_;
-    struct Fingerprint {
-        std::string text;
-        std::vector<std::uint64_t> words;  // hashes of the distinct words, sorted
-        std::string case_id;
-        std::string post_id;
-        std::int64_t at_ms = 0;
-    };
-    std::deque<Fingerprint> fingerprints_;
+    NearDuplicates recent_posts_;  // for reposts and copies
     std::map<std::string, std::unique_ptr<SpikeState>> spikes_;
     std::map<std::string, std::unique_ptr<SourceState>> sources_;
     std::int64_t next_case_number_ = 1;
