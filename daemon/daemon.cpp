@@ -35,6 +35,7 @@
 #include "daemon/delivery/silence_store.hpp"
 #include "daemon/delivery/sink_config.hpp"
 #include "daemon/http_api/admin_server.hpp"
+#include "daemon/http_api/desk_queries.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/reload/reload_settings.hpp"
 #include "daemon/reload/reloader.hpp"
@@ -139,30 +140,14 @@ class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
     http_api::CaseQueryResult list_cases(const routing::CaseQuery& query) override {
         return run_on_emitter<http_api::CaseQueryResult>(
             pipeline_, [query](routing::Router* router, auto&) {
-                http_api::CaseQueryResult result;
-                if (!router) return no_router();
-                result.now_ms = router->now_ms();
-                result.selection = router->list_cases(query);
-                for (const auto& item : result.selection.cases) add_name(*router, item, result);
-                return result;
+                return router ? http_api::query_cases(*router, query) : no_router();
             });
     }
 
     http_api::CaseQueryResult get_case(const std::string& case_id) override {
         return run_on_emitter<http_api::CaseQueryResult>(
             pipeline_, [case_id](routing::Router* router, auto&) {
-                http_api::CaseQueryResult result;
-                if (!router) return no_router();
-                result.now_ms = router->now_ms();
-                result.item = router->find_case(case_id);
-                if (!result.item) {
-                    result.status = 404;
-                    result.message = "no case " + case_id.substr(0, 128);
-                    return result;
-                }
-                result.audit = router->audit_trail(case_id);
-                add_name(*router, *result.item, result);
-                return result;
+                return router ? http_api::query_case(*router, case_id) : no_router();
             });
     }
 
@@ -172,13 +157,6 @@ class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
         result.status = 404;
         result.message = "no people directory is configured, so there are no cases";
         return result;
-    }
-    static void add_name(const routing::Router& router, const routing::Case& item,
-                         http_api::CaseQueryResult& result) {
-        if (item.assignee.empty()) return;
-        if (const auto* person = router.directory().person(item.assignee)) {
-            result.names[item.assignee] = person->name;
-        }
     }
 
     Pipeline& pipeline_;

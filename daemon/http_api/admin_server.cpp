@@ -763,8 +763,19 @@ AdminReply AdminServer::handle_case_api(std::string_view method, std::string_vie
         json.end_array()
             .field("count", static_cast<std::int64_t>(result.selection.cases.size()))
             .field("total", static_cast<std::int64_t>(result.selection.total))
-            .field("now", result.now_ms)
-            .end_object();
+            .field("now", result.now_ms);
+        if (!parsed.query->customer.empty()) {
+            json.key("customer").begin_object().field("id", parsed.query->customer);
+            if (result.last_helper) {
+                json.field("last_helper", result.last_helper->first)
+                    .field("last_helper_name", display_name(result, result.last_helper->first))
+                    .field("last_helped_at", result.last_helper->second);
+            } else {
+                json.key("last_helper").null();
+            }
+            json.end_object();
+        }
+        json.end_object();
         return json_reply(200, json.take() + "\n");
     }
 

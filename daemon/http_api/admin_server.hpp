@@ -65,6 +65,8 @@ struct CaseQueryResult {
     std::vector<routing::AuditEntry> audit;
     std::map<std::string, std::string> names;  // person id -> display name
     std::int64_t now_ms = 0;                   // the time the SLA states were judged at
+    // A customer's list: who last helped them, and when (the router's affinity).
+    std::optional<std::pair<std::string, std::int64_t>> last_helper;
 };
 
 class CaseQueryHandler {

@@ -96,6 +96,7 @@ CaseQueryParse parse_case_query(std::string_view query) {
     std::string error;
     const auto parameters = query_parameters(query, error);
     if (!parameters) return query_failed(error);
+    bool saw_status = false;
     for (const auto& [name, value] : *parameters) {
         if (value.size() > kMaxFilterBytes || has_control(value)) {
             return query_failed("parameter " + quoted_name(name) + " is longer than " +
@@ -103,6 +104,7 @@ CaseQueryParse parse_case_query(std::string_view query) {
                                 " bytes or holds control characters");
         }
         if (name == "status") {
+            saw_status = true;
             if (auto problem = parse_statuses(value, out.statuses)) return query_failed(*problem);
         } else if (name == "assignee") {
             if (value.empty()) return query_failed("'assignee' needs a person id, or 'none'");
@@ -114,6 +116,12 @@ CaseQueryParse parse_case_query(std::string_view query) {
         } else if (name == "team" || name == "topic") {
             if (value.empty()) return query_failed(quoted_name(name) + " must not be empty");
             (name == "team" ? out.team : out.topic) = value;
+        } else if (name == "customer") {
+            if (value.find(':') == std::string::npos || value.front() == ':' ||
+                value.back() == ':') {
+                return query_failed("'customer' is source:handle, e.g. mastodon:@klant1");
+            }
+            out.customer = value;
         } else if (name == "priority") {
             out.at_least = rules::parse_priority(value);
             if (!out.at_least) {
@@ -138,9 +146,17 @@ CaseQueryParse parse_case_query(std::string_view query) {
             if (!hint.empty()) {
                 message += "; did you mean '" + hint + "'?";
             } else {
-                message += "; known: status, assignee, team, topic, priority, sla, limit";
+                message += "; known: status, assignee, team, topic, customer, priority, sla, limit";
             }
             return query_failed(message);
+        }
+    }
+    // A customer's history: every status unless the query says which.
+    if (!out.customer.empty() && !saw_status) {
+        for (const auto status : {routing::CaseStatus::new_case, routing::CaseStatus::assigned,
+                                  routing::CaseStatus::acknowledged, routing::CaseStatus::reopened,
+                                  routing::CaseStatus::resolved}) {
+            out.statuses.insert(status);
         }
     }
     return {out, ""};

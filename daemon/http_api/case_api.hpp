@@ -23,6 +23,7 @@ struct CaseQueryParse {
 };
 
 // GET /api/v1/cases?status=open|all|new,assigned,...&assignee=ID|none&team=ID&topic=T
+//   &customer=source:handle (then every status by default)
 //   &priority=LOW|normal|high|urgent (that or higher)&sla=overdue,warning,...&limit=1..1000
 CaseQueryParse parse_case_query(std::string_view query);
 

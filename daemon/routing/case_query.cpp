@@ -69,6 +69,7 @@ bool case_matches(const Case& item, const CaseQuery& query, std::int64_t now_ms)
     if (query.unassigned && !item.assignee.empty()) return false;
     if (!query.team.empty() && item.team != query.team) return false;
     if (!query.topic.empty() && item.topic != query.topic) return false;
+    if (!query.customer.empty() && item.customer != query.customer) return false;
     if (query.at_least && priority_rank(item) < static_cast<int>(*query.at_least)) return false;
     if (!query.sla.empty() && query.sla.count(sla_state(item, now_ms)) == 0) return false;
     return true;

@@ -36,6 +36,7 @@ struct CaseQuery {
     bool unassigned = false;                  // only cases nobody personally holds
     std::string team;                         // "" = any
     std::string topic;                        // "" = any
+    std::string customer;                     // "source:handle"; "" = any
     std::optional<rules::Priority> at_least;  // priority at or above
     std::set<SlaState> sla;                   // empty = any
     std::size_t limit = 100;                  // 1..kMaxCaseList

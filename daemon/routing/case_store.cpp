@@ -1,5 +1,7 @@
 #include "daemon/routing/case_store.hpp"
 
+#include <algorithm>
+
 namespace spreekbuis::daemon::routing {
 
 std::string_view to_string(CaseStatus status) {
@@ -52,6 +54,18 @@ bool MemoryCaseStore::set_affinity(const std::string& customer, const std::strin
 bool MemoryCaseStore::set_last_assigned(const std::string& person, std::int64_t at_ms) {
     last_assigned_[person] = at_ms;
     return true;
+}
+
+std::optional<std::vector<Case>> MemoryCaseStore::customer_cases(const std::string& customer,
+                                                                 std::size_t limit) {
+    std::vector<Case> out;
+    for (const auto& [id, item] : cases_) {
+        if (item.customer == customer) out.push_back(item);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const Case& a, const Case& b) { return a.number > b.number; });
+    if (out.size() > limit) out.resize(limit);
+    return out;
 }
 
 bool MemoryCaseStore::set_presence(const Presence& presence) {

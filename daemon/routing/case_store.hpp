@@ -103,6 +103,10 @@ class CaseStore {
     virtual std::optional<StoreSnapshot> load(std::int64_t since_ms) = 0;
     virtual std::vector<AuditEntry> audit_trail(const std::string& case_id) = 0;
     virtual std::optional<Case> find_case(const std::string& case_id) = 0;
+    // Every case of one customer ("source:handle"), newest first, at most `limit`; nullopt
+    // when the store cannot be read.
+    virtual std::optional<std::vector<Case>> customer_cases(const std::string& customer,
+                                                            std::size_t limit) = 0;
     virtual const std::string& last_error() const = 0;
 };
 
@@ -123,6 +127,8 @@ class MemoryCaseStore final : public CaseStore {
     std::optional<StoreSnapshot> load(std::int64_t since_ms) override;
     std::vector<AuditEntry> audit_trail(const std::string& case_id) override;
     std::optional<Case> find_case(const std::string& case_id) override;
+    std::optional<std::vector<Case>> customer_cases(const std::string& customer,
+                                                    std::size_t limit) override;
     const std::string& last_error() const override { return error_; }
     std::size_t case_count() const { return cases_.size(); }
 

@@ -13,6 +13,9 @@ using rules::Priority;
 
 namespace {
 
+// How many of one customer's cases the case queue reads from the store at most.
+constexpr std::size_t kMaxCustomerHistory = 5000;
+
 constexpr std::size_t kMaxPassedOver = 6;
 constexpr std::size_t kMaxGaps = 200;
 
@@ -197,6 +200,25 @@ std::optional<Case> Router::find_case(const std::string& case_id) const {
 
 CaseSelection Router::list_cases(const CaseQuery& query) const {
     return select_cases(cases_, query, clock_.now_ms());
+}
+
+std::optional<CaseSelection> Router::list_customer_cases(const CaseQuery& query) const {
+    const auto stored = store_.customer_cases(query.customer, kMaxCustomerHistory);
+    if (!stored) return std::nullopt;
+    std::map<std::string, Case> by_id;
+    for (const auto& item : *stored) {
+        // The router's copy when it holds one (the same unless a store write failed).
+        const auto live = cases_.find(item.id);
+        by_id[item.id] = live != cases_.end() ? live->second : item;
+    }
+    return select_cases(by_id, query, clock_.now_ms());
+}
+
+std::optional<std::pair<std::string, std::int64_t>> Router::last_helper(
+    const std::string& customer) const {
+    const auto it = affinity_.find(customer);
+    if (it == affinity_.end()) return std::nullopt;
+    return it->second;
 }
 
 std::vector<AuditEntry> Router::audit_trail(const std::string& case_id) const {

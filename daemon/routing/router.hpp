@@ -116,6 +116,12 @@ class Router {
     // The cases in memory (open, and resolved within the reopen window) that `query` selects,
     // with SLA states judged at now_ms().
     CaseSelection list_cases(const CaseQuery& query) const;
+    // With query.customer: that customer's cases from the store (older ones too), the same
+    // filters and order; nullopt when the store cannot be read.
+    std::optional<CaseSelection> list_customer_cases(const CaseQuery& query) const;
+    // Who last helped a customer, and when (the affinity routing prefers); nullopt = nobody.
+    std::optional<std::pair<std::string, std::int64_t>> last_helper(
+        const std::string& customer) const;
     std::int64_t now_ms() const { return clock_.now_ms(); }
     std::vector<AuditEntry> audit_trail(const std::string& case_id) const;
     int open_load(const std::string& person_id) const;

@@ -43,6 +43,10 @@ CREATE TABLE people_state (person TEXT PRIMARY KEY, last_assigned_at INTEGER NOT
 CREATE TABLE presence (person TEXT PRIMARY KEY, away INTEGER NOT NULL, until_at INTEGER NOT NULL,
     set_by TEXT NOT NULL, note TEXT NOT NULL, at INTEGER NOT NULL);
 )sql",
+    // 3: a customer's history (the admin API's case queue by customer).
+    R"sql(
+CREATE INDEX IF NOT EXISTS cases_customer ON cases (customer, number);
+)sql",
 };
 
 void bind(sqlite3_stmt* stmt, int index, const std::string& text) {
@@ -396,6 +400,26 @@ bool SqliteCaseStore::set_presence(const Presence& presence) {
 bool SqliteCaseStore::clear_presence(const std::string& person) {
     bind(clear_presence_, 1, person);
     return run(clear_presence_) || fail("clearing a person's presence");
+}
+
+std::optional<std::vector<Case>> SqliteCaseStore::customer_cases(const std::string& customer,
+                                                                 std::size_t limit) {
+    Statement stmt(db_, std::string("SELECT ") + kCaseColumns +
+                            " FROM cases WHERE customer = ? ORDER BY number DESC LIMIT ?");
+    if (!stmt.get()) {
+        fail("reading a customer's cases");
+        return std::nullopt;
+    }
+    bind(stmt.get(), 1, customer);
+    sqlite3_bind_int64(stmt.get(), 2, static_cast<sqlite3_int64>(limit));
+    std::vector<Case> out;
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) out.push_back(read_case(stmt.get()));
+    if (rc != SQLITE_DONE) {
+        fail("reading a customer's cases");
+        return std::nullopt;
+    }
+    return out;
 }
 
 std::vector<AuditEntry> SqliteCaseStore::audit_trail(const std::string& case_id) {

@@ -14,7 +14,7 @@ namespace spreekbuis::daemon::routing {
 
 class SqliteCaseStore final : public CaseStore {
   public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens or creates the database at `path` (tests; the daemon attaches to state.db) and migrates
     // it. nullptr with `error` set when the file cannot be used.
@@ -41,6 +41,8 @@ class SqliteCaseStore final : public CaseStore {
     std::optional<StoreSnapshot> load(std::int64_t since_ms) override;
     std::vector<AuditEntry> audit_trail(const std::string& case_id) override;
     std::optional<Case> find_case(const std::string& case_id) override;
+    std::optional<std::vector<Case>> customer_cases(const std::string& customer,
+                                                    std::size_t limit) override;
     const std::string& last_error() const override { return error_; }
     int schema_version();
 

@@ -8,6 +8,7 @@
 #include "../routing/routing_test_util.hpp"
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/http_api/case_api.hpp"
+#include "daemon/http_api/desk_queries.hpp"
 #include "daemon/routing/case_query.hpp"
 #include "daemon/routing/router.hpp"
 
@@ -241,20 +242,10 @@ struct RouterHandlers : CaseQueryHandler, CaseActionHandler {
     explicit RouterHandlers(daemon::routing::Router& r) : router(r) {}
 
     CaseQueryResult list_cases(const CaseQuery& query) override {
-        CaseQueryResult result;
-        result.now_ms = router.now_ms();
-        result.selection = router.list_cases(query);
-        for (const auto& item : result.selection.cases) name(item, result);
-        return result;
+        return query_cases(router, query);
     }
     CaseQueryResult get_case(const std::string& case_id) override {
-        CaseQueryResult result;
-        result.now_ms = router.now_ms();
-        result.item = router.find_case(case_id);
-        if (!result.item) return {404, "no case " + case_id, {}, {}, {}, {}, 0};
-        result.audit = router.audit_trail(case_id);
-        name(*result.item, result);
-        return result;
+        return query_case(router, case_id);
     }
     CaseActionResult on_case_action(const CaseActionRequest& request) override {
         daemon::routing::ActionResult outcome;
@@ -269,11 +260,6 @@ struct RouterHandlers : CaseQueryHandler, CaseActionHandler {
             return {outcome.error.find("unknown") != std::string::npos ? 404 : 409, outcome.error};
         }
         return {200, "done"};
-    }
-    void name(const Case& item, CaseQueryResult& result) const {
-        if (const auto* person = router.directory().person(item.assignee)) {
-            result.names[item.assignee] = person->name;
-        }
     }
 };
 
@@ -602,4 +588,43 @@ TEST_CASE("away by hand over the API: no new cases for them until it ends or is 
     CHECK(f.call("GET", "/api/v1/people/anna/presence").status == 405);
     CHECK(f.call("POST", "/api/v1/people/anna/holiday", R"({"away": true})").status == 404);
     CHECK(f.call("POST", "/api/v1/people/anna/presence", R"({"away": true})", "").status == 401);
+}
+
+TEST_CASE(
+    "GET /api/v1/cases?customer=: a customer's history, resolved cases too, and who "
+    "helped them",
+    "[http_api][cases]") {
+    ApiFixture f;
+    auto bag = f.router->route(post("p1", "klant1", "koffer kwijt"), verdict("baggage"));
+    f.clock.advance(kMinute);
+    auto booking = f.router->route(post("p2", "klant1", "boeking mislukt"), verdict("booking"));
+    f.clock.advance(kMinute);
+    auto other = f.router->route(post("p3", "klant2", "koffer kapot"), verdict("baggage"));
+    REQUIRE(bag.case_id != booking.case_id);
+    REQUIRE_FALSE(other.case_id.empty());
+    REQUIRE(f.router->resolve(bag.case_id, "anna").ok);
+
+    simdjson::dom::parser parser;
+    const auto history = parse(parser, f.call("GET", "/api/v1/cases?customer=mastodon:klant1"));
+    const auto cases = history["cases"].get_array().value();
+    REQUIRE(cases.size() == 2);                            // the resolved one too
+    CHECK(text_of(cases.at(0)["id"]) == booking.case_id);  // open before resolved
+    CHECK(text_of(cases.at(1)["id"]) == bag.case_id);
+    CHECK(text_of(cases.at(1)["status"]) == "resolved");
+    CHECK(text_of(history["customer"]["id"]) == "mastodon:klant1");
+    // The last person assigned to them: the booking case's holder.
+    CHECK(text_of(history["customer"]["last_helper"]) == *booking.assignee);
+
+    const auto open_only =
+        parse(parser, f.call("GET", "/api/v1/cases?customer=mastodon:klant1&status=open"));
+    REQUIRE(open_only["cases"].get_array().size() == 1);
+    const auto nobody = parse(parser, f.call("GET", "/api/v1/cases?customer=x:unknown"));
+    CHECK(nobody["cases"].get_array().size() == 0);
+    CHECK(nobody["customer"]["last_helper"].is_null());
+    const auto bad = f.call("GET", "/api/v1/cases?customer=klant1");
+    CHECK(bad.status == 400);
+    CHECK_THAT(bad.body, Catch::Contains("source:handle"));
+    // The queue without a customer has no customer block.
+    CHECK(parse(parser, f.call("GET", "/api/v1/cases"))["customer"].error() ==
+          simdjson::NO_SUCH_FIELD);
 }

@@ -1,5 +1,6 @@
 // Presence set by hand: the router's availability verdict, expiry, and the SQLite store
-// (persisted across a restart; a version 1 database is migrated).
+// (persisted across a restart; a version 1 database is migrated); a customer's cases in the
+// store.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -139,10 +140,34 @@ TEST_CASE("a version 1 case store gains the presence table", "[routing][presence
     auto store = SqliteCaseStore::open(path, error);
     INFO(error);
     REQUIRE(store);
-    CHECK(store->schema_version() == 2);
+    CHECK(store->schema_version() == SqliteCaseStore::kSchemaVersion);
     CHECK(store->set_presence(away("anna")));
     const auto snapshot = store->load(0);
     REQUIRE(snapshot);
     CHECK(snapshot->presence.at("anna").away);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("the SQLite store finds a customer's cases, newest first", "[routing][sqlite]") {
+    const auto path = (std::filesystem::temp_directory_path() /
+                       ("spreekbuis-customer-" + std::to_string(::getpid()) + ".db"))
+                          .string();
+    std::filesystem::remove(path);
+    std::string error;
+    auto store = SqliteCaseStore::open(path, error);
+    REQUIRE(store);
+    for (int i = 1; i <= 4; ++i) {
+        Case item;
+        item.id = "case-" + std::to_string(i);
+        item.number = i;
+        item.customer = i == 3 ? "x:other" : "mastodon:klant1";
+        REQUIRE(store->save_case(item));
+    }
+    const auto cases = store->customer_cases("mastodon:klant1", 2);
+    REQUIRE(cases);
+    REQUIRE(cases->size() == 2);
+    CHECK((*cases)[0].id == "case-4");
+    CHECK((*cases)[1].id == "case-2");
+    CHECK(store->customer_cases("nobody:x", 10)->empty());
     std::filesystem::remove(path);
 }
