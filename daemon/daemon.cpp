@@ -26,6 +26,7 @@
 #include "connectors/sources/factory.hpp"
 #include "connectors/sources/webhook.hpp"
 #include "daemon/audit/decision_log.hpp"
+#include "daemon/case_metrics.hpp"
 #include "daemon/console_sink.hpp"
 #include "daemon/cursor_store.hpp"
 #include "daemon/decision_record.hpp"
@@ -309,6 +310,9 @@ struct Daemon::Impl {
     std::unique_ptr<RuleSetHolder> holder;
     std::mutex reload_mutex;
     RuleHits rule_hits;  // per-rule match counters for /metrics
+    // The desk's gauges for /metrics, taken by the emitter at every timer tick.
+    std::mutex case_metrics_mutex;
+    std::string case_metrics;
     // While run() runs: hands a new people directory to the emitter thread, which owns the
     // router. Guarded by reload_mutex.
     std::function<bool(std::shared_ptr<const routing::Directory>)> swap_directory;
@@ -750,6 +754,9 @@ int Daemon::run() {
             for (const auto& alert : batch.alerts) deliver(alert, {});
             if (batch.tick && routing.router) {
                 for (const auto& alert : routing.router->tick()) deliver(alert, {});
+                auto text = case_metrics_text(routing.router->case_gauges());
+                std::lock_guard lock(impl.case_metrics_mutex);
+                impl.case_metrics = std::move(text);
             }
             if (batch.tick) {
                 const auto now_ms = routing::SystemClock().now_ms();
@@ -988,6 +995,12 @@ int Daemon::run() {
             return out + impl_->rule_hits.prometheus();
         });
         if (dispatcher) admin->add_metrics_hook([&] { return dispatcher->metrics(); });
+        if (routing.router) {
+            admin->add_metrics_hook([&impl] {
+                std::lock_guard lock(impl.case_metrics_mutex);
+                return impl.case_metrics;
+            });
+        }
         if (!network_sources.empty()) {
             admin->add_metrics_hook([&] { return source_metrics(network_sources); });
         }

@@ -284,6 +284,34 @@ ActionResult Router::clear_presence(const std::string& person_id) {
     return result;
 }
 
+CaseGauges Router::case_gauges() const {
+    const std::int64_t now = clock_.now_ms();
+    CaseGauges out;
+    for (const auto& id : open_ids_) {
+        const auto it = cases_.find(id);
+        if (it == cases_.end() || !it->second.open()) continue;
+        const Case& item = it->second;
+        auto& team = out.teams[item.team];
+        ++team.open[std::string(to_string(item.status))];
+        const SlaState sla = sla_state(item, now);
+        team.warning += sla == SlaState::warning ? 1 : 0;
+        team.overdue += sla == SlaState::overdue ? 1 : 0;
+        if (!item.answered()) {
+            team.oldest_unanswered_ms =
+                std::max(team.oldest_unanswered_ms, now - item.opened_at_ms);
+        }
+    }
+    for (const auto& team : directory_->teams) out.teams.try_emplace(team.id);
+    for (const auto& person : directory_->people) {
+        const PersonStatus status = person_status(person);
+        out.people.push_back(
+            {person.id, status.open_cases, person.capacity, status.unavailable.empty()});
+    }
+    for (const auto& [key, spike] : spikes_) out.crises_active += spike->in_crisis ? 1 : 0;
+    out.totals = stats();
+    return out;
+}
+
 RouterStats Router::stats() const {
     RouterStats out;
     for (const auto& [id, item] : cases_) out.open_cases += item.open() ? 1 : 0;

@@ -66,6 +66,26 @@ struct PersonStatus {
     std::optional<Presence> presence;  // set by hand and in force now
 };
 
+// The state of the desk for /metrics, taken on the router's thread.
+struct CaseGauges {
+    struct Team {
+        std::map<std::string, std::int64_t> open;  // status -> open cases
+        std::int64_t warning = 0;                  // unanswered, past the SLA warning
+        std::int64_t overdue = 0;                  // unanswered, past the deadline
+        std::int64_t oldest_unanswered_ms = 0;     // age of the oldest unanswered; 0 = none
+    };
+    struct Person {
+        std::string id;
+        int open_cases = 0;
+        int capacity = 0;
+        bool available = false;  // could take a case now (Router::person_status)
+    };
+    std::map<std::string, Team> teams;  // by team id; "" = no team
+    std::vector<Person> people;
+    std::size_t crises_active = 0;
+    RouterStats totals;
+};
+
 struct RouterLoadResult {
     std::unique_ptr<class Router> router;  // null when any error was found
     rules::Diagnostics diagnostics;
@@ -130,6 +150,7 @@ class Router {
     std::shared_ptr<const Directory> shared_directory() const { return directory_; }
     const RoutingSettings& settings() const { return settings_; }
     RouterStats stats() const;
+    CaseGauges case_gauges() const;
 
   private:
     // Acknowledge or resolve from outside (chat link, admin): refused for an unknown case, a

@@ -260,6 +260,17 @@ delivered=$(grep -c '"topic":"disruption"' "$work/bodies.log" || true)
 echo "disruption alerts delivered after the requeue: $delivered"
 [ "$delivered" -ge "$dead" ] || fail "only $delivered of $dead requeued alerts arrived"
 
+# 4b. The desk's gauges on /metrics (taken every 5 s) agree with state.db.
+for attempt in $(seq 60); do
+    curl -s "$api/metrics" >"$work/metrics"
+    gauge=$(awk '/^spreekbuis_cases_open\{/ {s += $2} END {print s + 0}' "$work/metrics")
+    open_cases=$(sqlite3 "$work/state/state.db" "SELECT count(*) FROM cases WHERE status <> 'resolved'")
+    [ "$gauge" = "$open_cases" ] && grep -q '^spreekbuis_person_available{' "$work/metrics" && break
+    [ "$attempt" = 60 ] && fail "spreekbuis_cases_open sums to $gauge, state.db has $open_cases open"
+    sleep 0.25
+done
+echo "case gauges: $gauge open cases, $(awk '/^spreekbuis_cases_overdue\{/ {s += $2} END {print s + 0}' "$work/metrics") overdue"
+
 # 5. Remove the silence.
 [ "$(status -X DELETE -H "Authorization: Bearer $token" "$api/api/v1/silences/e2e-bag")" = 204 ] \
     || fail "delete: $(cat "$work/reply")"
