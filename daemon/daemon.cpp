@@ -93,6 +93,18 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
   public:
     explicit PipelineCaseHandler(Pipeline& pipeline) : pipeline_(pipeline) {}
 
+    http_api::CaseActionResult on_case_note(const std::string& case_id, const std::string& actor,
+                                            const std::string& note) override {
+        return run_on_emitter<http_api::CaseActionResult>(
+            pipeline_,
+            [case_id, actor, note](routing::Router* router, auto&) -> http_api::CaseActionResult {
+                if (!router) return {404, "no people directory is configured"};
+                const auto outcome = router->add_note(case_id, actor, note);
+                if (!outcome.ok) return {404, outcome.error};
+                return {200, "note added to case " + case_id};
+            });
+    }
+
     http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
         return run_on_emitter<http_api::CaseActionResult>(
             pipeline_,

@@ -782,9 +782,13 @@ AdminReply AdminServer::handle_case_api(std::string_view method, std::string_vie
     // /api/v1/cases/{id} or /api/v1/cases/{id}/{action}
     std::string_view rest = path.substr(kCasesPath.size() + 1);
     std::optional<CaseAction> action;
+    bool note = false;
     if (const std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
+        note = rest.substr(slash + 1) == "note";
         action = connectors::sinks::parse_case_action(rest.substr(slash + 1));
-        if (!action) return json_error(404, "no such case action (ack, resolve, reassign)");
+        if (!action && !note) {
+            return json_error(404, "no such case action (ack, resolve, reassign, note)");
+        }
         rest = rest.substr(0, slash);
     }
     const auto case_id = url_decode(rest, false);
@@ -792,7 +796,16 @@ AdminReply AdminServer::handle_case_api(std::string_view method, std::string_vie
         has_control(*case_id)) {
         return json_error(404, "no such case");
     }
-    if (!action) {
+    if (note) {
+        if (method != "POST") return method_not_allowed("POST");
+        const CaseActionParse parsed = parse_case_note_body(body);
+        if (!parsed.body) return json_error(400, parsed.error);
+        if (!actions) return json_error(503, "case actions are not available");
+        const CaseActionResult done = actions->on_case_note(
+            *case_id, "api:" + (parsed.body->by.empty() ? std::string("admin") : parsed.body->by),
+            parsed.body->note);
+        if (done.status != 200) return passed_on(done.status, done.message, "not possible");
+    } else if (!action) {
         if (!is_get) return method_not_allowed("GET");
     } else {
         if (method != "POST") return method_not_allowed("POST");

@@ -8,7 +8,7 @@
 // Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
 // SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
-// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign
+// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign|note
 // (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
 // can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand);
 // GET /api/v1/decisions, the decision audit log (what was decided about a post, and why). POST
@@ -53,6 +53,14 @@ class CaseActionHandler {
   public:
     virtual ~CaseActionHandler() = default;
     virtual CaseActionResult on_case_action(const CaseActionRequest& request) = 0;
+    // An internal note (POST /api/v1/cases/{id}/note); `actor` is "api:<name>".
+    virtual CaseActionResult on_case_note(const std::string& case_id, const std::string& actor,
+                                          const std::string& note) {
+        (void)case_id;
+        (void)actor;
+        (void)note;
+        return {503, "notes are not available"};
+    }
 };
 
 // The case queue over the API (GET /api/v1/cases and /api/v1/cases/{id}). Owned by the

@@ -216,6 +216,36 @@ CaseActionParse parse_case_action_body(std::string_view body,
     return {out, ""};
 }
 
+CaseActionParse parse_case_note_body(std::string_view body) {
+    if (blank(body)) return action_failed("a note needs a JSON body with 'note'");
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    if (std::string problem; !parse_request_object(parser, body, object, problem)) {
+        return action_failed(problem);
+    }
+    CaseActionBody out;
+    std::set<std::string_view> seen;
+    std::string error;
+    for (const auto field : object) {
+        const std::string_view name = field.key;
+        if (!seen.insert(name).second) {
+            return action_failed("field " + quoted_name(name) + " appears twice");
+        }
+        if (name != "by" && name != "note") {
+            std::string message = "unknown field " + quoted_name(name) + " for a note";
+            const std::string hint = rules::closest_match(name, {"by", "note"});
+            if (!hint.empty()) message += "; did you mean '" + hint + "'?";
+            return action_failed(message + " (known: by, note)");
+        }
+        auto text = string_field(name, field.value,
+                                 name == "by" ? kMaxCaseActorBytes : kMaxCaseNoteBytes, error);
+        if (!text) return action_failed(error);
+        (name == "by" ? out.by : out.note) = std::move(*text);
+    }
+    if (blank(out.note)) return action_failed("'note' is required and must not be blank");
+    return {out, ""};
+}
+
 void write_case_json(connectors::JsonWriter& json, const routing::Case& item,
                      std::string_view assignee_name, std::int64_t now_ms) {
     json.begin_object()

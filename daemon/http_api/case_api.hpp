@@ -41,6 +41,9 @@ struct CaseActionParse {
 // "note"? and (reassign only, required there) "to".
 CaseActionParse parse_case_action_body(std::string_view body, connectors::sinks::CaseAction action);
 
+// Body of POST /api/v1/cases/{id}/note: {"note" (required, not blank), "by"?}.
+CaseActionParse parse_case_note_body(std::string_view body);
+
 // One case as the API shows it. `assignee_name` is the person's display name ("" = unknown).
 void write_case_json(connectors::JsonWriter& json, const routing::Case& item,
                      std::string_view assignee_name, std::int64_t now_ms);

@@ -1569,6 +1569,29 @@ ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatu
     return result;
 }
 
+ActionResult Router::add_note(const std::string& case_id, const std::string& actor,
+                              const std::string& note) {
+    ActionResult result;
+    std::optional<Case> item = find_case(case_id);
+    if (!item) {
+        result.error = "unknown case " + case_id;
+        return result;
+    }
+    AuditEntry entry;
+    entry.case_id = case_id;
+    entry.at_ms = clock_.now_ms();
+    entry.actor = actor;
+    entry.from_status = std::string(to_string(item->status));
+    entry.to_status = entry.from_status;
+    entry.assignee = item->assignee;
+    entry.why = "note: " + note;
+    store_.begin();
+    if (!store_.append_audit(entry)) ++store_errors_;
+    if (!store_.commit()) ++store_errors_;
+    result.ok = true;
+    return result;
+}
+
 ActionResult Router::reassign(const std::string& case_id, const std::string& person_id,
                               const std::string& actor, const std::string& why) {
     ActionResult result;

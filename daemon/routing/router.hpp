@@ -120,6 +120,9 @@ class Router {
                          const std::string& why = {});
     ActionResult reassign(const std::string& case_id, const std::string& person_id,
                           const std::string& actor, const std::string& why = {});
+    // An internal note in the case's audit trail (the status stays); resolved cases too.
+    ActionResult add_note(const std::string& case_id, const std::string& actor,
+                          const std::string& note);
 
     // Availability set by hand (the admin API) over people.yaml's `away`, stored so it outlives
     // a restart; refused for an unknown person or an `until` in the past. Open cases stay

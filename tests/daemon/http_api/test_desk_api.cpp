@@ -247,6 +247,12 @@ struct RouterHandlers : CaseQueryHandler, CaseActionHandler {
     CaseQueryResult get_case(const std::string& case_id) override {
         return query_case(router, case_id);
     }
+    CaseActionResult on_case_note(const std::string& case_id, const std::string& actor,
+                                  const std::string& note) override {
+        const auto outcome = router.add_note(case_id, actor, note);
+        if (!outcome.ok) return {404, outcome.error};
+        return {200, "noted"};
+    }
     CaseActionResult on_case_action(const CaseActionRequest& request) override {
         daemon::routing::ActionResult outcome;
         if (request.action == CaseAction::ack) {
@@ -627,4 +633,36 @@ TEST_CASE(
     // The queue without a customer has no customer block.
     CHECK(parse(parser, f.call("GET", "/api/v1/cases"))["customer"].error() ==
           simdjson::NO_SUCH_FIELD);
+}
+
+TEST_CASE("POST /api/v1/cases/{id}/note: an internal note in the audit trail, status unchanged",
+          "[http_api][cases]") {
+    ApiFixture f;
+    auto routed = f.router->route(post("p1", "klant1", "koffer kwijt"), verdict("baggage"));
+    REQUIRE_FALSE(routed.case_id.empty());
+    const std::string path = "/api/v1/cases/" + routed.case_id + "/note";
+    const auto noted =
+        f.call("POST", path, R"({"by": "lena", "note": "customer called, bag found in AMS"})");
+    REQUIRE(noted.status == 200);
+    simdjson::dom::parser parser;
+    const auto one = parse(parser, noted);
+    CHECK(text_of(one["case"]["status"]) == "assigned");
+    const auto audit = one["audit"].get_array().value();
+    const auto last = audit.at(audit.size() - 1).value();
+    CHECK(text_of(last["actor"]) == "api:lena");
+    CHECK(text_of(last["why"]) == "note: customer called, bag found in AMS");
+    CHECK(text_of(last["from"]) == "assigned");
+    CHECK(text_of(last["to"]) == "assigned");
+
+    // Resolved cases take notes too; unknown cases and bad bodies do not.
+    REQUIRE(f.router->resolve(routed.case_id, "anna").ok);
+    CHECK(f.call("POST", path, R"({"note": "follow-up mail sent"})").status == 200);
+    CHECK(f.call("POST", "/api/v1/cases/case-999999/note", R"({"note": "x"})").status == 404);
+    const auto blank_note = f.call("POST", path, R"({"note": "   "})");
+    CHECK(blank_note.status == 400);
+    CHECK_THAT(blank_note.body, Catch::Contains("must not be blank"));
+    CHECK_THAT(f.call("POST", path, R"({"nite": "x"})").body,
+               Catch::Contains("did you mean 'note'"));
+    CHECK(f.call("POST", path, "").status == 400);
+    CHECK(f.call("GET", path).status == 405);
 }
