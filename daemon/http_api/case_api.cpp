@@ -162,15 +162,12 @@ CaseQueryParse parse_case_query(std::string_view query) {
     return {out, ""};
 }
 
-CaseActionParse parse_case_action_body(std::string_view body,
-                                       connectors::sinks::CaseAction action) {
-    using connectors::sinks::CaseAction;
+namespace {
+
+// The fields a case action's body may hold: "by" and "note", and "to" when `allow_to`; what
+// is present is checked (type, length, control characters). `action` names it in errors.
+CaseActionParse read_action_fields(std::string_view body, bool allow_to, std::string_view action) {
     CaseActionBody out;
-    const bool reassign = action == CaseAction::reassign;
-    if (blank(body)) {
-        if (reassign) return action_failed("a reassign needs a JSON body with 'to': a person id");
-        return {out, ""};
-    }
     simdjson::dom::parser parser;
     simdjson::dom::object object;
     if (std::string problem; !parse_request_object(parser, body, object, problem)) {
@@ -183,67 +180,51 @@ CaseActionParse parse_case_action_body(std::string_view body,
         if (!seen.insert(name).second) {
             return action_failed("field " + quoted_name(name) + " appears twice");
         }
-        std::optional<std::string> text;
-        if (name == "by") {
-            if (!(text = string_field(name, field.value, kMaxCaseActorBytes, error))) {
-                return action_failed(error);
-            }
-            out.by = std::move(*text);
-        } else if (name == "note") {
-            if (!(text = string_field(name, field.value, kMaxCaseNoteBytes, error))) {
-                return action_failed(error);
-            }
-            out.note = std::move(*text);
-        } else if (name == "to" && reassign) {
-            if (!(text = string_field(name, field.value, kMaxCaseActorBytes, error))) {
-                return action_failed(error);
-            }
-            out.to = std::move(*text);
-        } else {
+        std::string* target = name == "by"               ? &out.by
+                              : name == "note"           ? &out.note
+                              : name == "to" && allow_to ? &out.to
+                                                         : nullptr;
+        if (!target) {
             std::vector<std::string> known = {"by", "note"};
-            if (reassign) known.emplace_back("to");
-            std::string message = "unknown field " + quoted_name(name) + " for " +
-                                  std::string(connectors::sinks::to_string(action));
+            if (allow_to) known.emplace_back("to");
+            std::string message =
+                "unknown field " + quoted_name(name) + " for " + std::string(action);
             const std::string hint = rules::closest_match(name, known);
             if (!hint.empty()) message += "; did you mean '" + hint + "'?";
             return action_failed(message +
-                                 (reassign ? " (known: by, note, to)" : " (known: by, note)"));
+                                 (allow_to ? " (known: by, note, to)" : " (known: by, note)"));
         }
-    }
-    if (reassign && blank(out.to)) {
-        return action_failed("a reassign needs 'to': the id of the person to take the case");
+        const std::size_t limit = name == "note" ? kMaxCaseNoteBytes : kMaxCaseActorBytes;
+        auto text = string_field(name, field.value, limit, error);
+        if (!text) return action_failed(error);
+        *target = std::move(*text);
     }
     return {out, ""};
 }
 
+}  // namespace
+
+CaseActionParse parse_case_action_body(std::string_view body,
+                                       connectors::sinks::CaseAction action) {
+    const bool reassign = action == connectors::sinks::CaseAction::reassign;
+    if (blank(body)) {
+        if (reassign) return action_failed("a reassign needs a JSON body with 'to': a person id");
+        return {CaseActionBody{}, ""};
+    }
+    auto parsed = read_action_fields(body, reassign, connectors::sinks::to_string(action));
+    if (parsed.body && reassign && blank(parsed.body->to)) {
+        return action_failed("a reassign needs 'to': the id of the person to take the case");
+    }
+    return parsed;
+}
+
 CaseActionParse parse_case_note_body(std::string_view body) {
     if (blank(body)) return action_failed("a note needs a JSON body with 'note'");
-    simdjson::dom::parser parser;
-    simdjson::dom::object object;
-    if (std::string problem; !parse_request_object(parser, body, object, problem)) {
-        return action_failed(problem);
+    auto parsed = read_action_fields(body, false, "a note");
+    if (parsed.body && blank(parsed.body->note)) {
+        return action_failed("'note' is required and must not be blank");
     }
-    CaseActionBody out;
-    std::set<std::string_view> seen;
-    std::string error;
-    for (const auto field : object) {
-        const std::string_view name = field.key;
-        if (!seen.insert(name).second) {
-            return action_failed("field " + quoted_name(name) + " appears twice");
-        }
-        if (name != "by" && name != "note") {
-            std::string message = "unknown field " + quoted_name(name) + " for a note";
-            const std::string hint = rules::closest_match(name, {"by", "note"});
-            if (!hint.empty()) message += "; did you mean '" + hint + "'?";
-            return action_failed(message + " (known: by, note)");
-        }
-        auto text = string_field(name, field.value,
-                                 name == "by" ? kMaxCaseActorBytes : kMaxCaseNoteBytes, error);
-        if (!text) return action_failed(error);
-        (name == "by" ? out.by : out.note) = std::move(*text);
-    }
-    if (blank(out.note)) return action_failed("'note' is required and must not be blank");
-    return {out, ""};
+    return parsed;
 }
 
 void write_case_json(connectors::JsonWriter& json, const routing::Case& item,

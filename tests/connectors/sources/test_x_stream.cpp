@@ -617,6 +617,19 @@ Answer json_answer(int status, const std::string& body) {
             false};
 }
 
+// Runs an x source that keeps `rules` on the fake until it handed on `wanted` posts.
+std::vector<Emitted> run_with_rules(FakeX& fake, std::vector<XRule> rules, XRulesMode mode,
+                                    std::size_t wanted) {
+    asio::io_context io;
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = acceptor.local_endpoint().port();
+    auto settings = loopback_settings(port);
+    settings.rules = std::move(rules);
+    settings.rules_mode = mode;
+    auto source = make_x_stream_source(settings, nullptr);
+    return run_source(*source, fake, port, acceptor, io, wanted);
+}
+
 XRule configured(std::string value, std::string tag, int line) {
     XRule rule;
     rule.value = std::move(value);
@@ -642,16 +655,11 @@ TEST_CASE("x source: makes X hold the configured rules before it opens the strea
              R"(["Unbalanced parentheses."],"title":"UnprocessableEntity"}]})"));
     fake.answers.push_back({"", {post_line("950", "na de regels") + "\r\n"}, true});
 
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    const auto port = acceptor.local_endpoint().port();
-    auto settings = loopback_settings(port);
-    settings.rules =
-        std::vector<XRule>{configured("@zeevlucht", "brand", 5),
-                           configured("#zeevlucht", "hashtag", 6), configured("koffer (", "", 7)};
-    settings.rules_mode = XRulesMode::sync;
-    auto source = make_x_stream_source(settings, nullptr);
-    const auto emitted = run_source(*source, fake, port, acceptor, io, 1);
+    const auto emitted =
+        run_with_rules(fake,
+                       {configured("@zeevlucht", "brand", 5),
+                        configured("#zeevlucht", "hashtag", 6), configured("koffer (", "", 7)},
+                       XRulesMode::sync, 1);
 
     REQUIRE(emitted.size() == 1);  // a refused rule does not keep the stream shut
     CHECK(emitted[0].id == "x:950");
@@ -673,13 +681,8 @@ TEST_CASE("x source: rules in place need one GET; add mode leaves other rules al
     fake.answers.push_back(json_answer(
         200, R"({"data":[{"id":"1","value":"@zeevlucht"},{"id":"3","value":"@other"}]})"));
     fake.answers.push_back({"", {post_line("951", "klacht") + "\r\n"}, true});
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    const auto port = acceptor.local_endpoint().port();
-    auto settings = loopback_settings(port);
-    settings.rules = std::vector<XRule>{configured("@zeevlucht", "", 5)};
-    auto source = make_x_stream_source(settings, nullptr);
-    const auto emitted = run_source(*source, fake, port, acceptor, io, 1);
+    const auto emitted =
+        run_with_rules(fake, {configured("@zeevlucht", "", 5)}, XRulesMode::add, 1);
     REQUIRE(emitted.size() == 1);
     REQUIRE(fake.requests.size() == 2);
     CHECK(fake.methods == std::vector<std::string>{"GET", "GET"});
@@ -695,13 +698,8 @@ TEST_CASE("x source: rules X cannot be asked about now are tried again at the ne
     fake.answers.push_back(json_answer(201, R"({"data":[{"value":"@zeevlucht","id":"30"}],)"
                                             R"("meta":{"summary":{"created":1}}})"));
     fake.answers.push_back({"", {post_line("953", "tweede") + "\r\n"}, true});
-    asio::io_context io;
-    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    const auto port = acceptor.local_endpoint().port();
-    auto settings = loopback_settings(port);
-    settings.rules = std::vector<XRule>{configured("@zeevlucht", "", 5)};
-    auto source = make_x_stream_source(settings, nullptr);
-    const auto emitted = run_source(*source, fake, port, acceptor, io, 2);
+    const auto emitted =
+        run_with_rules(fake, {configured("@zeevlucht", "", 5)}, XRulesMode::add, 2);
     REQUIRE(emitted.size() == 2);
     REQUIRE(fake.methods.size() == 5);
     CHECK(fake.methods == std::vector<std::string>{"GET", "GET", "GET", "POST", "GET"});
