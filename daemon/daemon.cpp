@@ -99,9 +99,7 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
             pipeline_,
             [case_id, actor, note](routing::Router* router, auto&) -> http_api::CaseActionResult {
                 if (!router) return {404, "no people directory is configured"};
-                const auto outcome = router->add_note(case_id, actor, note);
-                if (!outcome.ok) return {404, outcome.error};
-                return {200, "note added to case " + case_id};
+                return http_api::add_case_note(*router, case_id, actor, note);
             });
     }
 
@@ -111,39 +109,21 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
             [request](routing::Router* router,
                       std::vector<connectors::Alert>& alerts) -> http_api::CaseActionResult {
                 if (!router) return {404, "no people directory is configured"};
-                routing::ActionResult outcome;
-                const std::string where = request.actor == "chat" ? "chat" : "the API";
-                const auto why = [&](std::string_view done) {
-                    return request.why.empty() ? std::string(done) + " from " + where : request.why;
-                };
-                switch (request.action) {
-                    case connectors::sinks::CaseAction::ack:
-                        outcome = router->acknowledge(request.case_id, request.actor,
-                                                      why("acknowledged"));
-                        break;
-                    case connectors::sinks::CaseAction::resolve:
-                        outcome = router->resolve(request.case_id, request.actor, why("resolved"));
-                        break;
-                    case connectors::sinks::CaseAction::reassign:
-                        outcome = router->reassign(request.case_id, request.to, request.actor,
-                                                   why("reassigned"));
-                        break;
-                }
-                if (!outcome.ok) {
-                    return {outcome.error.find("unknown") != std::string::npos ? 404 : 409,
-                            outcome.error};
-                }
-                // A reassignment tells the new holder, like a routed case.
-                for (auto& alert : outcome.alerts) alerts.push_back(std::move(alert));
-                return {200, "case " + request.case_id + ": " +
-                                 std::string(connectors::sinks::to_string(request.action)) +
-                                 " done"};
+                return http_api::apply_case_action(*router, request, alerts);
             });
     }
 
   private:
     Pipeline& pipeline_;
 };
+
+// The people endpoints' answer without a people directory.
+http_api::PeopleResult no_people() {
+    http_api::PeopleResult result;
+    result.status = 404;
+    result.message = "no people directory is configured";
+    return result;
+}
 
 // The case queue over the admin API, read from the router on the emitter thread.
 class PipelineCaseQueryHandler final : public http_api::CaseQueryHandler {
@@ -1026,31 +1006,8 @@ int Daemon::run() {
                                                 const std::optional<routing::Presence>& presence) {
             return run_on_emitter<http_api::PeopleResult>(
                 pipeline, [person, presence](routing::Router* router, auto&) {
-                    http_api::PeopleResult result;
-                    const routing::Person* known =
-                        router ? router->directory().person(person) : nullptr;
-                    if (!known) {
-                        result.status = 404;
-                        result.message = router ? "no person '" + person.substr(0, 128) +
-                                                      "' in the people directory"
-                                                : "no people directory is configured";
-                        return result;
-                    }
-                    const auto outcome =
-                        presence ? router->set_presence(*presence) : router->clear_presence(person);
-                    if (!outcome.ok) {
-                        result.status = presence ? 400 : 404;
-                        result.message = outcome.error;
-                        return result;
-                    }
-                    spdlog::info(
-                        "presence of {} {} by {}", person,
-                        !presence        ? "cleared"
-                        : presence->away ? "set to away"
-                                         : "set to available",
-                        presence && !presence->by.empty() ? presence->by : "the admin API");
-                    result.body = http_api::person_presence_json(*router, *known);
-                    return result;
+                    return router ? http_api::change_presence(*router, person, presence)
+                                  : no_people();
                 });
         });
         admin->set_decisions_handler([&pipeline, log = decisions.get()](
@@ -1085,19 +1042,7 @@ int Daemon::run() {
         admin->set_people_handler([&pipeline](const http_api::PeopleQuery& query) {
             return run_on_emitter<http_api::PeopleResult>(
                 pipeline, [query](routing::Router* router, auto&) {
-                    http_api::PeopleResult result;
-                    if (!router) {
-                        result.status = 404;
-                        result.message = "no people directory is configured";
-                        return result;
-                    }
-                    auto body = http_api::people_json(*router, query, result.message);
-                    if (!body) {
-                        result.status = 404;
-                        return result;
-                    }
-                    result.body = std::move(*body);
-                    return result;
+                    return router ? http_api::answer_people(*router, query) : no_people();
                 });
         });
         admin->set_silence_handler(std::make_shared<PipelineSilenceHandler>(

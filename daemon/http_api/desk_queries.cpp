@@ -1,5 +1,7 @@
 #include "daemon/http_api/desk_queries.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace spreekbuis::daemon::http_api {
 
 namespace {
@@ -45,6 +47,76 @@ CaseQueryResult query_case(const routing::Router& router, const std::string& cas
     }
     result.audit = router.audit_trail(case_id);
     add_name(router, result.item->assignee, result);
+    return result;
+}
+
+CaseActionResult apply_case_action(routing::Router& router, const CaseActionRequest& request,
+                                   std::vector<connectors::Alert>& alerts) {
+    const std::string where = request.actor == "chat" ? "chat" : "the API";
+    const auto why = [&](std::string_view done) {
+        return request.why.empty() ? std::string(done) + " from " + where : request.why;
+    };
+    routing::ActionResult outcome;
+    switch (request.action) {
+        case connectors::sinks::CaseAction::ack:
+            outcome = router.acknowledge(request.case_id, request.actor, why("acknowledged"));
+            break;
+        case connectors::sinks::CaseAction::resolve:
+            outcome = router.resolve(request.case_id, request.actor, why("resolved"));
+            break;
+        case connectors::sinks::CaseAction::reassign:
+            outcome =
+                router.reassign(request.case_id, request.to, request.actor, why("reassigned"));
+            break;
+    }
+    if (!outcome.ok) {
+        return {outcome.error.find("unknown") != std::string::npos ? 404 : 409, outcome.error};
+    }
+    // A reassignment tells the new holder, like a routed case.
+    for (auto& alert : outcome.alerts) alerts.push_back(std::move(alert));
+    return {200, "case " + request.case_id + ": " +
+                     std::string(connectors::sinks::to_string(request.action)) + " done"};
+}
+
+CaseActionResult add_case_note(routing::Router& router, const std::string& case_id,
+                               const std::string& actor, const std::string& note) {
+    const auto outcome = router.add_note(case_id, actor, note);
+    if (!outcome.ok) return {404, outcome.error};
+    return {200, "note added to case " + case_id};
+}
+
+PeopleResult answer_people(const routing::Router& router, const PeopleQuery& query) {
+    PeopleResult result;
+    auto body = people_json(router, query, result.message);
+    if (!body) {
+        result.status = 404;
+        return result;
+    }
+    result.body = std::move(*body);
+    return result;
+}
+
+PeopleResult change_presence(routing::Router& router, const std::string& person,
+                             const std::optional<routing::Presence>& presence) {
+    PeopleResult result;
+    const routing::Person* known = router.directory().person(person);
+    if (!known) {
+        result.status = 404;
+        result.message = "no person '" + person.substr(0, 128) + "' in the people directory";
+        return result;
+    }
+    const auto outcome = presence ? router.set_presence(*presence) : router.clear_presence(person);
+    if (!outcome.ok) {
+        result.status = presence ? 400 : 404;
+        result.message = outcome.error;
+        return result;
+    }
+    spdlog::info("presence of {} {} by {}", person,
+                 !presence        ? "cleared"
+                 : presence->away ? "set to away"
+                                  : "set to available",
+                 presence && !presence->by.empty() ? presence->by : "the admin API");
+    result.body = person_presence_json(router, *known);
     return result;
 }
 

@@ -249,24 +249,12 @@ struct RouterHandlers : CaseQueryHandler, CaseActionHandler {
     }
     CaseActionResult on_case_note(const std::string& case_id, const std::string& actor,
                                   const std::string& note) override {
-        const auto outcome = router.add_note(case_id, actor, note);
-        if (!outcome.ok) return {404, outcome.error};
-        return {200, "noted"};
+        return add_case_note(router, case_id, actor, note);
     }
     CaseActionResult on_case_action(const CaseActionRequest& request) override {
-        daemon::routing::ActionResult outcome;
-        if (request.action == CaseAction::ack) {
-            outcome = router.acknowledge(request.case_id, request.actor, request.why);
-        } else if (request.action == CaseAction::resolve) {
-            outcome = router.resolve(request.case_id, request.actor, request.why);
-        } else {
-            outcome = router.reassign(request.case_id, request.to, request.actor, request.why);
-        }
-        if (!outcome.ok) {
-            return {outcome.error.find("unknown") != std::string::npos ? 404 : 409, outcome.error};
-        }
-        return {200, "done"};
+        return apply_case_action(router, request, alerts);
     }
+    std::vector<connectors::Alert> alerts;  // what the daemon would deliver
 };
 
 struct ApiFixture {
@@ -381,6 +369,10 @@ TEST_CASE("GET /api/v1/cases lists the router's queue; a case shows its audit tr
     REQUIRE(f.call("POST", "/api/v1/cases/" + second.case_id + "/reassign",
                    R"({"to": "dana", "by": "lena"})")
                 .status == 200);
+    // The new holder is told: a new-case alert for the case, the daemon delivers it.
+    REQUIRE_FALSE(f.handlers->alerts.empty());
+    CHECK(f.handlers->alerts.back().case_id == second.case_id);
+    CHECK(f.handlers->alerts.back().kind == connectors::AlertKind::new_case);
     const auto dana = parse(parser, f.call("GET", "/api/v1/cases?assignee=dana"));
     REQUIRE(dana["cases"].get_array().size() == 1);
     CHECK(text_of(dana["cases"].at(0)["assignee"]) == "dana");
@@ -435,16 +427,8 @@ TEST_CASE("the case endpoints refuse what is wrong and say why", "[http_api][cas
 
 TEST_CASE("GET /api/v1/people: who can take a case now, and why not", "[http_api][people]") {
     ApiFixture f;
-    f.server->set_people_handler([&f](const PeopleQuery& query) {
-        PeopleResult result;
-        auto body = people_json(*f.router, query, result.message);
-        if (!body) {
-            result.status = 404;
-            return result;
-        }
-        result.body = std::move(*body);
-        return result;
-    });
+    f.server->set_people_handler(
+        [&f](const PeopleQuery& query) { return answer_people(*f.router, query); });
     // Four baggage cases in Dutch: Anna and Bram (capacity 2 each) take two each; Cleo is off.
     std::map<std::string, int> assigned;  // person -> cases
     for (int i = 0; i < 4; ++i) {
@@ -546,16 +530,10 @@ TEST_CASE("presence bodies: away required, one expiry at most, within 90 days",
 TEST_CASE("away by hand over the API: no new cases for them until it ends or is cleared",
           "[http_api][people]") {
     ApiFixture f;
-    f.server->set_presence_handler([&f](const std::string& person,
-                                        const std::optional<daemon::routing::Presence>& set) {
-        PeopleResult result;
-        const auto* known = f.router->directory().person(person);
-        if (!known) return PeopleResult{404, "no person " + person, ""};
-        const auto outcome = set ? f.router->set_presence(*set) : f.router->clear_presence(person);
-        if (!outcome.ok) return PeopleResult{set ? 400 : 404, outcome.error, ""};
-        result.body = person_presence_json(*f.router, *known);
-        return result;
-    });
+    f.server->set_presence_handler(
+        [&f](const std::string& person, const std::optional<daemon::routing::Presence>& set) {
+            return change_presence(*f.router, person, set);
+        });
     simdjson::dom::parser parser;
     // Anna (the most skilled) is sent home for two hours.
     const auto set = f.call("POST", "/api/v1/people/anna/presence",
