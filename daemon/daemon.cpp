@@ -103,6 +103,18 @@ class PipelineCaseHandler final : public http_api::CaseActionHandler {
             });
     }
 
+    http_api::CaseActionResult on_case_priority(const std::string& case_id,
+                                                const std::string& actor, rules::Priority priority,
+                                                const std::string& note) override {
+        return run_on_emitter<http_api::CaseActionResult>(
+            pipeline_,
+            [case_id, actor, priority, note](routing::Router* router,
+                                             auto&) -> http_api::CaseActionResult {
+                if (!router) return {404, "no people directory is configured"};
+                return http_api::set_case_priority(*router, case_id, actor, priority, note);
+            });
+    }
+
     http_api::CaseActionResult on_case_action(const http_api::CaseActionRequest& request) override {
         return run_on_emitter<http_api::CaseActionResult>(
             pipeline_,

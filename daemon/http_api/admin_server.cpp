@@ -783,11 +783,13 @@ AdminReply AdminServer::handle_case_api(std::string_view method, std::string_vie
     std::string_view rest = path.substr(kCasesPath.size() + 1);
     std::optional<CaseAction> action;
     bool note = false;
+    bool priority = false;
     if (const std::size_t slash = rest.find('/'); slash != std::string_view::npos) {
         note = rest.substr(slash + 1) == "note";
+        priority = rest.substr(slash + 1) == "priority";
         action = connectors::sinks::parse_case_action(rest.substr(slash + 1));
-        if (!action && !note) {
-            return json_error(404, "no such case action (ack, resolve, reassign, note)");
+        if (!action && !note && !priority) {
+            return json_error(404, "no such case action (ack, resolve, reassign, note, priority)");
         }
         rest = rest.substr(0, slash);
     }
@@ -796,14 +798,18 @@ AdminReply AdminServer::handle_case_api(std::string_view method, std::string_vie
         has_control(*case_id)) {
         return json_error(404, "no such case");
     }
-    if (note) {
+    if (note || priority) {
         if (method != "POST") return method_not_allowed("POST");
-        const CaseActionParse parsed = parse_case_note_body(body);
+        const CaseActionParse parsed =
+            note ? parse_case_note_body(body) : parse_case_priority_body(body);
         if (!parsed.body) return json_error(400, parsed.error);
         if (!actions) return json_error(503, "case actions are not available");
-        const CaseActionResult done = actions->on_case_note(
-            *case_id, "api:" + (parsed.body->by.empty() ? std::string("admin") : parsed.body->by),
-            parsed.body->note);
+        const std::string actor =
+            "api:" + (parsed.body->by.empty() ? std::string("admin") : parsed.body->by);
+        const CaseActionResult done =
+            note ? actions->on_case_note(*case_id, actor, parsed.body->note)
+                 : actions->on_case_priority(*case_id, actor, *parsed.body->priority,
+                                             parsed.body->note);
         if (done.status != 200) return passed_on(done.status, done.message, "not possible");
     } else if (!action) {
         if (!is_get) return method_not_allowed("GET");

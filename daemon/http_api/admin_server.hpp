@@ -8,7 +8,8 @@
 // Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
 // silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
 // SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
-// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign|note
+// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign|
+// note|priority
 // (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
 // can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand);
 // GET /api/v1/decisions, the decision audit log (what was decided about a post, and why). POST
@@ -60,6 +61,15 @@ class CaseActionHandler {
         (void)actor;
         (void)note;
         return {503, "notes are not available"};
+    }
+    // A priority set by hand (POST /api/v1/cases/{id}/priority).
+    virtual CaseActionResult on_case_priority(const std::string& case_id, const std::string& actor,
+                                              rules::Priority priority, const std::string& note) {
+        (void)case_id;
+        (void)actor;
+        (void)priority;
+        (void)note;
+        return {503, "priority changes are not available"};
     }
 };
 

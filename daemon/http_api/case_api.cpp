@@ -164,9 +164,11 @@ CaseQueryParse parse_case_query(std::string_view query) {
 
 namespace {
 
-// The fields a case action's body may hold: "by" and "note", and "to" when `allow_to`; what
-// is present is checked (type, length, control characters). `action` names it in errors.
-CaseActionParse read_action_fields(std::string_view body, bool allow_to, std::string_view action) {
+// The fields a case action's body may hold: "by" and "note", and `extra` ("to", "priority"
+// or "" for none); what is present is checked (type, length, control characters, a known
+// priority). `action` names it in errors.
+CaseActionParse read_action_fields(std::string_view body, std::string_view extra,
+                                   std::string_view action) {
     CaseActionBody out;
     simdjson::dom::parser parser;
     simdjson::dom::object object;
@@ -175,29 +177,37 @@ CaseActionParse read_action_fields(std::string_view body, bool allow_to, std::st
     }
     std::set<std::string_view> seen;
     std::string error;
+    std::string priority;
     for (const auto field : object) {
         const std::string_view name = field.key;
         if (!seen.insert(name).second) {
             return action_failed("field " + quoted_name(name) + " appears twice");
         }
-        std::string* target = name == "by"               ? &out.by
-                              : name == "note"           ? &out.note
-                              : name == "to" && allow_to ? &out.to
-                                                         : nullptr;
-        if (!target) {
+        std::string* target = nullptr;
+        if (name == "by") {
+            target = &out.by;
+        } else if (name == "note") {
+            target = &out.note;
+        } else if (!extra.empty() && name == extra) {
+            target = extra == "to" ? &out.to : &priority;
+        } else {
             std::vector<std::string> known = {"by", "note"};
-            if (allow_to) known.emplace_back("to");
+            if (!extra.empty()) known.emplace_back(extra);
             std::string message =
                 "unknown field " + quoted_name(name) + " for " + std::string(action);
             const std::string hint = rules::closest_match(name, known);
             if (!hint.empty()) message += "; did you mean '" + hint + "'?";
-            return action_failed(message +
-                                 (allow_to ? " (known: by, note, to)" : " (known: by, note)"));
+            return action_failed(message + " (known: by, note" +
+                                 (extra.empty() ? "" : ", " + std::string(extra)) + ")");
         }
         const std::size_t limit = name == "note" ? kMaxCaseNoteBytes : kMaxCaseActorBytes;
         auto text = string_field(name, field.value, limit, error);
         if (!text) return action_failed(error);
         *target = std::move(*text);
+    }
+    if (seen.count("priority") && extra == "priority") {
+        out.priority = rules::parse_priority(priority);
+        if (!out.priority) return action_failed("'priority' must be low, normal, high or urgent");
     }
     return {out, ""};
 }
@@ -211,7 +221,8 @@ CaseActionParse parse_case_action_body(std::string_view body,
         if (reassign) return action_failed("a reassign needs a JSON body with 'to': a person id");
         return {CaseActionBody{}, ""};
     }
-    auto parsed = read_action_fields(body, reassign, connectors::sinks::to_string(action));
+    auto parsed =
+        read_action_fields(body, reassign ? "to" : "", connectors::sinks::to_string(action));
     if (parsed.body && reassign && blank(parsed.body->to)) {
         return action_failed("a reassign needs 'to': the id of the person to take the case");
     }
@@ -220,9 +231,18 @@ CaseActionParse parse_case_action_body(std::string_view body,
 
 CaseActionParse parse_case_note_body(std::string_view body) {
     if (blank(body)) return action_failed("a note needs a JSON body with 'note'");
-    auto parsed = read_action_fields(body, false, "a note");
+    auto parsed = read_action_fields(body, "", "a note");
     if (parsed.body && blank(parsed.body->note)) {
         return action_failed("'note' is required and must not be blank");
+    }
+    return parsed;
+}
+
+CaseActionParse parse_case_priority_body(std::string_view body) {
+    if (blank(body)) return action_failed("a priority change needs a JSON body with 'priority'");
+    auto parsed = read_action_fields(body, "priority", "a priority change");
+    if (parsed.body && !parsed.body->priority) {
+        return action_failed("'priority' is required: low, normal, high or urgent");
     }
     return parsed;
 }

@@ -29,9 +29,10 @@ CaseQueryParse parse_case_query(std::string_view query);
 
 // What a person asks of a case over the API (the chat links' actions, with a name and a note).
 struct CaseActionBody {
-    std::string by;    // who asks; "" = unnamed
-    std::string note;  // why, for the audit trail; "" = none
-    std::string to;    // reassign: the person id
+    std::string by;                           // who asks; "" = unnamed
+    std::string note;                         // why, for the audit trail; "" = none
+    std::string to;                           // reassign: the person id
+    std::optional<rules::Priority> priority;  // a priority change: the new one
 };
 struct CaseActionParse {
     std::optional<CaseActionBody> body;
@@ -43,6 +44,9 @@ CaseActionParse parse_case_action_body(std::string_view body, connectors::sinks:
 
 // Body of POST /api/v1/cases/{id}/note: {"note" (required, not blank), "by"?}.
 CaseActionParse parse_case_note_body(std::string_view body);
+// Body of POST /api/v1/cases/{id}/priority: {"priority" (low|normal|high|urgent), "by"?,
+// "note"?}.
+CaseActionParse parse_case_priority_body(std::string_view body);
 
 // One case as the API shows it. `assignee_name` is the person's display name ("" = unknown).
 void write_case_json(connectors::JsonWriter& json, const routing::Case& item,

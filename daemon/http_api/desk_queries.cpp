@@ -85,6 +85,16 @@ CaseActionResult add_case_note(routing::Router& router, const std::string& case_
     return {200, "note added to case " + case_id};
 }
 
+CaseActionResult set_case_priority(routing::Router& router, const std::string& case_id,
+                                   const std::string& actor, rules::Priority priority,
+                                   const std::string& note) {
+    const auto outcome = router.set_priority(case_id, priority, actor, note);
+    if (!outcome.ok) {
+        return {outcome.error.find("unknown") != std::string::npos ? 404 : 409, outcome.error};
+    }
+    return {200, "case " + case_id + ": priority " + std::string(rules::to_string(priority))};
+}
+
 PeopleResult answer_people(const routing::Router& router, const PeopleQuery& query) {
     PeopleResult result;
     auto body = people_json(router, query, result.message);

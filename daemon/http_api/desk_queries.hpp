@@ -18,6 +18,9 @@ CaseActionResult apply_case_action(routing::Router& router, const CaseActionRequ
                                    std::vector<connectors::Alert>& alerts);
 CaseActionResult add_case_note(routing::Router& router, const std::string& case_id,
                                const std::string& actor, const std::string& note);
+CaseActionResult set_case_priority(routing::Router& router, const std::string& case_id,
+                                   const std::string& actor, rules::Priority priority,
+                                   const std::string& note);
 PeopleResult answer_people(const routing::Router& router, const PeopleQuery& query);
 // Sets (or with nullopt clears) a person's presence; answers with person_presence_json.
 PeopleResult change_presence(routing::Router& router, const std::string& person,

@@ -1569,6 +1569,58 @@ ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatu
     return result;
 }
 
+ActionResult Router::set_priority(const std::string& case_id, Priority priority,
+                                  const std::string& actor, const std::string& why) {
+    ActionResult result;
+    const auto it = cases_.find(case_id);
+    if (it == cases_.end()) {
+        result.error = "unknown or archived case " + case_id;
+        return result;
+    }
+    Case& item = it->second;
+    const std::string before = item.priority;
+    if (!item.open()) {
+        result.error = "case " + case_id + " is resolved";
+        return result;
+    }
+    if (before == rules::to_string(priority)) {
+        result.error = "case " + case_id + " is already " + before;
+        return result;
+    }
+    const std::int64_t now = clock_.now_ms();
+    item.priority = std::string(rules::to_string(priority));
+    item.updated_at_ms = std::max(item.updated_at_ms, now);
+    if (!item.answered() && !item.grouped && item.deadline_ms != 0) {
+        const auto* team = directory_->team(item.team);
+        const auto sla = settings_.sla_for(priority);
+        item.deadline_ms = add_business_time(team, item.opened_at_ms, sla);
+        item.warn_at_ms = add_business_time(
+            team, item.opened_at_ms,
+            static_cast<std::int64_t>(static_cast<double>(sla) * settings_.sla_warning_at));
+        // A deadline still ahead starts its ladder afresh; one already passed keeps the
+        // escalations sent (the ladder goes on from there).
+        if (now < item.warn_at_ms) item.warned = false;
+        if (now < item.deadline_ms) {
+            item.escalations_sent = 0;
+            item.escalation_level = 0;
+        }
+    }
+    AuditEntry entry;
+    entry.case_id = case_id;
+    entry.at_ms = now;
+    entry.actor = actor;
+    entry.from_status = std::string(to_string(item.status));
+    entry.to_status = entry.from_status;
+    entry.assignee = item.assignee;
+    entry.why = "priority " + before + " -> " + item.priority + (why.empty() ? "" : ": " + why);
+    store_.begin();
+    if (!store_.append_audit(entry)) ++store_errors_;
+    save(item);
+    if (!store_.commit()) ++store_errors_;
+    result.ok = true;
+    return result;
+}
+
 ActionResult Router::add_note(const std::string& case_id, const std::string& actor,
                               const std::string& note) {
     ActionResult result;

@@ -120,6 +120,11 @@ class Router {
                          const std::string& why = {});
     ActionResult reassign(const std::string& case_id, const std::string& person_id,
                           const std::string& actor, const std::string& why = {});
+    // A new priority for an open case, set by hand. An unanswered case's SLA is counted again
+    // from when it opened, for the new priority; warnings and escalations already sent for
+    // a deadline that still stands are not sent again.
+    ActionResult set_priority(const std::string& case_id, rules::Priority priority,
+                              const std::string& actor, const std::string& why = {});
     // An internal note in the case's audit trail (the status stays); resolved cases too.
     ActionResult add_note(const std::string& case_id, const std::string& actor,
                           const std::string& note);

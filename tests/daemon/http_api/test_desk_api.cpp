@@ -251,6 +251,10 @@ struct RouterHandlers : CaseQueryHandler, CaseActionHandler {
                                   const std::string& note) override {
         return add_case_note(router, case_id, actor, note);
     }
+    CaseActionResult on_case_priority(const std::string& case_id, const std::string& actor,
+                                      rules::Priority priority, const std::string& note) override {
+        return set_case_priority(router, case_id, actor, priority, note);
+    }
     CaseActionResult on_case_action(const CaseActionRequest& request) override {
         return apply_case_action(router, request, alerts);
     }
@@ -643,4 +647,54 @@ TEST_CASE("POST /api/v1/cases/{id}/note: an internal note in the audit trail, st
                Catch::Contains("did you mean 'note'"));
     CHECK(f.call("POST", path, "").status == 400);
     CHECK(f.call("GET", path).status == 405);
+}
+
+TEST_CASE("POST /api/v1/cases/{id}/priority: the SLA counts again from the opening",
+          "[http_api][cases]") {
+    ApiFixture f;
+    const auto bag = f.router->route(post("p1", "klant1", "koffer kwijt"), verdict("baggage"));
+    const auto other = f.router->route(post("p2", "klant2", "tas kapot"), verdict("baggage"));
+    REQUIRE_FALSE(bag.case_id.empty());
+    f.clock.advance(30 * kMinute);  // normal: due after 4 hours, so still running
+
+    simdjson::dom::parser parser;
+    // Urgent is due 15 minutes after the opening: overdue at once, and the ladder starts.
+    const auto raised = f.call("POST", "/api/v1/cases/" + bag.case_id + "/priority",
+                               R"({"priority": "urgent", "by": "lena", "note": "press asked"})");
+    REQUIRE(raised.status == 200);
+    const auto one = parse(parser, raised);
+    CHECK(text_of(one["case"]["priority"]) == "urgent");
+    CHECK(text_of(one["case"]["sla"]["state"]) == "overdue");
+    CHECK(one["case"]["sla"]["due_in_s"].get_int64().value() == -15 * 60);
+    const auto audit = one["audit"].get_array().value();
+    CHECK(text_of(audit.at(audit.size() - 1)["why"]) == "priority normal -> urgent: press asked");
+    CHECK(text_of(audit.at(audit.size() - 1)["actor"]) == "api:lena");
+    bool escalated = false;
+    for (const auto& alert : f.router->tick()) {
+        escalated = escalated || (alert.case_id == bag.case_id &&
+                                  alert.kind == connectors::AlertKind::escalation);
+    }
+    CHECK(escalated);
+
+    // Lowered: due a day after the opening, the SLA runs again.
+    REQUIRE(f.call("POST", "/api/v1/cases/" + other.case_id + "/priority", R"({"priority": "low"})")
+                .status == 200);
+    const auto lowered = f.router->find_case(other.case_id);
+    REQUIRE(lowered);
+    CHECK(lowered->deadline_ms == lowered->opened_at_ms + 24 * 3600 * 1000LL);
+    CHECK(daemon::routing::sla_state(*lowered, f.clock.now_ms()) ==
+          daemon::routing::SlaState::running);
+
+    const std::string path = "/api/v1/cases/" + other.case_id + "/priority";
+    CHECK(f.call("POST", path, R"({"priority": "low"})").status == 409);  // already low
+    CHECK_THAT(f.call("POST", path, R"({"priority": "asap"})").body,
+               Catch::Contains("low, normal, high or urgent"));
+    CHECK_THAT(f.call("POST", path, R"({"by": "lena"})").body,
+               Catch::Contains("'priority' is required"));
+    CHECK_THAT(f.call("POST", path, R"({"priorty": "high"})").body,
+               Catch::Contains("did you mean 'priority'"));
+    CHECK(f.call("POST", "/api/v1/cases/case-999999/priority", R"({"priority": "high"})").status ==
+          404);
+    REQUIRE(f.router->resolve(other.case_id, "anna").ok);
+    CHECK(f.call("POST", path, R"({"priority": "high"})").status == 409);  // resolved
 }
