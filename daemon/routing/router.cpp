@@ -249,12 +249,7 @@ std::optional<Presence> Router::presence(const std::string& person_id) const {
 ActionResult Router::set_presence(Presence presence) {
     ActionResult result;
     if (!directory_->person(presence.person)) {
-        std::vector<std::string> ids;
-        for (const auto& p : directory_->people) ids.push_back(p.id);
-        result.error = "unknown person '" + presence.person + "'";
-        if (auto best = rules::closest_match(presence.person, ids); !best.empty()) {
-            result.error += " (did you mean '" + best + "'?)";
-        }
+        result.error = unknown_person(presence.person);
         return result;
     }
     const std::int64_t now = clock_.now_ms();
@@ -1548,15 +1543,44 @@ ActionResult Router::resolve(const std::string& case_id, const std::string& acto
     return change_status_by_hand(case_id, CaseStatus::resolved, actor, why);
 }
 
-ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatus to,
-                                           const std::string& actor, const std::string& why) {
-    ActionResult result;
+Case* Router::case_in_memory(const std::string& case_id, ActionResult& result) {
     const auto it = cases_.find(case_id);
     if (it == cases_.end()) {
         result.error = "unknown or archived case " + case_id;
-        return result;
+        return nullptr;
     }
-    auto& item = it->second;
+    return &it->second;
+}
+
+std::string Router::unknown_person(const std::string& person_id) const {
+    std::vector<std::string> ids;
+    for (const auto& p : directory_->people) ids.push_back(p.id);
+    std::string error = "unknown person '" + person_id + "'";
+    if (auto best = rules::closest_match(person_id, ids); !best.empty()) {
+        error += " (did you mean '" + best + "'?)";
+    }
+    return error;
+}
+
+void Router::audit_aside(const Case& item, const std::string& actor, std::string why,
+                         std::int64_t at) {
+    AuditEntry entry;
+    entry.case_id = item.id;
+    entry.at_ms = at;
+    entry.actor = actor;
+    entry.from_status = std::string(to_string(item.status));
+    entry.to_status = entry.from_status;
+    entry.assignee = item.assignee;
+    entry.why = std::move(why);
+    if (!store_.append_audit(entry)) ++store_errors_;
+}
+
+ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatus to,
+                                           const std::string& actor, const std::string& why) {
+    ActionResult result;
+    Case* found = case_in_memory(case_id, result);
+    if (!found) return result;
+    auto& item = *found;
     if (!item.open() || item.status == to) {
         result.error = "case " + case_id + " is already " + std::string(to_string(item.status));
         return result;
@@ -1572,12 +1596,9 @@ ActionResult Router::change_status_by_hand(const std::string& case_id, CaseStatu
 ActionResult Router::set_priority(const std::string& case_id, Priority priority,
                                   const std::string& actor, const std::string& why) {
     ActionResult result;
-    const auto it = cases_.find(case_id);
-    if (it == cases_.end()) {
-        result.error = "unknown or archived case " + case_id;
-        return result;
-    }
-    Case& item = it->second;
+    Case* found = case_in_memory(case_id, result);
+    if (!found) return result;
+    Case& item = *found;
     const std::string before = item.priority;
     if (!item.open()) {
         result.error = "case " + case_id + " is resolved";
@@ -1605,16 +1626,10 @@ ActionResult Router::set_priority(const std::string& case_id, Priority priority,
             item.escalation_level = 0;
         }
     }
-    AuditEntry entry;
-    entry.case_id = case_id;
-    entry.at_ms = now;
-    entry.actor = actor;
-    entry.from_status = std::string(to_string(item.status));
-    entry.to_status = entry.from_status;
-    entry.assignee = item.assignee;
-    entry.why = "priority " + before + " -> " + item.priority + (why.empty() ? "" : ": " + why);
     store_.begin();
-    if (!store_.append_audit(entry)) ++store_errors_;
+    audit_aside(item, actor,
+                "priority " + before + " -> " + item.priority + (why.empty() ? "" : ": " + why),
+                now);
     save(item);
     if (!store_.commit()) ++store_errors_;
     result.ok = true;
@@ -1629,16 +1644,8 @@ ActionResult Router::add_note(const std::string& case_id, const std::string& act
         result.error = "unknown case " + case_id;
         return result;
     }
-    AuditEntry entry;
-    entry.case_id = case_id;
-    entry.at_ms = clock_.now_ms();
-    entry.actor = actor;
-    entry.from_status = std::string(to_string(item->status));
-    entry.to_status = entry.from_status;
-    entry.assignee = item->assignee;
-    entry.why = "note: " + note;
     store_.begin();
-    if (!store_.append_audit(entry)) ++store_errors_;
+    audit_aside(*item, actor, "note: " + note, clock_.now_ms());
     if (!store_.commit()) ++store_errors_;
     result.ok = true;
     return result;
@@ -1647,22 +1654,13 @@ ActionResult Router::add_note(const std::string& case_id, const std::string& act
 ActionResult Router::reassign(const std::string& case_id, const std::string& person_id,
                               const std::string& actor, const std::string& why) {
     ActionResult result;
-    const auto it = cases_.find(case_id);
-    if (it == cases_.end()) {
-        result.error = "unknown or archived case " + case_id;
+    Case* found = case_in_memory(case_id, result);
+    if (!found) return result;
+    if (!directory_->person(person_id)) {
+        result.error = unknown_person(person_id);
         return result;
     }
-    const auto* person = directory_->person(person_id);
-    if (!person) {
-        std::vector<std::string> ids;
-        for (const auto& p : directory_->people) ids.push_back(p.id);
-        result.error = "unknown person '" + person_id + "'";
-        if (auto best = rules::closest_match(person_id, ids); !best.empty()) {
-            result.error += " (did you mean '" + best + "'?)";
-        }
-        return result;
-    }
-    auto& item = it->second;
+    auto& item = *found;
     if (!item.open()) {
         result.error = "case " + case_id + " is resolved";
         return result;

@@ -165,6 +165,12 @@ class Router {
     // resolved one, or one already in `to`.
     ActionResult change_status_by_hand(const std::string& case_id, CaseStatus to,
                                        const std::string& actor, const std::string& why);
+    // The in-memory case an admin action changes; null with `result.error` when unknown.
+    Case* case_in_memory(const std::string& case_id, ActionResult& result);
+    // "unknown person 'x' (did you mean 'y'?)".
+    std::string unknown_person(const std::string& person_id) const;
+    // An audit entry that changes nothing about the case (a note, a priority set by hand).
+    void audit_aside(const Case& item, const std::string& actor, std::string why, std::int64_t at);
     Router(std::shared_ptr<const Directory> directory, RoutingSettings settings, CaseStore& store,
            Clock& clock, RouterOptions options);
     bool reload_state();
