@@ -5,17 +5,19 @@
 // confirmation page (chat apps fetch links to build previews); the POST it submits performs the
 // action through a CaseActionHandler after the signed, expiring token is verified (constant-time).
 // Webhook sources: /hooks/<name>, handed to a hook handler with headers and the raw body.
-// Silences: GET/POST /api/v1/silences and DELETE /api/v1/silences/{id} (JSON, see
-// silence_api.hpp), allowed only with `Authorization: Bearer <admin_token>`, carried out by a
-// SilenceHandler. The case queue: GET /api/v1/cases (filters, most urgent first), GET
-// /api/v1/cases/{id} (with its audit trail) and POST /api/v1/cases/{id}/ack|resolve|reassign|
-// note|priority
-// (same token) through a CaseQueryHandler and the CaseActionHandler; GET /api/v1/people, who
-// can take a case now, and POST/DELETE /api/v1/people/{id}/presence (away by hand);
-// GET /api/v1/decisions, the decision audit log (what was decided about a post, and why). POST
-// /api/v1/reload (same token) reloads the rules and the people directory through a reload handler
-// and answers with its report. The server runs on the io_context it was created with, one strand
-// per connection; hooks and the handlers are called from that context and must be thread-safe.
+// Behind `Authorization: Bearer <admin_token>`:
+// - silences: GET/POST /api/v1/silences, DELETE /api/v1/silences/{id} (SilenceHandler);
+// - dead letters: GET /api/v1/dead-letters, POST /api/v1/dead-letters/requeue;
+// - the case queue: GET /api/v1/cases (filters, most urgent first), GET /api/v1/cases/{id}
+//   (with its audit trail), POST /api/v1/cases/{id}/ack|resolve|reassign|note|priority
+//   (CaseQueryHandler and CaseActionHandler);
+// - people: GET /api/v1/people (who can take a case now), POST/DELETE
+//   /api/v1/people/{id}/presence (away by hand);
+// - GET /api/v1/decisions, the decision audit log;
+// - POST /api/v1/reload, which reloads the rules and the people directory and answers with
+//   its report.
+// The server runs on the io_context it was created with, one strand per connection; hooks and
+// the handlers are called from that context and must be thread-safe.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
