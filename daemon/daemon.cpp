@@ -1025,30 +1025,11 @@ int Daemon::run() {
         admin->set_decisions_handler([&pipeline, log = decisions.get()](
                                          const http_api::DecisionsQuery& query) {
             return run_on_emitter<http_api::DecisionsResult>(pipeline, [log, query](auto*, auto&) {
-                http_api::DecisionsResult result;
-                if (!log) {
-                    result.status = 404;
-                    result.message = "the decision log is off (audit.decisions: off)";
-                    return result;
-                }
-                const auto found = query.post_id.empty() ? log->latest(query.last)
-                                                         : log->find(query.post_id, query.source);
-                if (!found) {
-                    result.status = 500;
-                    result.message = "the decision log could not be read: " + log->last_error();
-                    return result;
-                }
-                for (const auto& decision : *found) {
-                    result.decisions.push_back({decision.seq, decision.at_ms, decision.source,
-                                                decision.post_id, decision.record});
-                }
-                if (result.decisions.empty() && !query.post_id.empty()) {
-                    result.status = 404;
-                    result.message = "no decision about post " + query.post_id.substr(0, 128) +
-                                     " in the log (not logged under audit.decisions, pruned, "
-                                     "or not seen)";
-                }
-                return result;
+                if (log) return http_api::query_decisions(*log, query);
+                http_api::DecisionsResult off;
+                off.status = 404;
+                off.message = "the decision log is off (audit.decisions: off)";
+                return off;
             });
         });
         admin->set_people_handler([&pipeline](const http_api::PeopleQuery& query) {

@@ -24,11 +24,6 @@ constexpr std::int64_t kMaxBlockMs = 60000;
 constexpr std::int64_t kMaxClaimIdleSeconds = 7 * 24 * 3600;
 constexpr std::size_t kMaxKeyBytes = 1024;
 
-bool has_control(std::string_view text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
-}
-
 std::string host_name() {
     std::array<char, 256> name{};
     if (gethostname(name.data(), name.size() - 1) != 0 || name[0] == '\0') return "spreekbuis";

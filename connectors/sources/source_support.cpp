@@ -45,6 +45,13 @@ void note(std::string& notes, std::string_view text) {
     notes += text;
 }
 
+bool has_control(std::string_view text) {
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
+    }
+    return false;
+}
+
 bool is_loopback(std::string_view host) {
     return host == "localhost" || host == "::1" || host.starts_with("127.");
 }

@@ -33,6 +33,10 @@ std::string shown(std::string_view text, std::size_t limit);
 // Appends `text` to a "; "-separated list of notes (the warnings of a kept post).
 void note(std::string& notes, std::string_view text);
 
+// Whether `text` holds an ASCII control character (below 0x20, or DEL): refused in names,
+// keys and rules a person wrote.
+bool has_control(std::string_view text);
+
 // localhost, ::1 and 127.x: where a plain http:// URL does not expose a token.
 bool is_loopback(std::string_view host);
 

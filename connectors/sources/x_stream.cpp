@@ -435,13 +435,10 @@ void read_x_rules(const rules::YamlDocument& document, const YAML::Node& node,
         if (!value) continue;
         rule.value = *value;
         rule.pos = rules::position_of(document, value_node);
-        const bool control = std::any_of(rule.value.begin(), rule.value.end(), [](char c) {
-            return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-        });
         if (rule.value.find_first_not_of(' ') == std::string::npos) {
             rules::error_at(document, value_node, "an x stream rule must not be empty",
                             diagnostics);
-        } else if (control) {
+        } else if (has_control(rule.value)) {
             rules::error_at(document, value_node, "an x stream rule holds a control character",
                             diagnostics, "write the rule on one line");
         } else if (rule.value.size() > kMaxXRuleValue) {

@@ -95,6 +95,27 @@ CaseActionResult set_case_priority(routing::Router& router, const std::string& c
     return {200, "case " + case_id + ": priority " + std::string(rules::to_string(priority))};
 }
 
+DecisionsResult query_decisions(const audit::DecisionLog& log, const DecisionsQuery& query) {
+    DecisionsResult result;
+    const auto found =
+        query.post_id.empty() ? log.latest(query.last) : log.find(query.post_id, query.source);
+    if (!found) {
+        result.status = 500;
+        result.message = "the decision log could not be read: " + log.last_error();
+        return result;
+    }
+    for (const auto& decision : *found) {
+        result.decisions.push_back(
+            {decision.seq, decision.at_ms, decision.source, decision.post_id, decision.record});
+    }
+    if (result.decisions.empty() && !query.post_id.empty()) {
+        result.status = 404;
+        result.message = "no decision about post " + query.post_id.substr(0, 128) +
+                         " in the log (not logged under audit.decisions, pruned, or not seen)";
+    }
+    return result;
+}
+
 PeopleResult answer_people(const routing::Router& router, const PeopleQuery& query) {
     PeopleResult result;
     auto body = people_json(router, query, result.message);

@@ -5,6 +5,7 @@
 // batch); the tests call the same functions on a router of their own.
 #include <string>
 
+#include "daemon/audit/decision_log.hpp"
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/routing/router.hpp"
 
@@ -22,6 +23,9 @@ CaseActionResult set_case_priority(routing::Router& router, const std::string& c
                                    const std::string& actor, rules::Priority priority,
                                    const std::string& note);
 PeopleResult answer_people(const routing::Router& router, const PeopleQuery& query);
+// The decision log's answer to GET /api/v1/decisions: one post's decisions (404 when none)
+// or the newest. Call on the thread that owns the log's connection.
+DecisionsResult query_decisions(const audit::DecisionLog& log, const DecisionsQuery& query);
 // Sets (or with nullopt clears) a person's presence; answers with person_presence_json.
 PeopleResult change_presence(routing::Router& router, const std::string& person,
                              const std::optional<routing::Presence>& presence);

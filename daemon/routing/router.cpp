@@ -710,12 +710,12 @@ Case* Router::find_thread(const rules::Post& post, const rules::Verdict& verdict
     return nullptr;
 }
 
-std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::int64_t now,
-                                                  std::string& why) {
-    const auto words = fingerprint_words(post.text);
+std::optional<std::string> Router::find_duplicate(const rules::Post& post,
+                                                  const PostFingerprint& fingerprint,
+                                                  std::int64_t now, std::string& why) {
     const bool retweet = is_retweet(post.text);
-    if (!retweet && words.size() < 4) return std::nullopt;
-    const auto match = recent_posts_.find(make_fingerprint(words), now, settings_.dedup_window_ms);
+    if (!retweet && fingerprint.word_count < 4) return std::nullopt;
+    const auto match = recent_posts_.find(fingerprint.words, now, settings_.dedup_window_ms);
     if (!match) return std::nullopt;
     if (match->identical) {
         why = std::string(retweet ? "repost" : "identical text") + " of " + match->of->post_id;
@@ -726,15 +726,14 @@ std::optional<std::string> Router::find_duplicate(const rules::Post& post, std::
     return match->of->case_id;
 }
 
-void Router::remember_fingerprint(const rules::Post& post, const std::string& case_id,
-                                  std::int64_t now) {
-    const auto words = fingerprint_words(post.text);
-    if (words.size() < 4) return;
-    Fingerprint fingerprint = make_fingerprint(words);
-    fingerprint.case_id = case_id;
-    fingerprint.post_id = post.id;
-    fingerprint.at_ms = now;
-    recent_posts_.add(std::move(fingerprint), now, settings_.dedup_window_ms);
+void Router::remember_fingerprint(const rules::Post& post, const PostFingerprint& fingerprint,
+                                  const std::string& case_id, std::int64_t now) {
+    if (fingerprint.word_count < 4) return;
+    Fingerprint remembered = fingerprint.words;
+    remembered.case_id = case_id;
+    remembered.post_id = post.id;
+    remembered.at_ms = now;
+    recent_posts_.add(std::move(remembered), now, settings_.dedup_window_ms);
 }
 
 // ---------------------------------------------------------------- SLA
@@ -1378,8 +1377,10 @@ RoutingDecision Router::route_post(const rules::Post& post, const rules::Verdict
     };
 
     // Retweets and near-identical posts join the case of the post they copy.
+    const auto words = fingerprint_words(post.text);
+    const PostFingerprint fingerprint{make_fingerprint(words), words.size()};
     std::string duplicate_why;
-    if (auto case_id = find_duplicate(post, now, duplicate_why)) {
+    if (auto case_id = find_duplicate(post, fingerprint, now, duplicate_why)) {
         const auto it = cases_.find(*case_id);
         if (it != cases_.end()) {
             ++duplicates_;
@@ -1480,7 +1481,7 @@ RoutingDecision Router::route_post(const rules::Post& post, const rules::Verdict
         why.push_back(*crisis + " is in a spike since " + utc_clock(state.started_ms) +
                       ": grouped into " + grouped->id + ", summarised to " +
                       settings_.spikes.crisis.address + " instead of a personal alert");
-        remember_fingerprint(post, grouped->id, now);
+        remember_fingerprint(post, fingerprint, grouped->id, now);
         return finish(*grouped);
     }
 
@@ -1527,7 +1528,7 @@ RoutingDecision Router::route_post(const rules::Post& post, const rules::Verdict
         make_alert(item, AlertKind::new_case, std::to_string(++item.alert_seq), now, &post);
     alert.why = join(why, "; ");
     decision.alerts.push_back(std::move(alert));
-    remember_fingerprint(post, item.id, now);
+    remember_fingerprint(post, fingerprint, item.id, now);
     return finish(item);
 }
 

@@ -223,10 +223,16 @@ class Router {
     std::optional<std::string> crisis_key_for(const rules::Verdict& verdict) const;
     void observe_source(const rules::Post& post, std::int64_t now);
     void check_silence(std::int64_t now, std::vector<connectors::Alert>& alerts);
-    std::optional<std::string> find_duplicate(const rules::Post& post, std::int64_t now,
+    // A post's words for the duplicate check, made once per post.
+    struct PostFingerprint {
+        Fingerprint words;
+        std::size_t word_count = 0;  // words before removing repeats
+    };
+    std::optional<std::string> find_duplicate(const rules::Post& post,
+                                              const PostFingerprint& fingerprint, std::int64_t now,
                                               std::string& why);
-    void remember_fingerprint(const rules::Post& post, const std::string& case_id,
-                              std::int64_t now);
+    void remember_fingerprint(const rules::Post& post, const PostFingerprint& fingerprint,
+                              const std::string& case_id, std::int64_t now);
     std::string new_case_id();
     std::string display_name(const std::string& person_id) const;
 

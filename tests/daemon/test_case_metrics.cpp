@@ -19,14 +19,8 @@ TEST_CASE("case gauges: open cases, SLA warnings and breaches, people's load", "
     TimeZoneDb zones{zoneinfo_dir()};
     ManualClock clock{utc(2025, 6, 11, 12, 0)};
     MemoryCaseStore store;
-    auto loaded = load_directory_text("people.yaml", kPeopleYaml, zones);
-    REQUIRE(loaded.directory);
-    RoutingSettings settings;
-    settings.spikes.enabled = false;
-    settings.silence.enabled = false;
-    auto created = Router::create(loaded.directory, settings, store, clock);
-    REQUIRE(created.router);
-    auto& router = *created.router;
+    const auto made = quiet_router(load_test_directory(zones), store, clock);
+    auto& router = *made;
 
     const auto high = router.route(post("p1", "c1", "koffer kwijt"),
                                    verdict("baggage", "nl", spreekbuis::rules::Priority::high));

@@ -1,5 +1,5 @@
 // GET /api/v1/decisions through AdminServer::handle, against a real decision log in SQLite
-// (the daemon's handler without the hop to the emitter thread).
+// (the daemon's query_decisions, without the hop to the emitter thread).
 #include <simdjson.h>
 #include <sqlite3.h>
 
@@ -7,6 +7,7 @@
 
 #include "daemon/audit/decision_log.hpp"
 #include "daemon/http_api/admin_server.hpp"
+#include "daemon/http_api/desk_queries.hpp"
 
 using namespace spreekbuis;
 using namespace spreekbuis::daemon::http_api;
@@ -38,18 +39,7 @@ struct DecisionsFixture {
         REQUIRE(server);
         server->set_decisions_handler([this](const DecisionsQuery& query) {
             asked.push_back(query);
-            DecisionsResult result;
-            const auto found = query.post_id.empty() ? log->latest(query.last)
-                                                     : log->find(query.post_id, query.source);
-            REQUIRE(found);
-            for (const auto& d : *found) {
-                result.decisions.push_back({d.seq, d.at_ms, d.source, d.post_id, d.record});
-            }
-            if (result.decisions.empty() && !query.post_id.empty()) {
-                result.status = 404;
-                result.message = "no decision about post " + query.post_id;
-            }
-            return result;
+            return query_decisions(*log, query);
         });
     }
     ~DecisionsFixture() {

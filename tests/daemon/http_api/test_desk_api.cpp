@@ -271,17 +271,7 @@ struct ApiFixture {
     std::shared_ptr<RouterHandlers> handlers;
 
     ApiFixture() {
-        auto loaded = load_directory_text("people.yaml", kPeopleYaml, zones);
-        INFO(loaded.diagnostics.format_all());
-        REQUIRE(loaded.directory);
-        RoutingSettings settings;
-        settings.spikes.enabled = false;
-        settings.silence.enabled = false;
-        auto created =
-            Router::create(std::make_shared<Directory>(*loaded.directory), settings, store, clock);
-        INFO(created.diagnostics.format_all());
-        REQUIRE(created.router);
-        router = std::move(created.router);
+        router = quiet_router(load_test_directory(zones), store, clock);
         AdminOptions options;
         options.listen = "127.0.0.1:0";
         options.admin_token = kToken;

@@ -1,8 +1,10 @@
 #pragma once
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 
 #include "daemon/routing/people.hpp"
+#include "daemon/routing/router.hpp"
 #include "daemon/routing/time_zone.hpp"
 #include "rules/post.hpp"
 #include "rules/verdict.hpp"
@@ -90,5 +92,26 @@ routes:
     team: baggage
   - team: desk
 )";
+
+// A people directory from YAML text (kPeopleYaml by default); fails the test on errors.
+inline std::shared_ptr<const Directory> load_test_directory(TimeZoneDb& zones,
+                                                            const std::string& yaml = kPeopleYaml) {
+    auto loaded = load_directory_text("people.yaml", yaml, zones);
+    INFO(loaded.diagnostics.format_all());
+    REQUIRE(loaded.directory);
+    return loaded.directory;
+}
+
+// A router with the spike and silence checks off (they would alert on every test post).
+inline std::unique_ptr<Router> quiet_router(std::shared_ptr<const Directory> directory,
+                                            CaseStore& store, Clock& clock) {
+    RoutingSettings settings;
+    settings.spikes.enabled = false;
+    settings.silence.enabled = false;
+    auto created = Router::create(std::move(directory), settings, store, clock);
+    INFO(created.diagnostics.format_all());
+    REQUIRE(created.router);
+    return std::move(created.router);
+}
 
 }  // namespace routing_test

@@ -20,23 +20,9 @@ const std::int64_t kNoon = utc(2025, 6, 11, 12, 0);  // Wednesday, 14:00 in Amst
 struct PresenceFixture {
     TimeZoneDb zones{zoneinfo_dir()};
     ManualClock clock{kNoon};
-    std::shared_ptr<const Directory> dir;
-    RoutingSettings settings;
+    std::shared_ptr<const Directory> dir = load_test_directory(zones);
 
-    PresenceFixture() {
-        auto loaded = load_directory_text("people.yaml", kPeopleYaml, zones);
-        INFO(loaded.diagnostics.format_all());
-        REQUIRE(loaded.directory);
-        dir = loaded.directory;
-        settings.spikes.enabled = false;
-        settings.silence.enabled = false;
-    }
-    std::unique_ptr<Router> start(CaseStore& store) {
-        auto created = Router::create(dir, settings, store, clock);
-        INFO(created.diagnostics.format_all());
-        REQUIRE(created.router);
-        return std::move(created.router);
-    }
+    std::unique_ptr<Router> start(CaseStore& store) { return quiet_router(dir, store, clock); }
 };
 
 Presence away(std::string person, std::int64_t until_ms = 0) {

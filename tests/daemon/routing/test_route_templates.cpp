@@ -97,12 +97,8 @@ TEST_CASE("the router copies the route's template onto its alerts", "[routing][r
                                       zones);
     INFO(loaded.diagnostics.format_all());
     REQUIRE(loaded.directory);
-    RoutingSettings settings;
-    settings.spikes.enabled = false;
-    settings.silence.enabled = false;
-    auto created = Router::create(loaded.directory, settings, store, clock);
-    REQUIRE(created.router);
-    auto& router = *created.router;
+    const auto made = quiet_router(loaded.directory, store, clock);
+    auto& router = *made;
 
     auto d =
         router.route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::urgent));
@@ -156,22 +152,13 @@ TEST_CASE("after a restart the route is found again from the case", "[routing][r
     auto loaded = load_directory_text(
         "people.yaml", with_route_keys("    templates: {slack: \"RS {{title}}\"}\n"), zones);
     REQUIRE(loaded.directory);
-    RoutingSettings settings;
-    settings.spikes.enabled = false;
-    settings.silence.enabled = false;
-    std::string case_id;
-    {
-        auto created = Router::create(loaded.directory, settings, store, clock);
-        REQUIRE(created.router);
-        case_id = created.router
-                      ->route(post("p1", "c1", "koffer kwijt"),
-                              verdict("baggage", "nl", Priority::urgent))
-                      .case_id;
-    }
-    auto created = Router::create(loaded.directory, settings, store, clock);
-    REQUIRE(created.router);
+    const std::string case_id =
+        quiet_router(loaded.directory, store, clock)
+            ->route(post("p1", "c1", "koffer kwijt"), verdict("baggage", "nl", Priority::urgent))
+            .case_id;
+    const auto restarted = quiet_router(loaded.directory, store, clock);
     clock.set(kNoon + 12 * kMinuteMs);
-    auto alerts = created.router->tick();
+    auto alerts = restarted->tick();
     const auto* warning = find_id(alerts, case_id + ":sla_warning:1");
     REQUIRE(warning);
     CHECK(warning->message_template == "RS {{title}}");
