@@ -656,6 +656,10 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         tail[pieces++] = "; sentiment "sv;
         tail[pieces++] =
             std::string_view(sentiment_number, format_fixed2(sentiment_number, sentiment.score));
+        // settle_polarity: the label says negative where the number alone would not.
+        if (sentiment.polarity != polarity_of(sentiment.score)) {
+            tail[pieces++] = ", negative as a complaint"sv;
+        }
     }
     const std::string_view head =
         length == 0 ? "no rule matched"sv : std::string_view(buffer.data(), length);

@@ -176,6 +176,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     finish_sum(text, true, sum, detail);
     out.sentiment = sentiment_score(detail, hits, false);
     score_complaint(hits, out.sentiment, false, out.complaint);
+    settle_polarity(out.sentiment, out.complaint);
 }
 
 }  // namespace spreekbuis::rules

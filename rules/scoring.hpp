@@ -38,4 +38,11 @@ struct ComplaintScore {
 ComplaintScore score_complaint(const NormalizedText& text, std::string_view lang,
                                const SentimentScore& sentiment);
 
+// A complaint is negative towards whoever it addresses even when its words are neutral or
+// mildly positive ("thanks for the 3 hour delay", "my bag never arrived"): its polarity is
+// negative unless the lexicon scores it at least kComplaintStaysPositive. The score stays the
+// lexicon's; only the label follows the complaint. Called once both scores are known.
+inline constexpr double kComplaintStaysPositive = 0.3;
+void settle_polarity(SentimentScore& sentiment, const ComplaintScore& complaint);
+
 }  // namespace spreekbuis::rules

@@ -105,6 +105,15 @@ Polarity polarity_of(double score) {
     return Polarity::neutral;
 }
 
+void settle_polarity(SentimentScore& sentiment, const ComplaintScore& complaint) {
+    if (!complaint.complaint || sentiment.polarity == Polarity::negative ||
+        sentiment.score >= kComplaintStaysPositive) {
+        return;
+    }
+    sentiment.polarity = Polarity::negative;
+    if (!sentiment.explanation.empty()) sentiment.explanation += "; negative as a complaint";
+}
+
 void finish_sum(const NormalizedText& text, bool rules, double sum, SentimentDetail& detail) {
     if (rules && sum != 0.0) {
         const double exclamation = std::min<std::uint32_t>(text.exclamations, 4) * 0.292;
@@ -276,6 +285,7 @@ void score_post_reference(const NormalizedText& text, std::string_view declared,
     match_cues(text, words, true, cues);
     out.sentiment = score_sentiment(text, words, out.lang, cues, false);
     out.complaint = score_complaint(cues, out.sentiment, false);
+    settle_polarity(out.sentiment, out.complaint);
 }
 
 SentimentScore score_sentiment_baseline(const NormalizedText& text, std::string_view lang) {

@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
         } else {
             sentiment = score_sentiment(normalized, lang);
             complaint = score_complaint(normalized, lang, sentiment);
+            settle_polarity(sentiment, complaint);
         }
         std::string record = "{\"post_id\": " + json_string(id_copy) +
                              ", \"complaint\": " + (complaint.complaint ? "true" : "false");

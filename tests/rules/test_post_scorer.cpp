@@ -119,3 +119,37 @@ TEST_CASE("the one-pass scorer gives the documented scores of known posts", "[sc
     CHECK_FALSE(scores.complaint.complaint);
     CHECK(scores.kept_begin.size() == 5);
 }
+
+TEST_CASE("a complaint is negative unless its words are clearly positive", "[scoring]") {
+    PostScores scores;
+    // Mildly positive words ("yeah"), but an outage that keeps coming back and a plea for help.
+    score_post(normalize("@SkyAir yeah the app is down again, can you help"), "en", scores);
+    REQUIRE(scores.complaint.complaint);
+    CHECK(scores.sentiment.score > -0.05);
+    CHECK(scores.sentiment.score < kComplaintStaysPositive);
+    CHECK(scores.sentiment.polarity == Polarity::negative);
+
+    // The same words without the complaint keep the lexicon's label.
+    score_post(normalize("@SkyAir yeah the app is fine again"), "en", scores);
+    REQUIRE_FALSE(scores.complaint.complaint);
+    CHECK(scores.sentiment.polarity != Polarity::negative);
+
+    // The rule itself, on made-up scores at the edges.
+    SentimentScore sentiment;
+    ComplaintScore complaint;
+    complaint.complaint = true;
+    sentiment.score = kComplaintStaysPositive;  // clearly positive: stays positive
+    sentiment.polarity = Polarity::positive;
+    settle_polarity(sentiment, complaint);
+    CHECK(sentiment.polarity == Polarity::positive);
+    sentiment.score = 0.29;
+    sentiment.explanation = "+0.29 pos: 'thanks'";
+    settle_polarity(sentiment, complaint);
+    CHECK(sentiment.polarity == Polarity::negative);
+    CHECK(sentiment.explanation == "+0.29 pos: 'thanks'; negative as a complaint");
+    complaint.complaint = false;
+    sentiment.score = 0.0;
+    sentiment.polarity = Polarity::neutral;
+    settle_polarity(sentiment, complaint);
+    CHECK(sentiment.polarity == Polarity::neutral);
+}

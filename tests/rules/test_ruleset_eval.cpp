@@ -335,6 +335,19 @@ rules:
     INFO(verdict.why);
     CHECK(verdict.why.starts_with("no rule matched; "));
     CHECK(verdict.lang == "en");
+
+    verdict = rules->evaluate(post_of("the app works again, thanks", "en"));
+    INFO(verdict.why);
+    CHECK_FALSE(verdict.complaint);
+    CHECK(verdict.why.find("negative as a complaint") == std::string::npos);
+
+    // A complaint in mildly positive words: the label is negative, and why says where from.
+    verdict = rules->evaluate(post_of("@SkyAir yeah the app is down again, can you help", "en"));
+    INFO(verdict.why);
+    CHECK(verdict.complaint);
+    CHECK(verdict.polarity == Polarity::negative);
+    CHECK(verdict.sentiment > -0.05);
+    CHECK(verdict.why.ends_with(", negative as a complaint"));
 }
 
 TEST_CASE("why names the seen terms of each matched rule, whatever the query's shape",
