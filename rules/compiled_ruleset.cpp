@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 
 #include "rules/exact_case.hpp"
 #include "rules/format.hpp"
@@ -46,7 +47,7 @@ struct Scratch {
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
     std::vector<std::uint64_t> candidate_bits;  // all zero between posts
-    std::vector<std::uint32_t> matched;         // candidates whose rule matched, in load order
+    std::vector<std::uint32_t> matched;         // room for the candidates whose rule matched
     std::string why_buffer;                     // evaluate() writes `why` here first
     std::vector<std::vector<Span>> span_pool;   // sized before each post, never during one
     std::vector<std::uint32_t> eval_stamp;      // eval() result per node, valid for `stamp`
@@ -546,22 +547,27 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
     const char* const cards = cards_.data();
     for (auto index : s.candidates) __builtin_prefetch(cards + card_at_[index]);
 
-    s.matched.clear();
+    // Written through a pointer (room for every candidate made first): a post can match
+    // dozens of rules, and push_back was a call each.
+    if (s.matched.size() < s.candidates.size()) s.matched.resize(s.candidates.size());
+    std::uint32_t* const matched_at = s.matched.data();
+    std::size_t matched_count = 0;
     for (auto index : s.candidates) {
         const auto state = s.rule_seen[index];
         const bool proven =
             static_cast<std::uint8_t>(state >> 8) == static_cast<std::uint8_t>(state);
         if (proven || eval(card_head(index).root, context)) {
-            s.matched.push_back(index);
+            matched_at[matched_count++] = index;
         }
     }
+    const std::span<const std::uint32_t> matched(matched_at, matched_count);
     // A card's first line was fetched for the candidates; its second holds names, mostly.
-    for (auto index : s.matched) __builtin_prefetch(cards + card_at_[index] + 64);
-    for (auto index : s.matched) {
+    for (auto index : matched) __builtin_prefetch(cards + card_at_[index] + 64);
+    for (auto index : matched) {
         const CardHead rule = card_head(index);
         if (rule.flat_count == kNotFlat) __builtin_prefetch(&program_.nodes[rule.root]);
     }
-    verdict.rules.reserve(s.matched.size());
+    verdict.rules.reserve(matched.size());
     // `why` is written through a pointer into a per-thread buffer, room made once per rule
     // (for its longest explanation), then copied out once: a post can match hundreds of rules.
     std::string& buffer = s.why_buffer;
@@ -574,7 +580,7 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         copy_bytes(buffer.data() + length, piece.data(), piece.size());
         length += piece.size();
     };
-    for (auto index : s.matched) {
+    for (auto index : matched) {
         const char* const card = cards + card_at_[index];
         CardHead rule;
         std::memcpy(&rule, card, sizeof rule);
