@@ -18,6 +18,8 @@
 #include "connectors/http/streaming_get.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/sources/source_support.hpp"
+#include "connectors/sources/x_rule_syntax.hpp"
+#include "rules/rule_file.hpp"
 #include "rules/utf8.hpp"
 #include "rules/yaml_source.hpp"
 
@@ -386,6 +388,27 @@ namespace {}  // namespace
 
 namespace {
 
+// What X would refuse in a rule (x_rule_syntax.hpp), at its place inside the value; false
+// when one of them is an error.
+bool rule_syntax_ok(const rules::YamlDocument& document, const YAML::Node& node,
+                    const std::string& value, rules::Diagnostics& diagnostics) {
+    bool ok = true;
+    for (auto& problem : check_x_rule_syntax(value)) {
+        std::string line_text;
+        auto pos = rules::position_in_scalar(rules::TextRef{&document, node, value}, problem.offset,
+                                             line_text);
+        if (problem.error) {
+            ok = false;
+            diagnostics.error(std::move(pos), "x stream rule: " + problem.message,
+                              std::move(problem.hint), std::move(line_text));
+        } else {
+            diagnostics.warning(std::move(pos), "x stream rule: " + problem.message,
+                                std::move(problem.hint), std::move(line_text));
+        }
+    }
+    return ok;
+}
+
 // `rules:` (a list of strings or {value, tag} maps) and `rules_mode:` (add | sync).
 void read_x_rules(const rules::YamlDocument& document, const YAML::Node& node,
                   XStreamSettings& settings, rules::Diagnostics& diagnostics) {
@@ -452,6 +475,8 @@ void read_x_rules(const rules::YamlDocument& document, const YAML::Node& node,
                             "the same x stream rule twice (first at line " +
                                 std::to_string(at->second.line) + ")",
                             diagnostics, "X holds each rule value once; give it one tag");
+        } else if (!rule_syntax_ok(document, value_node, rule.value, diagnostics)) {
+            continue;
         } else {
             if (rule.value.size() > kPayPerUseXRuleValue) {
                 diagnostics.warning(rule.pos, "an x stream rule longer than " +

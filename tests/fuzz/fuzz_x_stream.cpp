@@ -3,7 +3,8 @@
 // decoder, and the bytes as one line. Whatever the bytes: the chunked split yields the same
 // lines and counts as the whole one, the splitter never holds more than its limit, a post has
 // an "x:<digits>" id, source "x", valid UTF-8 everywhere and an x.com URL, a skip, error or
-// bad line says why in valid UTF-8 without control characters in an error's reason.
+// bad line says why in valid UTF-8 without control characters in an error's reason. The bytes
+// as a stream rule: the syntax check ends, each problem inside the rule and with a message.
 #include <simdjson.h>
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "connectors/post_decoder.hpp"
+#include "connectors/sources/x_rule_syntax.hpp"
 #include "connectors/sources/x_stream.hpp"
 
 using namespace spreekbuis;
@@ -87,5 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(decode_x_stream_line(line));
     }
     check(decode_x_stream_line(bytes));
+    for (const auto& problem : check_x_rule_syntax(bytes)) {
+        if (problem.offset > size || problem.message.empty()) std::abort();
+    }
     return 0;
 }
