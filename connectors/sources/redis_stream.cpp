@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
 
+#include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/redis/connection.hpp"
 #include "connectors/sources/reconnect_loop.hpp"
@@ -43,6 +44,14 @@ PendingChoice choose_for_pending(const redis::StreamId& entry,
     return PendingChoice::acknowledge;
 }
 
+namespace {
+
+bool loopback_host(std::string_view host) {
+    return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
+}
+
+}  // namespace
+
 std::optional<RedisStreamSettings> read_redis_stream_settings(const config::PluginConfig& plugin,
                                                               const std::string& base_dir,
                                                               rules::Diagnostics& diagnostics) {
@@ -50,8 +59,8 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
     const auto& node = plugin.node;
     const std::string what = "redis source '" + plugin.name + "'";
     if (!rules::check_keys(document, node,
-                           {"name", "type", "host", "port", "username", "password", "db", "stream",
-                            "group", "consumer", "field", "start", "count", "block_ms",
+                           {"name", "type", "host", "port", "tls", "username", "password", "db",
+                            "stream", "group", "consumer", "field", "start", "count", "block_ms",
                             "claim_idle_seconds", "max_reclaims", "dead_letter"},
                            what, diagnostics)) {
         return std::nullopt;
@@ -133,6 +142,17 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
             }
         }
     }
+    if (node["tls"]) {
+        if (const auto tls = rules::read_bool(document, node["tls"], diagnostics)) {
+            settings.tls = *tls;
+        }
+    }
+    if (!settings.password.empty() && !settings.tls && !loopback_host(settings.host)) {
+        diagnostics.warning(
+            rules::position_of(document, node["password"]),
+            "the password goes to " + settings.host + " unencrypted (AUTH over plain TCP)",
+            "set tls: true when the server offers TLS");
+    }
     if (diagnostics.error_count() != errors_before) return std::nullopt;
     if (settings.consumer.empty()) settings.consumer = host_name();
     if (settings.dead_letter.empty()) settings.dead_letter = settings.stream + ":dead";
@@ -154,11 +174,17 @@ using redis::StreamId;
 class RedisStreamSource final : public LiveSource {
   public:
     explicit RedisStreamSource(RedisStreamSettings settings)
-        : settings_(std::move(settings)), limiter_("redis") {}
+        : settings_(std::move(settings)), limiter_("redis") {
+        if (settings_.tls) tls_ = http::make_client_tls_context(tls_error_);
+    }
 
     const std::string& name() const override { return settings_.name; }
 
     asio::awaitable<void> run(std::string resume, SourceOutput output) override {
+        if (settings_.tls && !tls_) {
+            spdlog::error("redis '{}': cannot start: {}", settings_.name, tls_error_);
+            co_return;
+        }
         if (!resume.empty()) {
             if (auto id = redis::parse_stream_id(resume)) {
                 emitted_ = *id;
@@ -187,7 +213,7 @@ class RedisStreamSource final : public LiveSource {
     asio::awaitable<SessionEnd> session(SourceOutput& output) {
         SessionEnd end;
         redis::ReplyLimits limits;
-        redis::Connection connection(co_await asio::this_coro::executor, limits);
+        redis::Connection connection(co_await asio::this_coro::executor, limits, tls_);
         end.error =
             co_await connection.connect(settings_.host, settings_.port, settings_.connect_timeout);
         if (!end.error.empty()) co_return end;
@@ -227,9 +253,9 @@ class RedisStreamSource final : public LiveSource {
             co_return end;
         }
         ++counters_.connects;
-        spdlog::info("redis '{}': connected to {}:{}, stream {} as {} of group {}", settings_.name,
-                     settings_.host, settings_.port, settings_.stream, settings_.consumer,
-                     settings_.group);
+        spdlog::info("redis '{}': connected to {}:{}{}, stream {} as {} of group {}",
+                     settings_.name, settings_.host, settings_.port, tls_ ? " (TLS)" : "",
+                     settings_.stream, settings_.consumer, settings_.group);
 
         // First what this consumer was given before and never acknowledged.
         const std::string count = std::to_string(settings_.count);
@@ -447,6 +473,8 @@ class RedisStreamSource final : public LiveSource {
     }
 
     RedisStreamSettings settings_;
+    std::shared_ptr<asio::ssl::context> tls_;  // with `tls: true`; shared by the sessions
+    std::string tls_error_;
     PostDecoder decoder_;
     LogLimiter limiter_;
     std::optional<StreamId> emitted_;                         // the last entry handed on

@@ -30,6 +30,7 @@ struct RedisStreamSettings {
     std::string username;  // ACL user; "" = the default user
     std::string password;  // "" = no AUTH
     std::int64_t db = 0;
+    bool tls = false;  // TLS to the server, its certificate checked against the trusted CAs
     std::string stream;
     std::string group = "spreekbuis";
     std::string consumer;  // "" = this machine's host name

@@ -14,6 +14,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -61,9 +63,17 @@ inline connectors::redis::Reply redis_command(unsigned short port, std::vector<s
     return result.get();
 }
 
+// A certificate and key (PEM) for the server's TLS port.
+struct RedisTls {
+    std::string cert_pem;
+    std::string key_pem;
+};
+
 class RedisServer {
   public:
-    explicit RedisServer(std::string password = {})
+    // With `tls`, the server also listens for TLS on tls_port() (no client certificates); the
+    // plain port stays open for the test's own setup commands.
+    explicit RedisServer(std::string password = {}, std::optional<RedisTls> tls = std::nullopt)
         : port_(free_loopback_port()), password_(password) {
         dir_ = std::filesystem::temp_directory_path() /
                ("spreekbuis-redis-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
@@ -84,6 +94,19 @@ class RedisServer {
         if (!password.empty()) {
             args.push_back("--requirepass");
             args.push_back(password);
+        }
+        if (tls) {
+            tls_port_ = free_loopback_port();
+            std::ofstream(dir_ / "server.pem") << tls->cert_pem;
+            std::ofstream(dir_ / "server.key") << tls->key_pem;
+            for (std::string arg :
+                 {std::string("--tls-port"), std::to_string(tls_port_),
+                  std::string("--tls-cert-file"), (dir_ / "server.pem").string(),
+                  std::string("--tls-key-file"), (dir_ / "server.key").string(),
+                  std::string("--tls-ca-cert-file"), (dir_ / "server.pem").string(),
+                  std::string("--tls-auth-clients"), std::string("no")}) {
+                args.push_back(std::move(arg));
+            }
         }
         std::vector<char*> argv;
         for (auto& arg : args) argv.push_back(arg.data());
@@ -116,12 +139,14 @@ class RedisServer {
     RedisServer& operator=(const RedisServer&) = delete;
 
     unsigned short port() const { return port_; }
+    unsigned short tls_port() const { return tls_port_; }  // 0 without TLS
     connectors::redis::Reply command(std::vector<std::string> args) const {
         return redis_command(port_, std::move(args), password_);
     }
 
   private:
     unsigned short port_;
+    unsigned short tls_port_ = 0;
     std::string password_;
     pid_t pid_ = -1;
     std::filesystem::path dir_;

@@ -3,13 +3,20 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "connectors/http/http_client.hpp"
+#include "connectors/redis/connection.hpp"
 #include "connectors/sources/redis_stream.hpp"
 #include "plugin_settings.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/self_signed_cert.hpp"
 
 using namespace spreekbuis;
 using namespace spreekbuis::connectors::sources;
@@ -353,4 +360,109 @@ TEST_CASE("redis source: a stopped server is reconnected, with nothing lost or r
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     CHECK(source.count() == 2);
     (void)id1;
+}
+
+TEST_CASE("redis source settings: tls, and a password sent unencrypted over the network",
+          "[redis]") {
+    auto parsed = parse("stream: s\nhost: redis.internal\ntls: true\npassword: sesame\n");
+    INFO(parsed.text());
+    REQUIRE(parsed.settings);
+    CHECK(parsed.settings->tls);
+    CHECK(parsed.diagnostics.empty());
+
+    parsed = parse("stream: s\n");
+    REQUIRE(parsed.settings);
+    CHECK_FALSE(parsed.settings->tls);
+
+    parsed = parse("stream: s\ntls: sometimes\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:2:6: error"));
+
+    // AUTH over plain TCP to another machine: loaded, with a warning at the password.
+    parsed = parse("stream: s\nhost: redis.internal\npassword: sesame\n");
+    REQUIRE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:3:11: warning: the password goes to "
+                                              "redis.internal unencrypted") &&
+                                  Catch::Contains("set tls: true"));
+    parsed = parse("stream: s\nhost: 127.0.0.1\npassword: sesame\n");  // loopback: no warning
+    REQUIRE(parsed.settings);
+    CHECK(parsed.diagnostics.empty());
+}
+
+TEST_CASE("redis over TLS: the server's certificate must be trusted and name the host",
+          "[redis][integration][tls]") {
+    REQUIRE(test::redis_server_installed());
+    const auto [key_pem, cert_pem] = testing::make_self_signed();  // for IP 127.0.0.1
+    test::RedisServer server("", test::RedisTls{cert_pem, key_pem});
+    REQUIRE(server.tls_port() != 0);
+
+    const auto connect = [&](std::shared_ptr<boost::asio::ssl::context> tls,
+                             const std::string& host) {
+        boost::asio::io_context io;
+        auto task = [&]() -> boost::asio::awaitable<std::pair<std::string, Reply>> {
+            connectors::redis::Connection connection(co_await boost::asio::this_coro::executor, {},
+                                                     tls);
+            Reply reply;
+            auto error = co_await connection.connect(host, std::to_string(server.tls_port()),
+                                                     std::chrono::seconds(5));
+            if (error.empty()) {
+                const std::vector<std::string_view> ping{"PING"};
+                error = co_await connection.call(ping, reply, std::chrono::seconds(5));
+            }
+            co_return std::pair{error, reply};
+        };
+        auto result = boost::asio::co_spawn(io, task(), boost::asio::use_future);
+        io.run();
+        return result.get();
+    };
+    std::string error;
+    auto trusting = connectors::http::make_client_tls_context(error);
+    REQUIRE(trusting);
+    trusting->add_certificate_authority(boost::asio::buffer(cert_pem));
+    auto [ok, pong] = connect(trusting, "127.0.0.1");
+    CHECK(ok.empty());
+    CHECK(pong.text == "PONG");
+
+    // The daemon's context without the certificate as a CA: the handshake fails, nothing sent.
+    auto plain = connectors::http::make_client_tls_context(error);
+    REQUIRE(plain);
+    auto [refused, nothing] = connect(plain, "127.0.0.1");
+    CHECK_THAT(refused, Catch::Contains("TLS handshake with 127.0.0.1") &&
+                            Catch::Contains("certificate verify failed"));
+    // Trusted, but under a name the certificate does not carry.
+    auto [wrong_name, none] = connect(trusting, "localhost");
+    CHECK_FALSE(wrong_name.empty());
+    // Plain TCP to the TLS port gets no Redis reply.
+    auto [plain_to_tls, garbage] = connect(nullptr, "127.0.0.1");
+    CHECK_FALSE(plain_to_tls.empty());
+}
+
+TEST_CASE("redis source over TLS: posts read through a CA from SSL_CERT_FILE",
+          "[redis][integration][tls]") {
+    REQUIRE(test::redis_server_installed());
+    const auto [key_pem, cert_pem] = testing::make_self_signed();
+    test::RedisServer server("", test::RedisTls{cert_pem, key_pem});
+    xadd(server, "post", post_json("p1", "over TLS"));
+
+    auto settings = settings_for(server, "worker-a");
+    settings.port = std::to_string(server.tls_port());
+    settings.tls = true;
+    {
+        // Not trusted: it keeps trying and reads nothing.
+        RunningSource source(settings);
+        REQUIRE(eventually([&] { return source.counters().disconnects >= 2; }));
+        CHECK(source.count() == 0);
+        CHECK(source.counters().connects == 0);
+    }
+    // What an operator with a private CA does (the unit's Environment=SSL_CERT_FILE=...).
+    const auto bundle = std::filesystem::temp_directory_path() /
+                        ("spreekbuis-redis-ca-" + std::to_string(::getpid()) + ".pem");
+    std::ofstream(bundle) << cert_pem;
+    ::setenv("SSL_CERT_FILE", bundle.c_str(), 1);
+    RunningSource source(settings);  // the source makes its TLS context here
+    ::unsetenv("SSL_CERT_FILE");
+    std::filesystem::remove(bundle);
+    REQUIRE(eventually([&] { return source.count() == 1; }));
+    CHECK(source.emitted()[0].first == "p1");
+    CHECK(source.counters().connects == 1);
 }
