@@ -367,6 +367,17 @@ class Compiler {
             if (!term) return std::nullopt;
             return exact_case_node(*term, token.text, token.quoted);
         }
+        if (text.starts_with('"')) {
+            // "a b"~5 is a query's proximity; an item is one term, so it would be read as the
+            // words a, b and 5.
+            const auto close = text.find('"', 1);
+            if (close != std::string::npos && close + 1 < text.size() && text[close + 1] == '~') {
+                error_in_scalar(
+                    item, close + 1, "a list item cannot hold a proximity", diagnostics_,
+                    "write it in a macro: near_bag: '\"lost bag\"~5', used as $near_bag");
+                return std::nullopt;
+            }
+        }
         return compile_term(text, false, item, 0);
     }
 

@@ -1,5 +1,7 @@
 #include "rules/query_lexer.hpp"
 
+#include <algorithm>
+
 namespace spreekbuis::rules::query {
 
 namespace {
@@ -50,6 +52,29 @@ namespace {
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
+}
+
+// The "~N" after a phrase at text[at] == '~': the distance into `token`, which it lengthens.
+std::optional<ParseError> lex_proximity(std::string_view text, std::size_t at, QueryToken& token) {
+    const std::string hint = "\"lost bag\"~5: the words within 5 tokens, in any order";
+    std::size_t end = at + 1;
+    long value = 0;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+        value = std::min<long>(value * 10 + (text[end] - '0'), kMaxNearDistance + 1L);
+        ++end;
+    }
+    if (end == at + 1) return ParseError{at, "'~' after a phrase needs a distance", hint};
+    if (end < text.size() && !ends_word(text[end])) {
+        return ParseError{end, "unexpected text after the proximity", hint};
+    }
+    if (value == 0) return ParseError{at, "a proximity of ~0 can never match", hint};
+    if (value > kMaxNearDistance) {
+        return ParseError{at, "proximity distance is too large",
+                          "the largest distance is " + std::to_string(kMaxNearDistance)};
+    }
+    token.distance = static_cast<int>(value);
+    token.length = end - token.offset;
+    return std::nullopt;
 }
 
 std::optional<ParseError> lex_near(std::string_view word, std::size_t offset, QueryToken& token) {
@@ -132,6 +157,15 @@ LexResult lex_query(std::string_view text) {
             }
             token.length = j + 1 - i;
             i = j + 1;
+            // "a b"~5, the proximity of Brandwatch, Talkwalker and X: the words within 5
+            // tokens of each other (the parser makes it NEAR/5).
+            if (i < n && text[i] == '~') {
+                if (auto error = lex_proximity(text, i, token)) {
+                    result.error = std::move(error);
+                    return result;
+                }
+                i = token.offset + token.length;
+            }
         } else if (c == '{') {
             if (auto error = lex_case_sensitive(text, i, token)) {
                 result.error = std::move(error);

@@ -31,7 +31,7 @@ struct QueryToken {
     std::size_t offset = 0;
     std::size_t length = 0;
     std::string text;  // word text, unescaped phrase, regex pattern or variable name
-    int distance = 0;  // NEAR/n
+    int distance = 0;  // NEAR/n, or a phrase's "~n" (0: a plain phrase)
     bool ordered = false;
     bool quoted = false;  // exact: {"a phrase"} rather than {Word}
 };

@@ -309,6 +309,42 @@ class Parser {
         return left;
     }
 
+    // "w1 w2 ... wk"~N: (w1 NEAR/N w2) NEAR/N w3 ..., each next word within N tokens of the
+    // words before it, in any order.
+    std::unique_ptr<Node> proximity(const QueryToken& phrase) {
+        std::vector<std::pair<std::string, std::size_t>> words;  // word, offset in the query
+        std::size_t at = 0;
+        while (at < phrase.text.size()) {
+            while (at < phrase.text.size() && phrase.text[at] == ' ') ++at;
+            const std::size_t begin = at;
+            while (at < phrase.text.size() && phrase.text[at] != ' ') ++at;
+            if (at > begin) {
+                words.emplace_back(phrase.text.substr(begin, at - begin),
+                                   phrase.offset + 1 + begin);
+            }
+        }
+        const std::string near_text = "NEAR/" + std::to_string(phrase.distance);
+        if (words.size() < 2) {
+            return fail(phrase.offset,
+                        "a proximity \"...\"~" + std::to_string(phrase.distance) +
+                            " needs two or more words",
+                        "for one word leave out the ~ and the quotes");
+        }
+        auto left = make(NodeKind::term, words[0].second);
+        left->text = words[0].first;
+        for (std::size_t k = 1; k < words.size(); ++k) {
+            auto right = make(NodeKind::term, words[k].second);
+            right->text = words[k].first;
+            auto near = make(NodeKind::near, phrase.offset);
+            near->distance = phrase.distance;
+            near->text = near_text;
+            near->children.push_back(std::move(left));
+            near->children.push_back(std::move(right));
+            left = std::move(near);
+        }
+        return left;
+    }
+
     std::unique_ptr<Node> parse_primary() {
         const auto& token = peek();
         switch (token.type) {
@@ -316,6 +352,7 @@ class Parser {
                 return parse_word(advance());
             case TokenType::phrase: {
                 const auto& phrase = advance();
+                if (phrase.distance > 0) return proximity(phrase);
                 auto node = make(NodeKind::phrase, phrase.offset);
                 node->text = phrase.text;
                 return node;

@@ -238,3 +238,29 @@ TEST_CASE("parser: deep nesting is an error, not a crash", "[query]") {
     nots += "a";
     CHECK_FALSE(parse_query(nots).root);
 }
+
+TEST_CASE("parser: \"a b\"~N proximity, as Brandwatch, Talkwalker and X write it", "[query]") {
+    CHECK(parse_ok("\"lost bag\"~5") == "near5(lost,bag)");
+    CHECK(parse_ok("\"my bag never arrived\"~6") == "near6(near6(near6(my,bag),never),arrived)");
+    CHECK(parse_ok("\"lost bag*\"~3 OR refund") == "or(near3(lost,bag*),refund)");
+    CHECK(parse_ok("klm \"lost  bag\"~2") == "and(klm,near2(lost,bag))");
+    CHECK(parse_ok("(\"lost bag\"~2)") == "near2(lost,bag)");
+    CHECK(parse_ok("\"lost bag\"") == "\"lost bag\"");  // no ~: still a phrase
+
+    auto e = parse_error("\"lost bag\"~");
+    CHECK(e.offset == 10);
+    CHECK(e.message == "'~' after a phrase needs a distance");
+    e = parse_error("\"lost bag\"~x");
+    CHECK(e.offset == 10);
+    CHECK(e.message == "'~' after a phrase needs a distance");
+    e = parse_error("\"lost bag\"~3x");
+    CHECK(e.offset == 12);
+    CHECK(e.message == "unexpected text after the proximity");
+    e = parse_error("\"lost bag\"~0");
+    CHECK(e.message == "a proximity of ~0 can never match");
+    e = parse_error("\"lost bag\"~99999999999999999999");
+    CHECK(e.message == "proximity distance is too large");
+    e = parse_error("\"lost\"~3");
+    CHECK(e.offset == 0);
+    CHECK(e.message == "a proximity \"...\"~3 needs two or more words");
+}

@@ -807,3 +807,25 @@ TEST_CASE("rules with names or ids longer than a rule card holds still explain t
                                   long_id + ": refund; after: refund, " + long_words[9] + "; "));
     CHECK(verdict.why == reference->evaluate(post).why);
 }
+
+TEST_CASE("\"a b\"~N matches as a NEAR/N b, in any order", "[ruleset]") {
+    CHECK(matches("\"suitcase lost\"~3", "suitcase was totally lost"));
+    CHECK_FALSE(matches("\"suitcase lost\"~2", "suitcase was totally lost"));
+    CHECK(matches("\"suitcase lost\"~2", "they lost my suitcase"));
+    CHECK(matches("\"koffer kwijt\"~4", "Mijn KOFFER is nog steeds kwijt!"));
+    CHECK_FALSE(
+        matches("\"koffer kwijt\"~4", "koffer is gisteren aangekomen maar mijn tas is nog kwijt"));
+    CHECK(matches("\"bag never arrived\"~3", "my bag has never arrived"));
+    // The ~N is no word of the post: "5" is not required.
+    CHECK(matches("\"lost bag\"~5", "lost my bag"));
+}
+
+TEST_CASE("a list item with a proximity is an error at the '~'", "[ruleset]") {
+    auto result = load_rule_text("test.yaml",
+                                 "lists:\n  bags: ['\"lost bag\"~5', suitcase]\n"
+                                 "rules:\n  - id: r\n    query: '$bags'\n");
+    CHECK_FALSE(result.rules);
+    const auto text = result.diagnostics.format_all();
+    INFO(text);
+    CHECK_THAT(text, Catch::Contains("test.yaml:2:21: error: a list item cannot hold a proximity"));
+}
