@@ -128,6 +128,17 @@ LexResult lex_query(std::string_view text) {
             result.tokens.push_back(std::move(token));
             return result;
         }
+        if (text.substr(i).starts_with("<<<")) {
+            // <<<a comment>>>, as Brandwatch queries carry them: skipped.
+            const auto close = text.find(">>>", i + 3);
+            if (close == std::string_view::npos) {
+                result.error = ParseError{i, "unterminated comment: no closing '>>>'",
+                                          "write <<<a note>>> inside a query"};
+                return result;
+            }
+            i = close + 3;
+            continue;
+        }
         const char c = text[i];
         if (c == '(' || c == ')') {
             token.type = c == '(' ? TokenType::lparen : TokenType::rparen;
@@ -222,7 +233,7 @@ LexResult lex_query(std::string_view text) {
             i = j;
         } else {
             std::size_t j = i;
-            while (j < n && !ends_word(text[j])) ++j;
+            while (j < n && !ends_word(text[j]) && !text.substr(j).starts_with("<<<")) ++j;
             const auto word = text.substr(i, j - i);
             token.length = j - i;
             token.text = std::string(word);

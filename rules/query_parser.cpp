@@ -169,6 +169,12 @@ std::optional<ParseError> parse_field_value(FieldKind kind, std::string_view nam
     return std::nullopt;
 }
 
+// A letter or digit of a word (ASCII), or any byte of a UTF-8 sequence.
+bool is_word_byte(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || u >= 0x80;
+}
+
 class Parser {
   public:
     explicit Parser(std::vector<QueryToken> tokens) : tokens_(std::move(tokens)) {}
@@ -428,6 +434,14 @@ class Parser {
             field_like = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
         }
         if (!field_like) {
+            // Brandwatch's one-letter wildcard (wom?n) would be split into two words here.
+            for (std::size_t i = 1; i + 1 < word.size(); ++i) {
+                if (word[i] == '?' && is_word_byte(word[i - 1]) && is_word_byte(word[i + 1])) {
+                    return fail(token.offset + i, "'?' inside a word is no wildcard here",
+                                "wildcards end a word (refund*); for one unknown letter use "
+                                "a regex: re:/wom.n/");
+                }
+            }
             auto node = make(NodeKind::term, token.offset);
             node->text = token.text;
             return node;

@@ -264,3 +264,21 @@ TEST_CASE("parser: \"a b\"~N proximity, as Brandwatch, Talkwalker and X write it
     CHECK(e.offset == 0);
     CHECK(e.message == "a proximity \"...\"~3 needs two or more words");
 }
+
+TEST_CASE("parser: <<<comments>>> are skipped; '?' inside a word is an error", "[query]") {
+    CHECK(parse_ok("<<<brand>>> klm OR <<<the old name>>> \"royal dutch\"") ==
+          "or(klm,\"royal dutch\")");
+    CHECK(parse_ok("(bag<<<s too>>> OR suitcase)") == "or(bag,suitcase)");
+    CHECK(parse_ok("\"<<<not a comment>>>\"") == "\"<<<not a comment>>>\"");
+    auto e = parse_error("klm <<<unfinished");
+    CHECK(e.offset == 4);
+    CHECK(e.message == "unterminated comment: no closing '>>>'");
+    e = parse_error("<<<only a comment>>>");
+    CHECK_FALSE(e.message.empty());
+
+    e = parse_error("wom?n");
+    CHECK(e.offset == 3);
+    CHECK(e.message == "'?' inside a word is no wildcard here");
+    CHECK(parse_ok("why?") == "why?");  // a question mark ending a word is punctuation
+    CHECK(parse_ok("?") == "?");
+}
