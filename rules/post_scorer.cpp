@@ -30,6 +30,7 @@ struct Valence {
 struct Scratch {
     std::vector<SentimentItem> items;
     std::vector<std::uint32_t> maybe_valence;  // items a lexicon may score, in order
+    std::vector<std::string_view> mentions;    // the post's mention tokens ("@united")
     std::vector<Valence> valences;
     CueTokens cues;
 };
@@ -57,6 +58,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     out.kept_end.resize(token_count);
     out.kept_hash.resize(token_count);
     s.maybe_valence.clear();
+    s.mentions.clear();
 
     const bool detect = declared.empty();
     LanguageEvidence evidence;
@@ -106,6 +108,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
                 break;
             case TokenKind::mention:
                 s.cues.has_mention = true;
+                s.mentions.push_back(item.text);
                 break;
             case TokenKind::emoji:
             case TokenKind::emoticon:
@@ -145,6 +148,10 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     for (auto index : s.maybe_valence) {
         SentimentItem& item = s.items[index];
         item.base = item_valence(item, lexicon, lang, true);
+        if (item.base != 0.0 && item.kind == TokenKind::word &&
+            names_a_mention(item.text, s.mentions)) {
+            item.base = 0.0;
+        }
     }
     const SentimentRules rules{lexicon, lang, bit, caps_words > 0 && caps_words < words};
     s.valences.clear();

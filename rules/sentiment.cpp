@@ -30,6 +30,7 @@ struct SentimentScratch {
     std::vector<SentimentItem> items;
     std::vector<double> valences;
     std::vector<Contribution> contributions;
+    std::vector<std::string_view> mentions;  // the post's mention tokens, for names_a_mention
 };
 
 SentimentScratch& sentiment_scratch() {
@@ -166,6 +167,13 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
     auto& contributions = scratch.contributions;
     items.clear();
     contributions.clear();
+    auto& mentions = scratch.mentions;
+    mentions.clear();
+    if (rules) {
+        for (const Token& token : text.tokens) {
+            if (token.kind == TokenKind::mention) mentions.push_back(text.token_text(token));
+        }
+    }
     std::size_t caps_words = 0;
     std::size_t word_count = 0;
     for (std::size_t t = 0; t < text.tokens.size(); ++t) {
@@ -178,6 +186,10 @@ SentimentDetail analyse_sentiment(const NormalizedText& text, const TokenWords& 
         item.elongated = token.elongated;
         item.info = token.kind == TokenKind::hashtag ? words.hashtag_info[t] : words.info[t];
         item.base = item_valence(item, lexicon, static_cast<std::size_t>(language), rules);
+        if (item.base != 0.0 && token.kind == TokenKind::word &&
+            names_a_mention(item.text, mentions)) {
+            item.base = 0.0;
+        }
         if (token.kind == TokenKind::word) {
             ++word_count;
             if (token.all_caps) ++caps_words;

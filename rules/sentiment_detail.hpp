@@ -83,6 +83,16 @@ inline constexpr double kBeforeContrast = 0.5;
 inline constexpr double kAfterContrast = 1.5;
 inline double sentiment_sign(double value) { return value < 0 ? -1.0 : 1.0; }
 
+// A word that is also a handle the post mentions names that account, not a feeling: "@united
+// united lost my bag" (United is +1.8 in VADER), "@JetBlue ... jetblue", "@Tesco ... tesco".
+// `mentions` are the post's mention tokens as folded ("@united").
+inline bool names_a_mention(std::string_view word, const std::vector<std::string_view>& mentions) {
+    for (const auto mention : mentions) {
+        if (mention.size() == word.size() + 1 && mention.substr(1) == word) return true;
+    }
+    return false;
+}
+
 // The lexicon valence of an item before the rules; `rules` gives request words ("please") none.
 // Inline, as rule_valence: both run for every scored word of every post.
 inline double item_valence(const SentimentItem& item, const LanguageLexicon& lexicon,

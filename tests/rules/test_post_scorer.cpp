@@ -153,3 +153,27 @@ TEST_CASE("a complaint is negative unless its words are clearly positive", "[sco
     settle_polarity(sentiment, complaint);
     CHECK(sentiment.polarity == Polarity::neutral);
 }
+
+TEST_CASE("a word that is a handle the post mentions carries no sentiment", "[scoring]") {
+    PostScores alone;
+    score_post(normalize("flying united"), "en", alone);
+    REQUIRE(alone.sentiment.score > 0.0);  // "united" is positive in the general lexicon
+    PostScores named;
+    score_post(normalize("@united flying united"), "en", named);
+    CHECK(named.sentiment.score == 0.0);
+    // Only the mentioned name: another lexicon word keeps its valence.
+    score_post(normalize("@united flying united, great crew"), "en", named);
+    PostScores without;
+    score_post(normalize("@united flying, great crew"), "en", without);
+    CHECK(named.sentiment.score == without.sentiment.score);
+    // The one-pass scorer and the separate ones agree on it.
+    for (const char* text : {"@united united lost my bag", "@Tesco tesco tesco!!", "@a a",
+                             "@united @jetblue united OR jetblue, both great"}) {
+        PostScores fast;
+        PostScores reference;
+        score_post(normalize(text), "en", fast);
+        score_post_reference(normalize(text), "en", reference);
+        INFO(text);
+        require_same(fast, reference);
+    }
+}
