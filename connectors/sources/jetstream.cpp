@@ -463,12 +463,12 @@ class JetstreamSource final : public LiveSource {
             websocket::stream<http::TlsStream> ws(executor, *tls_);
             auto error =
                 co_await http::connect_tls(ws.next_layer(), url, settings_.connect_timeout);
-            if (!error.empty()) co_return SessionEnd{false, false, std::move(error)};
+            if (!error.empty()) co_return SessionEnd{false, false, std::move(error), std::nullopt};
             co_return co_await read_frames(ws, url, output);
         }
         websocket::stream<http::PlainStream> ws(executor);
         auto error = co_await http::connect_plain(ws.next_layer(), url, settings_.connect_timeout);
-        if (!error.empty()) co_return SessionEnd{false, false, std::move(error)};
+        if (!error.empty()) co_return SessionEnd{false, false, std::move(error), std::nullopt};
         co_return co_await read_frames(ws, url, output);
     }
 

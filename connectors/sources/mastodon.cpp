@@ -6,13 +6,11 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <charconv>
 #include <deque>
-#include <random>
 #include <unordered_set>
 
 #include "connectors/http/http_client.hpp"
@@ -20,6 +18,7 @@
 #include "connectors/post_decoder.hpp"
 #include "connectors/sinks/text.hpp"
 #include "connectors/sources/reconnect.hpp"
+#include "connectors/sources/reconnect_loop.hpp"
 #include "connectors/sources/source_support.hpp"
 #include "connectors/sources/sse.hpp"
 #include "rules/utf8.hpp"
@@ -363,14 +362,6 @@ bool is_status_id(std::string_view text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// One attempt's end: why the connection ended and how long the server asked us to wait.
-struct Attempt {
-    bool stop = false;      // emit returned false: the daemon stops
-    bool got_data = false;  // a heartbeat or an event arrived: the backoff starts again
-    std::optional<std::chrono::milliseconds> wait;
-    std::string error;
-};
-
 // The I/O half. Owns the connection state, the resume point and the recent ids; used only on
 // the thread that runs `run`.
 class MastodonSource final : public LiveSource {
@@ -410,26 +401,10 @@ class MastodonSource final : public LiveSource {
                 spdlog::warn("mastodon source {}: ignored stored cursor '{}' (not a status id)",
                              name(), shown(resume, 40));
             }
-            std::mt19937_64 random(std::random_device{}());
-            ReconnectBackoff backoff(settings_.reconnect_initial, settings_.reconnect_cap);
-            asio::steady_timer timer(co_await asio::this_coro::executor);
-            for (;;) {
-                Attempt attempt;
-                try {
-                    attempt = co_await connect_once(output);
-                } catch (const std::exception& e) {
-                    attempt.error = std::string("unexpected error: ") + e.what();
-                }
-                if (attempt.stop) co_return;
-                ++counters_.disconnects;
-                if (attempt.got_data) backoff.reset();
-                auto wait = backoff.next(random());
-                if (attempt.wait) wait = std::max(wait, *attempt.wait);
-                spdlog::warn("mastodon source {}: {}; reconnecting in {} ms", name(), attempt.error,
-                             wait.count());
-                timer.expires_after(wait);
-                co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-            }
+            co_await run_with_reconnect(
+                "mastodon source " + name(), counters_,
+                ReconnectBackoff(settings_.reconnect_initial, settings_.reconnect_cap),
+                [this, &output] { return connect_once(output); });
         } catch (const std::exception& e) {
             spdlog::error("mastodon source {}: stopped by an unexpected error: {}", name(),
                           e.what());
@@ -437,8 +412,10 @@ class MastodonSource final : public LiveSource {
     }
 
   private:
-    asio::awaitable<Attempt> connect_once(SourceOutput& output) {
-        Attempt attempt;
+    // One session; `at_least` is how long the server asked us to wait, `delivered` that a
+    // heartbeat or an event arrived (the backoff starts again).
+    asio::awaitable<SessionEnd> connect_once(SourceOutput& output) {
+        SessionEnd attempt;
         http::StreamingGet get(co_await asio::this_coro::executor, tls_, stream_url_,
                                {settings_.connect_timeout, settings_.read_timeout});
         const http::StreamingGet::Fields fields{
@@ -454,9 +431,9 @@ class MastodonSource final : public LiveSource {
             if (!body.empty()) attempt.error += ": " + body;
             if (status == 401 || status == 403) {
                 attempt.error += " (the token is wrong or lacks the read:statuses scope)";
-                attempt.wait = settings_.reconnect_cap;
+                attempt.at_least = settings_.reconnect_cap;
             } else if (status == 429 || status == 503) {
-                attempt.wait =
+                attempt.at_least =
                     mastodon_server_wait(get.header("Retry-After"), get.header("X-RateLimit-Reset"),
                                          std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
@@ -493,7 +470,7 @@ class MastodonSource final : public LiveSource {
             const auto oversized = sse.oversized();
             events.clear();
             sse.feed(piece, events);
-            if (sse.comments() != comments || !events.empty()) attempt.got_data = true;
+            if (sse.comments() != comments || !events.empty()) attempt.delivered = true;
             if (sse.oversized() != oversized) {
                 counters_.events += sse.oversized() - oversized;
                 counters_.bad_events += sse.oversized() - oversized;

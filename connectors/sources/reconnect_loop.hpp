@@ -3,12 +3,15 @@
 // then a backoff wait, until the daemon stops. Used on the source's own thread.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <exception>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -22,6 +25,8 @@ struct SessionEnd {
     bool stop = false;       // emit returned false: the daemon stops
     bool delivered = false;  // data arrived: the next backoff starts small
     std::string error;       // why the connection ended
+    // The least wait before the next session (a server's Retry-After, a refused token).
+    std::optional<std::chrono::milliseconds> at_least;
 };
 
 // Runs `session()` (an awaitable<SessionEnd>) again and again with backoff; counts each end
@@ -43,7 +48,8 @@ boost::asio::awaitable<void> run_with_reconnect(std::string label, SourceCounter
             if (end.stop) co_return;
             ++counters.disconnects;
             if (end.delivered) backoff.reset();
-            const auto wait = backoff.next(random());
+            auto wait = backoff.next(random());
+            if (end.at_least) wait = std::max(wait, *end.at_least);
             spdlog::warn("{}: {}; reconnecting in {} ms", label, end.error, wait.count());
             timer.expires_after(wait);
             auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
