@@ -227,10 +227,9 @@ class Checker {
         if (name == "http" || name == "https") return true;  // a bare link, matched as words
         if (listed(kStandaloneOperators, name)) return true;
         if (!listed(kConjunctionOperators, name)) {
-            add(word_at, false, "X has no operator '" + std::string(name) + ":'",
-                did_you_mean(kStandaloneOperators, name, ":").empty()
-                    ? did_you_mean(kConjunctionOperators, name, ":")
-                    : did_you_mean(kStandaloneOperators, name, ":"));
+            std::string hint = did_you_mean(kStandaloneOperators, name, ":");
+            if (hint.empty()) hint = did_you_mean(kConjunctionOperators, name, ":");
+            add(word_at, false, "X has no operator '" + std::string(name) + ":'", std::move(hint));
             return true;
         }
         const std::size_t argument_at = word_at + colon + 1;
