@@ -147,7 +147,9 @@ class Checker {
                 token.negated = true;
                 ++i;
                 if (value_[i] == '(') {
-                    add(token.offset, true, "X does not negate a group",
+                    // X's current pages say not to; older ones allowed it: a warning, so a
+                    // rule X may still accept is not refused here.
+                    add(token.offset, false, "X's documentation says not to negate a group",
                         "negate each term instead: skiing -snow -day, not skiing -(snow OR day)");
                     token.kind = Kind::open;
                     tokens_.push_back(token);
