@@ -12,6 +12,8 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     std::fill(prefix_lengths_.begin(), prefix_lengths_.end(), 0);
     longest_prefix_ = 0;
     hashtags_ = false;
+    next_entry_number_ = 0;
+    pair_runs_.clear();
     std::map<std::string, std::vector<std::uint32_t>> exact;
     std::map<std::string, std::vector<std::uint32_t>> prefix;
     for (std::uint32_t id = 0; id < terms.size(); ++id) {
@@ -33,6 +35,36 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     }
     fill(exact_, {exact.begin(), exact.end()}, terms);
     fill(prefix_, {prefix.begin(), prefix.end()}, terms);
+    build_pairs();
+}
+
+void TermIndex::add_ref(const compiled::TermPattern& term, std::uint32_t id) {
+    TermRef ref;
+    ref.id = id;
+    ref.tail = static_cast<std::uint32_t>(tail_.size());
+    ref.tail_size = static_cast<std::uint32_t>(term.words.size() - 1);
+    ref.hashtag_too = term.hashtag_too;
+    for (std::size_t j = 1; j < term.words.size(); ++j) {
+        const auto& word = term.words[j];
+        tail_.push_back(TailWord{static_cast<std::uint32_t>(key_text_.size()),
+                                 static_cast<std::uint32_t>(word.text.size()), word.prefix,
+                                 word_hash::hash_word(word.text)});
+        key_text_ += word.text;
+    }
+    term_refs_.push_back(ref);
+}
+
+void TermIndex::build_pairs() {
+    std::size_t size = 16;
+    while (size < pair_runs_.size() * 2) size *= 2;
+    pairs_.assign(size, PairSlot{});
+    pair_mask_ = size - 1;
+    for (const auto& run : pair_runs_) {
+        std::uint64_t i = (run.key * kMix) >> 32 & pair_mask_;
+        while (pairs_[i].count != 0) i = (i + 1) & pair_mask_;
+        pairs_[i] = run;
+    }
+    pair_runs_ = {};
 }
 
 void TermIndex::fill(Table& table,
@@ -54,22 +86,32 @@ void TermIndex::fill(Table& table,
         entry.key_begin = static_cast<std::uint32_t>(key_text_.size());
         entry.key_size = static_cast<std::uint32_t>(key.size());
         entry.first = static_cast<std::uint32_t>(term_refs_.size());
-        entry.count = static_cast<std::uint32_t>(ids.size());
+        entry.number = next_entry_number_++;
         key_text_ += key;
+        // The terms checked at every occurrence first, then the phrases with a whole second
+        // word, in runs by that word's hash (pairs_ points at each run).
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> paired;  // (second hash, id)
         for (const auto id : ids) {
             const auto& words = terms[id].words;
-            TermRef ref;
-            ref.id = id;
-            ref.tail = static_cast<std::uint32_t>(tail_.size());
-            ref.tail_size = static_cast<std::uint32_t>(words.size() - 1);
-            ref.hashtag_too = terms[id].hashtag_too;
-            for (std::size_t j = 1; j < words.size(); ++j) {
-                tail_.push_back(TailWord{static_cast<std::uint32_t>(key_text_.size()),
-                                         static_cast<std::uint32_t>(words[j].text.size()),
-                                         words[j].prefix, word_hash::hash_word(words[j].text)});
-                key_text_ += words[j].text;
+            if (words.size() >= 2 && !words[1].prefix) {
+                paired.emplace_back(word_hash::hash_word(words[1].text), id);
+            } else {
+                add_ref(terms[id], id);
             }
-            term_refs_.push_back(ref);
+        }
+        entry.count = static_cast<std::uint32_t>(term_refs_.size()) - entry.first;
+        std::stable_sort(paired.begin(), paired.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 0; i < paired.size();) {
+            const auto run_first = static_cast<std::uint32_t>(term_refs_.size());
+            std::size_t j = i;
+            for (; j < paired.size() && paired[j].first == paired[i].first; ++j) {
+                add_ref(terms[paired[j].second], paired[j].second);
+            }
+            pair_runs_.push_back(PairSlot{std::uint64_t{entry.number} << 32 | paired[i].first,
+                                          run_first, static_cast<std::uint32_t>(j - i)});
+            entry.paired = true;
+            i = j;
         }
         table.entries.push_back(entry);
         const std::uint64_t hash = word_hash::hash_word(key);

@@ -3,7 +3,9 @@
 // the tokens, whatever the number of terms. A term is a sequence of whole folded tokens (a word
 // with a trailing '*' matches any token it starts); terms are keyed by their first word in one
 // hash table for whole words and one for prefixes, and the rest of a phrase is checked at the
-// tokens that follow. Built once on the loading thread; find() is const and safe on any thread.
+// tokens that follow. Phrases whose second word is a whole word are keyed once more by that
+// word's hash, so a common first word ("flight") does not walk every phrase it starts. Built
+// once on the loading thread; find() is const and safe on any thread.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -41,11 +43,22 @@ class TermIndex {
     std::size_t keys() const { return exact_.entries.size() + prefix_.entries.size(); }
 
   private:
+    // A key's terms in term_refs_: [first, first + count) are checked at every occurrence
+    // (single words, phrases whose second word is a prefix); the phrases with a whole second
+    // word are in pairs_ under (this entry, that word's hash) when `paired`.
     struct Entry {
         std::uint32_t key_begin = 0;  // into key_text_
         std::uint32_t key_size = 0;
         std::uint32_t first = 0;  // into term_refs_
         std::uint32_t count = 0;
+        std::uint32_t number = 0;  // unique over both tables: the pair key's high half
+        bool paired = false;
+    };
+    // A run of term_refs_: the phrases that start with one key and go on with one whole word.
+    struct PairSlot {
+        std::uint64_t key = 0;  // Entry::number << 32 | hash of the second word
+        std::uint32_t first = 0;
+        std::uint32_t count = 0;  // 0 marks an empty slot
     };
     struct Slot {
         std::uint32_t tag = 0;    // low half of the key's hash
@@ -91,18 +104,28 @@ class TermIndex {
         return (pair * 0x9E37u >> 4) & (kPairBuckets - 1);
     }
     const Entry* lookup(const Table& table, std::uint64_t hash, std::string_view key) const;
+    const PairSlot* find_pair(std::uint64_t key) const;
+    void build_pairs();
+    void add_ref(const compiled::TermPattern& term, std::uint32_t id);
+    template <typename Mark>
+    void check_entry(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
+                     Mark& mark) const;
     template <typename Mark>
     void scan(const Tokens& tokens, std::size_t at, std::string_view word, std::uint32_t hash,
               bool hashtag, Mark& mark) const;
     template <typename Mark>
-    void check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
-               Mark& mark) const;
+    void check(std::uint32_t first, std::uint32_t count, const Tokens& tokens, std::size_t at,
+               bool hashtag, Mark& mark) const;
 
     std::vector<TermRef> term_refs_;
     std::vector<TailWord> tail_;
     std::string key_text_;
     Table exact_;
     Table prefix_;
+    std::vector<PairSlot> pairs_;  // open addressing, linear probing, power-of-two size
+    std::uint64_t pair_mask_ = 0;
+    std::vector<PairSlot> pair_runs_;  // while building: every run, before pairs_ is filled
+    std::uint32_t next_entry_number_ = 0;
     // By pair_bucket of a prefix key's first two bytes: bit L, some such key has L bytes
     // (bit kLongPrefix: that many bytes or more). Most buckets are empty, and turn a token down
     // at once. Sixteen bits keep the table at 8 KB, beside the other tables in the L1 cache.
@@ -129,13 +152,33 @@ inline const TermIndex::Entry* TermIndex::lookup(const Table& table, std::uint64
     }
 }
 
+inline const TermIndex::PairSlot* TermIndex::find_pair(std::uint64_t key) const {
+    for (std::uint64_t i = (key * kMix) >> 32 & pair_mask_;; i = (i + 1) & pair_mask_) {
+        const PairSlot& slot = pairs_[i];
+        if (slot.count == 0) return nullptr;
+        if (slot.key == key) return &slot;
+    }
+}
+
 template <typename Mark>
-void TermIndex::check(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
-                      Mark& mark) const {
-    // The next token's hash, once per key: a phrase whose second word is a whole word is
+void TermIndex::check_entry(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
+                            Mark& mark) const {
+    check(entry.first, entry.count, tokens, at, hashtag, mark);
+    if (entry.paired && at + 1 < tokens.size) {
+        const std::uint64_t key = std::uint64_t{entry.number} << 32 | tokens.hash[at + 1];
+        if (const PairSlot* pair = find_pair(key)) {
+            check(pair->first, pair->count, tokens, at, hashtag, mark);
+        }
+    }
+}
+
+template <typename Mark>
+void TermIndex::check(std::uint32_t first, std::uint32_t count, const Tokens& tokens,
+                      std::size_t at, bool hashtag, Mark& mark) const {
+    // The next token's hash, once per run: a phrase whose second word is a whole word is
     // turned down by comparing hashes before any text.
     const std::uint32_t next_hash = at + 1 < tokens.size ? tokens.hash[at + 1] : 0;
-    for (std::uint32_t k = entry.first; k < entry.first + entry.count; ++k) {
+    for (std::uint32_t k = first; k < first + count; ++k) {
         const TermRef& ref = term_refs_[k];
         if (hashtag && !ref.hashtag_too) continue;
         if (ref.tail_size > 0) {
@@ -175,13 +218,15 @@ void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word
                     const std::string_view prefix(word.data(), n);  // n <= word.size()
                     if (const Entry* entry =
                             lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
-                        check(*entry, tokens, at, hashtag, mark);
+                        check_entry(*entry, tokens, at, hashtag, mark);
                     }
                 }
             }
         }
     }
-    if (const Entry* entry = lookup(exact_, hash, word)) check(*entry, tokens, at, hashtag, mark);
+    if (const Entry* entry = lookup(exact_, hash, word)) {
+        check_entry(*entry, tokens, at, hashtag, mark);
+    }
 }
 
 template <typename Mark>

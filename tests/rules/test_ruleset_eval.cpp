@@ -460,11 +460,24 @@ TEST_CASE("the token index finds the same terms as checking every term one by on
         yaml += "  - id: g" + n + "\n    query: 'w" + n + (i % 4 == 0 ? "*" : "") + " OR \"p" + n +
                 " x" + std::to_string(i % 7) + (i % 5 == 0 ? "*" : "") + "\"'\n";
     }
+    // Many phrases under one first word, with whole and prefix second words: the index keys
+    // them once more by the second word, the reference walks them all.
+    for (int i = 0; i < 60; ++i) {
+        const auto n = std::to_string(i);
+        yaml += "  - id: c" + n + "\n    query: '\"common y" + std::to_string(i % 13) +
+                (i % 9 == 0 ? "*" : "") + (i % 2 == 0 ? " z" + std::to_string(i % 3) : "") +
+                "\"'\n";
+    }
     RuleSetOptions reference_options;
     reference_options.reference_paths = true;
     auto indexed = load_ok(yaml);
     auto reference = load_ok(yaml, reference_options);
-    const std::vector<std::string> texts = {"word",
+    const std::vector<std::string> texts = {"common y3 z0",
+                                            "common y3 z1 common y12 z0 common",
+                                            "#common y1 z1, common y0",
+                                            "common y11x common y9z z2 common",
+                                            "common common y4 z1",
+                                            "word",
                                             "#word",
                                             "#tag",
                                             "tag",
@@ -514,6 +527,8 @@ TEST_CASE("the token index finds the same terms as checking every term one by on
     CHECK(matched > 60);
     CHECK(indexed->evaluate(post_of("#w8 and p10 x3")).rules ==
           std::vector<std::string>{"g8", "g10"});
+    CHECK(indexed->evaluate(post_of("common y3 z0")).rules ==
+          std::vector<std::string>{"c3", "c29", "c42", "c55"});
     const auto stats = stats_of(*indexed);
     REQUIRE(stats);
     CHECK(stats->term_keys > 600);
