@@ -318,13 +318,15 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
         head.topic = static_cast<std::int32_t>(found - topics_.begin());
         if (found == topics_.end()) topics_.push_back(*rule.topic);
     }
+    // The id and each name are stored after their separators ("; " and ", "), so that
+    // evaluate() writes each with one copy (": " before the first name differs in a byte).
     const std::size_t parts_at = sizeof(CardHead);
-    std::size_t size = parts_at + rule.id.size();
+    std::size_t size = parts_at + 2 + rule.id.size();
     if (flat) {
-        size += flat->parts.size() * sizeof(CardPart) + flat->text.size();
+        size += flat->parts.size() * (sizeof(CardPart) + 2) + flat->text.size();
         if (size > 0xFFFF) flat = nullptr;
     }
-    if (!flat) size = parts_at + rule.id.size();
+    if (!flat) size = parts_at + 2 + rule.id.size();
     const std::size_t at = (cards_.size() + 7) & ~std::size_t{7};
     card_at_.push_back(static_cast<std::uint32_t>(at));
     cards_.resize(at + size);
@@ -335,17 +337,19 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
         head.flat_count = static_cast<std::uint16_t>(flat->parts.size());
         text_at += flat->parts.size() * sizeof(CardPart);
     }
-    std::memcpy(card + text_at, rule.id.data(), rule.id.size());
-    text_at += rule.id.size();
+    std::memcpy(card + text_at, "; ", 2);
+    std::memcpy(card + text_at + 2, rule.id.data(), rule.id.size());
+    text_at += 2 + rule.id.size();
     if (flat) {
         std::size_t most = 2 + rule.id.size();
         for (std::size_t k = 0; k < flat->parts.size(); ++k) {
             const FlatPart& part = flat->parts[k];
             const CardPart written{part.term, static_cast<std::uint16_t>(text_at),
-                                   static_cast<std::uint16_t>(part.text_size)};
+                                   static_cast<std::uint16_t>(2 + part.text_size)};
             std::memcpy(card + parts_at + k * sizeof(CardPart), &written, sizeof written);
-            std::memcpy(card + text_at, flat->text.data() + part.text_begin, part.text_size);
-            text_at += part.text_size;
+            std::memcpy(card + text_at, ", ", 2);
+            std::memcpy(card + text_at + 2, flat->text.data() + part.text_begin, part.text_size);
+            text_at += 2 + part.text_size;
             most += 2 + part.text_size;
         }
         head.why_most = static_cast<std::uint32_t>(most);
@@ -558,15 +562,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             static_cast<std::uint8_t>(state >> 8) == static_cast<std::uint8_t>(state);
         if (proven || eval(card_head(index).root, context)) {
             matched_at[matched_count++] = index;
+            // A card's first line was fetched for the candidates; its second holds names.
+            __builtin_prefetch(cards + card_at_[index] + 64);
         }
     }
     const std::span<const std::uint32_t> matched(matched_at, matched_count);
-    // A card's first line was fetched for the candidates; its second holds names, mostly.
-    for (auto index : matched) __builtin_prefetch(cards + card_at_[index] + 64);
-    for (auto index : matched) {
-        const CardHead rule = card_head(index);
-        if (rule.flat_count == kNotFlat) __builtin_prefetch(&program_.nodes[rule.root]);
-    }
     verdict.rules.reserve(matched.size());
     // `why` is written through a pointer into a per-thread buffer, room made once per rule
     // (for its longest explanation), then copied out once: a post can match hundreds of rules.
@@ -586,8 +586,9 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         std::memcpy(&rule, card, sizeof rule);
         const bool flat = rule.flat_count != kNotFlat;
         const char* const parts = card + sizeof(CardHead);
-        const std::string_view id(parts + (flat ? rule.flat_count * sizeof(CardPart) : 0),
-                                  rule.id_size);
+        // The id, after its separator "; ".
+        const char* const separated = parts + (flat ? rule.flat_count * sizeof(CardPart) : 0);
+        const std::string_view id(separated + 2, rule.id_size);
         verdict.matched = true;
         verdict.rules.emplace_back(id);
         if (!verdict.topic && rule.topic >= 0) {
@@ -618,18 +619,17 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             }
         } else {
             make_room(rule.why_most);
-            if (length > 0) put("; ");
-            put(id);
-            // Names in a flat list are distinct (drop_repeated_names): no check per post.
-            std::string_view separator = ": ";
+            put(length > 0 ? std::string_view(separated, 2 + id.size()) : id);
+            // Names in a flat list are distinct (drop_repeated_names): no check per post. Each
+            // is written with its ", "; the first one's becomes ": ".
+            const std::size_t names_at = length;
             for (std::uint32_t k = 0; k < rule.flat_count; ++k) {
                 CardPart part;
                 std::memcpy(&part, parts + k * sizeof(CardPart), sizeof part);
                 if (s.term_seen[part.term] != stamp) continue;
-                put(separator);
                 put(std::string_view(card + part.text_begin, part.text_size));
-                separator = ", ";
             }
+            if (length > names_at) buffer[names_at] = ':';
         }
     }
     // The scores' part is put together as pieces and written with one resize: the numbers
