@@ -176,8 +176,9 @@ class Compiler {
         for (std::uint32_t r = 0; r < program_.rules.size(); ++r) {
             auto& rule = program_.rules[r];
             std::vector<WakeGroup> groups;
+            std::vector<TermRef> vetoes;
             bool provable = true;
-            wake_groups(rule.root, groups, provable, 0);
+            wake_groups(rule.root, groups, vetoes, provable, 0);
             if (groups.empty()) {
                 rule.always = true;
                 program_.always_rules.push_back(r);
@@ -191,6 +192,10 @@ class Compiler {
                 groups.resize(kMaxWakeGroups);
                 provable = false;
             }
+            // Terms under a top-level NOT take the bit after the groups' (the rule stays proven
+            // by its groups unless one of them is seen); with no bit to spare, the rule is
+            // evaluated.
+            if (!vetoes.empty() && groups.size() >= kMaxWakeGroups) provable = false;
             for (std::size_t g = 0; g < groups.size(); ++g) {
                 auto& required = groups[g].terms;
                 std::sort(required.begin(), required.end());
@@ -201,6 +206,16 @@ class Compiler {
                                         provable && proves(groups[g].node, ref)};
                     (ref.regex ? program_.regex_rules : program_.term_rules)[ref.id].push_back(
                         wake);
+                }
+            }
+            if (provable && !vetoes.empty()) {
+                std::sort(vetoes.begin(), vetoes.end());
+                vetoes.erase(std::unique(vetoes.begin(), vetoes.end()), vetoes.end());
+                // group == groups: a bit outside the rule's full set, never proven.
+                const auto count = static_cast<std::uint8_t>(groups.size());
+                for (const auto& ref : vetoes) {
+                    (ref.regex ? program_.regex_rules : program_.term_rules)[ref.id].push_back(
+                        RuleWake{r, count, count, false});
                 }
             }
         }
@@ -843,9 +858,11 @@ class Compiler {
     // The groups of terms that must all be seen for `index` to match: one per operand of an
     // AND (or NEAR) at the top, nested ANDs flattened; operands that can match without any
     // term (fields, NOT) give none. `provable` stays true only when seeing a proving term of
-    // every group proves the whole node (ANDs all the way down to terms and ORs of terms).
-    void wake_groups(std::uint32_t index, std::vector<WakeGroup>& out, bool& provable,
-                     std::size_t depth) const {
+    // every group proves the whole node (ANDs all the way down to terms and ORs of terms, and
+    // NOTs of terms and ORs of terms, whose terms go to `vetoes`: seeing none of them leaves
+    // the proof standing).
+    void wake_groups(std::uint32_t index, std::vector<WakeGroup>& out, std::vector<TermRef>& vetoes,
+                     bool& provable, std::size_t depth) const {
         const auto& node = program_.nodes[index];
         if (depth > 4 * kMaxExpansionDepth) {
             out.clear();
@@ -855,7 +872,13 @@ class Compiler {
         if (node.op == Op::all_of || node.op == Op::near) {
             if (node.op == Op::near) provable = false;
             for (std::uint32_t i = 0; i < node.count; ++i) {
-                wake_groups(program_.children[node.first + i], out, provable, depth + 1);
+                const std::uint32_t child = program_.children[node.first + i];
+                const auto& operand = program_.nodes[child];
+                if (node.op == Op::all_of && operand.op == Op::negate &&
+                    plain_terms(program_.children[operand.first], vetoes, depth + 1)) {
+                    continue;
+                }
+                wake_groups(child, out, vetoes, provable, depth + 1);
             }
             return;
         }
@@ -865,6 +888,26 @@ class Compiler {
         } else {
             provable = false;
         }
+    }
+
+    // Whether `index` is a term, a regex or an OR of them (nested ORs too), added to `out`: then
+    // it is true exactly when one of them is seen.
+    bool plain_terms(std::uint32_t index, std::vector<TermRef>& out, std::size_t depth) const {
+        const auto& node = program_.nodes[index];
+        if (depth > 4 * kMaxExpansionDepth) return false;
+        if (node.op == Op::term || node.op == Op::regex) {
+            out.push_back(TermRef{node.op == Op::regex, node.first});
+            return true;
+        }
+        if (node.op != Op::any_of) return false;
+        const std::size_t before = out.size();
+        for (std::uint32_t i = 0; i < node.count; ++i) {
+            if (!plain_terms(program_.children[node.first + i], out, depth + 1)) {
+                out.resize(before);
+                return false;
+            }
+        }
+        return true;
     }
 
     // Seeing `ref` proves `index`: it is that term, or an OR with that term among its operands.

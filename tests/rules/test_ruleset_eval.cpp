@@ -536,6 +536,67 @@ TEST_CASE("the token index finds the same terms as checking every term one by on
     CHECK(stats->regex_sets == 0);
 }
 
+TEST_CASE("rules with NOT are decided by their terms as evaluating them decides", "[ruleset]") {
+    // A NOT of terms or of an OR of terms vetoes the rule's proof when one of them is seen,
+    // whichever comes first in the post; anything else under NOT keeps the evaluation.
+    const std::vector<std::string> queries = {
+        "(lost OR late) NOT bag",
+        "lost AND NOT (bag OR suitcase)",
+        "lost NOT lost",
+        "(lost OR late) NOT lost",
+        "lost AND late AND NOT bag AND NOT suitcase",
+        "NOT bag AND NOT late",
+        "lost NOT $excluded",
+        "lost NOT re:/suit[a-z]+/",
+        "lost NEAR/2 bag NOT late",
+        "lost NOT \"late again\"",
+        "lost NOT (late AND bag)",
+        "lost NOT (late OR #bag*)",
+        "a1 AND a2 AND a3 AND a4 AND a5 AND a6 AND a7 NOT bag",
+        "a1 AND a2 AND a3 AND a4 AND a5 AND a6 AND a7 AND a8 "
+        "NOT bag"};
+    std::string yaml = "lists:\n  excluded: [bag, \"hand luggage\", suitcase*]\nrules:\n";
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        yaml += "  - id: n" + std::to_string(i) + "\n    query: " + yaml_single_quoted(queries[i]) +
+                "\n";
+    }
+    RuleSetOptions reference_options;
+    reference_options.reference_paths = true;
+    auto indexed = load_ok(yaml);
+    auto reference = load_ok(yaml, reference_options);
+    const std::vector<std::string> words = {"lost",      "late",  "bag",
+                                            "suitcases", "again", "hand",
+                                            "luggage",   "#bags", "a1 a2 a3 a4 a5 a6 a7",
+                                            "a8"};
+    // Every pair and triple of the words in both orders: vetoes before and after the proof.
+    std::vector<std::string> texts = {"", "lost", "lost late bag", "bag lost late"};
+    for (const auto& a : words) {
+        for (const auto& b : words) {
+            texts.push_back(a + " " + b);
+            for (const auto& c : words) texts.push_back(a + " " + b + " " + c);
+        }
+    }
+    std::size_t matched = 0;
+    for (const auto& text : texts) {
+        INFO(text);
+        const auto a = indexed->evaluate(post_of(text));
+        const auto b = reference->evaluate(post_of(text));
+        CHECK(a.rules == b.rules);
+        CHECK(a.why == b.why);
+        matched += a.rules.size();
+    }
+    CHECK(matched > 500);
+    CHECK(indexed->evaluate(post_of("late again, lost")).rules ==
+          std::vector<std::string>{"n0", "n1", "n4", "n6", "n7", "n10"});
+    // The excluded word after the proof and before it.
+    CHECK(indexed->evaluate(post_of("lost my bag, late")).rules ==
+          std::vector<std::string>{"n7", "n9"});
+    CHECK(indexed->evaluate(post_of("bag lost late")).rules ==
+          std::vector<std::string>{"n7", "n9"});
+    CHECK(indexed->evaluate(post_of("lost late")).rules ==
+          std::vector<std::string>{"n0", "n1", "n4", "n6", "n7", "n9", "n10"});
+}
+
 TEST_CASE("RE2::Set sharding of regexes gives the same results as one set", "[ruleset]") {
     std::string yaml = "rules:\n";
     const int kRules = 130;
