@@ -48,6 +48,22 @@ bool matches_post(const std::string& query, const Post& post) {
     return rules->evaluate(post).matched;
 }
 
+// Checks that `indexed` gives every text the verdict `reference` (reference_paths: every rule
+// evaluated) gives it; returns how many rules matched in all.
+std::size_t expect_same_as_reference(const RuleSet& indexed, const RuleSet& reference,
+                                     const std::vector<std::string>& texts) {
+    std::size_t matched = 0;
+    for (const auto& text : texts) {
+        INFO(text);
+        const auto a = indexed.evaluate(post_of(text));
+        const auto b = reference.evaluate(post_of(text));
+        CHECK(a.rules == b.rules);
+        CHECK(a.why == b.why);
+        matched += a.rules.size();
+    }
+    return matched;
+}
+
 }  // namespace
 
 TEST_CASE("terms match whole words, case-insensitively", "[ruleset]") {
@@ -515,15 +531,7 @@ TEST_CASE("the token index finds the same terms as checking every term one by on
                                             "#w8 p10 x3 #w44x",
                                             "p0 x0 w1 w299 #p1 x1",
                                             "w16abc p15 x1 p20 x6zz"};
-    std::size_t matched = 0;
-    for (const auto& text : texts) {
-        INFO(text);
-        const auto a = indexed->evaluate(post_of(text));
-        const auto b = reference->evaluate(post_of(text));
-        CHECK(a.rules == b.rules);
-        CHECK(a.why == b.why);
-        matched += a.rules.size();
-    }
+    const std::size_t matched = expect_same_as_reference(*indexed, *reference, texts);
     CHECK(matched > 60);
     CHECK(indexed->evaluate(post_of("#w8 and p10 x3")).rules ==
           std::vector<std::string>{"g8", "g10"});
@@ -576,15 +584,7 @@ TEST_CASE("rules with NOT are decided by their terms as evaluating them decides"
             for (const auto& c : words) texts.push_back(a + " " + b + " " + c);
         }
     }
-    std::size_t matched = 0;
-    for (const auto& text : texts) {
-        INFO(text);
-        const auto a = indexed->evaluate(post_of(text));
-        const auto b = reference->evaluate(post_of(text));
-        CHECK(a.rules == b.rules);
-        CHECK(a.why == b.why);
-        matched += a.rules.size();
-    }
+    const std::size_t matched = expect_same_as_reference(*indexed, *reference, texts);
     CHECK(matched > 500);
     CHECK(indexed->evaluate(post_of("late again, lost")).rules ==
           std::vector<std::string>{"n0", "n1", "n4", "n6", "n7", "n10"});
