@@ -12,8 +12,6 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     std::fill(prefix_lengths_.begin(), prefix_lengths_.end(), 0);
     longest_prefix_ = 0;
     hashtags_ = false;
-    next_entry_number_ = 0;
-    pair_runs_.clear();
     std::map<std::string, std::vector<std::uint32_t>> exact;
     std::map<std::string, std::vector<std::uint32_t>> prefix;
     for (std::uint32_t id = 0; id < terms.size(); ++id) {
@@ -33,9 +31,12 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
         }
         hashtags_ = hashtags_ || term.hashtag_too;
     }
-    fill(exact_, {exact.begin(), exact.end()}, terms);
-    fill(prefix_, {prefix.begin(), prefix.end()}, terms);
-    build_pairs();
+    // Entries are numbered across both tables (the pair key names the first word's entry).
+    std::vector<PairSlot> runs;
+    fill(exact_, {exact.begin(), exact.end()}, terms, 0, runs);
+    fill(prefix_, {prefix.begin(), prefix.end()}, terms,
+         static_cast<std::uint32_t>(exact_.entries.size()), runs);
+    build_pairs(runs);
 }
 
 void TermIndex::add_ref(const compiled::TermPattern& term, std::uint32_t id) {
@@ -54,22 +55,22 @@ void TermIndex::add_ref(const compiled::TermPattern& term, std::uint32_t id) {
     term_refs_.push_back(ref);
 }
 
-void TermIndex::build_pairs() {
+void TermIndex::build_pairs(const std::vector<PairSlot>& runs) {
     std::size_t size = 16;
-    while (size < pair_runs_.size() * 2) size *= 2;
+    while (size < runs.size() * 2) size *= 2;
     pairs_.assign(size, PairSlot{});
     pair_mask_ = size - 1;
-    for (const auto& run : pair_runs_) {
+    for (const auto& run : runs) {
         std::uint64_t i = (run.key * kMix) >> 32 & pair_mask_;
         while (pairs_[i].count != 0) i = (i + 1) & pair_mask_;
         pairs_[i] = run;
     }
-    pair_runs_ = {};
 }
 
 void TermIndex::fill(Table& table,
                      std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-                     const std::vector<compiled::TermPattern>& terms) {
+                     const std::vector<compiled::TermPattern>& terms, std::uint32_t first_number,
+                     std::vector<PairSlot>& runs) {
     std::size_t size = 16;
     int bits = 4;
     while (size < keys.size() * 2) {
@@ -86,7 +87,7 @@ void TermIndex::fill(Table& table,
         entry.key_begin = static_cast<std::uint32_t>(key_text_.size());
         entry.key_size = static_cast<std::uint32_t>(key.size());
         entry.first = static_cast<std::uint32_t>(term_refs_.size());
-        entry.number = next_entry_number_++;
+        entry.number = first_number + static_cast<std::uint32_t>(table.entries.size());
         key_text_ += key;
         // The terms checked at every occurrence first, then the phrases with a whole second
         // word, in runs by that word's hash (pairs_ points at each run).
@@ -108,8 +109,8 @@ void TermIndex::fill(Table& table,
             for (; j < paired.size() && paired[j].first == paired[i].first; ++j) {
                 add_ref(terms[paired[j].second], paired[j].second);
             }
-            pair_runs_.push_back(PairSlot{std::uint64_t{entry.number} << 32 | paired[i].first,
-                                          run_first, static_cast<std::uint32_t>(j - i)});
+            runs.push_back(PairSlot{std::uint64_t{entry.number} << 32 | paired[i].first, run_first,
+                                    static_cast<std::uint32_t>(j - i)});
             entry.paired = true;
             i = j;
         }

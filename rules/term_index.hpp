@@ -90,8 +90,10 @@ class TermIndex {
 
     // Keys are hashed with word_hash::hash_word: whole words arrive with that hash, and a
     // token's prefix is hashed only at the lengths some prefix key of its first two bytes has.
+    // Entries get numbers from `first_number` on; their phrase runs are appended to `runs`.
     void fill(Table& table, std::vector<std::pair<std::string, std::vector<std::uint32_t>>> keys,
-              const std::vector<compiled::TermPattern>& terms);
+              const std::vector<compiled::TermPattern>& terms, std::uint32_t first_number,
+              std::vector<PairSlot>& runs);
     static std::uint64_t home(const Table& table, std::uint64_t hash) {
         return (hash * kMix) >> table.shift;
     }
@@ -105,7 +107,7 @@ class TermIndex {
     }
     const Entry* lookup(const Table& table, std::uint64_t hash, std::string_view key) const;
     const PairSlot* find_pair(std::uint64_t key) const;
-    void build_pairs();
+    void build_pairs(const std::vector<PairSlot>& runs);
     void add_ref(const compiled::TermPattern& term, std::uint32_t id);
     template <typename Mark>
     void check_entry(const Entry& entry, const Tokens& tokens, std::size_t at, bool hashtag,
@@ -124,8 +126,6 @@ class TermIndex {
     Table prefix_;
     std::vector<PairSlot> pairs_;  // open addressing, linear probing, power-of-two size
     std::uint64_t pair_mask_ = 0;
-    std::vector<PairSlot> pair_runs_;  // while building: every run, before pairs_ is filled
-    std::uint32_t next_entry_number_ = 0;
     // By pair_bucket of a prefix key's first two bytes: bit L, some such key has L bytes
     // (bit kLongPrefix: that many bytes or more). Most buckets are empty, and turn a token down
     // at once. Sixteen bits keep the table at 8 KB, beside the other tables in the L1 cache.
