@@ -12,7 +12,9 @@ class KeyFilter {
   public:
     // Empties the filter and sizes it for `keys` keys.
     void reset(std::size_t keys) {
-        std::size_t bits = std::size_t{1} << 16;
+        // As small as the keys allow: the filters of a post's lookups share the L1 cache with
+        // everything else the post touches, and a small pack's filter fits in a few lines.
+        std::size_t bits = std::size_t{1} << 10;
         while (bits < keys * 16) bits *= 2;
         words_.assign(bits / 64, 0);
         mask_ = bits - 1;

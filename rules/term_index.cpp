@@ -10,6 +10,7 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
     tail_.clear();
     key_text_.clear();
     std::fill(prefix_lengths_.begin(), prefix_lengths_.end(), 0);
+    prefix_buckets_.fill(0);
     longest_prefix_ = 0;
     hashtags_ = false;
     std::map<std::string, std::vector<std::uint32_t>> exact;
@@ -23,8 +24,10 @@ void TermIndex::build(const std::vector<compiled::TermPattern>& terms) {
             prefix[first.text].push_back(id);
             longest_prefix_ = std::max(longest_prefix_, first.text.size());
             if (first.text.size() >= 2) {  // the query compiler asks for two or more
-                prefix_lengths_[pair_bucket(first.text)] |= static_cast<std::uint16_t>(
+                const std::size_t bucket = pair_bucket(first.text);
+                prefix_lengths_[bucket] |= static_cast<std::uint16_t>(
                     1u << std::min<std::size_t>(first.text.size(), kLongPrefix));
+                prefix_buckets_[bucket >> 6] |= std::uint64_t{1} << (bucket & 63);
             }
         } else {
             exact[first.text].push_back(id);
