@@ -454,6 +454,36 @@ const std::vector<std::vector<const WordInfo*>>& cue_part_infos() {
     return infos;
 }
 
+// The cues as match_cues_at walks them, in two flat arrays that stay near each other in cache:
+// each cue's parts back to back, a literal as its WordInfo and a number ("#") as null (a
+// literal's WordInfo is never null, see cue_part_infos).
+struct CueShapes {
+    struct Shape {
+        std::uint32_t first = 0;  // into parts
+        std::uint32_t size = 0;
+    };
+    std::vector<Shape> cues;
+    std::vector<const WordInfo*> parts;
+};
+
+const CueShapes& cue_shapes() {
+    static const CueShapes shapes = [] {
+        const CueIndex& index = cue_index();
+        const auto& infos = cue_part_infos();
+        CueShapes out;
+        for (std::size_t c = 0; c < index.words.size(); ++c) {
+            out.cues.push_back({static_cast<std::uint32_t>(out.parts.size()),
+                                static_cast<std::uint32_t>(index.words[c].size())});
+            for (std::size_t k = 0; k < index.words[c].size(); ++k) {
+                const bool number = index.words[c][k].kind == CueWord::Kind::number;
+                out.parts.push_back(number ? nullptr : infos[c][k]);
+            }
+        }
+        return out;
+    }();
+    return shapes;
+}
+
 }  // namespace
 
 std::vector<std::string_view> complaint_cue_words() {
@@ -531,7 +561,7 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
     out.named_count = 0;
     out.folded = text.folded;
     const CueIndex& index = cue_index();
-    const auto& part_infos = cue_part_infos();
+    const CueShapes& shapes = cue_shapes();
     const auto& cue_ids = WordTable::get().cues();
     const auto token_at = [&](std::size_t position) -> const Token& {
         return text.tokens[tokens.token[position]];
@@ -541,17 +571,17 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
         std::size_t best = static_cast<std::size_t>(-1);
         std::size_t best_length = 0;
         const auto consider = [&](std::size_t c) {
-            const auto& parts = index.words[c];
-            if (parts.size() <= best_length || i + parts.size() > tokens.size) return;
+            const CueShapes::Shape shape = shapes.cues[c];
+            if (shape.size <= best_length || i + shape.size > tokens.size) return;
             bool ok = true;
-            const auto& infos = part_infos[c];
-            for (std::size_t k = 0; k < parts.size() && ok; ++k) {
-                ok = parts[k].kind == CueWord::Kind::literal ? tokens.info[i + k] == infos[k]
-                                                             : tokens.number[i + k] != 0;
+            const WordInfo* const* parts = shapes.parts.data() + shape.first;
+            for (std::size_t k = 0; k < shape.size && ok; ++k) {
+                ok = parts[k] != nullptr ? tokens.info[i + k] == parts[k]
+                                         : tokens.number[i + k] != 0;
             }
             if (ok) {
                 best = c;
-                best_length = parts.size();
+                best_length = shape.size;
             }
         };
         if (const WordInfo* info = tokens.info[i]) {
