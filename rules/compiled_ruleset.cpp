@@ -46,11 +46,11 @@ struct Scratch {
     std::vector<std::uint32_t> seen_terms;
     std::vector<std::uint32_t> seen_regexes;
     std::vector<std::uint32_t> candidates;
-    std::vector<std::uint64_t> candidate_bits;  // all zero between posts
-    std::vector<std::uint32_t> matched;         // room for the candidates whose rule matched
-    std::string why_buffer;                     // evaluate() writes `why` here first
-    std::vector<std::vector<Span>> span_pool;   // sized before each post, never during one
-    std::vector<std::uint32_t> eval_stamp;      // eval() result per node, valid for `stamp`
+    std::vector<std::uint64_t> matched_bits;   // all zero between posts
+    std::vector<std::uint32_t> matched;        // room for every rule
+    std::string why_buffer;                    // evaluate() writes `why` here first
+    std::vector<std::vector<Span>> span_pool;  // sized before each post, never during one
+    std::vector<std::uint32_t> eval_stamp;     // eval() result per node, valid for `stamp`
     std::vector<std::uint8_t> eval_value;
     std::vector<std::uint32_t> node_stamp;  // span cache per node, valid for `stamp`
     std::vector<std::uint32_t> node_begin;
@@ -139,28 +139,26 @@ bool in_range(const query::FieldValue& value, double x) {
     return above && below;
 }
 
-constexpr std::size_t kBitmapOrder = 32;  // fewer candidates are sorted
+constexpr std::size_t kBitmapOrder = 32;  // fewer matched rules are sorted
 
-// Sorts the (distinct) candidate rules. Many candidates in a large pack: set their bits in a
-// bitmap of all rules and read them back in order, cheaper than sorting them. `bits` is all
-// zero before and after.
-void order_candidates(std::vector<std::uint32_t>& candidates, std::vector<std::uint64_t>& bits,
-                      std::size_t rules) {
-    const std::size_t words = (rules + 63) / 64;
-    if (candidates.size() < kBitmapOrder || words > candidates.size() * 8) {
-        std::sort(candidates.begin(), candidates.end());
+// Puts the `count` distinct rules at `rules`, whose bits are set in `bits` (`words` long), in
+// order and clears the bits. Many rules in a large pack: read back from the bitmap, cheaper
+// than sorting them.
+void order_matched(std::uint32_t* rules, std::size_t count, std::uint64_t* bits,
+                   std::size_t words) {
+    if (count < kBitmapOrder || words > count * 8) {
+        std::sort(rules, rules + count);
+        for (std::size_t i = 0; i < count; ++i) bits[rules[i] >> 6] = 0;
         return;
     }
-    if (bits.size() < words) bits.resize(words, 0);
-    for (auto rule : candidates) bits[rule >> 6] |= std::uint64_t{1} << (rule & 63);
-    candidates.clear();
+    std::size_t at = 0;
     for (std::size_t w = 0; w < words; ++w) {
         std::uint64_t word = bits[w];
         if (word == 0) continue;
         bits[w] = 0;
         do {
-            candidates.push_back(static_cast<std::uint32_t>(w * 64) +
-                                 static_cast<std::uint32_t>(__builtin_ctzll(word)));
+            rules[at++] = static_cast<std::uint32_t>(w * 64) +
+                          static_cast<std::uint32_t>(__builtin_ctzll(word));
             word &= word - 1;
         } while (word != 0);
     }
@@ -279,11 +277,29 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
         rules->add_card(rule, is_flat ? &flat : nullptr);
     }
     const auto& prog = rules->program_;
+    // A rule with a NOT veto keeps its state even when one term proves its only group: the
+    // veto may have been seen first.
+    std::vector<bool> has_veto(prog.rules.size(), false);
+    for (const auto* table : {&prog.term_rules, &prog.regex_rules}) {
+        for (const auto& wakes : *table) {
+            for (const auto& wake : wakes) {
+                if (wake.group >= wake.groups) has_veto[wake.rule] = true;
+            }
+        }
+    }
     // Terms first, then regexes: regex r's entries are at slot terms.size() + r.
     for (const auto* table : {&prog.term_rules, &prog.regex_rules}) {
         for (const auto& wakes : *table) {
             rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
-            for (const auto& wake : wakes) rules->woken_rules_.push_back(Wake::of(wake));
+            for (const auto& wake : wakes) {
+                Wake woken = Wake::of(wake);
+                // The reference evaluates every rule: nothing is matched on sight there.
+                if (wake.sure && wake.groups == 1 && !has_veto[wake.rule] &&
+                    !rules->reference_paths_) {
+                    woken.bits = Wake::kMatches;
+                }
+                rules->woken_rules_.push_back(woken);
+            }
         }
     }
     rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
@@ -508,9 +524,25 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     }
 
+    // Matched rules: a bit each in matched_bits (all zero between posts), and a list.
+    const std::size_t rule_count = program_.rules.size();
+    const std::size_t words = (rule_count + 63) / 64;
+    if (s.matched_bits.size() < words) s.matched_bits.resize(words, 0);
+    if (s.matched.size() < rule_count) s.matched.resize(rule_count);
+    std::uint64_t* const matched_bits = s.matched_bits.data();
+    std::uint32_t* const matched_at = s.matched.data();
+    std::size_t matched_count = 0;
+    const auto match = [&](std::uint32_t rule) {
+        std::uint64_t& word = matched_bits[rule >> 6];
+        const std::uint64_t bit = std::uint64_t{1} << (rule & 63);
+        if ((word & bit) != 0) return;
+        word |= bit;
+        matched_at[matched_count++] = rule;
+    };
+
     // rule_seen[rule]: the stamp in the high half; bit g of the low byte once group g of the
     // rule was seen, bit g of the next byte once it was proven. A rule becomes a candidate
-    // when its last group is seen.
+    // when its last group is seen. A rule one term proves alone matches at once, without it.
     const std::uint64_t seen = std::uint64_t{stamp} << 32;
     const auto wake = [&](std::uint32_t rule, Wake::Bits bits) {
         auto& state = s.rule_seen[rule];
@@ -521,50 +553,46 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
             s.candidates.push_back(rule);
         }
     };
+    const auto wake_all = [&](std::uint32_t slot) {
+        for (auto k = term_wakes_[slot]; k < term_wakes_[slot + 1]; ++k) {
+            const Wake& woken = woken_rules_[k];
+            if (woken.bits.full == 0) {
+                match(woken.rule);
+            } else {
+                wake(woken.rule, woken.bits);
+            }
+        }
+    };
     // Large packs: the rules' state is out of cache, so ask for all of it before using any.
     for (auto id : s.seen_terms) {
         for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
             __builtin_prefetch(&s.rule_seen[woken_rules_[k].rule]);
         }
     }
-    for (auto id : s.seen_terms) {
-        for (auto k = term_wakes_[id]; k < term_wakes_[id + 1]; ++k) {
-            wake(woken_rules_[k].rule, woken_rules_[k].bits);
-        }
-    }
+    for (auto id : s.seen_terms) wake_all(id);
     const auto regex_slot = static_cast<std::uint32_t>(program_.terms.size());
-    for (auto id : s.seen_regexes) {
-        for (auto k = term_wakes_[regex_slot + id]; k < term_wakes_[regex_slot + id + 1]; ++k) {
-            wake(woken_rules_[k].rule, woken_rules_[k].bits);
-        }
-    }
+    for (auto id : s.seen_regexes) wake_all(regex_slot + id);
     for (auto rule : program_.always_rules) wake(rule, Wake::Bits{1, 1});
     if (reference_paths_) {
         // Every rule is evaluated, none taken as proven: the reference for waking.
         s.candidates.clear();
-        for (std::uint32_t rule = 0; rule < program_.rules.size(); ++rule) {
+        for (std::uint32_t rule = 0; rule < rule_count; ++rule) {
             s.candidates.push_back(rule);
             s.rule_seen[rule] = seen | 1;  // seen, not proven
         }
     }
-    order_candidates(s.candidates, s.candidate_bits, program_.rules.size());
     const char* const cards = cards_.data();
     for (auto index : s.candidates) __builtin_prefetch(cards + card_at_[index]);
-
-    // Written through a pointer (room for every candidate made first): a post can match
-    // dozens of rules, and push_back was a call each.
-    if (s.matched.size() < s.candidates.size()) s.matched.resize(s.candidates.size());
-    std::uint32_t* const matched_at = s.matched.data();
-    std::size_t matched_count = 0;
     for (auto index : s.candidates) {
         const auto state = s.rule_seen[index];
         const bool proven =
             static_cast<std::uint8_t>(state >> 8) == static_cast<std::uint8_t>(state);
-        if (proven || eval(card_head(index).root, context)) {
-            matched_at[matched_count++] = index;
-            // A card's first line was fetched for the candidates; its second holds names.
-            __builtin_prefetch(cards + card_at_[index] + 64);
-        }
+        if (proven || eval(card_head(index).root, context)) match(index);
+    }
+    // In rule-file order, and matched_bits zero again.
+    order_matched(matched_at, matched_count, matched_bits, words);
+    for (std::size_t i = 0; i < matched_count; ++i) {
+        __builtin_prefetch(cards + card_at_[matched_at[i]]);
     }
     const std::span<const std::uint32_t> matched(matched_at, matched_count);
     verdict.rules.reserve(matched.size());

@@ -72,6 +72,9 @@ class CompiledRuleSet final : public RuleSet {
             std::uint16_t mark = 0;  // the group's seen bit, and its proven bit when sure
             std::uint8_t full = 1;   // the seen bits of all the rule's groups
         };
+        // full == 0: the term alone proves the rule (one group, no veto), which then matches
+        // without keeping any state.
+        static constexpr Bits kMatches{0, 0};
         std::uint32_t rule = 0;
         Bits bits;
         static Wake of(const compiled::RuleWake& wake) {
