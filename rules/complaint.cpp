@@ -567,7 +567,8 @@ void match_cues_at(const NormalizedText& text, const CueTokens& tokens, bool nam
         return text.tokens[tokens.token[position]];
     };
     std::size_t covered_until = 0;  // a longer cue hides the shorter ones inside it
-    for (const std::size_t i : tokens.starts) {
+    for (std::size_t at = 0; at < tokens.start_count; ++at) {
+        const std::size_t i = tokens.starts[at];
         std::size_t best = static_cast<std::size_t>(-1);
         std::size_t best_length = 0;
         const auto consider = [&](std::size_t c) {

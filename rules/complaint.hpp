@@ -67,9 +67,10 @@ struct CueTokens {
     std::vector<std::uint32_t> token;   // index into text.tokens
     std::vector<std::uint8_t> number;   // 1 where the token counts as a number ("3", "two")
     std::vector<const WordInfo*> info;  // a word's WordTable entry; null for other tokens
-    // Ascending positions that include every one holding a word that starts a cue
-    // (WordInfo::cue_count) or a number. More positions change nothing.
+    // starts[0 .. start_count): ascending positions that include every one holding a word
+    // that starts a cue (WordInfo::cue_count) or a number. More positions change nothing.
     std::vector<std::uint32_t> starts;
+    std::size_t start_count = 0;
     std::size_t size = 0;      // positions in use (the buffers may be longer)
     bool has_mention = false;  // the post has a mention (URLs and punctuation included)
 
@@ -78,15 +79,19 @@ struct CueTokens {
         token.resize(tokens);
         number.resize(tokens);
         info.resize(tokens);
-        starts.clear();
+        starts.resize(tokens);
+        start_count = 0;
         size = 0;
         has_mention = false;
     }
+    // Written without a branch on `start`: whether a word starts a cue is data, and
+    // mispredicted often.
     void add(std::uint32_t token_index, bool is_number, const WordInfo* word, bool start) {
         token[size] = token_index;
         number[size] = is_number ? 1 : 0;
         info[size] = word;
-        if (start) starts.push_back(static_cast<std::uint32_t>(size));
+        starts[start_count] = static_cast<std::uint32_t>(size);
+        start_count += start ? 1 : 0;
         ++size;
     }
 };
