@@ -287,22 +287,27 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
             }
         }
     }
-    // Terms first, then regexes: regex r's entries are at slot terms.size() + r.
+    // Terms first, then regexes: regex r's entries are at slot terms.size() + r. A rule one
+    // term proves alone (one group, no veto) is matched on sight, kept apart from the wakes so
+    // that neither loop asks which kind each entry is. The reference evaluates every rule:
+    // nothing is matched on sight there.
     for (const auto* table : {&prog.term_rules, &prog.regex_rules}) {
         for (const auto& wakes : *table) {
             rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
+            rules->term_matches_.push_back(
+                static_cast<std::uint32_t>(rules->matched_on_sight_.size()));
             for (const auto& wake : wakes) {
-                Wake woken = Wake::of(wake);
-                // The reference evaluates every rule: nothing is matched on sight there.
                 if (wake.sure && wake.groups == 1 && !has_veto[wake.rule] &&
                     !rules->reference_paths_) {
-                    woken.bits = Wake::kMatches;
+                    rules->matched_on_sight_.push_back(wake.rule);
+                } else {
+                    rules->woken_rules_.push_back(Wake::of(wake));
                 }
-                rules->woken_rules_.push_back(woken);
             }
         }
     }
     rules->term_wakes_.push_back(static_cast<std::uint32_t>(rules->woken_rules_.size()));
+    rules->term_matches_.push_back(static_cast<std::uint32_t>(rules->matched_on_sight_.size()));
     rules->span_levels_ = rules->span_depth() + 4;
 
     std::vector<std::pair<std::string, std::uint32_t>> regex_patterns;
@@ -554,13 +559,11 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         }
     };
     const auto wake_all = [&](std::uint32_t slot) {
+        for (auto k = term_matches_[slot]; k < term_matches_[slot + 1]; ++k) {
+            match(matched_on_sight_[k]);
+        }
         for (auto k = term_wakes_[slot]; k < term_wakes_[slot + 1]; ++k) {
-            const Wake& woken = woken_rules_[k];
-            if (woken.bits.full == 0) {
-                match(woken.rule);
-            } else {
-                wake(woken.rule, woken.bits);
-            }
+            wake(woken_rules_[k].rule, woken_rules_[k].bits);
         }
     };
     // Large packs: the rules' state is out of cache, so ask for all of it before using any.

@@ -72,9 +72,6 @@ class CompiledRuleSet final : public RuleSet {
             std::uint16_t mark = 0;  // the group's seen bit, and its proven bit when sure
             std::uint8_t full = 1;   // the seen bits of all the rule's groups
         };
-        // full == 0: the term alone proves the rule (one group, no veto), which then matches
-        // without keeping any state.
-        static constexpr Bits kMatches{0, 0};
         std::uint32_t rule = 0;
         Bits bits;
         static Wake of(const compiled::RuleWake& wake) {
@@ -124,6 +121,10 @@ class CompiledRuleSet final : public RuleSet {
     // woken_rules_[term_wakes_[t] .. term_wakes_[t+1]), regex r the same at slot terms + r.
     std::vector<std::uint32_t> term_wakes_;
     std::vector<Wake> woken_rules_;
+    // The same for the rules a term proves alone (one group, no NOT veto): matched on sight,
+    // with no state kept, matched_on_sight_[term_matches_[t] .. term_matches_[t+1]).
+    std::vector<std::uint32_t> term_matches_;
+    std::vector<std::uint32_t> matched_on_sight_;
     std::vector<std::unique_ptr<RE2>> regexes_;
     TermIndex term_index_;
     std::vector<Shard> regex_shards_;
