@@ -121,9 +121,8 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         if (maybe_valence) s.maybe_valence.push_back(n);
         if (token.kind != TokenKind::url) {
             const WordInfo* word_info = token.kind == TokenKind::word ? info : nullptr;
-            const bool starts_cue = info != nullptr && info->cue_count != 0;
             s.cues.add(static_cast<std::uint32_t>(t), number, word_info,
-                       number | (word_info == info && starts_cue));
+                       number || (word_info != nullptr && word_info->cue_count != 0));
         }
         ++n;
     }

@@ -128,7 +128,8 @@ class TermIndex {
     std::uint64_t pair_mask_ = 0;
     // By pair_bucket of a prefix key's first two bytes: bit L, some such key has L bytes
     // (bit kLongPrefix: that many bytes or more). Most buckets are empty, and turn a token down
-    // at once. Sixteen bits keep the table at 8 KB, beside the other tables in the L1 cache.
+    // at once: prefix_buckets_, one bit per bucket (512 bytes, which stay in the L1 cache), says
+    // which are not, so the 8 KB of lengths are read only for those.
     static constexpr std::size_t kLongPrefix = 15;
     std::vector<std::uint16_t> prefix_lengths_ = std::vector<std::uint16_t>(kPairBuckets);
     std::array<std::uint64_t, kPairBuckets / 64> prefix_buckets_{};  // bit: lengths != 0
