@@ -431,32 +431,10 @@ const CueIndex& cue_index() {
     return index;
 }
 
-// The WordInfo of every literal cue word, by cue and part (null for "#", "*", "@"): WordTable
-// holds every cue word (complaint_cue_words), so a literal matches a word token exactly when the
-// token's WordInfo is this one, and no text is compared.
-const std::vector<std::vector<const WordInfo*>>& cue_part_infos() {
-    static const auto infos = [] {
-        const CueIndex& index = cue_index();
-        const WordTable& table = WordTable::get();
-        std::vector<std::vector<const WordInfo*>> out(index.words.size());
-        for (std::size_t c = 0; c < index.words.size(); ++c) {
-            for (const CueWord& part : index.words[c]) {
-                const WordInfo* info = nullptr;
-                if (part.kind == CueWord::Kind::literal) {
-                    info = table.find(part.text);
-                    if (info == nullptr) std::abort();  // impossible: the table is built with them
-                }
-                out[c].push_back(info);
-            }
-        }
-        return out;
-    }();
-    return infos;
-}
-
 // The cues as match_cues_at walks them, in two flat arrays that stay near each other in cache:
-// each cue's parts back to back, a literal as its WordInfo and a number ("#") as null (a
-// literal's WordInfo is never null, see cue_part_infos).
+// each cue's parts back to back, a literal as its WordInfo and a number ("#") as null.
+// WordTable holds every cue word (complaint_cue_words), so a literal matches a word token
+// exactly when the token's WordInfo is this one, and no text is compared.
 struct CueShapes {
     struct Shape {
         std::uint32_t first = 0;  // into parts
@@ -469,14 +447,18 @@ struct CueShapes {
 const CueShapes& cue_shapes() {
     static const CueShapes shapes = [] {
         const CueIndex& index = cue_index();
-        const auto& infos = cue_part_infos();
+        const WordTable& table = WordTable::get();
         CueShapes out;
-        for (std::size_t c = 0; c < index.words.size(); ++c) {
+        for (const auto& words : index.words) {
             out.cues.push_back({static_cast<std::uint32_t>(out.parts.size()),
-                                static_cast<std::uint32_t>(index.words[c].size())});
-            for (std::size_t k = 0; k < index.words[c].size(); ++k) {
-                const bool number = index.words[c][k].kind == CueWord::Kind::number;
-                out.parts.push_back(number ? nullptr : infos[c][k]);
+                                static_cast<std::uint32_t>(words.size())});
+            for (const CueWord& part : words) {
+                const WordInfo* info = nullptr;
+                if (part.kind == CueWord::Kind::literal) {
+                    info = table.find(part.text);
+                    if (info == nullptr) std::abort();  // impossible: the table is built with them
+                }
+                out.parts.push_back(info);
             }
         }
         return out;
