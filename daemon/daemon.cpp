@@ -815,7 +815,7 @@ int Daemon::run() {
                             alert.sentiment = verdict.sentiment;
                             if (!verdict.why.empty()) alert.why = verdict.why + "; " + alert.why;
                         }
-                        deliver(alert, verdict.rules);
+                        deliver(alert, verdict.rules.strings());
                     }
                     continue;
                 }
@@ -823,7 +823,7 @@ int Daemon::run() {
                 if (!verdict.matched && !verdict.complaint) continue;
                 auto alert = alert_for_decision(post, verdict);
                 alert.sink = default_sink;
-                deliver(alert, verdict.rules);
+                deliver(alert, verdict.rules.strings());
             }
             if (cursors) {
                 // One write per source and batch: the batch commits as a whole, so its last

@@ -27,9 +27,10 @@ std::string topic_line(const rules::RuleSet& rules, const std::vector<std::strin
         const auto& topic = topics[static_cast<std::size_t>(at - ids.begin())];
         if (!topic) continue;
         if (from.empty()) {
-            from = id;
+            from = std::string(id);
         } else if (*topic != *verdict.topic) {
-            passed_over += (passed_over.empty() ? "; not " : ", ") + id + ": " + *topic;
+            passed_over += (passed_over.empty() ? "; not " : ", ");
+            passed_over.append(id).append(": ").append(*topic);
         }
     }
     if (from.empty()) return *verdict.topic;
@@ -39,7 +40,7 @@ std::string topic_line(const rules::RuleSet& rules, const std::vector<std::strin
 void print_verdict(const rules::RuleSet& rules, const std::vector<std::string>& ids,
                    const rules::Post& post, const rules::Verdict& verdict, std::FILE* out) {
     std::string matched;
-    for (const auto& id : verdict.rules) matched += (matched.empty() ? "" : ", ") + id;
+    for (const auto id : verdict.rules) matched.append(matched.empty() ? "" : ", ").append(id);
     std::fprintf(out, "matched:   %s\n", matched.empty() ? "no rule" : matched.c_str());
     std::fprintf(out, "topic:     %s\n", topic_line(rules, ids, verdict).c_str());
     std::fprintf(

@@ -33,11 +33,13 @@ bool Pipeline::try_submit(Batch& batch) {
 }
 
 void Pipeline::work() {
+    std::vector<const rules::Post*> posts;  // the batch's posts, for evaluate_all
     while (auto batch = input_.pop()) {
         const auto rules = rules_.get();  // once per batch: a reload never splits a batch
         batch->verdicts.clear();
-        batch->verdicts.reserve(batch->items.size());
-        for (const auto& item : batch->items) batch->verdicts.push_back(rules->evaluate(item.post));
+        posts.clear();
+        for (const auto& item : batch->items) posts.push_back(&item.post);
+        rules->evaluate_all(posts, batch->verdicts);
         std::lock_guard lock(done_mutex_);
         done_.emplace(batch->sequence, std::move(*batch));
         done_ready_.notify_all();

@@ -28,7 +28,7 @@ void RuleHits::count(const std::vector<rules::Verdict>& verdicts) {
     std::lock_guard lock(mutex_);
     for (const auto& verdict : verdicts) {
         // A verdict decided by the rules before a reload may name a rule that is gone.
-        for (const auto& id : verdict.rules) ++entries_[slot(id)].matches;
+        for (const auto id : verdict.rules) ++entries_[slot(std::string(id))].matches;
     }
 }
 

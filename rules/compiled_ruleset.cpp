@@ -30,6 +30,8 @@ constexpr std::size_t kMaxFlatParts = 64;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
 constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
+// A PreparedPost keeps buffers up to this size (real posts are far smaller).
+constexpr std::size_t kMaxKeptSlotText = std::size_t{64} << 10;
 
 struct Span {
     std::uint32_t first = 0;
@@ -223,6 +225,12 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
                                                               Diagnostics& diagnostics) {
     std::shared_ptr<CompiledRuleSet> rules(new CompiledRuleSet(std::move(program)));
     rules->simulate_set_failure_ = options.simulate_set_failure;
+    {
+        RuleIds::Names names;
+        names.reserve(rules->program_.rules.size());
+        for (const auto& rule : rules->program_.rules) names.push_back(rule.id);
+        rules->rule_names_ = std::make_shared<const RuleIds::Names>(std::move(names));
+    }
     rules->reference_paths_ = options.reference_paths;
     const auto& regexes = rules->program_.regexes;
     rules->term_index_.build(rules->program_.terms);
@@ -397,12 +405,7 @@ std::size_t CompiledRuleSet::span_depth() const {
     return deepest;
 }
 
-std::vector<std::string> CompiledRuleSet::rule_ids() const {
-    std::vector<std::string> ids;
-    ids.reserve(program_.rules.size());
-    for (const auto& rule : program_.rules) ids.push_back(rule.id);
-    return ids;
-}
+std::vector<std::string> CompiledRuleSet::rule_ids() const { return *rule_names_; }
 
 std::vector<std::optional<std::string>> CompiledRuleSet::rule_topics() const {
     std::vector<std::optional<std::string>> topics;
@@ -448,17 +451,56 @@ bool CompiledRuleSet::term_occurs(std::uint32_t term, const EvalContext& context
     return found;
 }
 
-Verdict CompiledRuleSet::evaluate(const Post& post) const {
-    Verdict verdict;
-    thread_local NormalizedText text;
-    thread_local std::vector<std::uint8_t> flags;
-    if (text.plain.capacity() > kMaxKeptText) {  // one huge post must not pin its memory
-        text = NormalizedText{};
-        flags = {};
+// A post's text path, done before its rules: normalised text and scores.
+struct PreparedPost {
+    NormalizedText text;
+    std::vector<std::uint8_t> flags;
+    PostScores scores;
+
+    // After a huge post: its buffers are let go, not kept for the next post (a thread keeps
+    // kStageBatch of these).
+    void release_if_huge() {
+        if (text.plain.capacity() > kMaxKeptSlotText ||
+            scores.kept_begin.capacity() > kMaxKeptSlotText / 4) {
+            *this = PreparedPost{};
+        }
     }
-    normalize_into(post.text, text, flags);
-    thread_local PostScores scores;
-    score_post(text, post.lang, scores);
+};
+
+void CompiledRuleSet::prepare(const Post& post, PreparedPost& prepared) const {
+    normalize_into(post.text, prepared.text, prepared.flags);
+    score_post(prepared.text, post.lang, prepared.scores);
+}
+
+Verdict CompiledRuleSet::evaluate(const Post& post) const {
+    thread_local PreparedPost prepared;
+    prepare(post, prepared);
+    Verdict verdict = decide(post, prepared);
+    prepared.release_if_huge();
+    return verdict;
+}
+
+void CompiledRuleSet::evaluate_all(std::span<const Post* const> posts,
+                                   std::vector<Verdict>& out) const {
+    // Stage by stage over a few posts at a time: the text path of each, then the rules of
+    // each. Each stage's code and tables then stay in cache across the posts instead of
+    // evicting each other once per post (a third of the instruction-cache misses remain).
+    thread_local std::array<PreparedPost, kStageBatch> prepared;
+    out.reserve(out.size() + posts.size());
+    for (std::size_t first = 0; first < posts.size(); first += kStageBatch) {
+        const std::size_t count = std::min(kStageBatch, posts.size() - first);
+        for (std::size_t i = 0; i < count; ++i) prepare(*posts[first + i], prepared[i]);
+        for (std::size_t i = 0; i < count; ++i) {
+            out.push_back(decide(*posts[first + i], prepared[i]));
+            prepared[i].release_if_huge();
+        }
+    }
+}
+
+Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) const {
+    Verdict verdict;
+    const NormalizedText& text = prepared.text;
+    const PostScores& scores = prepared.scores;
     const SentimentScore& sentiment = scores.sentiment;
     const ComplaintScore& complaint = scores.complaint;
     verdict.lang = scores.lang;
@@ -598,7 +640,8 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         __builtin_prefetch(cards + card_at_[matched_at[i]]);
     }
     const std::span<const std::uint32_t> matched(matched_at, matched_count);
-    verdict.rules.reserve(matched.size());
+    verdict.matched = !matched.empty();
+    if (verdict.matched) verdict.rules = RuleIds(rule_names_, matched);
     // `why` is written through a pointer into a per-thread buffer, room made once per rule
     // (for its longest explanation), then copied out once: a post can match hundreds of rules.
     std::string& buffer = s.why_buffer;
@@ -620,8 +663,6 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
         // The id, after its separator "; ".
         const char* const separated = parts + (flat ? rule.flat_count * sizeof(CardPart) : 0);
         const std::string_view id(separated + 2, rule.id_size);
-        verdict.matched = true;
-        verdict.rules.emplace_back(id);
         if (!verdict.topic && rule.topic >= 0) {
             verdict.topic = topics_[static_cast<std::size_t>(rule.topic)];
         }

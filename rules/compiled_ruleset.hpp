@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 namespace spreekbuis::rules {
 
 struct EvalContext;
+struct PreparedPost;
 
 class CompiledRuleSet final : public RuleSet {
   public:
@@ -29,6 +31,7 @@ class CompiledRuleSet final : public RuleSet {
                                                         Diagnostics& diagnostics);
 
     Verdict evaluate(const Post& post) const override;
+    void evaluate_all(std::span<const Post* const> posts, std::vector<Verdict>& out) const override;
     std::vector<RuleTestOutcome> run_tests() const override;
     std::size_t rule_count() const override { return program_.rules.size(); }
     std::vector<std::string> rule_ids() const override;
@@ -94,6 +97,10 @@ class CompiledRuleSet final : public RuleSet {
 
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
 
+    // evaluate_all's stages: the text path of this many posts, then their rules.
+    static constexpr std::size_t kStageBatch = 32;
+    void prepare(const Post& post, PreparedPost& prepared) const;
+    Verdict decide(const Post& post, const PreparedPost& prepared) const;
     bool eval(std::uint32_t index, EvalContext& context) const;
     bool eval_uncached(std::uint32_t index, EvalContext& context) const;
     void spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
@@ -117,6 +124,7 @@ class CompiledRuleSet final : public RuleSet {
     std::string cards_;                   // every rule's card, each at a multiple of 8
     std::vector<std::uint32_t> card_at_;  // rule index -> offset of its card in cards_
     std::vector<std::string> topics_;     // distinct topics
+    std::shared_ptr<const RuleIds::Names> rule_names_;  // every rule's id: Verdict::rules' list
     // program_.term_rules, then regex_rules, flattened: term t wakes
     // woken_rules_[term_wakes_[t] .. term_wakes_[t+1]), regex r the same at slot terms + r.
     std::vector<std::uint32_t> term_wakes_;

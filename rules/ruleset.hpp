@@ -3,6 +3,7 @@
 // matcher workers share one std::shared_ptr<const RuleSet> and a reload swaps the pointer.
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ class RuleSet {
   public:
     virtual ~RuleSet() = default;
     virtual Verdict evaluate(const Post& post) const = 0;
+    // The verdicts of many posts, in order, appended to `out`: the same as evaluate() on each,
+    // for callers that have a batch (an implementation may then work stage by stage).
+    virtual void evaluate_all(std::span<const Post* const> posts, std::vector<Verdict>& out) const;
     virtual std::vector<RuleTestOutcome> run_tests() const = 0;
     virtual std::size_t rule_count() const = 0;
     // Every rule's id, in load order (the order of Verdict::rules).

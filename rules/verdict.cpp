@@ -1,6 +1,34 @@
 #include "rules/verdict.hpp"
 
+#include <algorithm>
+#include <numeric>
+#include <ostream>
+
 namespace spreekbuis::rules {
+
+RuleIds::RuleIds(std::initializer_list<std::string_view> ids)
+    : names_(std::make_shared<const Names>(ids.begin(), ids.end())), indices_(ids.size()) {
+    std::iota(indices_.begin(), indices_.end(), 0U);
+}
+
+RuleIds::RuleIds(const std::vector<std::string>& ids)
+    : names_(std::make_shared<const Names>(ids)), indices_(ids.size()) {
+    std::iota(indices_.begin(), indices_.end(), 0U);
+}
+
+bool operator==(const RuleIds& a, const RuleIds& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+bool operator==(const RuleIds& a, const std::vector<std::string>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+std::ostream& operator<<(std::ostream& out, const RuleIds& ids) {
+    out << '{';
+    for (std::size_t i = 0; i < ids.size(); ++i) out << (i == 0 ? "\"" : ", \"") << ids[i] << '"';
+    return out << '}';
+}
 
 std::string_view to_string(Priority priority) {
     switch (priority) {

@@ -1,6 +1,7 @@
 // Rule-core benchmark: generates rule packs of 100, 1,000 and 10,000 rules from the vocabulary
 // of real posts, and prints posts/s, MB/s, latency percentiles, compile time and RSS, beside
-// simdjson's parse rate and a bare RE2::Set keyword scan over the same posts.
+// simdjson's parse rate and a bare RE2::Set keyword scan over the same posts. posts/s is the
+// daemon's way, batches through RuleSet::evaluate_all; 1-by-1/s is evaluate() per post.
 //
 //   spreekbuis-bench [--rules 100,1000,10000] [--min-posts N] [--skip-common N]
 //                    [--dump PREFIX] FILE.jsonl...
@@ -38,6 +39,9 @@ using namespace spreekbuis;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Posts per evaluate_all call in the timed loop: replay's batch size (daemon/replay.cpp).
+constexpr std::size_t kBatchPosts = 256;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -211,10 +215,16 @@ void dump_verdicts(const std::string& prefix, std::size_t count, const Input& in
     const auto path = prefix + "." + std::to_string(count) + ".tsv";
     std::FILE* out = std::fopen(path.c_str(), "w");
     if (!out) return;
-    for (const auto& post : input.posts) {
-        const auto v = rule_set.evaluate(post);
+    // Through evaluate_all, as the timed loop and the daemon decide.
+    std::vector<const rules::Post*> pointers;
+    for (const auto& post : input.posts) pointers.push_back(&post);
+    std::vector<rules::Verdict> verdicts;
+    rule_set.evaluate_all(pointers, verdicts);
+    for (std::size_t at = 0; at < input.posts.size(); ++at) {
+        const auto& post = input.posts[at];
+        const auto& v = verdicts[at];
         std::string rules;
-        for (const auto& id : v.rules) rules += id + ",";
+        for (const auto id : v.rules) rules.append(id).append(",");
         std::string tags;
         for (const auto& tag : v.tags) tags += tag + ",";
         std::fprintf(out, "%s\t%d\t%d\t%.17g\t%s\t%s\t%s\t%s\t%.17g\t%s\t%s\t%s\n", post.id.c_str(),
@@ -325,8 +335,9 @@ int main(int argc, char** argv) {
     const auto vocabulary = build_vocabulary(input.posts);
     std::printf("vocabulary: %zu words, %zu frequent word pairs\n\n", vocabulary.words.size(),
                 vocabulary.pairs.size());
-    std::printf("%7s %10s %10s %12s %9s %9s %9s %12s %9s %9s\n", "rules", "compile ms", "RSS MB",
-                "posts/s", "MB/s", "p50 us", "p99 us", "RE2::Set/s", "matched", "rules/m");
+    std::printf("%7s %10s %10s %12s %9s %9s %9s %12s %9s %9s %10s\n", "rules", "compile ms",
+                "RSS MB", "posts/s", "MB/s", "p50 us", "p99 us", "RE2::Set/s", "matched", "rules/m",
+                "1-by-1/s");
 
     for (const auto count : rule_counts) {
         std::mt19937 rng(42);
@@ -342,10 +353,30 @@ int main(int argc, char** argv) {
         }
         const auto& rule_set = *loaded.rules;
         std::size_t matched = 0;
+        // As the daemon's pipeline evaluates: batches of posts through evaluate_all (replay
+        // batches 256), and for comparison one post at a time through evaluate.
+        std::vector<const rules::Post*> post_pointers;
+        for (const auto& post : input.posts) post_pointers.push_back(&post);
+        std::vector<rules::Verdict> verdicts;
         const auto rate = measure(input, min_posts, input.text_bytes, [&] {
             matched = 0;
-            for (const auto& post : input.posts) matched += rule_set.evaluate(post).matched;
+            for (std::size_t first = 0; first < post_pointers.size(); first += kBatchPosts) {
+                const auto n = std::min(kBatchPosts, post_pointers.size() - first);
+                verdicts.clear();
+                rule_set.evaluate_all(std::span(post_pointers).subspan(first, n), verdicts);
+                for (const auto& verdict : verdicts) matched += verdict.matched;
+            }
         });
+        std::size_t matched_singly = 0;
+        const auto single_rate = measure(input, min_posts, input.text_bytes, [&] {
+            matched_singly = 0;
+            for (const auto& post : input.posts) matched_singly += rule_set.evaluate(post).matched;
+        });
+        if (matched_singly != matched) {
+            std::fprintf(stderr, "evaluate_all and evaluate disagree: %zu vs %zu matched\n",
+                         matched, matched_singly);
+            return 1;
+        }
 
         std::vector<double> latencies;
         latencies.reserve(input.posts.size());
@@ -384,13 +415,14 @@ int main(int argc, char** argv) {
                     ++oom;
             }
         });
-        std::printf("%7zu %10.1f %10.1f %12.0f %9.1f %9.2f %9.2f %12.0f %8.1f%% %9.2f%s\n", count,
+        std::printf("%7zu %10.1f %10.1f %12.0f %9.1f %9.2f %9.2f %12.0f %8.1f%% %9.2f %10.0f%s\n",
+                    count,
                     compile_ms, static_cast<double>(read_status_kb("VmRSS:")) / 1024.0,
                     rate.posts_per_second, rate.mb_per_second, percentile(0.5), percentile(0.99),
                     bare.posts_per_second,
                     100.0 * static_cast<double>(matched) / static_cast<double>(input.posts.size()),
                     matched ? static_cast<double>(rule_hits) / static_cast<double>(matched) : 0.0,
-                    oom ? " (bare set ran out of memory)" : "");
+                    single_rate.posts_per_second, oom ? " (bare set ran out of memory)" : "");
     }
     std::printf("\npeak RSS: %.1f MB\n", static_cast<double>(read_status_kb("VmHWM:")) / 1024.0);
     return 0;

@@ -7,29 +7,30 @@
 #   (default build-rel/tests/bench/spreekbuis-bench, 1000, the bench's default input)
 #
 # Needs valgrind (Debian package `valgrind`) and ../shared/datasets (as spreekbuis-bench does).
-# Prints instructions per evaluate() call and for its main parts, without the one-time build of
-# the lexicon tables on the first call.
+# Prints instructions per post through evaluate_all() (the daemon's path) and evaluate(), and
+# per call of the main parts, without the one-time build of the lexicon tables.
 set -eu
 bench=${1:-build-rel/tests/bench/spreekbuis-bench}
 rules=${2:-1000}
 [ $# -ge 2 ] && shift 2 || shift $#
 command -v valgrind >/dev/null || { echo "count_instructions: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 out=$(mktemp)
-trap 'rm -f "$out" "$out.txt"' EXIT
+trap 'rm -f "$out" "$out.txt" "$out.callers"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" --rules "$rules" --no-stages \
     --min-posts 1 "$@" >/dev/null 2>&1
 callgrind_annotate --tree=calling --inclusive=yes "$out" >"$out.txt" 2>/dev/null
-python3 - "$out.txt" "$rules" <<'EOF'
+callgrind_annotate --tree=caller --inclusive=yes "$out" >"$out.callers" 2>/dev/null
+python3 - "$out.txt" "$rules" "$out.callers" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 
 def number(s):
     return int(s.replace(",", ""))
 
-# Inclusive cost of a function (its own block, marked '*').
+# Inclusive cost of a function (its own block, marked '*'), over every block it has.
 def inclusive(name):
-    m = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text, re.M)
-    return number(m.group(1)) if m else 0
+    return sum(number(m.group(1)) for m in
+               re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text, re.M))
 
 # Cost and call count of a callee as seen from a caller's blocks. A function can have more
 # than one block (callgrind names it once by the path it was compiled from and once by the
@@ -44,21 +45,38 @@ def callee(caller, name):
             calls += number(m.group(2))
     return cost, calls
 
+# Calls of a function from all its callers (from the caller tree, annotated below).
+def calls_of(name):
+    total = 0
+    for m in re.finditer(r"((?:^\s*[\d,]+ \([^)]*\)\s+<.*\n)+)^\s*[\d,]+ \([^)]*\)\s+\*\s+\S*?:" +
+                         re.escape(name), callers, re.M):
+        total += sum(number(c) for c in re.findall(r"\(([\d,]+)x\)", m.group(1)))
+    return total
+
+callers = open(sys.argv[3], encoding="utf-8", errors="replace").read()
+init = inclusive("spreekbuis::rules::WordTable::WordTable()")
+# The daemon's path: evaluate_all over batches (the bench's timed loop). It runs first, so the
+# one-time build of the word table falls in it.
+all_cost, _ = callee("main ", "spreekbuis::rules::CompiledRuleSet::evaluate_all(")
+_, all_posts = callee("spreekbuis::rules::CompiledRuleSet::evaluate_all(",
+                      "spreekbuis::rules::CompiledRuleSet::decide(")
+# One post at a time: from main (the 1-by-1 loop, inlined) and evaluate_warm (the latency loop).
 evaluate = "spreekbuis::rules::CompiledRuleSet::evaluate("
-# All calls: from main (the timed loop, inlined) and from evaluate_warm (the latency loop).
 cost, calls = callee("main ", evaluate)
 warm_cost, warm_calls = callee("(anonymous namespace)::evaluate_warm(", evaluate)
 cost, calls = cost + warm_cost, calls + warm_calls
-init = inclusive("spreekbuis::rules::WordTable::WordTable()")
-if calls == 0:
-    sys.exit("count_instructions: no evaluate() calls found in the profile")
-print(f"rules {sys.argv[2]}: {calls} evaluate() calls")
-print(f"  evaluate (whole rule core)  {(cost - init) / calls:9.0f} instructions/post")
+if calls == 0 or all_posts == 0:
+    sys.exit("count_instructions: no evaluate() or evaluate_all() calls found in the profile")
+print(f"rules {sys.argv[2]}: {all_posts} posts through evaluate_all(), {calls} through evaluate()")
+print(f"  evaluate_all (whole core)   {(all_cost - init) / all_posts:9.0f} instructions/post")
+print(f"  evaluate (whole core)       {cost / calls:9.0f}")
+# The parts, over every call from either path.
 for label, name in [("normalise", "spreekbuis::rules::normalize_into("),
                     ("scores", "spreekbuis::rules::score_post("),
                     ("term index", "void spreekbuis::rules::TermIndex::scan<")]:
-    part, _ = callee(evaluate, name)
+    part = inclusive(name)
     if name.startswith("spreekbuis::rules::score_post"):
         part -= init
-    print(f"  {label:27} {part / calls:9.0f}")
+    n = calls_of(name)
+    print(f"  {label:27} {part / n if n else 0:9.0f}")
 EOF

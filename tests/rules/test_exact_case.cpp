@@ -27,7 +27,7 @@ std::vector<std::string> matched(const std::string& yaml, const std::string& tex
     post.lang = "en";
     const auto verdict = result.rules->evaluate(post);
     if (why) *why = verdict.why;
-    return verdict.rules;
+    return verdict.rules.strings();
 }
 
 }  // namespace
