@@ -15,22 +15,23 @@ rules=${2:-1000}
 [ $# -ge 2 ] && shift 2 || shift $#
 command -v valgrind >/dev/null || { echo "count_instructions: needs valgrind (apt-get install valgrind)" >&2; exit 2; }
 out=$(mktemp)
-trap 'rm -f "$out" "$out.txt" "$out.callers"' EXIT
+trap 'rm -f "$out" "$out.txt"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out" "$bench" --rules "$rules" --no-stages \
     --min-posts 1 "$@" >/dev/null 2>&1
 callgrind_annotate --tree=calling --inclusive=yes "$out" >"$out.txt" 2>/dev/null
-callgrind_annotate --tree=caller --inclusive=yes "$out" >"$out.callers" 2>/dev/null
-python3 - "$out.txt" "$rules" "$out.callers" <<'EOF'
+python3 - "$out.txt" "$rules" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 
 def number(s):
     return int(s.replace(",", ""))
 
-# Inclusive cost of a function (its own block, marked '*'), over every block it has.
+# Inclusive cost of a function (its own block, marked '*'). When callgrind lists it twice (by
+# the path it was compiled from and by the path of inlined code), the larger block holds all.
 def inclusive(name):
-    return sum(number(m.group(1)) for m in
-               re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text, re.M))
+    return max([number(m.group(1)) for m in
+                re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+\*\s+\S*?:" + re.escape(name), text,
+                            re.M)] or [0])
 
 # Cost and call count of a callee as seen from a caller's blocks. A function can have more
 # than one block (callgrind names it once by the path it was compiled from and once by the
@@ -45,19 +46,10 @@ def callee(caller, name):
             calls += number(m.group(2))
     return cost, calls
 
-# Calls of a function from all its callers (from the caller tree, annotated below).
-def calls_of(name):
-    total = 0
-    for m in re.finditer(r"((?:^\s*[\d,]+ \([^)]*\)\s+<.*\n)+)^\s*[\d,]+ \([^)]*\)\s+\*\s+\S*?:" +
-                         re.escape(name), callers, re.M):
-        total += sum(number(c) for c in re.findall(r"\(([\d,]+)x\)", m.group(1)))
-    return total
-
-callers = open(sys.argv[3], encoding="utf-8", errors="replace").read()
 init = inclusive("spreekbuis::rules::WordTable::WordTable()")
 # The daemon's path: evaluate_all over batches (the bench's timed loop). It runs first, so the
 # one-time build of the word table falls in it.
-all_cost, _ = callee("main ", "spreekbuis::rules::CompiledRuleSet::evaluate_all(")
+all_cost = inclusive("spreekbuis::rules::CompiledRuleSet::evaluate_all(")
 _, all_posts = callee("spreekbuis::rules::CompiledRuleSet::evaluate_all(",
                       "spreekbuis::rules::CompiledRuleSet::decide(")
 # One post at a time: from main (the 1-by-1 loop, inlined) and evaluate_warm (the latency loop).
@@ -70,13 +62,12 @@ if calls == 0 or all_posts == 0:
 print(f"rules {sys.argv[2]}: {all_posts} posts through evaluate_all(), {calls} through evaluate()")
 print(f"  evaluate_all (whole core)   {(all_cost - init) / all_posts:9.0f} instructions/post")
 print(f"  evaluate (whole core)       {cost / calls:9.0f}")
-# The parts, over every call from either path.
+# The parts, per post: every post of either path goes through each once.
 for label, name in [("normalise", "spreekbuis::rules::normalize_into("),
                     ("scores", "spreekbuis::rules::score_post("),
                     ("term index", "void spreekbuis::rules::TermIndex::scan<")]:
     part = inclusive(name)
     if name.startswith("spreekbuis::rules::score_post"):
         part -= init
-    n = calls_of(name)
-    print(f"  {label:27} {part / n if n else 0:9.0f}")
+    print(f"  {label:27} {part / (all_posts + calls):9.0f}")
 EOF
