@@ -496,14 +496,20 @@ Verdict CompiledRuleSet::evaluate(const Post& post) const {
 
 void CompiledRuleSet::evaluate_all(std::span<const Post* const> posts,
                                    std::vector<Verdict>& out) const {
-    // Stage by stage over a few posts at a time: the text path of each, then the rules of
-    // each. Each stage's code and tables then stay in cache across the posts instead of
-    // evicting each other once per post (a third of the instruction-cache misses remain).
+    // Stage by stage over a few posts at a time: normalise each, score each, then match the
+    // rules of each. Each stage's code and tables then stay in cache across the posts instead
+    // of evicting each other once per post (a third of the instruction-cache misses remain).
     thread_local std::array<PreparedPost, kStageBatch> prepared;
     out.reserve(out.size() + posts.size());
     for (std::size_t first = 0; first < posts.size(); first += kStageBatch) {
         const std::size_t count = std::min(kStageBatch, posts.size() - first);
-        for (std::size_t i = 0; i < count; ++i) prepare(*posts[first + i], prepared[i]);
+        // (Three stages timed faster than two, the text path as one.)
+        for (std::size_t i = 0; i < count; ++i) {
+            normalize_into(posts[first + i]->text, prepared[i].text, prepared[i].flags);
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            score_post(prepared[i].text, posts[first + i]->lang, prepared[i].scores);
+        }
         for (std::size_t i = 0; i < count; ++i) {
             out.push_back(decide(*posts[first + i], prepared[i]));
             prepared[i].release_if_huge();
