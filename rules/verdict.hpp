@@ -81,10 +81,10 @@ class RuleIds {
 std::ostream& operator<<(std::ostream& out, const RuleIds& ids);
 
 struct Verdict {
-    bool matched = false;            // at least one rule matched
-    bool complaint = false;          // the complaint detector's call
-    double complaint_score = 0.0;    // 0..1, the detector's confidence
-    RuleIds rules;                   // ids of matched rules, in rule-file order
+    bool matched = false;          // at least one rule matched
+    bool complaint = false;        // the complaint detector's call
+    double complaint_score = 0.0;  // 0..1, the detector's confidence
+    RuleIds rules;                 // ids of matched rules, in rule-file order
     std::optional<std::string> topic;
     std::optional<Priority> priority;
     std::vector<std::string> tags;

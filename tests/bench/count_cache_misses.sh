@@ -22,7 +22,7 @@ trap 'rm -rf "$dir"' EXIT
 for posts in 1 30000; do
     valgrind --tool=cachegrind --cache-sim=yes --branch-sim=yes --I1=32768,8,64 \
         --D1=32768,8,64 --LL=1048576,16,64 --cachegrind-out-file="$dir/$posts.out" \
-        "$bench" --rules "$rules" --no-stages --min-posts "$posts" >"$dir/$posts.txt" 2>&1
+        "$bench" --rules "$rules" --no-stages --batched-only --min-posts "$posts" >"$dir/$posts.txt" 2>&1
 done
 # min-posts 1: the warm pass, one timed pass and the latency pass; 30000: three timed passes.
 passes=2

@@ -109,7 +109,8 @@ TEST_CASE("evaluate_all gives each post what evaluate gives it, across its stage
     CHECK(none.empty());
 }
 
-TEST_CASE("a verdict's rule ids read as strings and outlive their rule set", "[ruleset][rule_ids]") {
+TEST_CASE("a verdict's rule ids read as strings and outlive their rule set",
+          "[ruleset][rule_ids]") {
     Verdict verdict;
     {
         const auto rules = load_ok(kRules);
