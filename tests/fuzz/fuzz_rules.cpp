@@ -1,11 +1,13 @@
 // Rule-file text from the fuzzer: load it, and when it loads, evaluate a few posts and run its
 // embedded tests. Nothing may crash, hang or trip a sanitizer, the token index must find
 // exactly what checking every term one by one finds (the same verdict, `why` included), and
-// every near miss (RuleSet::misses) is an unmatched rule with a reason.
+// every near miss (RuleSet::misses) is an unmatched rule with a reason; evaluate_all over the
+// posts gives what evaluate gives each.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "rules/ruleset.hpp"
 #include "rules/ruleset_options.hpp"
@@ -29,6 +31,25 @@ void check_same(const spreekbuis::rules::RuleSet& indexed,
     }
 }
 
+// A batch through evaluate_all gives each post what evaluate gives it.
+void check_batch(const spreekbuis::rules::RuleSet& rules,
+                 const std::vector<spreekbuis::rules::Post>& posts) {
+    std::vector<const spreekbuis::rules::Post*> pointers;
+    for (const auto& post : posts) pointers.push_back(&post);
+    std::vector<spreekbuis::rules::Verdict> verdicts;
+    rules.evaluate_all(pointers, verdicts);
+    if (verdicts.size() != posts.size()) std::abort();
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        const auto one = rules.evaluate(posts[i]);
+        const auto& all = verdicts[i];
+        if (all.rules != one.rules || all.why != one.why || all.topic != one.topic ||
+            all.priority != one.priority || all.tags != one.tags ||
+            all.sentiment != one.sentiment || all.complaint != one.complaint) {
+            std::abort();
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -46,15 +67,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     post.lang = "en";
     post.author.handle = "klm";
     post.author.followers = 1234;
+    std::vector<spreekbuis::rules::Post> batch;
     for (const char* body :
          {"My suitcase is lost again, third time this year #klm @KLM",
           "Mijn koffer is nooit aangekomen, één ramp! order #123456 https://klm.com/x",
           "\xFF\xFE broken \xC3 utf8 lost bag bag bag", ""}) {
         post.text = body;
         check_same(*result.rules, *reference.rules, post);
+        batch.push_back(post);
     }
     post.text = text.substr(0, 512);
     check_same(*result.rules, *reference.rules, post);
+    batch.push_back(post);
+    check_batch(*result.rules, batch);
     if (result.rules->rule_count() < 64) (void)result.rules->run_tests();
     return 0;
 }
