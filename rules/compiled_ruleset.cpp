@@ -498,7 +498,8 @@ void CompiledRuleSet::evaluate_all(std::span<const Post* const> posts,
                                    std::vector<Verdict>& out) const {
     // Stage by stage over a few posts at a time: normalise each, score each, then match the
     // rules of each. Each stage's code and tables then stay in cache across the posts instead
-    // of evicting each other once per post (a third of the instruction-cache misses remain).
+    // of evicting each other once per post (an eighth of the instruction-cache misses remain,
+    // docs/performance.md "Session 22").
     thread_local std::array<PreparedPost, kStageBatch> prepared;
     out.reserve(out.size() + posts.size());
     for (std::size_t first = 0; first < posts.size(); first += kStageBatch) {

@@ -97,7 +97,8 @@ class CompiledRuleSet final : public RuleSet {
 
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
 
-    // evaluate_all's stages: the text path of this many posts, then their rules.
+    // evaluate_all's stages over this many posts: normalise each, score each, decide each.
+    // prepare is the text path of one post (for evaluate), decide the rest.
     static constexpr std::size_t kStageBatch = 32;
     void prepare(const Post& post, PreparedPost& prepared) const;
     Verdict decide(const Post& post, const PreparedPost& prepared) const;
