@@ -7,10 +7,11 @@
 
 namespace spreekbuis::daemon {
 
-std::size_t RuleHits::slot(const std::string& id) {
-    const auto [it, inserted] = index_.try_emplace(id, entries_.size());
-    if (inserted) entries_.push_back(RuleHit{id, 0, false});
-    return it->second;
+std::size_t RuleHits::slot(std::string_view id) {
+    if (const auto found = index_.find(id); found != index_.end()) return found->second;
+    index_.emplace(std::string(id), entries_.size());
+    entries_.push_back(RuleHit{std::string(id), 0, false});
+    return entries_.size() - 1;
 }
 
 void RuleHits::set_rules(const std::vector<std::string>& ids) {
@@ -28,7 +29,7 @@ void RuleHits::count(const std::vector<rules::Verdict>& verdicts) {
     std::lock_guard lock(mutex_);
     for (const auto& verdict : verdicts) {
         // A verdict decided by the rules before a reload may name a rule that is gone.
-        for (const auto id : verdict.rules) ++entries_[slot(std::string(id))].matches;
+        for (const auto id : verdict.rules) ++entries_[slot(id)].matches;
     }
 }
 

@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "rules/lexicon.hpp"
 #include "rules/verdict.hpp"
 
 namespace spreekbuis::daemon {
@@ -30,10 +32,11 @@ class RuleHits {
     std::string prometheus() const;
 
   private:
-    std::size_t slot(const std::string& id);
+    std::size_t slot(std::string_view id);
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::size_t> index_;  // id -> entries_
+    // id -> entries_, looked up by string_view (a verdict's ids) without a copy
+    std::unordered_map<std::string, std::size_t, rules::StringHash, std::equal_to<>> index_;
     std::vector<RuleHit> entries_;
     std::vector<std::size_t> loaded_;  // entries_ of the loaded rules, in load order
 };
