@@ -29,7 +29,7 @@ constexpr std::size_t kMaxSpansPerSide = 1024;
 constexpr std::size_t kMaxFlatParts = 64;
 constexpr std::size_t kMaxRegexMatches = 4096;
 constexpr std::int64_t kMinShardMem = 16LL << 20;
-constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;
+constexpr std::size_t kMaxKeptText = std::size_t{1} << 20;  // `why`'s buffer, at most
 // A PreparedPost keeps buffers up to this size (real posts are far smaller).
 constexpr std::size_t kMaxKeptSlotText = std::size_t{64} << 10;
 
@@ -777,7 +777,7 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
         copy_bytes(at, tail[i].data(), tail[i].size());
         at += tail[i].size();
     }
-    if (buffer.size() > kMaxKeptText) buffer = std::string{};  // as for the text: no pinning
+    if (buffer.size() > kMaxKeptText) buffer = std::string{};  // a huge post pins no memory
     return verdict;
 }
 
@@ -1134,12 +1134,13 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
 }
 
 std::vector<RuleMiss> CompiledRuleSet::misses(const Post& post, std::string_view rule_id) const {
-    const Verdict verdict = evaluate(post);
-    // evaluate() left this post's seen terms and node results in the thread's scratch under
-    // its stamp; the text and tokens are computed again, the same way, for positions.
-    const NormalizedText text = normalize(post.text);
-    PostScores scores;
-    score_post(text, post.lang, scores);
+    PreparedPost prepared;
+    prepare(post, prepared);
+    const Verdict verdict = decide(post, prepared);
+    // decide() left this post's seen terms and node results in the thread's scratch under its
+    // stamp; the prepared text and tokens give the positions.
+    const NormalizedText& text = prepared.text;
+    const PostScores& scores = prepared.scores;
     auto& s = scratch();
     EvalContext context{post, text, verdict, s, s.stamp, scores.kept_begin, scores.kept_end};
     const NodeHolds holds = [&](std::uint32_t node) { return eval(node, context); };
