@@ -114,6 +114,8 @@ class CompiledRuleSet final : public RuleSet {
     bool flatten_explanation(std::uint32_t index, bool any_of_parent, FlatList& flat) const;
     static bool drop_repeated_names(FlatList& flat);
     void add_card(const compiled::CompiledRule& rule, const FlatList* flat);
+    void lay_out_cards_by_term();
+    static constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
     CardHead card_head(std::uint32_t rule) const {
         CardHead head;
         std::memcpy(&head, cards_.data() + card_at_[rule], sizeof head);
