@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config libboost1.81-all-dev libsimdjson-dev
           libre2-dev libspdlog-dev libyaml-cpp-dev libsqlite3-dev libssl-dev catch2 tzdata
-          ca-certificates python3 sqlite3 curl redis-server)
+          ca-certificates python3 sqlite3 curl redis-server libjemalloc-dev)
 
 install_missing() {
     local missing=()

@@ -12,6 +12,7 @@
 // never writes as a rule term). --skip-common 1 gives the old, unrealistic packs where a
 // matched post matches dozens to hundreds of rules. --dump PREFIX writes every verdict to
 // PREFIX.<rules>.tsv, to check that a change to the core leaves its output byte-identical.
+#include <dlfcn.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -291,6 +292,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "no valid posts in the input\n");
         return 1;
     }
+    // Which malloc serves the process (CMake's SPREEKBUIS_JEMALLOC): numbers of one build
+    // compare only with numbers of the same allocator.
+    std::printf("allocator: %s\n",
+                dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc malloc");
     std::printf("input: %zu posts from %zu files, %.1f bytes of text per post on average\n",
                 input.posts.size(), files.size(),
                 static_cast<double>(input.text_bytes) / static_cast<double>(input.posts.size()));
