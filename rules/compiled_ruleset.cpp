@@ -420,6 +420,7 @@ void CompiledRuleSet::lay_out_cards_by_term() {
     const std::size_t end_of_cards = cards_.size() - kCardPiece;
     std::string laid_out;
     laid_out.reserve(cards_.size() + 8 * rule_count);
+    constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
     std::vector<std::uint32_t> new_at(rule_count, kUnplaced);
     const auto place = [&](std::uint32_t rule) {
         if (new_at[rule] != kUnplaced) return;

@@ -115,7 +115,6 @@ class CompiledRuleSet final : public RuleSet {
     static bool drop_repeated_names(FlatList& flat);
     void add_card(const compiled::CompiledRule& rule, const FlatList* flat);
     void lay_out_cards_by_term();
-    static constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
     CardHead card_head(std::uint32_t rule) const {
         CardHead head;
         std::memcpy(&head, cards_.data() + card_at_[rule], sizeof head);
