@@ -128,6 +128,9 @@ constexpr std::size_t kCardPiece = 16;
 inline void copy_card_piece(char* to, const char* from, std::size_t n) {
     if (n <= kCardPiece) {
         std::memcpy(to, from, kCardPiece);
+    } else if (n <= 2 * kCardPiece) {  // two blocks that overlap: still no call
+        std::memcpy(to, from, kCardPiece);
+        std::memcpy(to + n - kCardPiece, from + n - kCardPiece, kCardPiece);
     } else {
         std::memcpy(to, from, n);
     }
@@ -364,10 +367,13 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
     }
     // The id and each name are stored after their separators ("; " and ", "), so that
     // evaluate() writes each with one copy (": " before the first name differs in a byte).
+    // A whole card needs no parts: its text is written at once.
     const std::size_t parts_at = sizeof(CardHead);
     std::size_t size = parts_at + 2 + rule.id.size();
+    const bool whole = flat && flat->every_part_seen;
+    const std::size_t part_count = flat && !whole ? flat->parts.size() : 0;
     if (flat) {
-        size += flat->parts.size() * (sizeof(CardPart) + 2) + flat->text.size();
+        size += part_count * sizeof(CardPart) + flat->parts.size() * 2 + flat->text.size();
         if (size > 0xFFFF) flat = nullptr;
     }
     if (!flat) size = parts_at + 2 + rule.id.size();
@@ -378,8 +384,9 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
     std::size_t text_at = parts_at;
     head.flat_count = kNotFlat;
     if (flat) {
-        head.flat_count = static_cast<std::uint16_t>(flat->parts.size());
-        text_at += flat->parts.size() * sizeof(CardPart);
+        head.flat_count = static_cast<std::uint16_t>(part_count);
+        head.whole = whole;
+        text_at += part_count * sizeof(CardPart);
     }
     std::memcpy(card + text_at, "; ", 2);
     std::memcpy(card + text_at + 2, rule.id.data(), rule.id.size());
@@ -388,10 +395,13 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
         std::size_t most = 2 + rule.id.size();
         for (std::size_t k = 0; k < flat->parts.size(); ++k) {
             const FlatPart& part = flat->parts[k];
-            const CardPart written{part.term, static_cast<std::uint16_t>(text_at),
-                                   static_cast<std::uint16_t>(2 + part.text_size)};
-            std::memcpy(card + parts_at + k * sizeof(CardPart), &written, sizeof written);
-            std::memcpy(card + text_at, ", ", 2);
+            if (!whole) {
+                const CardPart written{part.term, static_cast<std::uint16_t>(text_at),
+                                       static_cast<std::uint16_t>(2 + part.text_size)};
+                std::memcpy(card + parts_at + k * sizeof(CardPart), &written, sizeof written);
+            }
+            // A whole card's text is final: its first name follows ": ".
+            std::memcpy(card + text_at, k == 0 && whole ? ": " : ", ", 2);
             std::memcpy(card + text_at + 2, flat->text.data() + part.text_begin, part.text_size);
             text_at += 2 + part.text_size;
             most += 2 + part.text_size;
@@ -709,18 +719,29 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
     if (verdict.matched) verdict.rules = RuleIds(rule_names_, matched);
     // `why` is written through a pointer into a per-thread buffer, room made once per rule
     // (for its longest explanation), then copied out once: a post can match hundreds of rules.
+    // What the loop reads again and again is held in locals: its byte stores may alias any
+    // memory, so the compiler would reload members and the verdict's fields after each one.
     std::string& buffer = s.why_buffer;
+    char* out = buffer.data();
+    std::size_t room = buffer.size();
     std::size_t length = 0;
     const auto make_room = [&](std::size_t bytes) {
-        if (buffer.size() < length + bytes)
-            buffer.resize(std::max(buffer.size() * 2, length + bytes));
+        if (room < length + bytes) {
+            buffer.resize(std::max(room * 2, length + bytes));
+            out = buffer.data();
+            room = buffer.size();
+        }
     };
     const auto put = [&](std::string_view piece) {
-        copy_bytes(buffer.data() + length, piece.data(), piece.size());
+        copy_bytes(out + length, piece.data(), piece.size());
         length += piece.size();
     };
+    const std::uint32_t* const card_at = card_at_.data();
+    const std::uint32_t* const term_seen = s.term_seen.data();
+    std::int32_t topic = -1;     // the first matched rule's with one
+    std::int32_t priority = -1;  // the highest
     for (auto index : matched) {
-        const char* const card = cards + card_at_[index];
+        const char* const card = cards + card_at[index];
         CardHead rule;
         std::memcpy(&rule, card, sizeof rule);
         const bool flat = rule.flat_count != kNotFlat;
@@ -728,13 +749,8 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
         // The id, after its separator "; ".
         const char* const separated = parts + (flat ? rule.flat_count * sizeof(CardPart) : 0);
         const std::string_view id(separated + 2, rule.id_size);
-        if (!verdict.topic && rule.topic >= 0) {
-            verdict.topic = topics_[static_cast<std::size_t>(rule.topic)];
-        }
-        if (rule.priority >= 0 &&
-            (!verdict.priority || static_cast<Priority>(rule.priority) > *verdict.priority)) {
-            verdict.priority = static_cast<Priority>(rule.priority);
-        }
+        if (topic < 0) topic = rule.topic;
+        priority = std::max<std::int32_t>(priority, rule.priority);
         if (rule.tags) {
             for (const auto& tag : program_.rules[index].tags) {
                 if (std::find(verdict.tags.begin(), verdict.tags.end(), tag) ==
@@ -754,10 +770,17 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
                 put(i == 0 ? ": " : ", ");
                 put(std::string_view(s.part_text).substr(s.parts[i].first, s.parts[i].last));
             }
+        } else if (rule.whole) {
+            // Every name is in (see CardHead::whole): the card's text as it stands, the
+            // separator "; " left out before the first rule.
+            make_room(rule.why_most + kCardPiece);
+            const std::size_t skip = length > 0 ? 0 : 2;
+            copy_card_piece(out + length, separated + skip, rule.why_most - skip);
+            length += rule.why_most - skip;
         } else {
             make_room(rule.why_most + kCardPiece);
             const auto put_card_piece = [&](std::string_view piece) {
-                copy_card_piece(buffer.data() + length, piece.data(), piece.size());
+                copy_card_piece(out + length, piece.data(), piece.size());
                 length += piece.size();
             };
             put_card_piece(length > 0 ? std::string_view(separated, 2 + id.size()) : id);
@@ -767,12 +790,14 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
             for (std::uint32_t k = 0; k < rule.flat_count; ++k) {
                 CardPart part;
                 std::memcpy(&part, parts + k * sizeof(CardPart), sizeof part);
-                if (s.term_seen[part.term] != stamp) continue;
+                if (term_seen[part.term] != stamp) continue;
                 put_card_piece(std::string_view(card + part.text_begin, part.text_size));
             }
-            if (length > names_at) buffer[names_at] = ':';
+            if (length > names_at) out[names_at] = ':';
         }
     }
+    if (topic >= 0) verdict.topic = topics_[static_cast<std::size_t>(topic)];
+    if (priority >= 0) verdict.priority = static_cast<Priority>(priority);
     // The scores' part is put together as pieces and written with one resize: the numbers
     // formatted on the stack, the rest text the verdict already holds.
     const bool scored = is_scored_language(verdict.lang);
@@ -1161,6 +1186,7 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
         case Op::all_of:
         case Op::any_of:
             if (node.op == Op::all_of && any_of_parent) return false;
+            if (node.op == Op::any_of && node.count > 1) flat.every_part_seen = false;
             for (std::uint32_t i = 0; i < node.count; ++i) {
                 if (!flatten_explanation(program_.children[node.first + i], node.op == Op::any_of,
                                          flat)) {

@@ -57,10 +57,14 @@ class CompiledRuleSet final : public RuleSet {
         std::uint32_t id_size = 0;
         // Bytes the rule adds to `why` at most when flat: "; ", the id and ": name, name".
         std::uint32_t why_most = 0;
-        // The explanation's parts (see flatten_explanation), or kNotFlat for the node walk.
+        // The explanation's parts stored on the card (see flatten_explanation; none for a
+        // whole card, whose names are only text), or kNotFlat for the node walk.
         std::uint16_t flat_count = 0;
         std::int8_t priority = -1;  // a Priority, or -1 for none
         bool tags = false;
+        // A flat rule without an OR: when it matches, every name is in its `why`, so the
+        // card holds that text whole ("; id: name, name") and evaluate() copies it at once.
+        bool whole = false;
     };
     // A term a flat explanation names when the post has it.
     struct CardPart {
@@ -93,6 +97,7 @@ class CompiledRuleSet final : public RuleSet {
     struct FlatList {
         std::vector<FlatPart> parts;
         std::string text;
+        bool every_part_seen = true;  // when the rule matches: no OR of two or more
     };
 
     explicit CompiledRuleSet(compiled::RuleProgram program) : program_(std::move(program)) {}
