@@ -543,7 +543,8 @@ void CompiledRuleSet::prepare(const Post& post, PreparedPost& prepared) const {
 Verdict CompiledRuleSet::evaluate(const Post& post) const {
     thread_local PreparedPost prepared;
     prepare(post, prepared);
-    Verdict verdict = decide(post, prepared);
+    Verdict verdict;
+    decide(post, prepared, verdict);
     prepared.release_if_huge();
     return verdict;
 }
@@ -566,14 +567,14 @@ void CompiledRuleSet::evaluate_all(std::span<const Post* const> posts,
             score_post(prepared[i].text, posts[first + i]->lang, prepared[i].scores);
         }
         for (std::size_t i = 0; i < count; ++i) {
-            out.push_back(decide(*posts[first + i], prepared[i]));
+            decide(*posts[first + i], prepared[i], out.emplace_back());
             prepared[i].release_if_huge();
         }
     }
 }
 
-Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) const {
-    Verdict verdict;
+void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
+                             Verdict& verdict) const {
     const NormalizedText& text = prepared.text;
     const PostScores& scores = prepared.scores;
     const SentimentScore& sentiment = scores.sentiment;
@@ -847,7 +848,6 @@ Verdict CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared) 
         at += tail[i].size();
     }
     if (buffer.size() > kMaxKeptText) buffer = std::string{};  // a huge post pins no memory
-    return verdict;
 }
 
 bool CompiledRuleSet::field_matches(const query::FieldSpec& field,
@@ -1206,7 +1206,8 @@ bool CompiledRuleSet::flatten_explanation(std::uint32_t index, bool any_of_paren
 std::vector<RuleMiss> CompiledRuleSet::misses(const Post& post, std::string_view rule_id) const {
     PreparedPost prepared;
     prepare(post, prepared);
-    const Verdict verdict = decide(post, prepared);
+    Verdict verdict;
+    decide(post, prepared, verdict);
     // decide() left this post's seen terms and node results in the thread's scratch under its
     // stamp; the prepared text and tokens give the positions.
     const NormalizedText& text = prepared.text;

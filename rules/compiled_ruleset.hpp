@@ -106,7 +106,8 @@ class CompiledRuleSet final : public RuleSet {
     // prepare is the text path of one post (for evaluate), decide the rest.
     static constexpr std::size_t kStageBatch = 32;
     void prepare(const Post& post, PreparedPost& prepared) const;
-    Verdict decide(const Post& post, const PreparedPost& prepared) const;
+    // Into a default-constructed `verdict` (evaluate_all's, in place in its output).
+    void decide(const Post& post, const PreparedPost& prepared, Verdict& verdict) const;
     bool eval(std::uint32_t index, EvalContext& context) const;
     bool eval_uncached(std::uint32_t index, EvalContext& context) const;
     void spans(std::uint32_t index, EvalContext& context, std::size_t depth) const;
