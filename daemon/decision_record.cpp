@@ -13,7 +13,9 @@ std::string decision_record_json(const rules::Post& post, const rules::Verdict& 
     json.key("post_id").value(post.id);
     json.key("matched").value(verdict.matched);
     json.key("complaint").value(verdict.complaint);
-    json.key("rules").string_array(verdict.rules.strings());
+    json.key("rules").begin_array();  // the ids as they are, without a vector of copies
+    for (const auto id : verdict.rules) json.value(id);
+    json.end_array();
     json.key("topic").value(verdict.topic);
     json.key("priority");
     if (const auto priority = assignment.priority ? assignment.priority : verdict.priority) {

@@ -299,8 +299,6 @@ std::shared_ptr<const CompiledRuleSet> CompiledRuleSet::build(compiled::RuleProg
                              flat.parts.size() <= kMaxFlatParts && drop_repeated_names(flat);
         rules->add_card(rule, is_flat ? &flat : nullptr);
     }
-    // Padding: evaluate copies a flat card's pieces sixteen bytes at a time (put_card_piece).
-    rules->cards_.append(kCardPiece, '\0');
     const auto& prog = rules->program_;
     // A rule with a NOT veto keeps its state even when one term proves its only group: the
     // veto may have been seen first.
@@ -414,7 +412,8 @@ void CompiledRuleSet::add_card(const compiled::CompiledRule& rule, const FlatLis
 // Moves the cards of the rules one term wakes or matches next to each other, the terms with
 // the most rules first: a post's matched rules then share cache lines (a term such as a brand
 // handle matches dozens of rules at once) instead of costing a line or two each, scattered
-// over the whole set. Rule order (and every result) is unchanged; only card_at_ moves.
+// over the whole set. Rule order (and every result) is unchanged; only card_at_ moves. It also
+// pads the cards at the end, for copy_card_piece.
 void CompiledRuleSet::lay_out_cards_by_term() {
     const std::size_t rule_count = card_at_.size();
     const std::size_t slots = term_wakes_.size() - 1;
@@ -427,7 +426,6 @@ void CompiledRuleSet::lay_out_cards_by_term() {
     }
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return fan_out[a] > fan_out[b]; });
-    const std::size_t end_of_cards = cards_.size() - kCardPiece;
     std::string laid_out;
     laid_out.reserve(cards_.size() + 8 * rule_count);
     constexpr std::uint32_t kUnplaced = 0xFFFFFFFF;
@@ -435,7 +433,7 @@ void CompiledRuleSet::lay_out_cards_by_term() {
     const auto place = [&](std::uint32_t rule) {
         if (new_at[rule] != kUnplaced) return;
         const std::size_t begin = card_at_[rule];
-        const std::size_t end = rule + 1 < rule_count ? card_at_[rule + 1] : end_of_cards;
+        const std::size_t end = rule + 1 < rule_count ? card_at_[rule + 1] : cards_.size();
         laid_out.resize((laid_out.size() + 7) & ~std::size_t{7}, '\0');
         new_at[rule] = static_cast<std::uint32_t>(laid_out.size());
         laid_out.append(cards_, begin, end - begin);
@@ -449,6 +447,7 @@ void CompiledRuleSet::lay_out_cards_by_term() {
         }
     }
     for (std::uint32_t rule = 0; rule < rule_count; ++rule) place(rule);
+    // Padding: decide copies a card's pieces sixteen bytes at a time (copy_card_piece).
     laid_out.append(kCardPiece, '\0');
     cards_ = std::move(laid_out);
     card_at_ = std::move(new_at);
