@@ -628,9 +628,12 @@ void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
         // The tokens rules see: every token but punctuation, as offsets into `folded`, which
         // score_post collected. (Tokens are non-empty, inside `folded` and hold no space:
         // fuzz_normalize checks it.)
-        const TermIndex::Tokens tokens{text.folded, scores.kept_begin.data(),
-                                       scores.kept_end.data(), scores.kept_hash.data(),
-                                       scores.kept_begin.size()};
+        const TermIndex::Tokens tokens{text.folded,
+                                       scores.kept_begin.data(),
+                                       scores.kept_end.data(),
+                                       scores.kept_hash.data(),
+                                       scores.kept_begin.size(),
+                                       text.folded.data() + text.folded.capacity()};
         term_index_.find(tokens, mark_term);
     }
     for (const auto& shard : regex_shards_) {

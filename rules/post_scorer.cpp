@@ -66,6 +66,8 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
     std::size_t words = 0;
     std::size_t caps_words = 0;
     std::uint32_t n = 0;  // items
+    // Tokens lie in `folded`, whose buffer is readable to its capacity (see hash_word_in).
+    const char* const readable = text.folded.data() + text.folded.capacity();
     for (std::size_t t = 0; t < token_count; ++t) {
         const Token& token = text.tokens[t];
         if (token.kind == TokenKind::punct) continue;
@@ -74,7 +76,7 @@ void score_post(const NormalizedText& text, std::string_view declared, PostScore
         SentimentItem& item = s.items[n];
         // In place, without substr's bounds check: tokens lie inside `folded`.
         item.text = std::string_view(text.folded.data() + token.begin, token.end - token.begin);
-        const std::uint32_t hash = word_hash::hash_word(item.text);
+        const std::uint32_t hash = word_hash::hash_word_in(item.text, readable);
         out.kept_hash[n] = hash;
         item.kind = token.kind;
         item.all_caps = token.all_caps;

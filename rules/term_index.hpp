@@ -28,6 +28,9 @@ class TermIndex {
         const std::uint32_t* end = nullptr;
         const std::uint32_t* hash = nullptr;
         std::size_t size = 0;
+        // `stream`'s buffer is readable up to here, at least to stream's end: a string's
+        // data() plus capacity() (word_hash::hash_word_in).
+        const char* readable = nullptr;
 
         std::string_view operator[](std::size_t i) const {
             return std::string_view(stream.data() + begin[i], end[i] - begin[i]);
@@ -221,8 +224,8 @@ void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word
                 const std::size_t last = length < kLongPrefix ? length : most;
                 for (std::size_t n = length; n <= last; ++n) {
                     const std::string_view prefix(word.data(), n);  // n <= word.size()
-                    if (const Entry* entry =
-                            lookup(prefix_, word_hash::hash_word(prefix), prefix)) {
+                    if (const Entry* entry = lookup(
+                            prefix_, word_hash::hash_word_in(prefix, tokens.readable), prefix)) {
                         check_entry(*entry, tokens, at, hashtag, mark);
                     }
                 }
@@ -241,7 +244,7 @@ void TermIndex::find(const Tokens& tokens, Mark&& mark) const {
         scan(tokens, i, token, tokens.hash[i], false, mark);
         if (hashtags_ && token.size() > 1 && token[0] == '#') {
             const auto tag = token.substr(1);
-            scan(tokens, i, tag, word_hash::hash_word(tag), true, mark);
+            scan(tokens, i, tag, word_hash::hash_word_in(tag, tokens.readable), true, mark);
         }
     }
 }

@@ -4,10 +4,12 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/normalize.hpp"
 #include "rules/sentiment_detail.hpp"
+#include "rules/word_table.hpp"
 
 using namespace spreekbuis::rules;
 
@@ -175,5 +177,27 @@ TEST_CASE("a word that is a handle the post mentions carries no sentiment", "[sc
         score_post_reference(normalize(text), "en", reference);
         INFO(text);
         require_same(fast, reference);
+    }
+}
+
+TEST_CASE("a word's hash does not depend on the bytes after it or on where it lies", "[scoring]") {
+    // hash_word_in reads the word's last block as eight bytes when the buffer allows, and
+    // masks what lies past the word; hash_word copies it. Both must agree for every length
+    // (1..20, so the last block is whole, partial or one byte) and every place in a buffer,
+    // up to its very end, whatever follows the word.
+    const std::string letters = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (std::size_t length = 1; length <= 20; ++length) {
+        const std::string word = letters.substr(length % 7, length);
+        const std::uint32_t expected = word_hash::hash_word(word);
+        for (std::size_t after = 0; after <= 9; ++after) {
+            std::string buffer = word + std::string(after, static_cast<char>(0xA5 + after));
+            buffer.shrink_to_fit();
+            const char* readable = buffer.data() + buffer.capacity();
+            REQUIRE(word_hash::hash_word_in(std::string_view(buffer.data(), length), readable) ==
+                    expected);
+            buffer[0] = word[0] == 'z' ? 'y' : 'z';  // a changed first byte changes the hash
+            REQUIRE(word_hash::hash_word_in(std::string_view(buffer.data(), length), readable) !=
+                    expected);
+        }
     }
 }
