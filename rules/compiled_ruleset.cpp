@@ -665,12 +665,17 @@ void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
     std::uint64_t* const matched_bits = s.matched_bits.data();
     std::uint32_t* const matched_at = s.matched.data();
     std::size_t matched_count = 0;
+    // A matched rule's card is asked for at once: the verdict reads it only after the other
+    // candidates are evaluated and the matches put in order, time enough for it to arrive.
+    const char* const cards = cards_.data();
+    const std::uint32_t* const card_at = card_at_.data();
     const auto match = [&](std::uint32_t rule) {
         std::uint64_t& word = matched_bits[rule >> 6];
         const std::uint64_t bit = std::uint64_t{1} << (rule & 63);
         if ((word & bit) != 0) return;
         word |= bit;
         matched_at[matched_count++] = rule;
+        __builtin_prefetch(cards + card_at[rule]);
     };
 
     // rule_seen[rule]: the stamp in the high half; bit g of the low byte once group g of the
@@ -716,7 +721,6 @@ void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
         candidate_count = rule_count;
     }
     const std::span<const std::uint32_t> candidates(candidate_at, candidate_count);
-    const char* const cards = cards_.data();
     for (auto index : candidates) __builtin_prefetch(cards + card_at_[index]);
     for (auto index : candidates) {
         const auto state = s.rule_seen[index];
@@ -726,9 +730,6 @@ void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
     }
     // In rule-file order, and matched_bits zero again.
     order_matched(matched_at, matched_count, matched_bits, words, s.matched_words.data());
-    for (std::size_t i = 0; i < matched_count; ++i) {
-        __builtin_prefetch(cards + card_at_[matched_at[i]]);
-    }
     const std::span<const std::uint32_t> matched(matched_at, matched_count);
     verdict.matched = !matched.empty();
     if (verdict.matched) verdict.rules = RuleIds(rule_names_, matched);
@@ -751,7 +752,6 @@ void CompiledRuleSet::decide(const Post& post, const PreparedPost& prepared,
         copy_bytes(out + length, piece.data(), piece.size());
         length += piece.size();
     };
-    const std::uint32_t* const card_at = card_at_.data();
     const std::uint32_t* const term_seen = s.term_seen.data();
     std::int32_t topic = -1;     // the first matched rule's with one
     std::int32_t priority = -1;  // the highest
