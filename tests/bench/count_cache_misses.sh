@@ -12,7 +12,8 @@
 # work (loading, compiling, the first pass) cancels out. The bench's own loop and its RE2::Set
 # baseline pass are in the numbers too (about 2,000 instructions and 50 data misses a post);
 # compare builds, not absolute values. Prints the totals, then the ten functions with the
-# most data misses. Needs valgrind and ../shared/datasets.
+# most data misses and the ten with the most mispredicted branches. Needs valgrind and
+# ../shared/datasets.
 set -eu
 bench=${1:-build-rel/tests/bench/spreekbuis-bench}
 rules=${2:-1000}
@@ -62,6 +63,12 @@ print(f"rules {sys.argv[4]}, per post:")
 print("%9s %8s %8s %8s %8s" % ("instr", "I1 miss", "D1 miss", "L2 miss", "mispred"))
 print(line(total) + "  (all; ??? is RE2::Set, the bench's baseline pass)")
 rows.sort(key=lambda r: -(r[0][index["D1mr"]] + r[0][index["D1mw"]]))
+for values, fn in rows[:10]:
+    print(line(values) + "  " + fn[:70])
+# Mispredicted branches cost ~15 cycles each and do not show in instruction counts: a branch
+# on data (is this word a key, is this name seen) is often worth making branch-free.
+print("the ten with the most mispredicted branches:")
+rows.sort(key=lambda r: -(r[0][index["Bcm"]] + r[0][index["Bim"]]))
 for values, fn in rows[:10]:
     print(line(values) + "  " + fn[:70])
 PY
