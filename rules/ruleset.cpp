@@ -86,10 +86,6 @@ std::optional<RuleSetStats> stats_of(const RuleSet& rules) {
     return std::nullopt;
 }
 
-}  // namespace spreekbuis::rules
-
-namespace spreekbuis::rules {
-
 void RuleSet::evaluate_all(std::span<const Post* const> posts, std::vector<Verdict>& out) const {
     out.reserve(out.size() + posts.size());
     for (const Post* post : posts) out.push_back(evaluate(*post));
