@@ -94,6 +94,27 @@ std::shared_ptr<asio::ssl::context> make_client_tls_context(std::string& error) 
     return context;
 }
 
+std::string use_client_certificate(asio::ssl::context& context, const std::string& certificate_file,
+                                   const std::string& key_file) {
+    // OpenSSL's reasons ("no start line", "PEM lib") do not say which file: checked one by one.
+    boost::system::error_code ec;
+    context.use_certificate_chain_file(certificate_file, ec);
+    if (ec) return "cannot use " + certificate_file + " as a PEM certificate: " + ec.message();
+    const std::string mismatch =
+        "the key in " + key_file + " does not belong to the certificate in " + certificate_file;
+    context.use_private_key_file(key_file, asio::ssl::context::pem, ec);
+    if (ec) {
+        // A key that loads on its own is a key of another certificate.
+        asio::ssl::context alone(asio::ssl::context::tls_client);
+        boost::system::error_code alone_ec;
+        alone.use_private_key_file(key_file, asio::ssl::context::pem, alone_ec);
+        if (!alone_ec) return mismatch;
+        return "cannot use " + key_file + " as a PEM private key: " + ec.message();
+    }
+    if (SSL_CTX_check_private_key(context.native_handle()) != 1) return mismatch;
+    return "";
+}
+
 HttpClient::HttpClient(asio::any_io_executor executor, std::shared_ptr<asio::ssl::context> tls,
                        ClientOptions options)
     : executor_(std::move(executor)), tls_(std::move(tls)), options_(std::move(options)) {}

@@ -49,6 +49,14 @@ struct Result {
 // failure (for example no CA store).
 std::shared_ptr<boost::asio::ssl::context> make_client_tls_context(std::string& error);
 
+// Gives `context` a client certificate (a PEM file, the client's own certificate first, then
+// any intermediates) and its private key (a PEM file, unencrypted), for servers that ask
+// clients to prove who they are (mutual TLS). "" when both were read and the key belongs to the
+// certificate, else what was wrong.
+std::string use_client_certificate(boost::asio::ssl::context& context,
+                                   const std::string& certificate_file,
+                                   const std::string& key_file);
+
 class HttpClient {
   public:
     HttpClient(boost::asio::any_io_executor executor,

@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
+#include <filesystem>
 
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
@@ -50,6 +52,48 @@ bool loopback_host(std::string_view host) {
     return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
 }
 
+// tls_cert and tls_key: both or neither, only with tls, and read at once, so that `check` says
+// when a file is missing, is no PEM, or holds a key of another certificate.
+void read_client_certificate(const rules::YamlDocument& document, const YAML::Node& node,
+                             const std::string& base_dir, RedisStreamSettings& settings,
+                             rules::Diagnostics& diagnostics) {
+    const YAML::Node cert_node = node["tls_cert"];
+    const YAML::Node key_node = node["tls_key"];
+    if (!cert_node && !key_node) return;
+    const YAML::Node first = cert_node ? cert_node : key_node;
+    if (!settings.tls) {
+        rules::error_at(document, first, "a client certificate needs tls: true", diagnostics,
+                        "the certificate is shown in the TLS handshake; add tls: true");
+        return;
+    }
+    if (!cert_node || !key_node) {
+        rules::error_at(
+            document, first, cert_node ? "tls_cert needs tls_key" : "tls_key needs tls_cert",
+            diagnostics, "a client certificate comes with its private key: both as PEM files");
+        return;
+    }
+    std::string cert;
+    std::string key;
+    if (!config::read_expanded_key(document, node, "tls_cert", base_dir, diagnostics, cert) ||
+        !config::read_expanded_key(document, node, "tls_key", base_dir, diagnostics, key)) {
+        return;
+    }
+    const auto resolve = [&](const std::string& path) {
+        std::filesystem::path resolved(path);
+        if (resolved.is_relative()) resolved = std::filesystem::path(base_dir) / resolved;
+        return resolved.lexically_normal().string();
+    };
+    settings.tls_cert = resolve(cert);
+    settings.tls_key = resolve(key);
+    boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
+    const std::string error =
+        http::use_client_certificate(probe, settings.tls_cert, settings.tls_key);
+    if (!error.empty()) {
+        rules::error_at(document, cert_node, "client certificate: " + error, diagnostics,
+                        "relative paths are resolved against " + base_dir);
+    }
+}
+
 }  // namespace
 
 std::optional<RedisStreamSettings> read_redis_stream_settings(const config::PluginConfig& plugin,
@@ -58,11 +102,13 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
     const auto& document = *plugin.document;
     const auto& node = plugin.node;
     const std::string what = "redis source '" + plugin.name + "'";
-    if (!rules::check_keys(document, node,
-                           {"name", "type", "host", "port", "tls", "username", "password", "db",
-                            "stream", "group", "consumer", "field", "start", "count", "block_ms",
-                            "claim_idle_seconds", "max_reclaims", "dead_letter"},
-                           what, diagnostics)) {
+    if (!rules::check_keys(
+            document, node,
+            {"name",         "type",       "host",     "port",  "tls",      "tls_cert",
+             "tls_key",      "username",   "password", "db",    "stream",   "group",
+             "consumer",     "field",      "start",    "count", "block_ms", "claim_idle_seconds",
+             "max_reclaims", "dead_letter"},
+            what, diagnostics)) {
         return std::nullopt;
     }
     const std::size_t errors_before = diagnostics.error_count();
@@ -147,6 +193,7 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
             settings.tls = *tls;
         }
     }
+    read_client_certificate(document, node, base_dir, settings, diagnostics);
     if (!settings.password.empty() && !settings.tls && !loopback_host(settings.host)) {
         diagnostics.warning(
             rules::position_of(document, node["password"]),
@@ -176,6 +223,10 @@ class RedisStreamSource final : public LiveSource {
     explicit RedisStreamSource(RedisStreamSettings settings)
         : settings_(std::move(settings)), limiter_("redis") {
         if (settings_.tls) tls_ = http::make_client_tls_context(tls_error_);
+        if (tls_ && !settings_.tls_cert.empty()) {
+            tls_error_ = http::use_client_certificate(*tls_, settings_.tls_cert, settings_.tls_key);
+            if (!tls_error_.empty()) tls_ = nullptr;
+        }
     }
 
     const std::string& name() const override { return settings_.name; }

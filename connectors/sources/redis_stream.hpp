@@ -31,6 +31,10 @@ struct RedisStreamSettings {
     std::string password;  // "" = no AUTH
     std::int64_t db = 0;
     bool tls = false;  // TLS to the server, its certificate checked against the trusted CAs
+    // With tls: a client certificate and its key (PEM files, absolute paths), for a server
+    // that asks for one (tls-auth-clients yes). Both or neither.
+    std::string tls_cert;
+    std::string tls_key;
     std::string stream;
     std::string group = "spreekbuis";
     std::string consumer;  // "" = this machine's host name

@@ -67,12 +67,14 @@ inline connectors::redis::Reply redis_command(unsigned short port, std::vector<s
 struct RedisTls {
     std::string cert_pem;
     std::string key_pem;
+    // Set: clients must show a certificate this CA (PEM) signed (tls-auth-clients yes).
+    std::string client_ca_pem;
 };
 
 class RedisServer {
   public:
-    // With `tls`, the server also listens for TLS on tls_port() (no client certificates); the
-    // plain port stays open for the test's own setup commands.
+    // With `tls`, the server also listens for TLS on tls_port() (client certificates only when
+    // tls->client_ca_pem is set); the plain port stays open for the test's own setup commands.
     explicit RedisServer(std::string password = {}, std::optional<RedisTls> tls = std::nullopt)
         : port_(free_loopback_port()), password_(password) {
         dir_ = std::filesystem::temp_directory_path() /
@@ -99,12 +101,15 @@ class RedisServer {
             tls_port_ = free_loopback_port();
             std::ofstream(dir_ / "server.pem") << tls->cert_pem;
             std::ofstream(dir_ / "server.key") << tls->key_pem;
+            const bool client_certs = !tls->client_ca_pem.empty();
+            if (client_certs) std::ofstream(dir_ / "clients.pem") << tls->client_ca_pem;
+            const auto ca_file = dir_ / (client_certs ? "clients.pem" : "server.pem");
             for (std::string arg :
                  {std::string("--tls-port"), std::to_string(tls_port_),
                   std::string("--tls-cert-file"), (dir_ / "server.pem").string(),
                   std::string("--tls-key-file"), (dir_ / "server.key").string(),
-                  std::string("--tls-ca-cert-file"), (dir_ / "server.pem").string(),
-                  std::string("--tls-auth-clients"), std::string("no")}) {
+                  std::string("--tls-ca-cert-file"), ca_file.string(),
+                  std::string("--tls-auth-clients"), std::string(client_certs ? "yes" : "no")}) {
                 args.push_back(std::move(arg));
             }
         }

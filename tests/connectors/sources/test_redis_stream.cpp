@@ -393,7 +393,7 @@ TEST_CASE("redis over TLS: the server's certificate must be trusted and name the
           "[redis][integration][tls]") {
     REQUIRE(test::redis_server_installed());
     const auto [key_pem, cert_pem] = testing::make_self_signed();  // for IP 127.0.0.1
-    test::RedisServer server("", test::RedisTls{cert_pem, key_pem});
+    test::RedisServer server("", test::RedisTls{cert_pem, key_pem, ""});
     REQUIRE(server.tls_port() != 0);
 
     const auto connect = [&](std::shared_ptr<boost::asio::ssl::context> tls,
@@ -442,7 +442,7 @@ TEST_CASE("redis source over TLS: posts read through a CA from SSL_CERT_FILE",
           "[redis][integration][tls]") {
     REQUIRE(test::redis_server_installed());
     const auto [key_pem, cert_pem] = testing::make_self_signed();
-    test::RedisServer server("", test::RedisTls{cert_pem, key_pem});
+    test::RedisServer server("", test::RedisTls{cert_pem, key_pem, ""});
     xadd(server, "post", post_json("p1", "over TLS"));
 
     auto settings = settings_for(server, "worker-a");
@@ -466,4 +466,115 @@ TEST_CASE("redis source over TLS: posts read through a CA from SSL_CERT_FILE",
     REQUIRE(eventually([&] { return source.count() == 1; }));
     CHECK(source.emitted()[0].first == "p1");
     CHECK(source.counters().connects == 1);
+}
+
+namespace {
+
+// PEM files in a directory of their own, removed with it.
+struct PemFiles {
+    std::filesystem::path dir;
+    PemFiles() {
+        dir = std::filesystem::temp_directory_path() /
+              ("spreekbuis-redis-pem-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+    }
+    ~PemFiles() { std::filesystem::remove_all(dir); }
+    std::string write(const std::string& name, const std::string& text) const {
+        std::ofstream(dir / name) << text;
+        return (dir / name).string();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("redis source settings: a client certificate, both files, only with tls, read at once",
+          "[redis][tls]") {
+    const PemFiles files;
+    const auto [key_pem, cert_pem] = testing::make_self_signed();
+    const auto [other_key_pem, other_cert_pem] = testing::make_self_signed();
+    const std::string cert = files.write("client.pem", cert_pem);
+    const std::string key = files.write("client.key", key_pem);
+    const std::string other_key = files.write("other.key", other_key_pem);
+
+    auto parsed = parse("stream: s\ntls: true\ntls_cert: " + cert + "\ntls_key: " + key + "\n");
+    INFO(parsed.text());
+    REQUIRE(parsed.settings);
+    CHECK(parsed.settings->tls_cert == cert);
+    CHECK(parsed.settings->tls_key == key);
+    CHECK(parsed.diagnostics.empty());
+
+    // Without tls: nothing would show the certificate.
+    parsed = parse("stream: s\ntls_cert: " + cert + "\ntls_key: " + key + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:2:11: error: a client "
+                                              "certificate needs tls: true"));
+    // One without the other.
+    parsed = parse("stream: s\ntls: true\ntls_cert: " + cert + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:3:11: error: tls_cert needs "
+                                              "tls_key"));
+    parsed = parse("stream: s\ntls: true\ntls_key: " + key + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:3:10: error: tls_key needs "
+                                              "tls_cert"));
+    // A missing file, a file that is no PEM, and a key of another certificate: at tls_cert.
+    parsed = parse("stream: s\ntls: true\ntls_cert: " + cert + ".gone\ntls_key: " + key + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("spreekbuis.yaml:3:11: error: client certificate: "
+                                              "cannot use " +
+                                              cert + ".gone"));
+    parsed = parse("stream: s\ntls: true\ntls_cert: " + key + "\ntls_key: " + key + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("cannot use " + key + " as a PEM certificate"));
+    parsed = parse("stream: s\ntls: true\ntls_cert: " + cert + "\ntls_key: " + cert + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("cannot use " + cert + " as a PEM private key"));
+    parsed = parse("stream: s\ntls: true\ntls_cert: " + cert + "\ntls_key: " + other_key + "\n");
+    CHECK_FALSE(parsed.settings);
+    CHECK_THAT(parsed.text(), Catch::Contains("the key in " + other_key +
+                                              " does not belong to the certificate in " + cert));
+}
+
+TEST_CASE("redis source over TLS with client certificates: read only with the certificate",
+          "[redis][integration][tls]") {
+    REQUIRE(test::redis_server_installed());
+    const PemFiles files;
+    const auto [server_key_pem, server_cert_pem] = testing::make_self_signed();
+    const auto [client_key_pem, client_cert_pem] = testing::make_self_signed();
+    const auto [stranger_key_pem, stranger_cert_pem] = testing::make_self_signed();
+    test::RedisServer server("", test::RedisTls{server_cert_pem, server_key_pem, client_cert_pem});
+    xadd(server, "post", post_json("p1", "over mutual TLS"));
+
+    auto settings = settings_for(server, "worker-a");
+    settings.port = std::to_string(server.tls_port());
+    settings.tls = true;
+    // The server's certificate is trusted through SSL_CERT_FILE, as in the test above.
+    const std::string bundle = files.write("server-ca.pem", server_cert_pem);
+    const auto start = [&](RedisStreamSettings with) {
+        ::setenv("SSL_CERT_FILE", bundle.c_str(), 1);
+        auto source = std::make_unique<RunningSource>(std::move(with));
+        ::unsetenv("SSL_CERT_FILE");
+        return source;
+    };
+    {
+        // No certificate: the server ends each session, nothing is read.
+        auto source = start(settings);
+        REQUIRE(eventually([&] { return source->counters().disconnects >= 2; }));
+        CHECK(source->count() == 0);
+    }
+    {
+        // A certificate the server's CA did not sign: the same.
+        auto stranger = settings;
+        stranger.tls_cert = files.write("stranger.pem", stranger_cert_pem);
+        stranger.tls_key = files.write("stranger.key", stranger_key_pem);
+        auto source = start(stranger);
+        REQUIRE(eventually([&] { return source->counters().disconnects >= 2; }));
+        CHECK(source->count() == 0);
+    }
+    settings.tls_cert = files.write("client.pem", client_cert_pem);
+    settings.tls_key = files.write("client.key", client_key_pem);
+    auto source = start(settings);
+    REQUIRE(eventually([&] { return source->count() == 1; }));
+    CHECK(source->emitted()[0].first == "p1");
+    CHECK(source->counters().connects == 1);
 }
