@@ -792,6 +792,41 @@ TEST_CASE("many candidate rules come out in load order", "[ruleset][order]") {
     }
 }
 
+TEST_CASE("every rule of a large pack can match one post, in load order", "[ruleset][order]") {
+    // 4,200 rules, more than one word of the matched-word bitmap's top level (4,096 rules):
+    // even ones match on sight of their word, odd ones need "both" too (woken, then
+    // candidates). The words come in reverse order. Every rule matching one post fills the
+    // match and candidate lists to the last slot.
+    constexpr int kRules = 4200;
+    std::string yaml = "rules:\n";
+    for (int i = 0; i < kRules; ++i) {
+        const std::string word = "w" + std::to_string(i);
+        yaml += "  - id: r" + std::to_string(i) + "\n    query: '" + word +
+                (i % 2 == 0 ? "'\n" : " AND both'\n");
+    }
+    const auto rules = load_ok(yaml);
+    const auto words_of = [](const std::vector<int>& ids) {
+        std::string text = "both";
+        for (auto it = ids.rbegin(); it != ids.rend(); ++it) text += " w" + std::to_string(*it);
+        return text;
+    };
+    const auto ids_of = [](const std::vector<int>& ids) {
+        std::vector<std::string> out;
+        for (int id : ids) out.push_back("r" + std::to_string(id));
+        return out;
+    };
+    std::vector<int> all(kRules);
+    for (int i = 0; i < kRules; ++i) all[static_cast<std::size_t>(i)] = i;
+    const std::vector<int> edges = {0, 1, 63, 64, 65, 4095, 4096, 4097, 4199};
+    for (int round = 0; round < 2; ++round) {
+        CHECK(rules->evaluate(post_of(words_of(all))).rules == ids_of(all));
+        CHECK(rules->evaluate(post_of(words_of(edges))).rules == ids_of(edges));
+        CHECK(rules->evaluate(post_of(words_of({4097, 4096}))).rules == ids_of({4096, 4097}));
+        CHECK(rules->evaluate(post_of(words_of({4199}))).rules == ids_of({4199}));
+        CHECK(rules->evaluate(post_of("w4199")).rules.empty());  // odd: needs "both"
+    }
+}
+
 TEST_CASE("posts in other languages than English and Dutch pass through unscored", "[ruleset]") {
     auto rules = load_ok(R"(
 rules:
