@@ -70,7 +70,7 @@ void error_at_offset(const YamlDocument& document, const YAML::Node& node,
 }
 
 bool check_keys(const YamlDocument& document, const YAML::Node& map,
-                std::initializer_list<std::string_view> allowed, std::string_view what,
+                std::span<const std::string_view> allowed, std::string_view what,
                 Diagnostics& diagnostics) {
     if (!map.IsMap()) {
         error_at(document, map, std::string(what) + " must be a map, found " + type_name(map),

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,8 +40,15 @@ void error_at_offset(const YamlDocument& document, const YAML::Node& node,
 // Reports every key of `map` that is not in `allowed` ("unknown key", with a did-you-mean
 // hint). Returns false when `map` is not a map or holds an unknown key.
 bool check_keys(const YamlDocument& document, const YAML::Node& map,
-                std::initializer_list<std::string_view> allowed, std::string_view what,
+                std::span<const std::string_view> allowed, std::string_view what,
                 Diagnostics& diagnostics);
+inline bool check_keys(const YamlDocument& document, const YAML::Node& map,
+                       std::initializer_list<std::string_view> allowed, std::string_view what,
+                       Diagnostics& diagnostics) {
+    return check_keys(document, map,
+                      std::span<const std::string_view>(allowed.begin(), allowed.end()), what,
+                      diagnostics);
+}
 
 // Typed reads of a scalar. On a wrong type they add an error at the node and return nullopt.
 std::optional<std::string> read_string(const YamlDocument& document, const YAML::Node& node,

@@ -5,15 +5,14 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
-#include <filesystem>
 
 #include "connectors/http/http_client.hpp"
 #include "connectors/post_decoder.hpp"
 #include "connectors/redis/connection.hpp"
+#include "connectors/redis/server.hpp"
 #include "connectors/sources/reconnect_loop.hpp"
 #include "connectors/sources/source_support.hpp"
 #include "rules/yaml_source.hpp"
@@ -25,7 +24,6 @@ namespace {
 constexpr std::int64_t kMaxCount = 10000;
 constexpr std::int64_t kMaxBlockMs = 60000;
 constexpr std::int64_t kMaxClaimIdleSeconds = 7 * 24 * 3600;
-constexpr std::size_t kMaxKeyBytes = 1024;
 
 std::string host_name() {
     std::array<char, 256> name{};
@@ -46,83 +44,21 @@ PendingChoice choose_for_pending(const redis::StreamId& entry,
     return PendingChoice::acknowledge;
 }
 
-namespace {
-
-bool loopback_host(std::string_view host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
-// tls_cert and tls_key: both or neither, only with tls, and read at once, so that `check` says
-// when a file is missing, is no PEM, or holds a key of another certificate.
-void read_client_certificate(const rules::YamlDocument& document, const YAML::Node& node,
-                             const std::string& base_dir, RedisStreamSettings& settings,
-                             rules::Diagnostics& diagnostics) {
-    const YAML::Node cert_node = node["tls_cert"];
-    const YAML::Node key_node = node["tls_key"];
-    if (!cert_node && !key_node) return;
-    const YAML::Node first = cert_node ? cert_node : key_node;
-    if (!settings.tls) {
-        rules::error_at(document, first, "a client certificate needs tls: true", diagnostics,
-                        "the certificate is shown in the TLS handshake; add tls: true");
-        return;
-    }
-    if (!cert_node || !key_node) {
-        rules::error_at(
-            document, first, cert_node ? "tls_cert needs tls_key" : "tls_key needs tls_cert",
-            diagnostics, "a client certificate comes with its private key: both as PEM files");
-        return;
-    }
-    std::string cert;
-    std::string key;
-    if (!config::read_expanded_key(document, node, "tls_cert", base_dir, diagnostics, cert) ||
-        !config::read_expanded_key(document, node, "tls_key", base_dir, diagnostics, key)) {
-        return;
-    }
-    const auto resolve = [&](const std::string& path) {
-        std::filesystem::path resolved(path);
-        if (resolved.is_relative()) resolved = std::filesystem::path(base_dir) / resolved;
-        return resolved.lexically_normal().string();
-    };
-    settings.tls_cert = resolve(cert);
-    settings.tls_key = resolve(key);
-    boost::asio::ssl::context probe(boost::asio::ssl::context::tls_client);
-    const std::string error =
-        http::use_client_certificate(probe, settings.tls_cert, settings.tls_key);
-    if (!error.empty()) {
-        rules::error_at(document, cert_node, "client certificate: " + error, diagnostics,
-                        "relative paths are resolved against " + base_dir);
-    }
-}
-
-}  // namespace
-
 std::optional<RedisStreamSettings> read_redis_stream_settings(const config::PluginConfig& plugin,
                                                               const std::string& base_dir,
                                                               rules::Diagnostics& diagnostics) {
     const auto& document = *plugin.document;
     const auto& node = plugin.node;
     const std::string what = "redis source '" + plugin.name + "'";
-    if (!rules::check_keys(
-            document, node,
-            {"name",         "type",       "host",     "port",  "tls",      "tls_cert",
-             "tls_key",      "username",   "password", "db",    "stream",   "group",
-             "consumer",     "field",      "start",    "count", "block_ms", "claim_idle_seconds",
-             "max_reclaims", "dead_letter"},
-            what, diagnostics)) {
-        return std::nullopt;
-    }
+    const auto keys = redis::with_server_keys(
+        {"name", "type", "stream", "group", "consumer", "field", "start", "count", "block_ms",
+         "claim_idle_seconds", "max_reclaims", "dead_letter"});
+    if (!rules::check_keys(document, node, keys, what, diagnostics)) return std::nullopt;
     const std::size_t errors_before = diagnostics.error_count();
     RedisStreamSettings settings;
     settings.name = plugin.name;
-    // A key or name: non-empty, no control characters, not absurdly long.
     const auto read_name = [&](const char* key, std::string& out) {
-        if (!config::read_expanded_key(document, node, key, base_dir, diagnostics, out)) return;
-        if (out.empty() || out.size() > kMaxKeyBytes || has_control(out)) {
-            rules::error_at(
-                document, node[key],
-                std::string(key) + " must be 1 to 1024 bytes without control characters",
-                diagnostics);
-        }
+        redis::read_name(document, node, key, base_dir, out, diagnostics);
     };
     if (!node["stream"]) {
         rules::error_at(document, node, what + " needs a stream", diagnostics,
@@ -134,33 +70,11 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
     read_name("consumer", settings.consumer);
     read_name("field", settings.field);
     read_name("dead_letter", settings.dead_letter);
-    read_name("host", settings.host);
-    if (node["username"]) read_name("username", settings.username);
-    if (config::read_expanded_key(document, node, "password", base_dir, diagnostics,
-                                  settings.password) &&
-        (settings.password.empty() || has_control(settings.password))) {
-        rules::error_at(document, node["password"],
-                        "password must not be empty or hold control characters", diagnostics,
-                        "leave it out when the server needs none; a stray \\r in the file?");
-    }
+    redis::read_server_settings(document, node, base_dir, settings, diagnostics);
     const auto read_range = [&](const char* key, std::int64_t low, std::int64_t high,
-                                const char* hint) -> std::optional<std::int64_t> {
-        if (!node[key]) return std::nullopt;
-        auto value = rules::read_int(document, node[key], diagnostics);
-        if (!value) return std::nullopt;
-        if (*value < low || *value > high) {
-            rules::error_at(document, node[key],
-                            std::string(key) + " must be " + std::to_string(low) + " to " +
-                                std::to_string(high),
-                            diagnostics, hint);
-            return std::nullopt;
-        }
-        return value;
+                                const char* hint) {
+        return redis::read_in_range(document, node, key, low, high, hint, diagnostics);
     };
-    if (auto port = read_range("port", 1, 65535, "Redis listens on 6379 by default")) {
-        settings.port = std::to_string(*port);
-    }
-    if (auto db = read_range("db", 0, 1000, "the database number SELECT takes")) settings.db = *db;
     if (auto count = read_range("count", 1, kMaxCount, "entries asked for per read; 100 is good")) {
         settings.count = *count;
     }
@@ -188,18 +102,6 @@ std::optional<RedisStreamSettings> read_redis_stream_settings(const config::Plug
             }
         }
     }
-    if (node["tls"]) {
-        if (const auto tls = rules::read_bool(document, node["tls"], diagnostics)) {
-            settings.tls = *tls;
-        }
-    }
-    read_client_certificate(document, node, base_dir, settings, diagnostics);
-    if (!settings.password.empty() && !settings.tls && !loopback_host(settings.host)) {
-        diagnostics.warning(
-            rules::position_of(document, node["password"]),
-            "the password goes to " + settings.host + " unencrypted (AUTH over plain TCP)",
-            "set tls: true when the server offers TLS");
-    }
     if (diagnostics.error_count() != errors_before) return std::nullopt;
     if (settings.consumer.empty()) settings.consumer = host_name();
     if (settings.dead_letter.empty()) settings.dead_letter = settings.stream + ":dead";
@@ -222,11 +124,7 @@ class RedisStreamSource final : public LiveSource {
   public:
     explicit RedisStreamSource(RedisStreamSettings settings)
         : settings_(std::move(settings)), limiter_("redis") {
-        if (settings_.tls) tls_ = http::make_client_tls_context(tls_error_);
-        if (tls_ && !settings_.tls_cert.empty()) {
-            tls_error_ = http::use_client_certificate(*tls_, settings_.tls_cert, settings_.tls_key);
-            if (!tls_error_.empty()) tls_ = nullptr;
-        }
+        tls_ = redis::make_tls_context(settings_, tls_error_);
     }
 
     const std::string& name() const override { return settings_.name; }
@@ -265,28 +163,9 @@ class RedisStreamSource final : public LiveSource {
         SessionEnd end;
         redis::ReplyLimits limits;
         redis::Connection connection(co_await asio::this_coro::executor, limits, tls_);
-        end.error =
-            co_await connection.connect(settings_.host, settings_.port, settings_.connect_timeout);
+        end.error = co_await redis::open_session(connection, settings_);
         if (!end.error.empty()) co_return end;
         Reply reply;
-        if (!settings_.password.empty()) {
-            std::vector<std::string_view> args{"AUTH"};
-            if (!settings_.username.empty()) args.push_back(settings_.username);
-            args.push_back(settings_.password);
-            // The reply is never shown: a server error could echo what was sent.
-            auto error = co_await connection.call(args, reply, settings_.reply_timeout);
-            if (!error.empty() || reply.is_error()) {
-                end.error =
-                    error.empty() ? "AUTH refused (check username and password)" : "AUTH: " + error;
-                co_return end;
-            }
-        }
-        if (settings_.db != 0) {
-            const std::string db = std::to_string(settings_.db);
-            const std::vector<std::string_view> select{"SELECT", db};
-            end.error = co_await call(connection, select, reply);
-            if (!end.error.empty()) co_return end;
-        }
         // MKSTREAM: the group can be made before the first post is added.
         const std::vector<std::string_view> create{"XGROUP",
                                                    "CREATE",

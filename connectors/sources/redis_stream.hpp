@@ -17,24 +17,16 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "connectors/redis/server.hpp"
 #include "connectors/redis/streams.hpp"
 #include "connectors/sources/live_source.hpp"
 #include "rules/diagnostic.hpp"
 
 namespace spreekbuis::connectors::sources {
 
-struct RedisStreamSettings {
+// The server's keys (host, port, TLS, login) are redis::ServerSettings's.
+struct RedisStreamSettings : redis::ServerSettings {
     std::string name;
-    std::string host = "127.0.0.1";
-    std::string port = "6379";
-    std::string username;  // ACL user; "" = the default user
-    std::string password;  // "" = no AUTH
-    std::int64_t db = 0;
-    bool tls = false;  // TLS to the server, its certificate checked against the trusted CAs
-    // With tls: a client certificate and its key (PEM files, absolute paths), for a server
-    // that asks for one (tls-auth-clients yes). Both or neither.
-    std::string tls_cert;
-    std::string tls_key;
     std::string stream;
     std::string group = "spreekbuis";
     std::string consumer;  // "" = this machine's host name
@@ -49,8 +41,7 @@ struct RedisStreamSettings {
     std::chrono::milliseconds claim_every{0};  // 0 = a quarter of claim_idle, at least 1 s
     std::chrono::milliseconds reconnect_initial{1000};
     std::chrono::milliseconds reconnect_cap{60000};
-    std::chrono::milliseconds connect_timeout{10000};
-    std::chrono::milliseconds reply_timeout{10000};  // beyond `block` for a blocking read
+    // (ServerSettings::reply_timeout applies beyond `block` for a blocking read.)
     std::size_t max_entry_bytes = 1 << 20;
 };
 
