@@ -28,8 +28,8 @@ class TermIndex {
         const std::uint32_t* end = nullptr;
         const std::uint32_t* hash = nullptr;
         std::size_t size = 0;
-        // `stream`'s buffer is readable up to here, at least to stream's end: a string's
-        // data() plus capacity() (word_hash::hash_word_in).
+        // `stream`'s buffer is readable up to here (word_hash::hash_word_in): a string's
+        // data() plus capacity(); null: to stream's end.
         const char* readable = nullptr;
 
         std::string_view operator[](std::size_t i) const {
@@ -239,6 +239,12 @@ void TermIndex::scan(const Tokens& tokens, std::size_t at, std::string_view word
 
 template <typename Mark>
 void TermIndex::find(const Tokens& tokens, Mark&& mark) const {
+    if (tokens.readable == nullptr) {
+        Tokens bounded = tokens;
+        bounded.readable = tokens.stream.data() + tokens.stream.size();
+        find(bounded, mark);
+        return;
+    }
     for (std::size_t i = 0; i < tokens.size; ++i) {
         const auto token = tokens[i];
         scan(tokens, i, token, tokens.hash[i], false, mark);

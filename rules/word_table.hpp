@@ -61,13 +61,14 @@ inline std::uint32_t hash_word(std::string_view word) {
 }
 
 // The same hash for a word inside a buffer readable up to `readable` (a string's data() plus
-// capacity()): the last block is one load of eight bytes when they are all in the buffer, as
-// for all but a post's last few bytes. A branch on the word's length (three classes, as many
-// words of each) was mispredicted for about one word in three.
+// capacity(); at least the word's end): the last block is one load of eight bytes when they are all
+// in the buffer, as for all but a post's last few bytes. A branch on the word's length (three
+// classes, as many words of each) was mispredicted for about one word in three.
 inline std::uint32_t hash_word_in(std::string_view word, const char* readable) {
     if (word.empty()) return 0;
     const std::size_t last = (word.size() - 1) & ~std::size_t{7};
-    if (word.data() + last + 8 > readable) return hash_word(word);
+    // Compared as a size: a pointer past the buffer may not even be formed.
+    if (static_cast<std::size_t>(readable - word.data()) < last + 8) return hash_word(word);
     return hash_blocks(word.data(), word.size(),
                        [&](std::size_t at) { return load8(word.data() + at); });
 }
