@@ -148,7 +148,7 @@ class Loader {
         }
         rules::check_keys(doc_, root,
                           {"log_level", "state_dir", "workers", "queue_capacity", "rules", "people",
-                           "routing", "reload", "audit", "http", "sources", "sinks"},
+                           "routing", "reload", "audit", "ingest", "http", "sources", "sinks"},
                           "the configuration", diagnostics_);
         if (!root.IsMap()) return std::nullopt;
         check_duplicate_keys(doc_, root, "the configuration", diagnostics_);
@@ -186,6 +186,8 @@ class Loader {
                 read_section(value, "reload", config_.reload);
             } else if (key == "audit") {
                 read_section(value, "audit", config_.audit);
+            } else if (key == "ingest") {
+                read_section(value, "ingest", config_.ingest);
             } else if (key == "http") {
                 read_http(entry.first, value);
             } else if (key == "sources") {

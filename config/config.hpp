@@ -41,6 +41,7 @@ struct Config {
     std::optional<PluginConfig> routing;  // the `routing:` map, validated by the router
     std::optional<PluginConfig> reload;   // the `reload:` map, validated by the daemon
     std::optional<PluginConfig> audit;    // the `audit:` map, validated by the daemon
+    std::optional<PluginConfig> ingest;   // the `ingest:` map (posts to Redis), by the daemon
     HttpConfig http;
     std::vector<PluginConfig> sources;
     std::vector<PluginConfig> sinks;

@@ -37,6 +37,7 @@
 #include "daemon/delivery/sink_config.hpp"
 #include "daemon/http_api/admin_server.hpp"
 #include "daemon/http_api/desk_queries.hpp"
+#include "daemon/ingest.hpp"
 #include "daemon/pipeline.hpp"
 #include "daemon/reload/reload_settings.hpp"
 #include "daemon/reload/reloader.hpp"
@@ -525,6 +526,19 @@ int Daemon::run() {
         spdlog::error("invalid source settings:\n{}", diagnostics.format_all());
         return 1;
     }
+    // Ingest mode: posts go on to a Redis stream instead of being decided here.
+    std::unique_ptr<IngestForwarder> forwarder;
+    if (auto ingest = read_ingest_settings(impl.setup.config, diagnostics)) {
+        forwarder = std::make_unique<IngestForwarder>(std::move(*ingest));
+        if (!forwarder->start_error().empty()) {
+            spdlog::error("ingest cannot start: {}", forwarder->start_error());
+            return 3;
+        }
+    }
+    if (diagnostics.has_errors()) {
+        spdlog::error("invalid ingest settings:\n{}", diagnostics.format_all());
+        return 1;
+    }
 
     // Cases, alerts and cursors share one database and, per batch, one transaction.
     std::string state_error;
@@ -741,8 +755,10 @@ int Daemon::run() {
         }
         group_cursors.clear();
     };
+    const auto ingest_stop = impl.stop.get_token();
+    std::vector<const rules::Post*> ingest_posts;
     Pipeline pipeline(
-        *impl.holder, {impl.setup.config.workers, 64},
+        *impl.holder, {impl.setup.config.workers, 64, !forwarder},
         [&](Batch& batch) {
             if (group_batches == 0) {
                 group_start = std::chrono::steady_clock::now();
@@ -799,8 +815,16 @@ int Daemon::run() {
                     for (const auto& name : http_sink_names) sinks_to_wake.insert(name);
                 }
             }
+            // In ingest mode a batch's cursors are saved only once its posts are in the stream.
+            bool handed_on = true;
+            if (forwarder && !batch.items.empty()) {
+                ingest_posts.clear();
+                for (const auto& item : batch.items) ingest_posts.push_back(&item.post);
+                handed_on = forwarder->forward(ingest_posts, ingest_stop);
+                if (handed_on) stats_.posts_forwarded += batch.items.size();
+            }
             impl.rule_hits.count(batch.verdicts);
-            for (std::size_t i = 0; i < batch.items.size(); ++i) {
+            for (std::size_t i = 0; i < batch.items.size() && !forwarder; ++i) {
                 const auto& post = batch.items[i].post;
                 const auto& verdict = batch.verdicts[i];
                 ++stats_.posts_decided;
@@ -825,7 +849,7 @@ int Daemon::run() {
                 alert.sink = default_sink;
                 deliver(alert, verdict.rules.strings());
             }
-            if (cursors) {
+            if (cursors && handed_on) {
                 // One write per source and batch: the batch commits as a whole, so its last
                 // position per source is the only one that can be read back.
                 std::map<std::string_view, const PostItem*> last;
@@ -840,7 +864,9 @@ int Daemon::run() {
                 }
             }
             for (const auto& item : batch.items) {
-                if (item.live && !item.cursor.empty()) group_cursors[item.origin] = item.cursor;
+                if (handed_on && item.live && !item.cursor.empty()) {
+                    group_cursors[item.origin] = item.cursor;
+                }
             }
             const bool answer_now = static_cast<bool>(batch.done);  // an admin action waits
             if (batch.done) waiting_done.push_back(std::move(batch.done));
@@ -960,6 +986,9 @@ int Daemon::run() {
             counter("spreekbuis_bad_lines_total", "Input lines rejected.", stats_.bad_lines.load());
             counter("spreekbuis_posts_decided_total", "Posts evaluated.",
                     stats_.posts_decided.load());
+            counter("spreekbuis_posts_forwarded_total",
+                    "Posts added to the ingest Redis stream (ingest mode).",
+                    stats_.posts_forwarded.load());
             counter("spreekbuis_alerts_total", "Alerts handed to a sink.", stats_.alerts.load());
             counter("spreekbuis_alerts_undeliverable_total", "Alerts for an unknown sink.",
                     stats_.undeliverable.load());
@@ -1214,8 +1243,9 @@ int Daemon::run() {
         }
     }
     std::fflush(impl.console);
-    spdlog::info("stopped: {} posts in, {} decided, {} alerts", stats_.posts_in.load(),
-                 stats_.posts_decided.load(), stats_.alerts.load());
+    spdlog::info("stopped: {} posts in, {} decided, {} handed on to Redis, {} alerts",
+                 stats_.posts_in.load(), stats_.posts_decided.load(), stats_.posts_forwarded.load(),
+                 stats_.alerts.load());
     return 0;
 }
 

@@ -18,6 +18,7 @@ struct DaemonStats {
     std::atomic<std::uint64_t> posts_in{0};
     std::atomic<std::uint64_t> bad_lines{0};
     std::atomic<std::uint64_t> posts_decided{0};
+    std::atomic<std::uint64_t> posts_forwarded{0};  // ingest mode: added to the Redis stream
     std::atomic<std::uint64_t> alerts{0};
     std::atomic<std::uint64_t> undeliverable{0};     // alerts for a sink that is not configured
     std::atomic<std::uint64_t> state_failures{0};    // state.db transactions not begun/committed

@@ -4,6 +4,7 @@ namespace spreekbuis::daemon {
 
 Pipeline::Pipeline(const RuleSetHolder& rules, PipelineOptions options, Emit emit, Idle idle)
     : rules_(rules),
+      decide_(options.decide),
       emit_(std::move(emit)),
       idle_(std::move(idle)),
       input_(options.queue_capacity) {
@@ -35,11 +36,13 @@ bool Pipeline::try_submit(Batch& batch) {
 void Pipeline::work() {
     std::vector<const rules::Post*> posts;  // the batch's posts, for evaluate_all
     while (auto batch = input_.pop()) {
-        const auto rules = rules_.get();  // once per batch: a reload never splits a batch
         batch->verdicts.clear();
-        posts.clear();
-        for (const auto& item : batch->items) posts.push_back(&item.post);
-        rules->evaluate_all(posts, batch->verdicts);
+        if (decide_) {
+            const auto rules = rules_.get();  // once per batch: a reload never splits a batch
+            posts.clear();
+            for (const auto& item : batch->items) posts.push_back(&item.post);
+            rules->evaluate_all(posts, batch->verdicts);
+        }
         std::lock_guard lock(done_mutex_);
         done_.emplace(batch->sequence, std::move(*batch));
         done_ready_.notify_all();

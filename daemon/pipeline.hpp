@@ -61,6 +61,7 @@ struct Batch {
 struct PipelineOptions {
     unsigned workers = 2;
     std::size_t queue_capacity = 64;  // in batches
+    bool decide = true;  // false (ingest mode): batches pass the workers without verdicts
 };
 
 class Pipeline {
@@ -90,6 +91,7 @@ class Pipeline {
     void emit_in_order();
 
     const RuleSetHolder& rules_;
+    const bool decide_;
     Emit emit_;
     Idle idle_;
     BoundedQueue<Batch> input_;

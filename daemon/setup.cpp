@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/audit/decision_log.hpp"
+#include "daemon/ingest.hpp"
 #include "daemon/reload/reload_settings.hpp"
 #include "daemon/router_setup.hpp"
 #include "daemon/rule_route_checks.hpp"
@@ -36,6 +37,7 @@ SetupResult load_setup(const std::string& config_path, bool run_rule_tests) {
     check_sources(*loaded.config, result.diagnostics);
     reload::read_reload_settings(*loaded.config, result.diagnostics);
     audit::read_audit_settings(*loaded.config, result.diagnostics);
+    read_ingest_settings(*loaded.config, result.diagnostics);
     auto files = reload::take_fingerprint(reload::watched_paths(*loaded.config));
     auto rule_set = load_rules(*loaded.config, run_rule_tests, result.diagnostics);
     // Validates the people directory and the routing section without touching the state dir.
