@@ -60,12 +60,14 @@ std::vector<std::string> ids_of(const std::vector<rules::Post>& posts) {
     return ids;
 }
 
-void configure(const testing::Workspace& ws, const test::RedisServer& server) {
+void configure(const testing::Workspace& ws, const test::RedisServer& server,
+               const std::string& more = "") {
     ws.write("feed.jsonl", feed_line("p1", "waar is mijn koffer") +
                                feed_line("p2", "vlucht \\\"geannuleerd\\\"") +
                                feed_line("p3", "bedankt!"));
     std::ofstream(ws.dir / "spreekbuis.yaml", std::ios::app)
-        << "ingest:\n  stream: posts\n  port: " << server.port() << "\n";
+        << "ingest:\n  stream: posts\n  port: " << server.port() << "\n"
+        << more;
 }
 
 }  // namespace
@@ -157,4 +159,20 @@ TEST_CASE("ingest mode: a refused XADD is tried again, and a stop loses nothing"
         CHECK(daemon.stop() == 0);
     }
     CHECK(ids_of(stream_posts(server)) == std::vector<std::string>{"p1", "p2", "p3"});
+}
+
+TEST_CASE("ingest mode: trimming and another field, as the deciders read them",
+          "[ingest][integration]") {
+    REQUIRE(test::redis_server_installed());
+    test::RedisServer server;
+    testing::Workspace ws;
+    configure(ws, server, "  max_length: 1000\n  field: p\n");
+    testing::TestDaemon daemon(ws);
+    daemon.start();
+    REQUIRE(testing::eventually([&] { return daemon->stats().posts_forwarded == 3; }));
+    CHECK(daemon.stop() == 0);
+    const Reply reply = server.command({"XRANGE", "posts", "-", "+"});
+    REQUIRE(reply.is_array());
+    REQUIRE(reply.elements.size() == 3);
+    CHECK(reply.elements[2].elements[1].elements[0].text == "p");
 }
