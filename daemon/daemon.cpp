@@ -824,7 +824,8 @@ int Daemon::run() {
                 if (handed_on) stats_.posts_forwarded += batch.items.size();
             }
             impl.rule_hits.count(batch.verdicts);
-            for (std::size_t i = 0; i < batch.items.size() && !forwarder; ++i) {
+            // (In ingest mode the batch has no verdicts: nothing was decided.)
+            for (std::size_t i = 0; i < batch.verdicts.size(); ++i) {
                 const auto& post = batch.items[i].post;
                 const auto& verdict = batch.verdicts[i];
                 ++stats_.posts_decided;
